@@ -1,0 +1,32 @@
+# Quick start: `make demo` and `make test` each set up .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: demo test lint bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+demo: $(STAMP)
+	@echo '== SQL: samples/nightly_etl.sql' >&2
+	@echo '== permissions policy:' >&2
+	$(BIN)/redshift-iam policy samples/nightly_etl.sql --region us-east-1
+	@echo '== trust policy:' >&2
+	$(BIN)/redshift-iam trust samples/nightly_etl.sql
+
+lint: $(STAMP)
+	$(BIN)/ruff check redshift_iam tests bench tools
+
+test: $(STAMP) lint
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

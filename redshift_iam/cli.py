@@ -1,0 +1,289 @@
+"""The ``redshift-iam`` command line: parse flags, read input, call the library, map errors to
+exit codes (0 ok; 1 bad input, unresolved needs or nothing to grant; 2 usage). stdout carries
+only the requested document; every diagnostic goes to stderr."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from redshift_iam import __version__
+from redshift_iam.diagnostics import InputError
+
+EXIT_CODES = """\b
+Exit codes:
+  0  success: the document is on stdout
+  1  bad input, unresolved needs, findings, or nothing to grant (stdout empty)
+  2  usage error: unknown command or option, bad flag value (stdout empty)"""
+_DB_USER = re.compile(r"^arn:aws(?:-cn|-us-gov)?:redshift:[a-z0-9-]+:\d{12}:dbuser:[^/\s]+/\S+$")
+
+
+class Failure(click.ClickException):
+    """Exit 1 with a message on stderr (diagnostics, if any, were printed already)."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
+        if self.message:
+            click.echo(f"redshift-iam: {self.message}", err=True)
+
+
+def _flag(check_name):
+    """A click callback running a flags.py check; its FlagError becomes a usage error."""
+    def callback(ctx, param, value):
+        from redshift_iam import flags
+        try:
+            return getattr(flags, check_name)(value) if value else value
+        except flags.FlagError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
+
+
+def _db_users(ctx, param, values):
+    for value in values:
+        if not _DB_USER.match(value):
+            raise click.BadParameter(f"{value!r} is not arn:PARTITION:redshift:REGION:ACCOUNT:"
+                                     "dbuser:CLUSTER/USER")
+    return values
+
+
+def _trust_regions(ctx, param, values):
+    from redshift_iam.values import check_region
+    for value in values:
+        if check_region(value):
+            raise click.BadParameter(f"{value!r} is not an AWS Region code")
+    return values
+
+
+def shared_options(func):
+    """Options every command that reads SQL takes."""
+    options = [
+        click.argument("scripts", nargs=-1, metavar="[SCRIPT]..."),
+        click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
+                     help="Account for ARNs the SQL does not fully name (12 digits). A role's "
+                          "own account wins for its DynamoDB, EMR and KMS ARNs."),
+        click.option("--region", default="", metavar="REGION", callback=_flag("check_region_code"),
+                     help="The cluster's Region, for DynamoDB/EMR/KMS ARNs without REGION."),
+        click.option("--partition", default="aws", show_default=True,
+                     type=click.Choice(["aws", "aws-cn", "aws-us-gov"]),
+                     help="ARN partition."),
+        click.option("--manifest", "manifests", multiple=True, metavar="S3URI=FILE",
+                     help="Local copy of a COPY manifest; its entries become exact grants. "
+                          "Repeatable."),
+        click.option("--kms-key", "kms_keys", multiple=True, metavar="TARGET=KEY",
+                     help="TARGET is s3://bucket[/prefix] (objects there use KEY) or alias/NAME; "
+                          "KEY is a key ARN, or a key id with --account-id and --region. "
+                          "Repeatable."),
+        click.option("--allow-unresolved", is_flag=True,
+                     help="Emit what is known when an account, Region, manifest or key is "
+                          "missing; the gaps become warnings."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def trust_options(func):
+    options = [
+        click.option("--serverless", is_flag=True,
+                     help="Trust redshift-serverless.amazonaws.com as well."),
+        click.option("--db-user", "db_users", multiple=True, metavar="ARN",
+                     callback=_db_users,
+                     help="Only these database users may assume the role (sts:ExternalId). "
+                          "Repeatable."),
+        click.option("--trust-region", "trust_regions", multiple=True, metavar="REGION",
+                     callback=_trust_regions,
+                     help="Trust redshift.REGION.amazonaws.com instead of the global principal. "
+                          "Repeatable."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def role_option(func):
+    return click.option("--role", metavar="ROLE",
+                        help="Which principal: a role ARN, 'default', 'user' or "
+                             "'user:<access key id>'.")(func)
+
+
+def _trust_settings(kwargs):
+    from redshift_iam.trust import TrustOptions
+    if kwargs.get("trust_regions") and kwargs.get("serverless"):
+        raise click.UsageError("--trust-region is documented for provisioned clusters only; "
+                               "it can't be combined with --serverless")
+    return TrustOptions(kwargs.get("serverless", False), tuple(kwargs.get("trust_regions", ())),
+                        tuple(kwargs.get("db_users", ())))
+
+
+def _read_sources(scripts):
+    from redshift_iam.source import read_source
+    if not scripts:
+        if sys.stdin.isatty():
+            raise click.UsageError("no SCRIPT given and standard input is a terminal")
+        scripts = ("-",)
+    stdin = sys.stdin.buffer.read() if "-" in scripts else None
+    sources, problems = [], []
+    for path in scripts:
+        try:
+            sources.append(read_source(path, stdin))
+        except InputError as exc:
+            problems.append(exc.diagnostic)
+    return sources, problems
+
+
+def analyze_input(kwargs, scripts):
+    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1."""
+    from redshift_iam.analysis import analyze
+    from redshift_iam.flags import FlagError, build_settings
+    trust = _trust_settings(kwargs)
+    try:
+        settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
+                                  kwargs["manifests"], kwargs["kms_keys"])
+    except FlagError as exc:
+        raise click.UsageError(str(exc)) from None
+    sources, problems = _read_sources(scripts)
+    analysis = analyze(sources, settings, trust)
+    for diagnostic in problems + list(analysis.diagnostics):
+        click.echo(diagnostic.render(), err=True)
+    failures = problems + list(analysis.failures(kwargs["allow_unresolved"]))
+    if failures:
+        raise Failure(f"{len(failures)} problem(s); no document written")
+    return analysis
+
+
+def guarded(func):
+    """No traceback for anything but a bug, and even then a short report."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except InputError as exc:
+            click.echo(exc.diagnostic.render(), err=True)
+            raise Failure("") from None
+        except (click.ClickException, click.exceptions.Exit, click.Abort):
+            raise
+        except Exception as exc:  # a bug: report it without echoing input values
+            if os.environ.get("REDSHIFT_IAM_DEBUG"):
+                raise
+            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            raise Failure(f"internal error {type(exc).__name__} at "
+                          f"{Path(frame.filename).name}:{frame.lineno}; please report it "
+                          "(REDSHIFT_IAM_DEBUG=1 shows the traceback)") from None
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.version_option(__version__, prog_name="redshift-iam")
+def main() -> None:
+    """Least-privilege IAM for Amazon Redshift COPY, UNLOAD and CREATE LIBRARY.
+
+    Reads SQL scripts (files, '-' or standard input) and prints the IAM permissions policy
+    and trust policy the cluster's role needs. Diagnostics go to stderr.
+    """
+
+NOTHING = ("nothing to grant: the input has no COPY, UNLOAD or CREATE LIBRARY that needs AWS "
+           "permissions (an empty policy is not a valid IAM document)")
+
+
+def _pick(analysis, role):
+    from redshift_iam.analysis import SelectionError, select
+    if not analysis.reports:
+        raise Failure(NOTHING)
+    try:
+        return select(analysis.reports, role)
+    except SelectionError as exc:
+        raise Failure(str(exc)) from None
+
+
+@main.command(epilog=EXIT_CODES)
+@shared_options
+@role_option
+@guarded
+def policy(scripts, role, **kwargs):
+    """Print the permissions policy of the one principal the SQL uses.
+
+    With several principals, --role picks one. Example:
+
+    \b
+      redshift-iam policy etl.sql | aws iam put-role-policy --role-name R \\
+        --policy-name P --policy-document file:///dev/stdin
+    """
+    from redshift_iam.render import document
+    report = _pick(analyze_input(kwargs, scripts), role)
+    if report.policy is None:
+        raise Failure(f"nothing to grant to {report.principal.name}")
+    click.echo(document(report.policy), nl=False)
+
+
+@main.command(epilog=EXIT_CODES)
+@shared_options
+@role_option
+@trust_options
+@guarded
+def trust(scripts, role, **kwargs):
+    """Print the trust policy of the principal the SQL uses.
+
+    With no SCRIPT, print the standard Redshift service-role trust policy. Example:
+
+    \b
+      aws iam create-role --role-name R \\
+        --assume-role-policy-document "$(redshift-iam trust)"
+    """
+    from redshift_iam.render import document
+    from redshift_iam.trust import standard_trust
+    if not scripts:
+        click.echo(document(standard_trust(_trust_settings(kwargs))), nl=False)
+        return
+    report = _pick(analyze_input(kwargs, scripts), role)
+    if report.trust is None:
+        raise Failure(f"{report.principal.name} is an IAM user: users have no trust policy")
+    click.echo(document(report.trust), nl=False)
+
+
+@main.command(epilog=EXIT_CODES)
+@shared_options
+@trust_options
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write one file per document (<name>.policy.json, <name>.trust.json) here "
+                   "instead of printing the bundle.")
+@click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
+                                            "write.")
+@guarded
+def generate(scripts, out_dir, force, **kwargs):
+    """Print every principal's documents as one JSON bundle, or write them to --out-dir.
+
+    Input that needs no permission gives an empty "principals" list and exit 0.
+    """
+    from redshift_iam.outdir import OutDirError, planned_files, write_out_dir
+    from redshift_iam.render import bundle
+    analysis = analyze_input(kwargs, scripts)
+    if out_dir is None:
+        click.echo(bundle(analysis), nl=False)
+        return
+    try:
+        written = write_out_dir(out_dir, planned_files(analysis.reports), force)
+    except OutDirError as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
+    for name in written:
+        click.echo(f"wrote {out_dir / name}", err=True)
+
+
+@main.command(epilog=EXIT_CODES)
+@shared_options
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text",
+              show_default=True, help="text for people, json for machines.")
+@guarded
+def explain(scripts, output_format, **kwargs):
+    """Show each statement, the grants it needs, and why (rule and AWS doc link)."""
+    from redshift_iam.render import explain_json, explain_text
+    analysis = analyze_input(kwargs, scripts)
+    click.echo((explain_json if output_format == "json" else explain_text)(analysis), nl=False)

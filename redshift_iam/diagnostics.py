@@ -1,0 +1,126 @@
+"""Diagnostics: stable codes, positions and the one error type every stage raises.
+
+Every message the tool prints about the input is a :class:`Diagnostic`. Its ``code`` is stable
+(tests, scripts and users may match on it); its ``message`` never contains a secret, because
+secrets are dropped by the reader before any value reaches a diagnostic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    """How a diagnostic affects the exit code."""
+
+    ERROR = "error"  # bad input: always exit 1
+    UNRESOLVED = "unresolved"  # a need the flags did not supply: exit 1 unless --allow-unresolved
+    WARNING = "warning"  # printed on stderr, exit unaffected
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A 1-based line and column in a named input (a file path, ``<stdin>`` or a flag)."""
+
+    file: str
+    line: int
+    col: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+    @property
+    def short(self) -> str:
+        """``file:line``, the form used to point at a statement."""
+        return f"{self.file}:{self.line}"
+
+
+# code -> (severity, hint). The hint tells the user what to do; the message says what happened.
+CATALOGUE: dict[str, tuple[Severity, str]] = {
+    "RI100": (Severity.ERROR, "check the path and that it is a readable text file"),
+    "RI101": (Severity.ERROR, "close the string with a single quote"),
+    "RI102": (Severity.ERROR, 'close the quoted identifier with a double quote'),
+    "RI103": (Severity.ERROR, "close the comment with */"),
+    "RI104": (Severity.ERROR, "close the dollar-quoted body with the same $tag$"),
+    "RI105": (Severity.ERROR, "the input is not UTF-8 text; convert it (iconv -t UTF-8)"),
+    "RI110": (Severity.ERROR, "see the statement's syntax in the Redshift Database Developer Guide"),
+    "RI111": (Severity.ERROR, "an option the tool does not know may need a permission; "
+                              "check its spelling against the Redshift reference"),
+    "RI112": (Severity.ERROR, "give each option once"),
+    "RI113": (Severity.ERROR, "the Redshift reference forbids this combination"),
+    "RI114": (Severity.ERROR, "the Redshift reference does not allow this option with this source"),
+    "RI115": (Severity.ERROR, "add the missing part"),
+    "RI120": (Severity.ERROR, "write the location as s3://bucket/key with a valid bucket name"),
+    "RI121": (Severity.ERROR, "replace the placeholder with the real value; templated SQL is not "
+                              "expanded yet"),
+    "RI122": (Severity.ERROR, "use an AWS Region code such as us-east-1"),
+    "RI123": (Severity.ERROR, "write the role as arn:aws:iam::123456789012:role/NAME"),
+    "RI124": (Severity.ERROR, "give a KMS key ARN, key id or alias/NAME"),
+    "RI125": (Severity.ERROR, "use one partition for the whole script (--partition)"),
+    "RI130": (Severity.UNRESOLVED, "this statement makes Redshift use an IAM role, but the tool "
+                                   "cannot map it yet; write that policy by hand"),
+    "RI140": (Severity.UNRESOLVED, "pass --account-id"),
+    "RI141": (Severity.UNRESOLVED, "pass --region (the cluster's Region) or add REGION to the "
+                                   "statement"),
+    "RI142": (Severity.UNRESOLVED, "pass --manifest S3URI=LOCALFILE with a local copy of the "
+                                   "manifest"),
+    "RI143": (Severity.UNRESOLVED, "pass --kms-key alias/NAME=KEY_ARN"),
+    "RI144": (Severity.UNRESOLVED, "pass --kms-key s3://BUCKET=KEY_ARN with the bucket's default "
+                                   "key"),
+    "RI150": (Severity.ERROR, "a manifest is JSON with an \"entries\" list of {\"url\": "
+                              "\"s3://...\"}"),
+    "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
+    "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
+    "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),
+    "RW204": (Severity.WARNING, "temporary credentials must stay valid for the whole operation"),
+    "RW205": (Severity.WARNING, "AWS is retiring client-side encryption for COPY and UNLOAD"),
+    "RW206": (Severity.WARNING, "IAM treats * and ? as wildcards; the grant also matches other "
+                                "keys"),
+    "RW207": (Severity.WARNING, "the policy lacks the KMS grant; add it by hand"),
+    "RW208": (Severity.WARNING, "a function or procedure body is not read; run the tool on the "
+                                "statements it executes"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    """One finding about the input: what, where, how bad and how to fix it."""
+
+    code: str
+    message: str
+    location: Location | None = None
+    snippet: str = ""  # the offending line and a caret, already redacted
+
+    @property
+    def severity(self) -> Severity:
+        return CATALOGUE[self.code][0]
+
+    @property
+    def hint(self) -> str:
+        return CATALOGUE[self.code][1]
+
+    def render(self) -> str:
+        """The human form: ``file:line:col: error RI111: message``, snippet and hint."""
+        where = f"{self.location}: " if self.location else ""
+        text = f"{where}{self.severity.value} {self.code}: {self.message}"
+        if self.snippet:
+            text += "\n" + self.snippet
+        return text + f"\n    hint: {self.hint}"
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "message": self.message,
+            "location": str(self.location) if self.location else None,
+            "hint": self.hint,
+        }
+
+
+class InputError(Exception):
+    """Raised by a stage when the input cannot be read any further; carries its diagnostic."""
+
+    def __init__(self, diagnostic: Diagnostic) -> None:
+        super().__init__(diagnostic.render())
+        self.diagnostic = diagnostic

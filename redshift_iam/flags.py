@@ -1,0 +1,115 @@
+"""Flag values -> :class:`Settings`. Malformed flags raise :class:`FlagError` (a usage error,
+exit 2); a manifest file with bad content raises InputError (exit 1, with file:line:col)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.model import KmsTarget, ManifestEntry, Settings
+from redshift_iam.values import (
+    ACCOUNT, PARTITIONS, check_bucket, check_region, check_s3, kms_kind, partition_of_region,
+    split_s3,
+)
+
+
+class FlagError(Exception):
+    """A flag value that cannot be used; the message names the flag."""
+
+
+def check_account(value: str) -> str:
+    if not ACCOUNT.match(value):
+        raise FlagError(f"{value!r}: an AWS account id is 12 digits")
+    return value
+
+
+def check_region_code(value: str) -> str:
+    if check_region(value):
+        raise FlagError(f"{value!r} is not an AWS Region code (like us-east-1)")
+    return value
+
+
+def check_partition(partition: str, region: str) -> None:
+    if partition not in PARTITIONS:
+        raise FlagError(f"--partition {partition!r}: expected one of {', '.join(PARTITIONS)}")
+    if region and partition_of_region(region) != partition:
+        raise FlagError(f"--region {region} is in partition {partition_of_region(region)}, "
+                        f"not {partition}; pass --partition {partition_of_region(region)}")
+
+
+def _split_pair(flag: str, value: str) -> tuple[str, str]:
+    left, eq, right = value.partition("=")
+    if not eq or not left or not right:
+        raise FlagError(f"{flag} {value!r}: expected TARGET=VALUE")
+    return left, right
+
+
+def load_manifest(uri: str, path: str) -> tuple[ManifestEntry, ...]:
+    """The entries of a local copy of a COPY manifest (``{"entries": [{"url": ...}]}``)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FlagError(f"--manifest {uri}={path}: cannot read {path}: "
+                        f"{getattr(exc, 'strerror', None) or exc}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(Diagnostic("RI150", f"manifest is not JSON: {exc.msg}",
+                                    Location(path, exc.lineno, exc.colno))) from None
+    entries = document.get("entries") if isinstance(document, dict) else None
+    if not isinstance(entries, list):
+        raise InputError(Diagnostic("RI150", "manifest has no \"entries\" list",
+                                    Location(path, 1, 1)))
+    return tuple(_entry(path, number, entry) for number, entry in enumerate(entries, 1))
+
+
+def _entry(path: str, number: int, entry: object) -> ManifestEntry:
+    url = entry.get("url") if isinstance(entry, dict) else None
+    problem = check_s3(url) if isinstance(url, str) else ("RI150", "no \"url\" string", 0)
+    if problem:
+        raise InputError(Diagnostic("RI150", f"entry {number}: {problem[1]}",
+                                    Location(path, 1, 1)))
+    bucket, key = split_s3(url)
+    if not key:
+        raise InputError(Diagnostic("RI150", f"entry {number}: {url} names no object",
+                                    Location(path, 1, 1)))
+    return ManifestEntry(bucket, key)
+
+
+def _kms_key(value: str, settings: Settings) -> str:
+    kind = kms_kind(value)
+    if kind == "arn":
+        return value
+    if kind == "id" and settings.account_id and settings.region:
+        return f"arn:{settings.partition}:kms:{settings.region}:{settings.account_id}:key/{value}"
+    if kind == "id":
+        raise FlagError(f"--kms-key ...={value}: a key id needs --account-id and --region "
+                        "(or give the key ARN)")
+    raise FlagError(f"--kms-key ...={value}: expected a key ARN or key id")
+
+
+def build_settings(partition: str, account_id: str, region: str, manifests: tuple[str, ...],
+                   kms_keys: tuple[str, ...]) -> Settings:
+    """Validate the flags and load the manifests they name."""
+    check_partition(partition, region)
+    base = Settings(partition=partition, account_id=account_id, region=region)
+    loaded = {}
+    for value in manifests:
+        uri, path = _split_pair("--manifest", value)
+        if check_s3(uri):
+            raise FlagError(f"--manifest {uri!r}: expected s3://bucket/key")
+        loaded[uri] = load_manifest(uri, path)
+    targets, aliases = [], {}
+    for value in kms_keys:
+        target, key = _split_pair("--kms-key", value)
+        arn = _kms_key(key, base)
+        if target.startswith("alias/"):
+            aliases[target] = arn
+            continue
+        parts = split_s3(target)
+        if parts is None or check_bucket(parts[0]):
+            raise FlagError(f"--kms-key {target!r}: expected s3://bucket[/prefix] or alias/NAME")
+        targets.append(KmsTarget(parts[0], parts[1], arn))
+    return Settings(partition, account_id, region, loaded, tuple(sorted(targets, key=str)),
+                    aliases)

@@ -1,0 +1,171 @@
+"""The statement reader's first stage: split a script into statements, and tokenize one.
+
+Splitting is one regex pass that steps over strings, quoted identifiers, comments and
+dollar-quoted bodies, so unrelated SQL costs no more than a regex scan. Only the statements
+that may touch AWS are tokenized; each token keeps its offset, line and column.
+
+Template placeholders (Jinja ``{{ x }}``, ``{% %}``, ``${VAR}``, ``{name}``, ``%s``,
+``%(name)s``, psql ``:var``) are tokens of their own kind, so later stages can treat them as
+typed values with positions instead of as syntax errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from redshift_iam.diagnostics import InputError
+from redshift_iam.source import Source
+
+_STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
+_QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
+_DOLLAR = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
+           r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
+_BLOCK = r"/\*.*?(?P<{0}>\*/|\Z)"
+
+# The splitter only needs to see what can hide a semicolon, and the semicolons themselves.
+# A psql meta-command line (\set, \i ...) ends a statement too.
+_SPLIT = re.compile(
+    "|".join([
+        f"(?P<string>{_STRING.format('s_end')})",
+        f"(?P<qident>{_QIDENT.format('q_end')})",
+        f"(?P<dollar>{_DOLLAR.format('d_')})",
+        f"(?P<block>{_BLOCK.format('b_end')})",
+        r"(?P<line>--[^\n]*)",
+        r"(?P<meta>(?:^|\n)[ \t]*\\[^\n]*)",
+        r"(?P<semi>;)",
+    ]),
+    re.S,
+)
+
+# Template placeholders that can stand inside a string literal too...
+TEMPLATE = (r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}\n]*\}|\{[A-Za-z_0-9]*\}"
+            r"|%\([A-Za-z_]\w*\)s|%s\b")
+# ...and psql variables, which psql only expands outside literals.
+PLACEHOLDER = TEMPLATE + r"""|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*"|(?<!:):[A-Za-z_]\w*"""
+
+_TOKEN = re.compile(
+    "|".join([
+        r"(?P<ws>\s+)",
+        r"(?P<comment>--[^\n]*)",
+        f"(?P<block>{_BLOCK.format('b_end')})",
+        f"(?P<string>{_STRING.format('s_end')})",
+        f"(?P<qident>{_QIDENT.format('q_end')})",
+        f"(?P<dollar>{_DOLLAR.format('d_')})",
+        r"(?P<op>::)",
+        f"(?P<placeholder>{PLACEHOLDER})",
+        r"(?P<word>[^\W\d]\w*)",
+        r"(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)",
+        r"(?P<punct>[(),;.\[\]])",
+        r"(?P<op2><=|>=|<>|!=|\|\||[-+*/%<>=~!@#^&|`?:$\\{}])",
+        r"(?P<other>.)",
+    ]),
+    re.S,
+)
+
+_UNTERMINATED = {
+    "string": ("s_end", "RI101", "unterminated string"),
+    "qident": ("q_end", "RI102", "unterminated quoted identifier"),
+    "block": ("b_end", "RI103", "unterminated block comment"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One lexical token. ``value`` is the unescaped text for strings and quoted identifiers."""
+
+    kind: str  # word, string, qident, dollar, number, punct, op, placeholder
+    text: str
+    value: str
+    start: int
+    line: int
+    col: int
+
+    @property
+    def upper(self) -> str:
+        return self.text.upper()
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """One statement's span in its source, without the terminating semicolon."""
+
+    start: int
+    end: int
+
+
+def _check_closed(source: Source, match: re.Match[str], kind: str) -> None:
+    """Raise the RI10x error for a string, identifier, comment or body that never ends."""
+    if kind == "dollar":
+        closed = match.group("d_a") or match.group("d_b")
+        if not closed:
+            raise InputError(source.diagnostic(
+                "RI104", "unterminated dollar-quoted body", match.start()))
+        return
+    group, code, message = _UNTERMINATED[kind]
+    if match.group(group) is None:
+        # The rest of an unterminated string may be swallowing a secret: hide it.
+        redact = match.start() + 1 if kind == "string" else None
+        raise InputError(source.diagnostic(code, message, match.start(), redact))
+
+
+def split(source: Source) -> Iterator[Segment]:
+    """Yield the statements of ``source`` in order, skipping empty ones.
+
+    Raises InputError (RI101-RI104) at the first unterminated string, identifier, comment or
+    dollar body, since everything after it would be misread.
+    """
+    text, start = source.text, 0
+    for match in _SPLIT.finditer(text):
+        kind = match.lastgroup
+        if kind in ("semi", "meta"):
+            if text[start:match.start()].strip():
+                yield Segment(start, match.start())
+            start = match.end()
+        elif kind in ("string", "qident", "dollar", "block"):
+            _check_closed(source, match, kind)
+    if text[start:].strip():
+        yield Segment(start, len(text))
+
+
+def _unescape_string(raw: str) -> str:
+    body = raw[1:-1] if raw[0] == "'" else raw[2:-1]
+    if "'" not in body and "\\" not in body:
+        return body
+    return re.sub(r"''|\\(['\\])", lambda m: m.group(1) or "'", body)
+
+
+def _value(kind: str, raw: str) -> str:
+    if kind == "string":
+        return _unescape_string(raw)
+    if kind == "qident":
+        return raw[1:-1].replace('""', '"')
+    if kind == "dollar":
+        return raw[raw.index("$", 1) + 1: raw.rindex("$", 0, len(raw) - 1)]
+    return raw
+
+
+def tokens(source: Source, segment: Segment) -> Iterator[Token]:
+    """Tokenize one statement lazily; whitespace and comments are dropped.
+
+    Line and column come from one bisect per token, so this stays linear in the statement.
+    """
+    text = source.text
+    for match in _TOKEN.finditer(text, segment.start, segment.end):
+        kind = match.lastgroup
+        if kind in ("ws", "comment"):
+            continue
+        if kind in _UNTERMINATED or kind == "dollar":
+            _check_closed(source, match, kind)
+            if kind == "block":
+                continue
+        raw = match.group()
+        if kind == "op2":
+            kind = "op"
+        loc = source.location(match.start())
+        yield Token(kind, raw, _value(kind, raw), match.start(), loc.line, loc.col)

@@ -1,0 +1,119 @@
+"""Documents and reports -> text. Output is byte-for-byte deterministic for the same input."""
+
+from __future__ import annotations
+
+import json
+
+from redshift_iam.analysis import Analysis, PrincipalReport
+from redshift_iam.model import Grant
+from redshift_iam.policy import PolicyDocument
+from redshift_iam.rules import RULES
+from redshift_iam.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
+
+
+def dumps(value: object) -> str:
+    """The one JSON style: two-space indent, no trailing spaces, a final newline."""
+    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+
+
+def document(doc: PolicyDocument) -> str:
+    return dumps(doc.as_json())
+
+
+def bundle(analysis: Analysis) -> str:
+    """``generate``'s stdout: every principal's documents, skipped count and warnings."""
+    return dumps({
+        "principals": [_principal(report) for report in analysis.reports],
+        "skipped": analysis.script.skipped,
+        "warnings": [d.render().split("\n", 1)[0] for d in analysis.diagnostics],
+    })
+
+
+def _principal(report: PrincipalReport) -> dict[str, object]:
+    return {
+        "principal": report.principal.name,
+        "kind": report.principal.kind.value,
+        "policies": [report.policy.as_json()] if report.policy else [],
+        "trust": report.trust.as_json() if report.trust else None,
+        "statements": list(report.statements),
+    }
+
+
+def describe(statement: Statement) -> tuple[str, str]:
+    """(kind, what it reads or writes) for people."""
+    if isinstance(statement, Copy):
+        source = statement.source
+        where = getattr(source, "uri", None) or getattr(source, "name", None)
+        if where is None:
+            where = f"emr://{source.cluster_id}/{source.path}"
+        elif statement.mode.value == "dynamodb":
+            where = f"dynamodb://{where}"
+        return f"COPY {statement.mode.value}", f"{statement.table} <- {where}"
+    if isinstance(statement, Unload):
+        return "UNLOAD", f"-> {statement.target.uri}"
+    if isinstance(statement, CreateLibrary):
+        return "CREATE LIBRARY", f"{statement.name} <- {statement.url}"
+    return "UNMAPPED", statement.what
+
+
+def _grant_row(grant: Grant) -> dict[str, object]:
+    cond = grant.condition
+    return {
+        "principal": grant.principal.name,
+        "action": grant.action,
+        "resource": grant.resource,
+        "condition": f"{cond.operator} {cond.key} {cond.value}" if cond else None,
+        "rule": grant.rule,
+        "doc": RULES[grant.rule].doc,
+    }
+
+
+def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
+    """One entry per statement that touches AWS, with its grants and their reasons."""
+    by_location: dict[tuple[str, int], list[Grant]] = {}
+    for grant in analysis.derivation.grants:
+        by_location.setdefault((grant.location.file, grant.location.line), []).append(grant)
+    rows = []
+    for statement in analysis.script.statements:
+        kind, subject = describe(statement)
+        grants = by_location.get((statement.loc.file, statement.loc.line), [])
+        unique = {tuple(_grant_row(g).items()): g for g in grants}
+        rows.append({
+            "location": statement.loc.short, "kind": kind, "subject": subject,
+            "grants": [dict(key) for key in sorted(unique)],
+        })
+    return rows
+
+
+def explain_json(analysis: Analysis) -> str:
+    return dumps({
+        "statements": explain_rows(analysis),
+        "skipped": analysis.script.skipped,
+        "diagnostics": [d.as_json() for d in analysis.diagnostics],
+    })
+
+
+def explain_text(analysis: Analysis) -> str:
+    """A readable table: each statement, then its grants aligned in columns, then the rules'
+    documentation links."""
+    lines, used = [], set()
+    for row in explain_rows(analysis):
+        lines.append(f"{row['location']}  {row['kind']}  {row['subject']}")
+        grants = row["grants"]
+        if not grants:
+            lines.append("    (no grant)")
+        cells = [(g["principal"], g["action"], g["resource"], g["condition"] or "", g["rule"])
+                 for g in grants]
+        widths = [max((len(c[i]) for c in cells), default=0) for i in range(5)]
+        for cell in cells:
+            lines.append("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths)).rstrip())
+            used.add(cell[4])
+        lines.append("")
+    lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "
+                 f"{analysis.script.skipped} skipped.")
+    if used:
+        lines.append("")
+        lines.append("Rules:")
+        width = max(len(r) for r in used)
+        lines.extend(f"    {r.ljust(width)}  {RULES[r].doc}" for r in sorted(used))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,117 @@
+"""RULES.md as data: one row per rule, with the AWS documentation behind it.
+
+A rule lists the permissions it grants as (actions, resource shape, condition shape). The
+shapes are interpreted by :func:`resources`; :mod:`derive` decides which rules a statement
+triggers and on what.
+
+Resource shapes, for an S3 subject ``b``/``k``: ``object-prefix`` -> ``b/k*``,
+``object-exact`` -> ``b/k``, ``object-stem`` -> ``b/<k without extension>*``, ``bucket`` -> ``b``;
+``arn`` uses a prebuilt ARN (DynamoDB table, EMR cluster, KMS key, role).
+Condition shapes (``s3:prefix`` under StringLike): ``prefix-like`` -> ``k*`` (none for an empty
+k), ``prefix-exact`` -> ``k``, ``prefix-stem`` -> ``<stem>*``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from redshift_iam.model import Condition
+
+DG = "https://docs.aws.amazon.com/redshift/latest/dg/"
+MG = "https://docs.aws.amazon.com/redshift/latest/mgmt/"
+S3UG = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
+PERMS = DG + "copy-usage_notes-access-permissions.html#copy-usage_notes-iam-permissions"
+
+
+@dataclass(frozen=True, slots=True)
+class Permission:
+    actions: tuple[str, ...]
+    resource: str
+    condition: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    sql: str  # what the SQL shows, as in RULES.md
+    permissions: tuple[Permission, ...]
+    doc: str
+
+
+_GET = Permission(("s3:GetObject",), "object-exact")
+_LIST_EXACT = Permission(("s3:ListBucket",), "bucket", "prefix-exact")
+_KMS_WRITE = Permission(("kms:Decrypt", "kms:GenerateDataKey"), "arn")
+
+RULES: dict[str, Rule] = {rule.id: rule for rule in (
+    Rule("copy-s3-prefix", "COPY ... FROM 's3://b/k'",
+         (Permission(("s3:GetObject",), "object-prefix"),
+          Permission(("s3:ListBucket",), "bucket", "prefix-like")),
+         DG + "copy-parameters-data-source-s3.html#copy-s3-objectpath"),
+    Rule("copy-shapefile", "COPY ... FROM 's3://b/k.shp' FORMAT SHAPEFILE",
+         (Permission(("s3:GetObject",), "object-stem"),
+          Permission(("s3:ListBucket",), "bucket", "prefix-stem")),
+         DG + "spatial-copy-shapefile.html"),
+    Rule("copy-manifest", "COPY ... FROM 's3://b/k' MANIFEST", (_GET, _LIST_EXACT),
+         DG + "copy-parameters-data-source-s3.html#copy-manifest-file"),
+    Rule("copy-manifest-entry", "an entry of a COPY manifest", (_GET, _LIST_EXACT),
+         DG + "loading-data-files-using-manifest.html"),
+    Rule("copy-ssh-manifest", "COPY ... FROM 's3://b/k' SSH", (_GET, _LIST_EXACT),
+         DG + "copy-parameters-data-source-ssh.html#copy-ssh-manifest"),
+    Rule("copy-jsonpaths", "JSON|AVRO 's3://b/k' (a JSONPaths file)", (_GET, _LIST_EXACT),
+         PERMS),
+    Rule("copy-dynamodb", "COPY ... FROM 'dynamodb://T'",
+         (Permission(("dynamodb:DescribeTable", "dynamodb:Scan"), "arn"),), PERMS),
+    Rule("copy-emr", "COPY ... FROM 'emr://j-ID/path'",
+         (Permission(("elasticmapreduce:ListInstances",), "arn"),),
+         DG + "load-from-emr-steps-configure-iam.html"),
+    Rule("copy-sse-kms", "COPY of objects under --kms-key s3://b/p=KEY",
+         (Permission(("kms:Decrypt",), "arn"),), S3UG + "UsingKMSEncryption.html"),
+    Rule("unload", "UNLOAD (...) TO 's3://b/k'",
+         (Permission(("s3:GetObject", "s3:PutObject"), "object-prefix"),
+          Permission(("s3:ListBucket",), "bucket", "prefix-like")), PERMS),
+    Rule("unload-cleanpath", "UNLOAD ... CLEANPATH",
+         (Permission(("s3:DeleteObject",), "object-prefix"),), DG + "r_UNLOAD.html#cleanpath"),
+    Rule("unload-kms", "UNLOAD ... KMS_KEY_ID 'k' ENCRYPTED", (_KMS_WRITE,),
+         DG + "r_UNLOAD.html#unload-parameters-kms-key-id"),
+    Rule("unload-encrypted-auto", "UNLOAD ... ENCRYPTED AUTO",
+         (Permission(("s3:GetEncryptionConfiguration",), "bucket"),),
+         DG + "r_UNLOAD.html#unload-parameters-encrypted"),
+    Rule("unload-bucket-key", "UNLOAD to objects under --kms-key s3://b/p=KEY", (_KMS_WRITE,),
+         S3UG + "UsingKMSEncryption.html"),
+    Rule("library-s3", "CREATE LIBRARY ... FROM 's3://b/k'", (_GET, _LIST_EXACT),
+         DG + "r_CREATE_LIBRARY.html"),
+    Rule("role-chain", "IAM_ROLE 'A,B' (A assumes B)",
+         (Permission(("sts:AssumeRole",), "arn"),),
+         MG + "authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles"),
+)}
+
+_COMPRESSION = re.compile(r"\.(?:gz|bz2|lzo|zst)$", re.I)
+
+
+def shapefile_stem(key: str) -> str:
+    """``dir/name.shp.gz`` -> ``dir/name.``: the prefix every shapefile component shares."""
+    key = _COMPRESSION.sub("", key)
+    slash, dot = key.rfind("/"), key.rfind(".")
+    return key[: dot + 1] if dot > slash else key
+
+
+def resource(shape: str, partition: str, bucket: str = "", key: str = "", arn: str = "") -> str:
+    """The ARN a resource shape names for a subject."""
+    s3 = f"arn:{partition}:s3:::{bucket}"
+    return {
+        "object-prefix": f"{s3}/{key}*",
+        "object-exact": f"{s3}/{key}",
+        "object-stem": f"{s3}/{shapefile_stem(key)}*",
+        "bucket": s3,
+        "arn": arn,
+    }[shape]
+
+
+def condition(shape: str, key: str = "") -> Condition | None:
+    """The ``s3:prefix`` condition a condition shape names (None: no condition)."""
+    if not shape or (shape == "prefix-like" and not key):
+        return None
+    value = {"prefix-like": key + "*", "prefix-exact": key,
+             "prefix-stem": shapefile_stem(key) + "*"}[shape]
+    return Condition("StringLike", "s3:prefix", value)

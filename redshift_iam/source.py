@@ -1,0 +1,104 @@
+"""Input text with positions: reading files safely and turning offsets into line:col snippets."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redshift_iam.diagnostics import Diagnostic, InputError, Location
+
+_NEWLINE = re.compile(r"\n")
+# From the first of these words on, a statement may carry a secret: snippets hide the rest.
+SECRET_WORDS = re.compile(
+    r"\b(?:secret_access_key|session_token|token|master_symmetric_key|credentials)\b", re.I
+)
+REDACTED = "****"
+_SNIPPET_WIDTH = 100
+
+
+@dataclass(frozen=True)
+class Source:
+    """One named input text. Offsets are 0-based; locations are 1-based."""
+
+    name: str
+    text: str
+    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
+
+    def line_starts(self) -> list[int]:
+        """Offsets at which each line starts, computed once."""
+        if not self._line_starts:
+            self._line_starts.append(0)
+            self._line_starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
+        return self._line_starts
+
+    def location(self, offset: int) -> Location:
+        starts = self.line_starts()
+        line = bisect_right(starts, offset)
+        return Location(self.name, line, offset - starts[line - 1] + 1)
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str:
+        """The line holding ``offset`` with a caret under it; text from ``redact_from`` on hidden.
+
+        Very long lines are cut to a window around the caret, so a 5 MB literal never floods
+        the terminal.
+        """
+        starts = self.line_starts()
+        line = bisect_right(starts, offset)
+        begin = starts[line - 1]
+        end = self.text.find("\n", begin)
+        end = len(self.text) if end < 0 else end
+        text = self.text[begin:end].rstrip("\r")
+        col = offset - begin
+        if redact_from is not None and redact_from < begin + len(text):
+            cut = max(redact_from - begin, 0)
+            text, col = text[:cut] + REDACTED, min(col, cut)
+        lead = ""
+        if col > _SNIPPET_WIDTH:
+            lead, text, col = "...", text[col - _SNIPPET_WIDTH // 2:], _SNIPPET_WIDTH // 2 + 3
+        if len(text) > 2 * _SNIPPET_WIDTH:
+            text = text[: 2 * _SNIPPET_WIDTH] + "..."
+        gutter = f"{line:>5} | "
+        caret_pad = "".join("\t" if ch == "\t" else " " for ch in (lead + text)[:col])
+        return f"{gutter}{lead}{text}\n{' ' * 5} | {caret_pad}^"
+
+    def diagnostic(self, code: str, message: str, offset: int, redact_from: int | None = None
+                   ) -> Diagnostic:
+        """A diagnostic pointing at ``offset`` in this source, with its redacted snippet."""
+        return Diagnostic(code, message, self.location(offset), self.snippet(offset, redact_from))
+
+
+def decode(name: str, data: bytes) -> Source:
+    """Bytes to a Source. Non-UTF-8 or binary input is an error (RI105): guessing an encoding
+    could misread a bucket name, and a wrong bucket name is a wrong policy."""
+    if b"\x00" in data:
+        raise InputError(Diagnostic("RI105", f"{name} looks binary (it holds NUL bytes)",
+                                    Location(name, 1, 1)))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        where = Source(name, data[: exc.start].decode("utf-8", "replace")).location(
+            len(data[: exc.start].decode("utf-8", "replace")))
+        raise InputError(Diagnostic(
+            "RI105", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8", where
+        )) from None
+    return Source(name, text.replace("\r\n", "\n"))
+
+
+def read_source(path: str, stdin_bytes: bytes | None = None) -> Source:
+    """Read a script file (``-`` is standard input, whose bytes the caller passes)."""
+    if path == "-":
+        return decode("<stdin>", stdin_bytes or b"")
+    target = Path(path)
+    try:
+        if target.is_dir():
+            raise InputError(Diagnostic("RI100", f"{path} is a directory, not a script"))
+        data = target.read_bytes()
+    except FileNotFoundError:
+        raise InputError(Diagnostic("RI100", f"{path}: no such file")) from None
+    except PermissionError:
+        raise InputError(Diagnostic("RI100", f"{path}: permission denied")) from None
+    except OSError as exc:
+        raise InputError(Diagnostic("RI100", f"{path}: {exc.strerror or exc}")) from None
+    return decode(path, data)

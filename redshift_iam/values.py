@@ -1,0 +1,121 @@
+"""Validation of the values users write: S3 locations, role ARNs, Regions, KMS keys.
+
+Each check returns ``None`` when the value is fine, or the problem as (code, message, column
+offset inside the value), so the parser can point at the exact character and the CLI can
+reuse the same checks for flags.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redshift_iam.lexer import TEMPLATE
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
+ACCOUNT = re.compile(r"^\d{12}$")
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+_ROLE_ARN = re.compile(
+    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*[\w+=,.@-]+)$"
+)
+_KMS_ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+                      r"(?:key/[A-Za-z0-9-]+|alias/[\w/+=,.@-]+)$")
+_KMS_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                     r"|mrk-[0-9a-f]{32})$")
+_KMS_ALIAS = re.compile(r"^alias/[\w/+=,.@-]+$")
+# Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
+_PLACEHOLDER_IN_VALUE = re.compile(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
+
+Problem = tuple[str, str, int]
+
+
+def placeholder(value: str) -> Problem | None:
+    """A template or doc placeholder left in a value (RI121)."""
+    match = _PLACEHOLDER_IN_VALUE.search(value)
+    if match:
+        return ("RI121", f"placeholder {match.group()!r} instead of a real value", match.start())
+    return None
+
+
+def partition_of_region(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def check_region(region: str) -> Problem | None:
+    if REGION.match(region):
+        return None
+    return ("RI122", f"{region!r} is not an AWS Region code", 0)
+
+
+def check_bucket(bucket: str) -> Problem | None:
+    """S3 general-purpose bucket naming rules."""
+    if not bucket:
+        return ("RI120", "the S3 location has no bucket name", 0)
+    bad = (not _BUCKET.match(bucket) or ".." in bucket or _IPV4.match(bucket)
+           or bucket.startswith("xn--") or bucket.endswith("-s3alias"))
+    if bucket.endswith("-s3alias"):
+        return ("RI120", f"{bucket!r} is an S3 access point alias, which the tool cannot map "
+                         "to IAM resources yet", 0)
+    if bad:
+        return ("RI120", f"{bucket!r} is not a valid S3 bucket name", 0)
+    return None
+
+
+def split_s3(uri: str) -> tuple[str, str] | None:
+    """``s3://bucket/key`` -> (bucket, key); None if it is not an s3:// URI."""
+    if not uri[:5].lower() == "s3://":
+        return None
+    bucket, _, key = uri[5:].partition("/")
+    return bucket, key
+
+
+def check_s3(uri: str) -> Problem | None:
+    """Everything wrong with an S3 URI, with the offset of the first bad character."""
+    found = placeholder(uri)
+    if found:
+        return found
+    parts = split_s3(uri)
+    if parts is None:
+        return ("RI120", f"{uri[:60]!r} is not an s3:// location", 0)
+    problem = check_bucket(parts[0])
+    return (problem[0], problem[1], 5) if problem else None
+
+
+def role_arn_parts(arn: str) -> re.Match[str] | None:
+    return _ROLE_ARN.match(arn)
+
+
+def check_role_arn(arn: str) -> Problem | None:
+    found = placeholder(arn)
+    if found:
+        return found
+    match = _ROLE_ARN.match(arn)
+    if not match:
+        return ("RI123", f"{arn[:120]!r} is not an IAM role ARN", 0)
+    if match.group("partition") not in PARTITIONS:
+        return ("RI123", f"unknown partition {match.group('partition')!r} in role ARN",
+                match.start("partition"))
+    return None
+
+
+def role_account(arn: str) -> str:
+    """The 12-digit account of a role ARN, or '' when it is not 12 digits."""
+    match = _ROLE_ARN.match(arn)
+    return match.group("account") if match and ACCOUNT.match(match.group("account")) else ""
+
+
+def kms_kind(key: str) -> str:
+    """'arn', 'alias-arn', 'id', 'alias' or '' (not a KMS key reference)."""
+    match = _KMS_ARN.match(key)
+    if match:
+        return "alias-arn" if ":alias/" in key else "arn"
+    if _KMS_ID.match(key):
+        return "id"
+    if _KMS_ALIAS.match(key):
+        return "alias"
+    return ""

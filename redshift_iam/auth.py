@@ -9,7 +9,7 @@ from __future__ import annotations
 from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Location
 from redshift_iam.lexer import Token
-from redshift_iam.statements import Authorization, AuthKind, Text
+from redshift_iam.statements import AuthKind, Authorization, Text
 from redshift_iam.values import ACCOUNT, check_role_arn, placeholder, role_arn_parts
 
 MAX_CHAIN = 10

@@ -14,8 +14,19 @@ from redshift_iam.diagnostics import Diagnostic, Location
 from redshift_iam.model import Derivation, Grant, Principal, Settings, TrustLink
 from redshift_iam.rules import RULES, condition, resource
 from redshift_iam.statements import (
-    Authorization, AuthKind, Copy, CopyMode, CreateLibrary, DynamoTable, EmrCluster, S3Path,
-    Script, Statement, Text, Unload, Unmapped,
+    AuthKind,
+    Authorization,
+    Copy,
+    CopyMode,
+    CreateLibrary,
+    DynamoTable,
+    EmrCluster,
+    S3Path,
+    Script,
+    Statement,
+    Text,
+    Unload,
+    Unmapped,
 )
 from redshift_iam.values import kms_kind, partition_of_region, role_account, role_arn_parts
 

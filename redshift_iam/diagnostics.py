@@ -44,7 +44,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI103": (Severity.ERROR, "close the comment with */"),
     "RI104": (Severity.ERROR, "close the dollar-quoted body with the same $tag$"),
     "RI105": (Severity.ERROR, "the input is not UTF-8 text; convert it (iconv -t UTF-8)"),
-    "RI110": (Severity.ERROR, "see the statement's syntax in the Redshift Database Developer Guide"),
+    "RI110": (Severity.ERROR, "see the statement's syntax in the Redshift Database Developer "
+                              "Guide"),
     "RI111": (Severity.ERROR, "an option the tool does not know may need a permission; "
                               "check its spelling against the Redshift reference"),
     "RI112": (Severity.ERROR, "give each option once"),

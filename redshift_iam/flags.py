@@ -9,7 +9,13 @@ from pathlib import Path
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.model import KmsTarget, ManifestEntry, Settings
 from redshift_iam.values import (
-    ACCOUNT, PARTITIONS, check_bucket, check_region, check_s3, kms_kind, partition_of_region,
+    ACCOUNT,
+    PARTITIONS,
+    check_bucket,
+    check_region,
+    check_s3,
+    kms_kind,
+    partition_of_region,
     split_s3,
 )
 

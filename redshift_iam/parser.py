@@ -18,8 +18,18 @@ from redshift_iam.options import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.options_reader import ReadOptions, read_options
 from redshift_iam.source import SECRET_WORDS, Source
 from redshift_iam.statements import (
-    Authorization, AuthKind, Copy, CopyMode, CreateLibrary, DynamoTable, EmrCluster, S3Path,
-    Script, Statement, Text, Unload, Unmapped,
+    Authorization,
+    Copy,
+    CopyMode,
+    CreateLibrary,
+    DynamoTable,
+    EmrCluster,
+    S3Path,
+    Script,
+    Statement,
+    Text,
+    Unload,
+    Unmapped,
 )
 from redshift_iam.values import check_region, check_s3, placeholder, split_s3
 

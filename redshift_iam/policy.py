@@ -98,7 +98,8 @@ def _camel(text: str) -> str:
 
 
 def _sid(actions: tuple[str, ...], buckets: tuple[str, ...]) -> str:
-    """``S3GetObjectPutObject``; a conditioned ListBucket adds its bucket: ``S3ListBucketMyData``."""
+    """``S3GetObjectPutObject``; a conditioned ListBucket adds its bucket
+    (``S3ListBucketMyData``)."""
     services: dict[str, list[str]] = defaultdict(list)
     for action in actions:
         service, _, name = action.partition(":")

@@ -8,7 +8,7 @@ from redshift_iam.analysis import Analysis, PrincipalReport
 from redshift_iam.model import Grant
 from redshift_iam.policy import PolicyDocument
 from redshift_iam.rules import RULES
-from redshift_iam.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
+from redshift_iam.statements import Copy, CreateLibrary, Statement, Unload
 
 
 def dumps(value: object) -> str:
@@ -106,7 +106,8 @@ def explain_text(analysis: Analysis) -> str:
                  for g in grants]
         widths = [max((len(c[i]) for c in cells), default=0) for i in range(5)]
         for cell in cells:
-            lines.append("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths)).rstrip())
+            padded = (value.ljust(width) for value, width in zip(cell, widths, strict=True))
+            lines.append(("    " + "  ".join(padded)).rstrip())
             used.add(cell[4])
         lines.append("")
     lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "

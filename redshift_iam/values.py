@@ -68,7 +68,7 @@ def check_bucket(bucket: str) -> Problem | None:
 
 def split_s3(uri: str) -> tuple[str, str] | None:
     """``s3://bucket/key`` -> (bucket, key); None if it is not an s3:// URI."""
-    if not uri[:5].lower() == "s3://":
+    if uri[:5].lower() != "s3://":
         return None
     bucket, _, key = uri[5:].partition("/")
     return bucket, key

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from redshift_iam.analysis import Analysis, PrincipalReport
+from redshift_iam.diagnostics import Location
 from redshift_iam.model import Grant
 from redshift_iam.policy import PolicyDocument
 from redshift_iam.rules import RULES
@@ -70,13 +71,13 @@ def _grant_row(grant: Grant) -> dict[str, object]:
 
 def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
     """One entry per statement that touches AWS, with its grants and their reasons."""
-    by_location: dict[tuple[str, int], list[Grant]] = {}
+    by_location: dict[Location, list[Grant]] = {}
     for grant in analysis.derivation.grants:
-        by_location.setdefault((grant.location.file, grant.location.line), []).append(grant)
+        by_location.setdefault(grant.location, []).append(grant)
     rows = []
     for statement in analysis.script.statements:
         kind, subject = describe(statement)
-        grants = by_location.get((statement.loc.file, statement.loc.line), [])
+        grants = by_location.get(statement.loc, [])
         unique = {tuple(_grant_row(g).items()): g for g in grants}
         rows.append({
             "location": statement.loc.short, "kind": kind, "subject": subject,
@@ -94,27 +95,31 @@ def explain_json(analysis: Analysis) -> str:
 
 
 def explain_text(analysis: Analysis) -> str:
-    """A readable table: each statement, then its grants aligned in columns, then the rules'
-    documentation links."""
+    """A readable table: each statement, the grants it needs per principal in aligned columns,
+    then the documentation link of every rule used."""
     lines, used = [], set()
     for row in explain_rows(analysis):
         lines.append(f"{row['location']}  {row['kind']}  {row['subject']}")
-        grants = row["grants"]
-        if not grants:
+        if not row["grants"]:
             lines.append("    (no grant)")
-        cells = [(g["principal"], g["action"], g["resource"], g["condition"] or "", g["rule"])
-                 for g in grants]
-        widths = [max((len(c[i]) for c in cells), default=0) for i in range(5)]
-        for cell in cells:
-            padded = (value.ljust(width) for value, width in zip(cell, widths, strict=True))
-            lines.append(("    " + "  ".join(padded)).rstrip())
-            used.add(cell[4])
+        principals = sorted({g["principal"] for g in row["grants"]})
+        for principal in principals:
+            lines.append(f"  as {principal}")
+            cells = [(g["action"], g["resource"], g["condition"] or "", g["rule"])
+                     for g in row["grants"] if g["principal"] == principal]
+            lines.extend(_aligned(cells))
+            used.update(cell[3] for cell in cells)
         lines.append("")
     lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "
                  f"{analysis.script.skipped} skipped.")
     if used:
-        lines.append("")
-        lines.append("Rules:")
         width = max(len(r) for r in used)
+        lines.extend(["", "Rules:"])
         lines.extend(f"    {r.ljust(width)}  {RULES[r].doc}" for r in sorted(used))
     return "\n".join(lines) + "\n"
+
+
+def _aligned(cells: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(cell[i]) for cell in cells) for i in range(len(cells[0]))]
+    return [("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True))).rstrip()
+            for cell in cells]

@@ -53,6 +53,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI114": (Severity.ERROR, "the Redshift reference does not allow this option with this source"),
     "RI115": (Severity.ERROR, "add the missing part"),
     "RI120": (Severity.ERROR, "write the location as s3://bucket/key with a valid bucket name"),
+    "RI126": (Severity.ERROR, "COPY reads from 's3://bucket/key', 'dynamodb://TableName' or "
+                              "'emr://j-CLUSTERID/path'"),
     "RI121": (Severity.ERROR, "replace the placeholder with the real value; templated SQL is not "
                               "expanded yet"),
     "RI122": (Severity.ERROR, "use an AWS Region code such as us-east-1"),

@@ -202,17 +202,17 @@ def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | E
     if scheme == "dynamodb":
         match = _DYNAMO.match(value)
         if not match:
-            raise cursor.error("RI120", "expected 'dynamodb://table-name' with a valid table "
+            raise cursor.error("RI126", "expected 'dynamodb://table-name' with a valid table "
                                         "name", token, 1)
         return DynamoTable(match.group("name"), cursor.location(token)), CopyMode.DYNAMODB
     if scheme == "emr":
         match = _EMR.match(value)
         if not match:
-            raise cursor.error("RI120", "expected 'emr://j-CLUSTERID/hdfs_path'", token, 1)
+            raise cursor.error("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", token, 1)
         return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
                 CopyMode.EMR)
-    raise cursor.error("RI120", "COPY reads from 's3://...', 'dynamodb://...' or 'emr://...'; "
-                                "a local file needs psql's \\copy, which uses no IAM", token, 1)
+    raise cursor.error("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
+                                "needs psql's \\copy, which uses no IAM", token, 1)
 
 
 def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | None:

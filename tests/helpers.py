@@ -1,0 +1,28 @@
+"""Shared test helpers: run SQL text through the library without touching the file system."""
+
+from __future__ import annotations
+
+from redshift_iam.analysis import Analysis, analyze
+from redshift_iam.model import Settings
+from redshift_iam.source import Source
+from redshift_iam.trust import TrustOptions
+
+ROLE = "arn:aws:iam::123456789012:role/R"
+
+
+def run(sql: str, settings: Settings | None = None, name: str = "t.sql") -> Analysis:
+    return analyze([Source(name, sql)], settings or Settings(), TrustOptions())
+
+
+def grant_set(sql: str, settings: Settings | None = None) -> set[tuple[str, str, str]]:
+    """{(action, resource, s3:prefix condition or '')} of every grant, any principal."""
+    analysis = run(sql, settings)
+    bad = [d.render() for d in analysis.failures(allow_unresolved=False)]
+    assert not bad, bad
+    return {(g.action, g.resource, g.condition.value if g.condition else "")
+            for g in analysis.derivation.grants}
+
+
+def codes(sql: str, settings: Settings | None = None) -> list[str]:
+    """The diagnostic codes the SQL produces, in order."""
+    return [d.code for d in run(sql, settings).diagnostics]

@@ -108,7 +108,7 @@ def _check_closed(source: Source, match: re.Match[str], kind: str) -> None:
                 "RI104", "unterminated dollar-quoted body", match.start()))
         return
     group, code, message = _UNTERMINATED[kind]
-    if match.group(group) is None:
+    if not match.group(group):
         # The rest of an unterminated string may be swallowing a secret: hide it.
         redact = match.start() + 1 if kind == "string" else None
         raise InputError(source.diagnostic(code, message, match.start(), redact))

@@ -34,7 +34,8 @@ from redshift_iam.statements import (
 from redshift_iam.values import check_region, check_s3, placeholder, split_s3
 
 _GAP = r"(?:\s+|--[^\n]*|/\*.*?\*/)"
-_HEAD = re.compile(rf"{_GAP}*(\w+)(?:{_GAP}+(\w+))?(?:{_GAP}+(\w+))?(?:{_GAP}+(\w+))?", re.S)
+# The first five words of a statement, stepping over comments.
+_HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b", re.I | re.S)
@@ -240,7 +241,8 @@ def _check_options(cursor: Cursor, read: ReadOptions, source_kind: str | None) -
     seen = read.seen
     for first, second, message in CONFLICTS:
         if first in seen and second in seen:
-            raise cursor.error("RI113", message, seen[second])
+            raise cursor.error("RI113", message, max(seen[first], seen[second],
+                                                     key=lambda t: t.start))
     if "TOKEN" in seen and "SESSION_TOKEN" in seen:
         raise cursor.error("RI112", "TOKEN and SESSION_TOKEN both given", seen["TOKEN"])
     if "IAM_ROLE" in seen and "TOKEN" in seen:

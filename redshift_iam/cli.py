@@ -179,7 +179,8 @@ def guarded(func):
     return wrapper
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
+@click.group(name="redshift-iam", context_settings={"help_option_names": ["-h", "--help"]},
+             epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="redshift-iam")
 def main() -> None:
     """Least-privilege IAM for Amazon Redshift COPY, UNLOAD and CREATE LIBRARY.

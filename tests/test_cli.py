@@ -1,0 +1,224 @@
+"""The CLI contract: stdout holds only the document, exit codes 0/1/2, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from redshift_iam.cli import main
+
+ROLE = "arn:aws:iam::123456789012:role/Etl"
+COPY = f"copy t from 's3://bkt/d/' iam_role '{ROLE}';\n"
+
+
+def invoke(*args: str, stdin: str | None = None):
+    return CliRunner().invoke(main, list(args), input=stdin)
+
+
+@pytest.fixture
+def script(tmp_path: Path):
+    def write(text: str, name: str = "s.sql") -> str:
+        path = tmp_path / name
+        path.write_text(text)
+        return str(path)
+    return write
+
+
+def test_policy_prints_only_the_document(script) -> None:
+    result = invoke("policy", script(COPY))
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["Statement"][0] == {
+        "Sid": "S3GetObject", "Effect": "Allow", "Action": "s3:GetObject",
+        "Resource": "arn:aws:s3:::bkt/d/*"}
+
+
+def test_policy_reads_stdin_and_dash() -> None:
+    for args in (["policy"], ["policy", "-"]):
+        result = invoke(*args, stdin=COPY)
+        assert result.exit_code == 0 and json.loads(result.stdout)["Version"] == "2012-10-17"
+
+
+def test_same_input_same_bytes(script) -> None:
+    path = script(COPY + "unload ('x') to 's3://out/u/' iam_role default;")
+    assert invoke("generate", path).stdout == invoke("generate", path).stdout
+
+
+def test_several_principals_need_role(script) -> None:
+    path = script(COPY + "copy u from 's3://bkt/e/' iam_role default;")
+    result = invoke("policy", path)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == ("redshift-iam: the input uses several principals; pick one with "
+                             f"--role: default, {ROLE}\n")
+    picked = invoke("policy", path, "--role", "default")
+    assert json.loads(picked.stdout)["Statement"][0]["Resource"] == "arn:aws:s3:::bkt/e/*"
+    missing = invoke("policy", path, "--role", "user")
+    assert missing.exit_code == 1
+    assert missing.stderr == ("redshift-iam: --role user matches no principal of the input "
+                              f"(default, {ROLE})\n")
+
+
+def test_role_user_picks_the_key_owner(script) -> None:
+    path = script("copy t from 's3://bkt/d/' access_key_id 'AKIAONE' secret_access_key 'x';")
+    for role in ("user", "user:AKIAONE"):
+        result = invoke("policy", path, "--role", role)
+        assert result.exit_code == 0, result.stderr
+    trust = invoke("trust", path)
+    assert (trust.exit_code, trust.stdout) == (1, "")
+    assert trust.stderr.endswith("redshift-iam: user:AKIAONE is an IAM user: users have no "
+                                 "trust policy\n")
+
+
+def test_nothing_to_grant(script) -> None:
+    path = script("select 1; create library f language plpythonu from 'https://x.example/f.zip';")
+    for command in ("policy", "trust"):
+        result = invoke(command, path)
+        assert (result.exit_code, result.stdout) == (1, "")
+        assert result.stderr.startswith("redshift-iam: nothing to grant")
+    bundle = invoke("generate", path)
+    assert bundle.exit_code == 0
+    assert json.loads(bundle.stdout) == {"principals": [], "skipped": 1, "warnings": []}
+
+
+def test_trust_without_script_is_the_standard_one() -> None:
+    result = invoke("trust", "--serverless")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["Statement"][0]["Principal"]["Service"] == [
+        "redshift-serverless.amazonaws.com", "redshift.amazonaws.com"]
+
+
+def test_bad_input_exits_1_with_location_and_empty_stdout(script) -> None:
+    path = script("select 1;\ncopy t from 's3://bkt/d' iam_role default frob;")
+    result = invoke("policy", path)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == f"{path}:2:43: error RI111: unknown COPY option 'frob'"
+    assert "Traceback" not in result.stderr
+
+
+def test_unresolved_exit_1_then_allowed(script) -> None:
+    path = script("copy t from 's3://bkt/m' iam_role default manifest;")
+    strict = invoke("policy", path)
+    assert (strict.exit_code, strict.stdout) == (1, "")
+    assert strict.stderr.splitlines()[0] == (
+        f"{path}:1:13: unresolved RI142: the data files of manifest s3://bkt/m are unknown")
+    assert "--manifest S3URI=LOCALFILE" in strict.stderr
+    loose = invoke("policy", path, "--allow-unresolved")
+    assert loose.exit_code == 0 and "RI142" in loose.stderr
+    assert json.loads(loose.stdout)["Statement"][0]["Resource"] == "arn:aws:s3:::bkt/m"
+
+
+def test_manifest_flag_loads_entries(script, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.json"
+    manifest.write_text('{"entries": [{"url": "s3://data-bkt/p/part-0", "mandatory": true}]}')
+    path = script("copy t from 's3://bkt/m' iam_role default manifest;")
+    result = invoke("policy", path, "--manifest", f"s3://bkt/m={manifest}")
+    assert result.exit_code == 0, result.stderr
+    statement = json.loads(result.stdout)["Statement"][0]
+    assert statement["Resource"] == ["arn:aws:s3:::bkt/m", "arn:aws:s3:::data-bkt/p/part-0"]
+    manifest.write_text('{"entries": [\n  {"url": }]}')
+    broken = invoke("policy", path, "--manifest", f"s3://bkt/m={manifest}")
+    assert (broken.exit_code, broken.stdout) == (1, "")
+    assert broken.stderr.startswith(f"{manifest}:2:11: error RI150: manifest is not JSON")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["policy", "--account-id", "12345"], "Invalid value for '--account-id'"),
+    (["policy", "--region", "moon-1"], "Invalid value for '--region'"),
+    (["policy", "--partition", "aws-mars"], "Invalid value for '--partition'"),
+    (["policy", "--region", "cn-north-1"], "--region cn-north-1 is in partition aws-cn"),
+    (["policy", "--kms-key", "nonsense"], "--kms-key 'nonsense': expected TARGET=VALUE"),
+    (["policy", "--kms-key", "s3://bkt=1234abcd-12ab-34cd-56ef-1234567890ab"],
+     "a key id needs --account-id and --region"),
+    (["policy", "--manifest", "s3://bkt/m"], "--manifest 's3://bkt/m': expected TARGET=VALUE"),
+    (["trust", "--serverless", "--trust-region", "us-east-1"],
+     "--trust-region is documented for provisioned clusters only"),
+    (["trust", "--db-user", "alice"], "Invalid value for '--db-user'"),
+    (["frobnicate"], "No such command 'frobnicate'"),
+    (["policy", "--frob"], "No such option '--frob'"),
+])
+def test_usage_errors_exit_2(args: list[str], message: str, script) -> None:
+    if args[0] == "policy":
+        args = [*args, script(COPY)]
+    result = invoke(*args)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert message in result.stderr
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: str(p / "missing.sql"), "no such file"),
+    (lambda p: str(p), "is a directory, not a script"),
+    (lambda p: (p / "b.sql").write_bytes(b"copy \x00\x01") and str(p / "b.sql"), "looks binary"),
+    (lambda p: (p / "l.sql").write_bytes(b"select '\xe9';") and str(p / "l.sql"),
+     "byte 0xe9 at offset 8 is not UTF-8"),
+])
+def test_unreadable_inputs_exit_1(tmp_path: Path, make, message: str) -> None:
+    result = invoke("policy", make(tmp_path))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert message in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_permission_denied(tmp_path: Path) -> None:
+    path = tmp_path / "p.sql"
+    path.write_text(COPY)
+    path.chmod(0)
+    result = invoke("policy", str(path))
+    assert result.exit_code == 1 and "permission denied" in result.stderr
+
+
+def test_out_dir_writes_and_protects_foreign_files(script, tmp_path: Path) -> None:
+    path = script(COPY)
+    out = tmp_path / "out"
+    first = invoke("generate", path, "--out-dir", str(out))
+    assert first.exit_code == 0, first.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".redshift-iam.json", "Etl.policy.json",
+                                                     "Etl.trust.json"]
+    assert invoke("generate", path, "--out-dir", str(out)).exit_code == 0  # own files: rewritten
+    (out / "Etl.policy.json").write_text("{}  hand edited\n")
+    refused = invoke("generate", path, "--out-dir", str(out))
+    assert refused.exit_code == 1
+    assert "was not written by redshift-iam (or was edited since); pass --force" in refused.stderr
+    assert (out / "Etl.policy.json").read_text() == "{}  hand edited\n"
+    forced = invoke("generate", path, "--out-dir", str(out), "--force")
+    assert forced.exit_code == 0
+    assert json.loads((out / "Etl.policy.json").read_text())["Version"] == "2012-10-17"
+
+
+def test_out_dir_removes_its_own_stale_files(script, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    invoke("generate", script(COPY), "--out-dir", str(out))
+    other = script("copy t from 's3://bkt/d/' iam_role default;", "o.sql")
+    assert invoke("generate", other, "--out-dir", str(out)).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".redshift-iam.json", "default-role.policy.json", "default-role.trust.json"]
+
+
+def test_explain_text_and_json(script) -> None:
+    path = script(COPY)
+    text = invoke("explain", path)
+    assert text.exit_code == 0
+    assert text.stdout.splitlines()[:4] == [
+        f"{path}:1  COPY s3  t <- s3://bkt/d/",
+        f"  as {ROLE}",
+        "    s3:GetObject   arn:aws:s3:::bkt/d/*                            copy-s3-prefix",
+        "    s3:ListBucket  arn:aws:s3:::bkt      StringLike s3:prefix d/*  copy-s3-prefix",
+    ]
+    data = json.loads(invoke("explain", path, "--format", "json").stdout)
+    assert data["statements"][0]["grants"][0] == {
+        "principal": ROLE, "action": "s3:GetObject", "resource": "arn:aws:s3:::bkt/d/*",
+        "condition": None, "rule": "copy-s3-prefix",
+        "doc": "https://docs.aws.amazon.com/redshift/latest/dg/"
+               "copy-parameters-data-source-s3.html#copy-s3-objectpath"}
+
+
+def test_help_documents_exit_codes() -> None:
+    for args in ([], ["policy"], ["trust"], ["generate"], ["explain"]):
+        result = invoke(*args, "--help")
+        assert result.exit_code == 0 and "Exit codes:" in result.stdout
+
+
+def test_version() -> None:
+    assert invoke("--version").stdout == "redshift-iam, version 0.1.0\n"

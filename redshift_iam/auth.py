@@ -6,6 +6,8 @@ here; only their presence survives.
 
 from __future__ import annotations
 
+import re
+
 from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Location
 from redshift_iam.lexer import Token
@@ -13,15 +15,17 @@ from redshift_iam.statements import AuthKind, Authorization, Text
 from redshift_iam.values import ACCOUNT, check_role_arn, placeholder, role_arn_parts
 
 MAX_CHAIN = 10
+_SPACE = re.compile(r"\s")
 _CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",
                     "master_symmetric_key"}
 
 
 def role_chain(cursor: Cursor, token: Token, text: str, start: int) -> tuple[Text, ...]:
     """Validate ``'arn[,arn...]'`` (``start`` is the offset of ``text`` inside the token)."""
-    if any(ch.isspace() for ch in text):
+    space = _SPACE.search(text)
+    if space:
         raise cursor.error("RI123", "a role chain must not contain spaces", token,
-                           start + next(i for i, ch in enumerate(text) if ch.isspace()))
+                           start + space.start())
     arns, offset = text.split(","), start
     if len(arns) > MAX_CHAIN:
         raise cursor.error("RI113", f"a role chain has at most {MAX_CHAIN} roles, "
@@ -53,7 +57,7 @@ def from_iam_role(cursor: Cursor, keyword: Token) -> Authorization:
 def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]]:
     """``k=v;k=v`` -> {k: (v, offset of v in the token)}. Messages name keys, never values."""
     text, pairs, offset = token.value, {}, 1
-    if any(ch.isspace() for ch in text):
+    if _SPACE.search(text):
         raise cursor.error("RI110", "the CREDENTIALS string must not contain spaces", token)
     for part in text.split(";"):
         key, eq, value = part.partition("=")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from redshift_iam.diagnostics import InputError
 from redshift_iam.source import Source
@@ -71,9 +72,11 @@ _UNTERMINATED = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
-    """One lexical token. ``value`` is the unescaped text for strings and quoted identifiers."""
+class Token(NamedTuple):
+    """One lexical token. ``value`` is the unescaped text for strings and quoted identifiers.
+
+    A NamedTuple rather than a dataclass: it is immutable and typed, and it is the one value
+    created per token, so its cheap construction matters."""
 
     kind: str  # word, string, qident, dollar, number, punct, op, placeholder
     text: str
@@ -153,19 +156,21 @@ def _value(kind: str, raw: str) -> str:
 def tokens(source: Source, segment: Segment) -> Iterator[Token]:
     """Tokenize one statement lazily; whitespace and comments are dropped.
 
-    Line and column come from one bisect per token, so this stays linear in the statement.
+    Line and column are tracked as the scan goes (one bisect per statement, not per token),
+    so this stays linear in the statement.
     """
     text = source.text
+    first = source.location(segment.start)
+    line, line_start = first.line, segment.start - first.col + 1
     for match in _TOKEN.finditer(text, segment.start, segment.end):
-        kind = match.lastgroup
-        if kind in ("ws", "comment"):
-            continue
-        if kind in _UNTERMINATED or kind == "dollar":
-            _check_closed(source, match, kind)
-            if kind == "block":
-                continue
+        kind, start = match.lastgroup, match.start()
         raw = match.group()
-        if kind == "op2":
-            kind = "op"
-        loc = source.location(match.start())
-        yield Token(kind, raw, _value(kind, raw), match.start(), loc.line, loc.col)
+        if kind not in ("ws", "comment"):
+            if kind in _UNTERMINATED or kind == "dollar":
+                _check_closed(source, match, kind)
+            if kind != "block":
+                kind = "op" if kind == "op2" else kind
+                yield Token(kind, raw, _value(kind, raw), start, line, start - line_start + 1)
+        if "\n" in raw:
+            line += raw.count("\n")
+            line_start = start + raw.rindex("\n") + 1

@@ -8,16 +8,16 @@ STAMP  := $(VENV)/.installed
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(STAMP)
 
 demo: $(STAMP)
-	@echo '== SQL: samples/nightly_etl.sql' >&2
-	@echo '== permissions policy:' >&2
-	$(BIN)/redshift-iam policy samples/nightly_etl.sql --region us-east-1
-	@echo '== trust policy:' >&2
-	$(BIN)/redshift-iam trust samples/nightly_etl.sql
+	@echo '== samples/nightly_etl.sql:' >&2
+	@grep -v '^--' samples/nightly_etl.sql | grep -v '^$$' >&2
+	@echo '== redshift-iam policy samples/nightly_etl.sql' >&2
+	@$(BIN)/redshift-iam policy samples/nightly_etl.sql
+	@echo '== redshift-iam trust samples/nightly_etl.sql' >&2
+	@$(BIN)/redshift-iam trust samples/nightly_etl.sql
 
 lint: $(STAMP)
 	$(BIN)/ruff check redshift_iam tests bench tools

@@ -7,9 +7,10 @@ STAMP  := $(VENV)/.installed
 .PHONY: demo test lint bench clean
 
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-		$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
-	touch $(STAMP)
+	@echo '== setting up $(VENV) (first run only)' >&2
+	@$(PYTHON) -m venv $(VENV)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]' >&2
+	@touch $(STAMP)
 
 demo: $(STAMP)
 	@echo '== samples/nightly_etl.sql:' >&2

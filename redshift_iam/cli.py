@@ -114,10 +114,21 @@ def role_option(func):
 
 
 def _trust_settings(kwargs):
+    """TrustOptions from the trust flags, which must agree with --partition."""
     from redshift_iam.trust import TrustOptions
+    from redshift_iam.values import partition_of_region
     if kwargs.get("trust_regions") and kwargs.get("serverless"):
         raise click.UsageError("--trust-region is documented for provisioned clusters only; "
                                "it can't be combined with --serverless")
+    partition = kwargs["partition"]
+    for region in kwargs.get("trust_regions", ()):
+        if partition_of_region(region) != partition:
+            raise click.UsageError(f"--trust-region {region} is not in partition {partition} "
+                                   "(--partition)")
+    for user in kwargs.get("db_users", ()):
+        if user.split(":", 2)[1] != partition:
+            raise click.UsageError(f"--db-user {user} is not in partition {partition} "
+                                   "(--partition)")
     return TrustOptions(kwargs.get("serverless", False), tuple(kwargs.get("trust_regions", ())),
                         tuple(kwargs.get("db_users", ())))
 
@@ -256,26 +267,49 @@ def trust(scripts, role, **kwargs):
                    "instead of printing the bundle.")
 @click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
                                             "write.")
+@click.option("--format", "output_format", default="json", show_default=True,
+              type=click.Choice(["json", "terraform", "cloudformation"]),
+              help="json: the bundle (or one file per document); terraform: aws_iam_policy, "
+                   "aws_iam_role and attachments; cloudformation: a JSON template.")
 @guarded
-def generate(scripts, out_dir, force, **kwargs):
+def generate(scripts, out_dir, force, output_format, **kwargs):
     """Print every principal's documents as one JSON bundle, or write them to --out-dir.
 
     Input that needs no permission gives an empty "principals" list and exit 0.
     """
     from redshift_iam.outdir import OutDirError, planned_files, write_out_dir
-    from redshift_iam.render import bundle
     analysis = analyze_input(kwargs, scripts)
-    if out_dir is None:
+    if output_format != "json":
+        text, name = _render_iac(output_format, analysis)
+        if out_dir is None:
+            click.echo(text, nl=False)
+            return
+        files = {name: text}
+    elif out_dir is None:
+        from redshift_iam.render import bundle
         click.echo(bundle(analysis), nl=False)
         return
+    else:
+        files = planned_files(analysis.reports)
     try:
-        written = write_out_dir(out_dir, planned_files(analysis.reports), force)
+        written = write_out_dir(out_dir, files, force)
     except OutDirError as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
     for name in written:
         click.echo(f"wrote {out_dir / name}", err=True)
+
+
+def _render_iac(output_format, analysis):
+    """(text, file name) of a Terraform or CloudFormation rendering."""
+    from redshift_iam import iac
+    try:
+        if output_format == "terraform":
+            return iac.render_terraform(analysis.reports), "redshift-iam.tf"
+        return iac.render_cloudformation(analysis.reports), "redshift-iam.template.json"
+    except iac.RenderError as exc:
+        raise Failure(str(exc)) from None
 
 
 @main.command(epilog=EXIT_CODES)

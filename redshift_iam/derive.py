@@ -208,6 +208,11 @@ def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
 def _kms_arn(out: _Collector, key: Text, region: Text | None) -> str:
     kind = kms_kind(key.value)
     if kind == "arn":
+        partition = key.value.split(":", 2)[1]
+        if partition != out.settings.partition:
+            raise Unresolved(Diagnostic("RI125", f"KMS key {key.value} is in partition "
+                                                 f"{partition}, not {out.settings.partition}",
+                                        key.loc))
         return key.value
     if kind in ("alias", "alias-arn"):
         alias = "alias/" + key.value.split("alias/", 1)[1]

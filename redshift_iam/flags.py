@@ -85,6 +85,9 @@ def _entry(path: str, number: int, entry: object) -> ManifestEntry:
 
 def _kms_key(value: str, settings: Settings) -> str:
     kind = kms_kind(value)
+    if kind == "arn" and value.split(":", 2)[1] != settings.partition:
+        raise FlagError(f"--kms-key ...={value}: the key is not in partition "
+                        f"{settings.partition} (--partition)")
     if kind == "arn":
         return value
     if kind == "id" and settings.account_id and settings.region:

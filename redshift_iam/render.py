@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 from redshift_iam.analysis import Analysis, PrincipalReport
 from redshift_iam.diagnostics import Location
@@ -11,10 +12,17 @@ from redshift_iam.policy import PolicyDocument
 from redshift_iam.rules import RULES
 from redshift_iam.statements import Copy, CreateLibrary, Statement, Unload
 
+_BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return json.dumps(match.group())[1:-1]
+
 
 def dumps(value: object) -> str:
-    """The one JSON style: two-space indent, no trailing spaces, a final newline."""
-    return json.dumps(value, indent=2, ensure_ascii=False) + "\n"
+    """The one JSON style: two-space indent, a final newline. Characters above U+00FF are
+    written as ``\\uXXXX`` escapes: the IAM API accepts policy text only up to U+00FF."""
+    return _BEYOND_LATIN1.sub(_escape, json.dumps(value, indent=2, ensure_ascii=False)) + "\n"
 
 
 def document(doc: PolicyDocument) -> str:

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 
 from redshift_iam.derive import derive
 from redshift_iam.diagnostics import Diagnostic, Severity
-from redshift_iam.model import Derivation, Principal, Settings
+from redshift_iam.fold import Fold, fold, max_depth
+from redshift_iam.model import Derivation, Grant, Principal, Settings
+from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
 from redshift_iam.parser import read_script
-from redshift_iam.policy import PolicyDocument, build_policy
+from redshift_iam.policy import PolicyDocument, statement_parts, with_sids
 from redshift_iam.source import Source
 from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust
@@ -20,12 +22,14 @@ from redshift_iam.trust import TrustOptions, build_trust
 
 @dataclass(frozen=True)
 class PrincipalReport:
-    """One principal's documents and the statements (``file:line``) that need them."""
+    """One principal's documents, the folds made to fit them, and the statements
+    (``file:line``) that need them. ``policies`` is empty when nothing could be granted."""
 
     principal: Principal
-    policy: PolicyDocument | None
+    policies: tuple[PolicyDocument, ...]
     trust: PolicyDocument | None
     statements: tuple[str, ...]
+    folds: tuple[Fold, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -33,10 +37,11 @@ class Analysis:
     script: Script
     derivation: Derivation
     reports: tuple[PrincipalReport, ...]
+    sizing: tuple[Diagnostic, ...] = ()  # folds made, and documents that do not fit
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return self.script.diagnostics + self.derivation.diagnostics
+        return self.script.diagnostics + self.derivation.diagnostics + self.sizing
 
     def failures(self, allow_unresolved: bool) -> tuple[Diagnostic, ...]:
         """The diagnostics that make the run exit 1."""
@@ -44,23 +49,64 @@ class Analysis:
         return tuple(d for d in self.diagnostics if d.severity in fatal)
 
 
-def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions) -> Analysis:
-    """Read, derive and build every principal's permissions and trust policy."""
+def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...], list[Fold]]:
+    """Pack a principal's grants into at most ``limits.count`` documents, folding keys
+    deepest segment first only when the exact grants need more (and folding is allowed).
+    Raises TooLarge when they cannot fit."""
+    docs = pack(with_sids(statement_parts(grants)), limits.size)
+    if len(docs) <= limits.count:
+        return tuple(docs), []
+    needed = len(docs)
+    if not limits.fold:
+        raise TooLarge(f"needs {needed} policies of at most {limits.size} characters; the "
+                       f"limit is {limits.count} and folding is off (--no-fold)")
+    folds: list[Fold] = []
+    for depth in range(max_depth(grants), 0, -1):
+        grants, made = fold(grants, depth)
+        folds += made
+        docs = pack(with_sids(statement_parts(grants)), limits.size)
+        if len(docs) <= limits.count:
+            return tuple(docs), folds
+    raise TooLarge(f"needs {needed} policies of at most {limits.size} characters, and still "
+                   f"{len(docs)} after folding every key it may fold; the limit is "
+                   f"{limits.count}")
+
+
+def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
+            limits: Limits) -> tuple[PrincipalReport, list[Diagnostic]]:
+    grants = [g for g in derivation.grants if g.principal == principal]
+    links = [t for t in derivation.trust_links if t.principal == principal]
+    where = {(g.location.file, g.location.line) for g in grants}
+    where |= {(t.location.file, t.location.line) for t in links}
+    found: list[Diagnostic] = []
+    docs, folds = (), []
+    try:
+        docs, folds = fit(grants, limits) if grants else ((), [])
+    except TooLarge as exc:
+        found.append(Diagnostic("RI160", f"{principal.name} {exc}"))
+    found += [Diagnostic("RW210", f.message()) for f in folds]
+    trust_doc = build_trust(links, trust)
+    if trust_doc and trust_doc.size > TRUST_LIMIT:
+        found.append(Diagnostic("RI161", f"the trust policy of {principal.name} has "
+                                         f"{trust_doc.size} characters; IAM allows {TRUST_LIMIT}"))
+    statements = tuple(f"{file}:{line}" for file, line in sorted(where))
+    return PrincipalReport(principal, docs, trust_doc, statements, tuple(folds)), found
+
+
+DEFAULT_LIMITS = Limits()
+
+
+def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
+            limits: Limits = DEFAULT_LIMITS) -> Analysis:
+    """Read, derive and build every principal's permissions and trust policies."""
     script = read_script(sources)
     derivation = derive(script, settings)
-    reports = []
+    reports, sizing = [], []
     for principal in derivation.principals():
-        grants = [g for g in derivation.grants if g.principal == principal]
-        links = [t for t in derivation.trust_links if t.principal == principal]
-        where = {(g.location.file, g.location.line) for g in grants}
-        where |= {(t.location.file, t.location.line) for t in links}
-        reports.append(PrincipalReport(
-            principal,
-            build_policy(grants) if grants else None,
-            build_trust(links, trust),
-            tuple(f"{file}:{line}" for file, line in sorted(where)),
-        ))
-    return Analysis(script, derivation, tuple(reports))
+        report, found = _report(principal, derivation, trust, limits)
+        reports.append(report)
+        sizing += found
+    return Analysis(script, derivation, tuple(reports), tuple(sizing))
 
 
 class SelectionError(Exception):

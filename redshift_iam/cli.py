@@ -80,6 +80,15 @@ def shared_options(func):
                      help="TARGET is s3://bucket[/prefix] (objects there use KEY) or alias/NAME; "
                           "KEY is a key ARN, or a key id with --account-id and --region. "
                           "Repeatable."),
+        click.option("--max-policies", default=10, show_default=True, metavar="N",
+                     type=click.IntRange(1, 20),
+                     help="Managed policies one principal may need (IAM: 10 per role, 20 on "
+                          "request); each holds at most 6,144 characters."),
+        click.option("--inline", is_flag=True,
+                     help="Size for one inline policy (10,240 characters) instead."),
+        click.option("--no-fold", is_flag=True,
+                     help="Fail instead of folding keys into wildcards when the exact "
+                          "grants do not fit."),
         click.option("--allow-unresolved", is_flag=True,
                      help="Emit what is known when an account, Region, manifest or key is "
                           "missing; the gaps become warnings."),
@@ -153,6 +162,7 @@ def analyze_input(kwargs, scripts):
     """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1."""
     from redshift_iam.analysis import analyze
     from redshift_iam.flags import FlagError, build_settings
+    from redshift_iam.packing import Limits
     trust = _trust_settings(kwargs)
     try:
         settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
@@ -160,7 +170,8 @@ def analyze_input(kwargs, scripts):
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts)
-    analysis = analyze(sources, settings, trust)
+    limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
+    analysis = analyze(sources, settings, trust, limits)
     for diagnostic in problems + list(analysis.diagnostics):
         click.echo(diagnostic.render(), err=True)
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"]))
@@ -217,11 +228,14 @@ def _pick(analysis, role):
 @main.command(epilog=EXIT_CODES)
 @shared_options
 @role_option
+@click.option("--part", type=click.IntRange(1), metavar="K",
+              help="When the principal needs several policies, print the K-th.")
 @guarded
-def policy(scripts, role, **kwargs):
+def policy(scripts, role, part, **kwargs):
     """Print the permissions policy of the one principal the SQL uses.
 
-    With several principals, --role picks one. Example:
+    With several principals, --role picks one. When the grants need several policies to
+    fit IAM's size quota, --part K prints the K-th (or use generate). Example:
 
     \b
       redshift-iam policy etl.sql | aws iam put-role-policy --role-name R \\
@@ -229,9 +243,16 @@ def policy(scripts, role, **kwargs):
     """
     from redshift_iam.render import document
     report = _pick(analyze_input(kwargs, scripts), role)
-    if report.policy is None:
+    docs = report.policies
+    if not docs:
         raise Failure(f"nothing to grant to {report.principal.name}")
-    click.echo(document(report.policy), nl=False)
+    if part is None and len(docs) > 1:
+        raise Failure(f"{report.principal.name} needs {len(docs)} policies to fit IAM's size "
+                      f"quota; print each with --part 1..{len(docs)}, or all with generate")
+    if part is not None and part > len(docs):
+        raise Failure(f"--part {part}: {report.principal.name} has {len(docs)} "
+                      f"polic{'y' if len(docs) == 1 else 'ies'}")
+    click.echo(document(docs[(part or 1) - 1]), nl=False)
 
 
 @main.command(epilog=EXIT_CODES)

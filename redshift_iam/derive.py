@@ -47,6 +47,7 @@ class _Collector:
     principal: Principal
     account: str  # the data principal's account, or '' when only --account-id can tell
     loc: Location
+    scope: str = ""
     grants: list[Grant] = field(default_factory=list)
 
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
@@ -54,8 +55,8 @@ class _Collector:
         for perm in RULES[rule_id].permissions:
             arn = resource(perm.resource, self.settings.partition, bucket, key)
             cond = condition(perm.condition, key)
-            self.grants.extend(Grant(self.principal, action, arn, cond, rule_id, self.loc)
-                               for action in perm.actions)
+            self.grants.extend(Grant(self.principal, action, arn, cond, rule_id, self.loc,
+                                     self.scope) for action in perm.actions)
 
     def arn(self, rule_id: str, arn: str, principal: Principal | None = None) -> None:
         for perm in RULES[rule_id].permissions:
@@ -81,7 +82,8 @@ def derive(script: Script, settings: Settings) -> Derivation:
                                                                  statement.loc)
             grants.extend(chain)
             links.extend(chain_links)
-            collector = _Collector(settings, principal, account, statement.loc)
+            scope = f"copy:{statement.table}" if isinstance(statement, Copy) else ""
+            collector = _Collector(settings, principal, account, statement.loc, scope)
             diagnostics.extend(_statement(collector, statement))
         except Unresolved as exc:
             diagnostics.append(exc.diagnostic)

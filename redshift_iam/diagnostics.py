@@ -73,6 +73,10 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                    "key"),
     "RI150": (Severity.ERROR, "a manifest is JSON with an \"entries\" list of {\"url\": "
                               "\"s3://...\"}"),
+    "RI160": (Severity.ERROR, "raise --max-policies (IAM allows up to 20 managed policies per "
+                              "role on request), drop --inline, or allow folding"),
+    "RI161": (Severity.ERROR, "IAM's default trust policy quota is 2,048 characters; use fewer "
+                              "--db-user values or ask AWS for the 4,096 quota"),
     "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
     "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
     "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),
@@ -80,9 +84,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RW205": (Severity.WARNING, "AWS is retiring client-side encryption for COPY and UNLOAD"),
     "RW206": (Severity.WARNING, "IAM treats * and ? as wildcards; the grant also matches other "
                                 "keys"),
-    "RW207": (Severity.WARNING, "the policy lacks the KMS grant; add it by hand"),
-    "RW208": (Severity.WARNING, "a function or procedure body is not read; run the tool on the "
-                                "statements it executes"),
+    "RW207": (Severity.WARNING, "a key with leading or trailing white space is usually a typo"),
+    "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
+                                "role, raise --max-policies, or pass --no-fold to refuse"),
 }
 
 

@@ -63,24 +63,30 @@ def _role(report: PrincipalReport) -> tuple[str, str] | None:
     return name, f"/{path}/" if path else "/"
 
 
+def _numbered(report: PrincipalReport, base: str) -> list[tuple[str, dict[str, object]]]:
+    """(name, document) per policy: ``base``, or ``base_1``, ``base_2``... when several."""
+    docs = report.policies
+    return [(f"{base}_{i}" if len(docs) > 1 else base, doc.as_json())
+            for i, doc in enumerate(docs, 1)]
+
+
 def terraform_resources(reports: tuple[PrincipalReport, ...]) -> list[Resource]:
     resources, used = [], set()
     for report in reports:
         label, role = _label(report, used), _role(report)
-        if report.policy:
-            resources.append(Resource("aws_iam_policy", label, (
-                ("name", POLICY_NAME.format(label)), ("description", _description(report)),
-                ("policy", report.policy.as_json())), frozenset({"policy"})))
+        policies = _numbered(report, label)
+        resources += [Resource("aws_iam_policy", name, (
+            ("name", POLICY_NAME.format(name)), ("description", _description(report)),
+            ("policy", doc)), frozenset({"policy"})) for name, doc in policies]
         if role:
             resources.append(Resource("aws_iam_role", label, (
                 ("name", role[0]), ("path", role[1]),
                 ("assume_role_policy", report.trust.as_json())),
                 frozenset({"assume_role_policy"})))
-        if role and report.policy:
-            resources.append(Resource("aws_iam_role_policy_attachment", label, (
+            resources += [Resource("aws_iam_role_policy_attachment", name, (
                 ("role", f"aws_iam_role.{label}.name"),
-                ("policy_arn", f"aws_iam_policy.{label}.arn")),
-                references=frozenset({"role", "policy_arn"})))
+                ("policy_arn", f"aws_iam_policy.{name}.arn")),
+                references=frozenset({"role", "policy_arn"})) for name, _ in policies]
     return resources
 
 
@@ -93,13 +99,13 @@ def cloudformation_resources(reports: tuple[PrincipalReport, ...]) -> list[Resou
             resources.append(Resource("AWS::IAM::Role", f"{logical}Role", (
                 ("RoleName", role[0]), ("Path", role[1]),
                 ("AssumeRolePolicyDocument", report.trust.as_json()))))
-        if report.policy:
-            properties = [("ManagedPolicyName", POLICY_NAME.format(label)),
-                          ("Description", _description(report)),
-                          ("PolicyDocument", report.policy.as_json())]
+        for name, doc in _numbered(report, label):
+            number = name[len(label):].replace("_", "")
+            properties = [("ManagedPolicyName", POLICY_NAME.format(name)),
+                          ("Description", _description(report)), ("PolicyDocument", doc)]
             if role:
                 properties.append(("Roles", [{"Ref": f"{logical}Role"}]))
-            resources.append(Resource("AWS::IAM::ManagedPolicy", f"{logical}Policy",
+            resources.append(Resource("AWS::IAM::ManagedPolicy", f"{logical}Policy{number}",
                                       tuple(properties)))
     return resources
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from redshift_iam.diagnostics import InputError
-from redshift_iam.source import Source
+from redshift_iam.source import Source, secret_start
 
 _STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
 _QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
@@ -41,7 +41,7 @@ _SPLIT = re.compile(
 )
 
 # Template placeholders that can stand inside a string literal too...
-TEMPLATE = (r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|\$\{[^}\n]*\}|\{[A-Za-z_0-9]*\}"
+TEMPLATE = (r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\$\{[^}\n]*\}|\{[A-Za-z_0-9]*\}"
             r"|%\([A-Za-z_]\w*\)s|%s\b")
 # ...and psql variables, which psql only expands outside literals.
 PLACEHOLDER = TEMPLATE + r"""|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*"|(?<!:):[A-Za-z_]\w*"""
@@ -102,18 +102,23 @@ class Segment:
     end: int
 
 
-def _check_closed(source: Source, match: re.Match[str], kind: str) -> None:
-    """Raise the RI10x error for a string, identifier, comment or body that never ends."""
+def _check_closed(source: Source, match: re.Match[str], kind: str, statement: int = 0) -> None:
+    """Raise the RI10x error for a string, identifier, comment or body that never ends.
+
+    The snippet hides the rest of an unterminated string (it may be swallowing a secret) and
+    everything from the statement's first secret-bearing option (``statement`` is where the
+    statement starts)."""
     if kind == "dollar":
+        group, code, message = "", "RI104", "unterminated dollar-quoted body"
         closed = match.group("d_a") or match.group("d_b")
-        if not closed:
-            raise InputError(source.diagnostic(
-                "RI104", "unterminated dollar-quoted body", match.start()))
-        return
-    group, code, message = _UNTERMINATED[kind]
-    if not match.group(group):
-        # The rest of an unterminated string may be swallowing a secret: hide it.
+    else:
+        group, code, message = _UNTERMINATED[kind]
+        closed = match.group(group)
+    if not closed:
+        secret = secret_start(source.text, statement, match.start())
         redact = match.start() + 1 if kind == "string" else None
+        if secret is not None:
+            redact = secret if redact is None else min(secret, redact)
         raise InputError(source.diagnostic(code, message, match.start(), redact))
 
 
@@ -131,7 +136,7 @@ def split(source: Source) -> Iterator[Segment]:
                 yield Segment(start, match.start())
             start = match.end()
         elif kind in ("string", "qident", "dollar", "block"):
-            _check_closed(source, match, kind)
+            _check_closed(source, match, kind, start)
     if text[start:].strip():
         yield Segment(start, len(text))
 

@@ -46,6 +46,7 @@ class Grant:
     condition: Condition | None
     rule: str
     location: Location
+    scope: str = ""  # what a fold may group it with: "copy:<table>" for COPY grants
 
 
 @dataclass(frozen=True, slots=True)

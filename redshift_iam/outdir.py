@@ -26,7 +26,8 @@ class OutDirError(Exception):
 
 
 def planned_files(reports: tuple[PrincipalReport, ...]) -> dict[str, str]:
-    """File name -> content for every document. Names are ``<slug>.policy.json`` and
+    """File name -> content for every document. Names are ``<slug>.policy.json`` (or
+    ``<slug>.policy-1.json``, ``-2``... when a principal needs several) and
     ``<slug>.trust.json``; colliding slugs get ``-2``, ``-3`` in principal order."""
     files, used = {}, set()
     for report in reports:
@@ -34,8 +35,10 @@ def planned_files(reports: tuple[PrincipalReport, ...]) -> dict[str, str]:
         while slug in used:
             slug, n = f"{report.principal.slug}-{n}", n + 1
         used.add(slug)
-        if report.policy:
-            files[f"{slug}.policy.json"] = document(report.policy)
+        docs = report.policies
+        for number, doc in enumerate(docs, 1):
+            suffix = f"-{number}" if len(docs) > 1 else ""
+            files[f"{slug}.policy{suffix}.json"] = document(doc)
         if report.trust:
             files[f"{slug}.trust.json"] = document(report.trust)
     return files

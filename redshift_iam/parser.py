@@ -16,7 +16,7 @@ from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.lexer import Segment, Token, split, tokens
 from redshift_iam.options import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.options_reader import ReadOptions, read_options
-from redshift_iam.source import SECRET_WORDS, Source
+from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import (
     Authorization,
     Copy,
@@ -33,7 +33,9 @@ from redshift_iam.statements import (
 )
 from redshift_iam.values import check_region, check_s3, placeholder, split_s3
 
-_GAP = r"(?:\s+|--[^\n]*|/\*.*?\*/)"
+# One white-space character or one whole comment: no two ways to match the same text, so the
+# repeated groups below cannot backtrack exponentially.
+_GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
 # The first five words of a statement, stepping over comments.
 _HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
@@ -78,8 +80,8 @@ def read_statement(source: Source, segment: Segment
     kind = _classify(words)
     if kind is None:
         return _check_skipped(source, segment), []
-    secret = SECRET_WORDS.search(source.text, segment.start, segment.end)
-    cursor = Cursor(source, list(tokens(source, segment)), secret.start() if secret else None)
+    redact = secret_start(source.text, segment.start, segment.end)
+    cursor = Cursor(source, list(tokens(source, segment)), redact)
     if kind == "COPY":
         statement = _copy(cursor)
     elif kind == "UNLOAD":
@@ -139,6 +141,9 @@ def _s3(cursor: Cursor, token: Token) -> S3Path:
     if "*" in key or "?" in key:
         cursor.warn("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
                     token)
+    if key != key.strip():
+        cursor.warn("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+                             "granted as written", token)
     return S3Path(bucket, key, cursor.location(token))
 
 
@@ -148,6 +153,8 @@ def _table_name(cursor: Cursor) -> str:
         cursor.next("")
         parts.append(cursor.next("the table name"))
     for part in parts:
+        if part.text == "<":
+            raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
         if part.kind not in ("word", "qident", "placeholder"):
             raise cursor.error("RI110", "expected a table name", part)
     return ".".join(p.value for p in parts)
@@ -186,9 +193,9 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
         raise cursor.error("RI115", "COPY ENCRYPTED needs MASTER_SYMMETRIC_KEY (client-side "
                                     "encryption); SSE-KMS and SSE-S3 files load without "
                                     "ENCRYPTED", read.seen["ENCRYPTED"])
-    if client and "ENCRYPTED" not in read.seen:
+    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen:
         raise cursor.error("RI115", "MASTER_SYMMETRIC_KEY needs ENCRYPTED",
-                           read.seen.get("MASTER_SYMMETRIC_KEY") or read.seen["CREDENTIALS"])
+                           read.seen["MASTER_SYMMETRIC_KEY"])
 
 
 def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,

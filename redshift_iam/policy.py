@@ -7,6 +7,7 @@ each bucket be listed with the other's prefixes).
 
 from __future__ import annotations
 
+import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable
@@ -51,37 +52,79 @@ class PolicyDocument:
     def as_json(self) -> dict[str, object]:
         return {"Version": VERSION, "Statement": [s.as_json() for s in self.statements]}
 
+    @property
+    def size(self) -> int:
+        """Characters as IAM counts them against its quotas: white space outside strings is
+        free. Characters above U+00FF count as their six-character escape, as printed."""
+        text = json.dumps(self.as_json(), separators=(",", ":"), ensure_ascii=False)
+        return len(text) + 5 * sum(1 for ch in text if ord(ch) > 0xFF)
+
 
 def _one_or_list(values: tuple[str, ...]) -> str | list[str]:
     """IAM's canonical form: a single value as a string, several as a sorted list."""
     return values[0] if len(values) == 1 else sorted(values)
 
 
-def build_policy(grants: Iterable[Grant]) -> PolicyDocument:
-    """One principal's grants as a deterministic permissions policy.
+Part = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]]
 
-    Unconditioned grants are grouped by resource into exact action sets; conditioned
-    ``s3:ListBucket`` grants become one statement per bucket with its sorted prefixes. A
-    bucket listable without condition drops its prefix conditions (they are subsumed).
+
+def covered_dropped(patterns: Iterable[str]) -> list[str]:
+    """Sorted ``patterns`` less those a shorter ``prefix*`` pattern already matches.
+
+    Sorting on the text before a trailing ``*`` (a wildcard before an exact value of the same
+    text) puts every pattern right after the wildcard that covers it, so one pass that
+    remembers the last kept wildcard finds them all. IAM reads ``*`` and ``?`` inside a value
+    as wildcards too; a longer value that starts with a kept one still matches a subset of
+    it, so dropping it never narrows the policy.
     """
-    by_resource: dict[str, set[str]] = defaultdict(set)
+    order = sorted(set(patterns), key=lambda p: (p[:-1], 0) if p.endswith("*") else (p, 1))
+    kept, stem = [], None
+    for pattern in order:
+        if stem is not None and pattern.startswith(stem):
+            continue
+        kept.append(pattern)
+        if pattern.endswith("*"):
+            stem = pattern[:-1]
+    return sorted(kept)
+
+
+def statement_parts(grants: Iterable[Grant]) -> list[Part]:
+    """(actions, resources, conditions) of one principal's grants, losslessly compacted.
+
+    Per action, a resource covered by a shorter ``prefix*`` of the same action is dropped;
+    resources are then grouped into exact action sets. Conditioned ``s3:ListBucket`` grants
+    become one part per bucket with its prefixes (covered ones dropped); a bucket listable
+    without condition needs none of them.
+    """
+    by_action: dict[str, set[str]] = defaultdict(set)
     prefixes: dict[str, set[str]] = defaultdict(set)
     for grant in grants:
         if grant.condition is None:
-            by_resource[grant.resource].add(grant.action)
+            by_action[grant.action].add(grant.resource)
         else:
             prefixes[grant.resource].add(grant.condition.value)
+    by_resource: dict[str, set[str]] = defaultdict(set)
+    for action, resources in by_action.items():
+        for resource in covered_dropped(resources):
+            by_resource[resource].add(action)
     by_actions: dict[tuple[str, ...], list[str]] = defaultdict(list)
     for arn, actions in by_resource.items():
         by_actions[tuple(sorted(actions))].append(arn)
-    unsided = [(actions, tuple(sorted(arns)), ()) for actions, arns in by_actions.items()]
-    listed = [((LIST_BUCKET,), (bucket,), (("StringLike", "s3:prefix", tuple(sorted(values))),))
+    parts = [(actions, tuple(sorted(arns)), ()) for actions, arns in by_actions.items()]
+    parts += [((LIST_BUCKET,), (bucket,),
+               (("StringLike", "s3:prefix", tuple(covered_dropped(values))),))
               for bucket, values in prefixes.items()
-              if LIST_BUCKET not in by_resource.get(bucket, ())]
-    return PolicyDocument(_with_sids(sorted(unsided + listed)))
+              if bucket not in by_action.get(LIST_BUCKET, ())]
+    return sorted(parts)
 
 
-def _with_sids(parts: list[tuple]) -> tuple[PolicyStatement, ...]:
+def build_policy(grants: Iterable[Grant]) -> PolicyDocument:
+    """One principal's grants as one deterministic permissions policy (no size limit)."""
+    return PolicyDocument(with_sids(statement_parts(grants)))
+
+
+def with_sids(parts: list[Part]) -> tuple[PolicyStatement, ...]:
+    """Statements with Sids unique across ``parts`` (a numeric suffix on a clash)."""
     statements, used = [], set()
     for actions, resources, conditions in parts:
         sid = base = _sid(actions, resources if conditions else ())

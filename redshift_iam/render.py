@@ -42,7 +42,7 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
     return {
         "principal": report.principal.name,
         "kind": report.principal.kind.value,
-        "policies": [report.policy.as_json()] if report.policy else [],
+        "policies": [doc.as_json() for doc in report.policies],
         "trust": report.trust.as_json() if report.trust else None,
         "statements": list(report.statements),
     }
@@ -97,6 +97,9 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
 def explain_json(analysis: Analysis) -> str:
     return dumps({
         "statements": explain_rows(analysis),
+        "folds": [{"principal": f.principal.name, "bucket": f.bucket, "pattern": f.pattern,
+                   "replaced": list(f.replaced), "actions": list(f.actions)}
+                  for report in analysis.reports for f in report.folds],
         "skipped": analysis.script.skipped,
         "diagnostics": [d.as_json() for d in analysis.diagnostics],
     })
@@ -120,6 +123,10 @@ def explain_text(analysis: Analysis) -> str:
         lines.append("")
     lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "
                  f"{analysis.script.skipped} skipped.")
+    folds = [fold for report in analysis.reports for fold in report.folds]
+    if folds:
+        lines.extend(["", "Folds:"])
+        lines.extend(f"    {fold.message()}" for fold in folds)
     if used:
         width = max(len(r) for r in used)
         lines.extend(["", "Rules:"])

@@ -14,6 +14,8 @@ _NEWLINE = re.compile(r"\n")
 SECRET_WORDS = re.compile(
     r"\b(?:secret_access_key|session_token|token|master_symmetric_key|credentials)\b", re.I
 )
+# ...except CREDENTIALS followed by a well-formed role-only string, which holds no secret.
+_ROLE_ONLY = re.compile(r"\s*(?:as\s+)?'aws_iam_role=arn:[A-Za-z0-9:/+=,.@_-]*'", re.I)
 REDACTED = "****"
 _SNIPPET_WIDTH = 100
 
@@ -67,6 +69,14 @@ class Source:
                    ) -> Diagnostic:
         """A diagnostic pointing at ``offset`` in this source, with its redacted snippet."""
         return Diagnostic(code, message, self.location(offset), self.snippet(offset, redact_from))
+
+
+def secret_start(text: str, start: int, end: int) -> int | None:
+    """The offset in ``text[start:end]`` (one statement) from which it may carry a secret."""
+    for match in SECRET_WORDS.finditer(text, start, end):
+        if match.group().lower() != "credentials" or not _ROLE_ONLY.match(text, match.end(), end):
+            return match.start()
+    return None
 
 
 def decode(name: str, data: bytes) -> Source:

@@ -81,8 +81,13 @@ def test_unterminated_string_is_redacted_in_snippet() -> None:
     with pytest.raises(InputError) as err:
         list(split(Source("t.sql", "copy t from 's3://a/b' secret_access_key 'wJalr")))
     assert "wJalr" not in err.value.diagnostic.render()
-    assert err.value.diagnostic.snippet.splitlines()[0] == (
-        "    1 | copy t from 's3://a/b' secret_access_key '****")
+    assert err.value.diagnostic.snippet.splitlines()[0] == "    1 | copy t from 's3://a/b' ****"
+    with pytest.raises(InputError) as err:
+        list(split(Source("t.sql", "copy t from 's3://a/b' master_symmetric_key 'k3y' x '|;")))
+    assert "k3y" not in err.value.diagnostic.render()
+    with pytest.raises(InputError) as err:
+        list(split(Source("t.sql", "select 1; copy t from 's3://a/b;")))
+    assert err.value.diagnostic.snippet.splitlines()[0] == "    1 | select 1; copy t from '****"
 
 
 def test_location_of_offsets() -> None:

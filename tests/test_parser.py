@@ -73,13 +73,19 @@ def test_keys_keep_only_the_key_id() -> None:
 def test_thirteen_digit_account_warns_but_grants() -> None:
     sql = "copy t from 's3://bkt/d' iam_role 'arn:aws:iam::0123456789012:role/MyRedshiftRole'"
     assert codes(sql) == ["RW201"]
-    assert run(sql).reports[0].policy is not None
+    assert len(run(sql).reports[0].policies) == 1
 
 
 def test_bare_token_is_accepted_with_a_warning() -> None:
     sql = (f"copy t from 's3://bkt/d' access_key_id 'AKIAEXAMPLE' secret_access_key '{SECRET}' "
            "token 'tok'")
     assert codes(sql) == ["RW202", "RW203", "RW204"]
+
+
+def test_keys_with_edge_white_space_warn() -> None:
+    assert codes(f"unload ('x') to 's3://bkt/tickit/venue/ ' {R}") == ["RW207"]
+    assert grant_set(f"unload ('x') to 's3://bkt/tickit/venue/ ' {R}") >= {
+        ("s3:PutObject", "arn:aws:s3:::bkt/tickit/venue/ *", "")}
 
 
 def test_table_named_job_is_a_copy() -> None:
@@ -163,6 +169,10 @@ def test_role_using_statements_fail_loudly(sql: str, what: str) -> None:
                                                 "source; a local file needs psql's \\copy, which "
                                                 "uses no IAM"),
     ("unload ('x') 's3://bkt/u' iam_role default", "1:14 RI110 expected TO, found a string"),
+    ("copy <table_name> from 's3://bkt/u' iam_role default",
+     "1:6 RI121 placeholder '<...>' instead of a table name"),
+    ("copy t from 's3://bkt/d' iam_role default master_symmetric_key 'k'",
+     "1:43 RI115 MASTER_SYMMETRIC_KEY needs ENCRYPTED"),
 ])
 def test_errors_point_at_the_problem(sql: str, expected: str) -> None:
     assert first_error(sql) == expected

@@ -1,0 +1,135 @@
+"""Fitting one principal's statements into IAM's size quotas without widening anything.
+
+Statements too large for one document are split by their resource (or ``s3:prefix``) lists;
+then first-fit-decreasing packs them into as few documents as it can. Every step is
+deterministic: the same statements give the same documents in the same order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from redshift_iam.policy import PolicyDocument, PolicyStatement
+
+MANAGED_LIMIT = 6144  # characters per managed policy, white space not counted
+INLINE_LIMIT = 10240  # characters of all inline policies of a role together
+TRUST_LIMIT = 2048  # characters of a role trust policy (default quota)
+MAX_MANAGED = 10  # managed policies attached to a role (default quota; 20 on request)
+_EMPTY = PolicyDocument(()).size
+
+
+@dataclass(frozen=True)
+class Limits:
+    """How many documents of what size one principal may have, and whether folding may widen
+    prefixes to fit (see :mod:`fold`)."""
+
+    max_policies: int = MAX_MANAGED
+    inline: bool = False
+    fold: bool = True
+
+    @property
+    def size(self) -> int:
+        return INLINE_LIMIT if self.inline else MANAGED_LIMIT
+
+    @property
+    def count(self) -> int:
+        return 1 if self.inline else self.max_policies
+
+
+class TooLarge(Exception):
+    """A single resource or prefix is too large for any document (no split can help)."""
+
+
+def _cost(statement: PolicyStatement) -> int:
+    """What the statement adds to a document: itself and a comma."""
+    return PolicyDocument((statement,)).size - _EMPTY + 1
+
+
+def _items(statement: PolicyStatement) -> tuple[str, ...]:
+    """What a statement can be split by: its resources, or else its condition values."""
+    if len(statement.resources) > 1 or not statement.conditions:
+        return statement.resources
+    return statement.conditions[0][2]
+
+
+def _with_items(statement: PolicyStatement, items: tuple[str, ...]) -> PolicyStatement:
+    if len(statement.resources) > 1 or not statement.conditions:
+        return replace(statement, resources=items)
+    (operator, key, _), = statement.conditions
+    return replace(statement, conditions=((operator, key, items),))
+
+
+def _head(statement: PolicyStatement, room: int
+          ) -> tuple[PolicyStatement, PolicyStatement] | None:
+    """The longest front part of ``statement`` that costs at most ``room``, and the rest;
+    None when not even one item fits."""
+    items = _items(statement)
+    low, high = 0, len(items) - 1  # the answer k (items kept) is in [low, high]
+    while low < high:
+        mid = (low + high + 1) // 2
+        if _cost(_with_items(statement, items[:mid])) <= room:
+            low = mid
+        else:
+            high = mid - 1
+    if low == 0:
+        return None
+    return _with_items(statement, items[:low]), _with_items(statement, items[low:])
+
+
+@dataclass
+class _Bin:
+    room: int
+    pieces: list[tuple[int, int, PolicyStatement]]  # (statement index, part, piece)
+
+
+def _place(bins: list[_Bin], piece: PolicyStatement, budget: int
+           ) -> tuple[int, PolicyStatement, PolicyStatement | None]:
+    """Where ``piece`` goes, without changing anything: (document index, the part placed,
+    the rest or None). The first document with room for all of it; else its longest front
+    part that fits the roomiest document; else a new document (index ``len(bins)``)."""
+    cost = _cost(piece)
+    for index, candidate in enumerate(bins):
+        if candidate.room >= cost:
+            return index, piece, None
+    if bins:
+        roomiest = max(range(len(bins)), key=lambda i: bins[i].room)
+        split = _head(piece, bins[roomiest].room)
+        if split is not None:
+            return roomiest, split[0], split[1]
+    if cost <= budget:
+        return len(bins), piece, None
+    split = _head(piece, budget)
+    if split is None:
+        raise TooLarge(f"statement {piece.sid} has a resource too large for any policy")
+    return len(bins), split[0], split[1]
+
+
+def pack(statements: tuple[PolicyStatement, ...], limit: int) -> list[PolicyDocument]:
+    """Documents of at most ``limit`` characters each holding all of ``statements``.
+
+    Largest statements first; each goes whole into the first document with room. One that
+    fits nowhere is split: the longest front part that fills the roomiest document goes
+    there, and the rest goes back in line. Parts of a split statement get Sid suffixes
+    ``Part1``, ``Part2``... (counted in their size). Raises TooLarge if one resource alone
+    cannot fit any document.
+    """
+    budget = limit - _EMPTY
+    queue = sorted(enumerate(statements), key=lambda item: (-_cost(item[1]), item[1].sid))
+    bins: list[_Bin] = []
+    parts: dict[int, int] = {}
+    while queue:
+        index, statement = queue.pop(0)
+        part = parts.get(index, 0) + 1
+        named = replace(statement, sid=f"{statements[index].sid}Part{part}")
+        slot, piece, rest = _place(bins, named if index in parts else statement, budget)
+        if rest is not None and index not in parts:  # its first split: this piece is Part1
+            slot, piece, rest = _place(bins, named, budget)
+        if rest is not None:
+            queue.insert(0, (index, replace(rest, sid=statements[index].sid)))
+        if slot == len(bins):
+            bins.append(_Bin(budget, []))
+        parts[index] = part
+        bins[slot].pieces.append((index, part, piece))
+        bins[slot].room -= _cost(piece)
+    return [PolicyDocument(tuple(p for _, _, p in sorted(b.pieces, key=lambda x: x[:2])))
+            for b in bins]

@@ -1,0 +1,190 @@
+"""Fitting IAM's quotas: exact splitting, folding rules, and the CLI around them."""
+
+from __future__ import annotations
+
+import json
+import random
+
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from redshift_iam.analysis import analyze, fit
+from redshift_iam.cli import main
+from redshift_iam.diagnostics import Location
+from redshift_iam.fold import fold
+from redshift_iam.model import Condition, Grant, Principal, Settings
+from redshift_iam.packing import Limits, pack
+from redshift_iam.policy import build_policy, statement_parts, with_sids
+from redshift_iam.source import Source
+from redshift_iam.statements import AuthKind
+from redshift_iam.trust import TrustOptions
+from tests.iam_eval import allowed
+
+ROLE = "arn:aws:iam::123456789012:role/R"
+P = Principal(AuthKind.ROLE, ROLE)
+HERE = Location("t.sql", 1, 1)
+ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"]
+
+
+def grants_for(keys: list[tuple[str, str, str]], scope: str = "") -> list[Grant]:
+    """GetObject/other action on b/k* plus the matching ListBucket prefix."""
+    out = []
+    for action, bucket, key in keys:
+        out.append(Grant(P, action, f"arn:aws:s3:::{bucket}/{key}*", None, "t", HERE, scope))
+        out.append(Grant(P, "s3:ListBucket", f"arn:aws:s3:::{bucket}",
+                         Condition("StringLike", "s3:prefix", key + "*"), "t", HERE, scope))
+    return out
+
+
+def probes(grants: list[Grant], rnd: random.Random) -> list[tuple[str, str, dict]]:
+    """Requests at and around every grant: the grant itself, a longer key, a sibling key."""
+    out = []
+    for g in grants:
+        if g.condition:
+            for value in (g.condition.value.rstrip("*"), g.condition.value.rstrip("*") + "x/y",
+                          g.condition.value.rstrip("*")[:-1] + "~"):
+                out.append((g.action, g.resource, {"s3:prefix": value}))
+        else:
+            base = g.resource.rstrip("*")
+            out += [(a, r, {}) for a in ACTIONS + ["s3:ListBucket"]
+                    for r in (base, base + "x/y", base[:-1] + "~")]
+    return rnd.sample(out, min(len(out), 300))
+
+
+KEYS = st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["bkt-a", "bkt-b"]),
+                          st.from_regex(r"[a-c]{1,3}(/[a-z0-9=-]{1,12}){0,3}/?", fullmatch=True)),
+                min_size=1, max_size=60)
+
+
+@settings(max_examples=150, deadline=None)
+@given(KEYS, st.integers(min_value=300, max_value=2000), st.randoms(use_true_random=False))
+def test_split_documents_allow_exactly_the_union(keys, limit, rnd) -> None:
+    grants = grants_for(keys)
+    statements = with_sids(statement_parts(grants))
+    docs = [d.as_json() for d in pack(statements, limit)]
+    whole = [build_policy(grants).as_json()]
+    assert all(len(json.dumps(d, separators=(",", ":"))) <= limit for d in docs)
+    for action, resource, context in probes(grants, rnd):
+        assert allowed(docs, action, resource, context) == allowed(whole, action, resource,
+                                                                  context)
+    shuffled = grants[:]
+    rnd.shuffle(shuffled)
+    assert [d.as_json() for d in pack(with_sids(statement_parts(shuffled)), limit)] == docs
+
+
+def test_400_prefixes_over_8_buckets_fit_without_folding() -> None:
+    keys = [("s3:GetObject", f"data-bucket-{i % 8}", f"table_{i:03d}/load/2024-06-01/")
+            for i in range(400)]
+    grants = grants_for(keys)
+    docs, folds = fit(grants, Limits())
+    assert folds == [] and len(docs) <= 10
+    assert all(d.size <= 6144 for d in docs)
+    as_json = [d.as_json() for d in docs]
+    for g in grants:  # zero over-grant: exactly the union, nothing next to it
+        if g.condition is None:
+            assert allowed(as_json, g.action, g.resource.rstrip("*") + "part-0")
+            assert not allowed(as_json, g.action, g.resource.rstrip("*")[:-2] + "X/")
+            assert not allowed(as_json, "s3:PutObject", g.resource.rstrip("*") + "part-0")
+
+
+def test_5000_daily_partitions_fold_per_table_only() -> None:
+    keys, grants = [], []
+    for table in range(50):
+        per_table = [("s3:GetObject", "lake", f"tbl_{table:02d}/dt=2024-{1 + d // 28:02d}-"
+                                              f"{1 + d % 28:02d}/") for d in range(100)]
+        grants += grants_for(per_table, scope=f"copy:tbl_{table:02d}")
+        keys += per_table
+    docs, folds = fit(grants, Limits())
+    assert len(docs) <= 10 and all(d.size <= 6144 for d in docs)
+    assert [f.pattern for f in folds] == [f"tbl_{t:02d}/dt=*" for t in range(50)]
+    as_json = [d.as_json() for d in docs]
+    assert allowed(as_json, "s3:GetObject", "arn:aws:s3:::lake/tbl_07/dt=2031-01-01/x")
+    assert not allowed(as_json, "s3:GetObject", "arn:aws:s3:::lake/tbl_99/dt=2024-01-01/x")
+    assert not allowed(as_json, "s3:GetObject", "arn:aws:s3:::other/tbl_07/dt=2024-01-01/x")
+    assert not allowed(as_json, "s3:PutObject", "arn:aws:s3:::lake/tbl_07/dt=2024-01-01/x")
+    assert not allowed(as_json, "s3:ListBucket", "arn:aws:s3:::lake", {"s3:prefix": "tbl_99/"})
+
+
+def test_fold_rules() -> None:
+    grants = [
+        *grants_for([("s3:GetObject", "lake", "shared/dt=2024-01-01/run_1/"),
+                     ("s3:GetObject", "lake", "shared/dt=2024-01-01/run_2/"),
+                     ("s3:GetObject", "lake", "shared/dt=2024-01-02/run_3/")], "copy:a"),
+        *grants_for([("s3:GetObject", "lake", "shared/dt=2024-01-01/run_9/")], "copy:b"),
+        *grants_for([("s3:GetObject", "other", "shared/dt=2024-01-01/run_5/"),
+                     ("s3:GetObject", "lake", "top_a"), ("s3:GetObject", "lake", "top_b")],
+                    "copy:a"),
+    ]
+    deep, deep_folds = fold(grants, 2)
+    assert [(f.bucket, f.pattern, f.replaced, f.actions) for f in deep_folds] == [
+        ("lake", "shared/dt=2024-01-01/*",
+         ("shared/dt=2024-01-01/run_1/*", "shared/dt=2024-01-01/run_2/*"),
+         ("s3:GetObject", "s3:ListBucket"))]
+    shallow, shallow_folds = fold(grants, 1)
+    assert [(f.bucket, f.pattern, len(f.replaced)) for f in shallow_folds] == [
+        ("lake", "shared/dt=*", 3)]
+    untouched = {g.resource for g in shallow if g.scope == "copy:b" or "other" in g.resource
+                 or "top_" in g.resource}
+    assert untouched == {g.resource for g in grants if g.scope == "copy:b"
+                         or "other" in g.resource or "top_" in g.resource}
+    assert fold(grants, 0) == (grants, [])
+    assert shallow_folds[0].message() == (
+        f"{ROLE}: folded 3 keys of s3://lake/ (shared/dt=2024-01-01/run_1/*, "
+        "shared/dt=2024-01-01/run_2/*, shared/dt=2024-01-02/run_3/*) into shared/dt=* for "
+        "s3:GetObject, s3:ListBucket; this also allows other keys matching shared/dt=*, which "
+        "the SQL does not name")
+
+
+def test_folding_is_reported_on_stderr_and_in_explain(tmp_path) -> None:
+    path = tmp_path / "f.sql"
+    path.write_text("".join(f"copy t from 's3://lake/tbl/dt=2024-01-{d:02d}/part-{i:02d}/' "
+                            f"iam_role '{ROLE}';\n" for d in range(1, 29) for i in range(10)))
+    result = CliRunner().invoke(main, ["policy", str(path), "--max-policies", "1"])
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr.count("warning RW210") == 28  # run folders fold per day first
+    explained = CliRunner().invoke(main, ["explain", str(path), "--max-policies", "1"])
+    assert "Folds:" in explained.stdout and "tbl/dt=2024-01-01/*" in explained.stdout
+
+
+def test_no_fold_is_an_error() -> None:
+    sql = "".join(f"copy t from 's3://lake/tbl/dt=2024-01-{d:02d}/part-{i}/' iam_role '{ROLE}';\n"
+                  for d in range(1, 29) for i in range(30))
+    analysis = analyze([Source("t.sql", sql)], Settings(), TrustOptions(), Limits(1, False, False))
+    (failure,) = analysis.failures(False)
+    assert failure.code == "RI160"
+    assert failure.message.startswith(f"{ROLE} needs ")
+    assert failure.message.endswith("the limit is 1 and folding is off (--no-fold)")
+
+
+def test_policy_part_and_generate_numbering(tmp_path) -> None:
+    path = tmp_path / "big.sql"
+    path.write_text("".join(f"copy t{i} from 's3://data-bucket/table_{i:03d}/load/' iam_role "
+                            f"'{ROLE}';\n" for i in range(150)))
+    result = CliRunner().invoke(main, ["policy", str(path)])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"redshift-iam: {ROLE} needs 2 policies to fit IAM's size quota; "
+                             "print each with --part 1..2, or all with generate\n")
+    parts = [CliRunner().invoke(main, ["policy", str(path), "--part", str(k)]) for k in (1, 2)]
+    assert [p.exit_code for p in parts] == [0, 0]
+    docs = [json.loads(p.stdout) for p in parts]
+    assert all(len(json.dumps(d, separators=(",", ":"))) <= 6144 for d in docs)
+    too_far = CliRunner().invoke(main, ["policy", str(path), "--part", "3"])
+    assert too_far.stderr == f"redshift-iam: --part 3: {ROLE} has 2 policies\n"
+    inline = CliRunner().invoke(main, ["policy", str(path), "--inline", "--no-fold"])
+    assert inline.exit_code == 0  # 9.9k characters: one inline policy (10,240) holds them
+    assert len(json.dumps(json.loads(inline.stdout), separators=(",", ":"))) <= 10240
+    out = tmp_path / "out"
+    assert CliRunner().invoke(main, ["generate", str(path), "--out-dir", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".redshift-iam.json", "R.policy-1.json", "R.policy-2.json", "R.trust.json"]
+
+
+def test_trust_policy_over_quota_is_an_error(tmp_path) -> None:
+    path = tmp_path / "s.sql"
+    path.write_text(f"copy t from 's3://bkt/d/' iam_role '{ROLE}';")
+    users = [f"--db-user=arn:aws:redshift:us-east-1:123456789012:dbuser:c/user{i:03d}"
+             for i in range(40)]
+    result = CliRunner().invoke(main, ["generate", str(path), *users])
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "error RI161: the trust policy of " in result.stderr

@@ -27,6 +27,7 @@ test: $(STAMP) lint
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	@$(BIN)/python -m pip install --quiet --disable-pip-version-check sqlglot >&2
 	$(BIN)/python bench/run.py
 
 clean:

@@ -7,9 +7,10 @@ deterministic: the same statements give the same documents in the same order.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, replace
 
-from redshift_iam.policy import PolicyDocument, PolicyStatement
+from redshift_iam.policy import PolicyDocument, PolicyStatement, text_size
 
 MANAGED_LIMIT = 6144  # characters per managed policy, white space not counted
 INLINE_LIMIT = 10240  # characters of all inline policies of a role together
@@ -62,18 +63,26 @@ def _with_items(statement: PolicyStatement, items: tuple[str, ...]) -> PolicySta
 def _head(statement: PolicyStatement, room: int
           ) -> tuple[PolicyStatement, PolicyStatement] | None:
     """The longest front part of ``statement`` that costs at most ``room``, and the rest;
-    None when not even one item fits."""
+    None when not even one item fits.
+
+    The cost of the first k items is exact without rendering each candidate: a list adds
+    its brackets and k - 1 commas to the items' own JSON text, a single item is bare.
+    """
     items = _items(statement)
-    low, high = 0, len(items) - 1  # the answer k (items kept) is in [low, high]
-    while low < high:
-        mid = (low + high + 1) // 2
-        if _cost(_with_items(statement, items[:mid])) <= room:
-            low = mid
-        else:
-            high = mid - 1
-    if low == 0:
+    base = _cost(_with_items(statement, items[:1])) - _item_size(items[0])
+    total, kept = base, 0
+    for index, item in enumerate(items[:-1]):
+        total += _item_size(item) + (1 if index else 2)  # a comma, or the two brackets
+        if total > room:
+            break
+        kept = index + 1
+    if kept == 0:
         return None
-    return _with_items(statement, items[:low]), _with_items(statement, items[low:])
+    return _with_items(statement, items[:kept]), _with_items(statement, items[kept:])
+
+
+def _item_size(item: str) -> int:
+    return text_size(json.dumps(item, ensure_ascii=False))
 
 
 @dataclass

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redshift_iam.diagnostics import InputError
-from redshift_iam.lexer import Segment, split, tokens
+from redshift_iam.lexer import Segment, _split_reference, split, tokens
 from redshift_iam.source import Source
 
 
@@ -94,3 +96,21 @@ def test_location_of_offsets() -> None:
     source = Source("f.sql", "ab\ncd\n\nef")
     assert [str(source.location(i)) for i in (0, 1, 3, 6, 7, 8)] == [
         "f.sql:1:1", "f.sql:1:2", "f.sql:2:1", "f.sql:3:1", "f.sql:4:1", "f.sql:4:2"]
+
+
+FRAGMENTS = [";", "'", "''", "\\", "\\'", '"', '""', "--", "\n", "/*", "*/", "$$", "$a$", "$",
+             "-", "/", "x", " ", "E'", "\n\\set v 1\n", "\t", "é"]
+
+
+def _outcome(splitter, source: Source):
+    try:
+        return [(s.start, s.end) for s in splitter(source)]
+    except InputError as exc:
+        return exc.diagnostic.render()
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
+def test_fast_split_equals_the_reference_scanner(parts: list[str]) -> None:
+    source = Source("t.sql", "".join(parts))
+    assert _outcome(split, source) == _outcome(lambda s: _split_reference(s, 0), source)

@@ -62,7 +62,7 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
                        f"limit is {limits.count} and folding is off (--no-fold)")
     folds: list[Fold] = []
     for depth in range(max_depth(grants), 0, -1):
-        grants, made = fold(grants, depth)
+        grants, made = fold(_distinct(grants), depth)
         folds += made
         docs = pack(with_sids(statement_parts(grants)), limits.size)
         if len(docs) <= limits.count:
@@ -70,6 +70,12 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
     raise TooLarge(f"needs {needed} policies of at most {limits.size} characters, and still "
                    f"{len(docs)} after folding every key it may fold; the limit is "
                    f"{limits.count}")
+
+
+def _distinct(grants: list[Grant]) -> list[Grant]:
+    """One grant per (action, resource, condition, scope): folding makes many alike, and the
+    policy does not need their locations."""
+    return list({(g.action, g.resource, g.condition, g.scope): g for g in grants}.values())
 
 
 def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,

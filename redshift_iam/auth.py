@@ -16,6 +16,7 @@ from redshift_iam.values import ACCOUNT, check_role_arn, placeholder, role_arn_p
 
 MAX_CHAIN = 10
 _SPACE = re.compile(r"\s")
+_KEY_NAME = re.compile(r"^[a-z_]{1,40}\Z")
 _CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",
                     "master_symmetric_key"}
 
@@ -59,11 +60,13 @@ def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]
     text, pairs, offset = token.value, {}, 1
     if _SPACE.search(text):
         raise cursor.error("RI110", "the CREDENTIALS string must not contain spaces", token)
-    for part in text.split(";"):
+    for number, part in enumerate(text.split(";"), 1):
         key, eq, value = part.partition("=")
         if part and (not eq or key not in _CREDENTIAL_KEYS):
-            raise cursor.error("RI110", f"unknown CREDENTIALS key {key[:40]!r}; expected one "
-                               f"of {', '.join(sorted(_CREDENTIAL_KEYS))}", token, offset)
+            # Name the key only when it is one word: a malformed pair may hold a secret.
+            what = repr(key) if eq and _KEY_NAME.match(key) else f"entry {number} (key=value)"
+            raise cursor.error("RI110", f"unknown CREDENTIALS {what}; expected "
+                               f"{', '.join(sorted(_CREDENTIAL_KEYS))}", token, offset)
         if key in pairs:
             raise cursor.error("RI112", f"CREDENTIALS gives {key} twice", token, offset)
         if part:

@@ -283,7 +283,7 @@ def trust(scripts, role, **kwargs):
 @main.command(epilog=EXIT_CODES)
 @shared_options
 @trust_options
-@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
               help="Write one file per document (<name>.policy.json, <name>.trust.json) here "
                    "instead of printing the bundle.")
 @click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "

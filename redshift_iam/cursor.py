@@ -46,24 +46,27 @@ class Cursor:
     def expect_word(self, *words: str) -> Token:
         token = self.next(" or ".join(words))
         if token.kind != "word" or token.upper not in words:
-            raise self.error("RI110", f"expected {' or '.join(words)}, found {_shown(token)}",
+            raise self.error("RI110", f"expected {' or '.join(words)}, found {self.shown(token)}",
                              token)
         return token
 
-    def expect_string(self, what: str) -> Token:
+    def expect_string(self, what: str, secret: bool = False) -> Token:
+        """The next token, which must be a quoted string. For a ``secret`` value nothing of
+        what was found is echoed, and the snippet hides it."""
         token = self.next(what)
-        if token.kind == "placeholder":
-            raise self.error("RI121", f"placeholder {token.text!r} where {what} was expected",
-                             token)
+        if token.kind == "placeholder" and not secret:
+            raise self.error("RI121", f"placeholder {self.shown(token)} where {what} was "
+                                      "expected", token)
         if token.kind not in ("string", "dollar"):
-            raise self.error("RI110", f"expected {what} (a quoted string), found {_shown(token)}",
-                             token)
+            found = "something else" if secret else self.shown(token)
+            raise self.error("RI110", f"expected {what} (a quoted string), found {found}",
+                             token, redact_from=token.start if secret else None)
         return token
 
     def expect_punct(self, char: str) -> Token:
         token = self.next(repr(char))
         if token.text != char:
-            raise self.error("RI110", f"expected {char!r}, found {_shown(token)}", token)
+            raise self.error("RI110", f"expected {char!r}, found {self.shown(token)}", token)
         return token
 
     def skip_parens(self) -> list[Token]:
@@ -77,10 +80,21 @@ class Cursor:
                 return inside
             inside.append(token)
 
-    def error(self, code: str, message: str, token: Token, offset: int = 0) -> InputError:
-        """An InputError pointing ``offset`` characters into ``token``."""
-        return InputError(self.source.diagnostic(code, message, token.start + offset,
-                                                 self.redact_from))
+    def error(self, code: str, message: str, token: Token, offset: int = 0,
+              redact_from: int | None = None) -> InputError:
+        """An InputError pointing ``offset`` characters into ``token``; the snippet is hidden
+        from the statement's first secret, or from ``redact_from`` if that comes first."""
+        redact = min((r for r in (self.redact_from, redact_from) if r is not None), default=None)
+        return InputError(self.source.diagnostic(code, message, token.start + offset, redact))
+
+    def shown(self, token: Token) -> str:
+        """How a token is named in a message. String contents are never echoed (they may be
+        secrets or megabytes long), nor is anything past the statement's first secret."""
+        if token.kind in ("string", "dollar", "qident"):
+            return "a quoted string"
+        if self.redact_from is not None and token.start >= self.redact_from:
+            return "a word"
+        return repr(token.text[:40])
 
     def problem(self, problem: Problem, token: Token) -> InputError:
         """Turn a values.py problem about a string token's value into an InputError."""
@@ -92,11 +106,3 @@ class Cursor:
 
     def location(self, token: Token) -> Location:
         return Location(self.source.name, token.line, token.col)
-
-
-def _shown(token: Token) -> str:
-    """How a token is named in a message. String contents are never echoed: they may be
-    secrets or megabytes long."""
-    if token.kind in ("string", "dollar"):
-        return "a string"
-    return repr(token.text[:40])

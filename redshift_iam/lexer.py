@@ -56,7 +56,7 @@ _TOKEN = re.compile(
         f"(?P<dollar>{_DOLLAR.format('d_')})",
         r"(?P<op>::)",
         f"(?P<placeholder>{PLACEHOLDER})",
-        r"(?P<word>[^\W\d]\w*)",
+        r"(?P<word>#?[^\W\d][\w$]*)",  # $ may follow the first character; # starts a temp table
         r"(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)",
         r"(?P<punct>[(),;.\[\]])",
         r"(?P<op2><=|>=|<>|!=|\|\||[-+*/%<>=~!@#^&|`?:$\\{}])",

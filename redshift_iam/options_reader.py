@@ -46,8 +46,9 @@ def _lookup(cursor: Cursor, command: str, token: Token) -> str:
         raise cursor.error("RI121", f"placeholder {token.text!r} where an option was expected",
                            token)
     option = OPTIONS.get(token.upper) if token.kind == "word" else None
-    if option is None:
-        raise cursor.error("RI111", f"unknown {command} option {token.text[:40]!r}", token)
+    if option is None:  # what follows an unknown word may be its secret value: hide it
+        raise cursor.error("RI111", f"unknown {command} option {cursor.shown(token)}", token,
+                           redact_from=token.end if cursor.peek() is not None else None)
     if command not in option.commands:
         raise cursor.error("RI111", f"{option.name} is not a {command} option", token)
     return option.shape
@@ -76,7 +77,7 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
         read.strings[name] = cursor.expect_string(f"the {name} value")
     elif shape == "secret":
         cursor.accept_word("AS")
-        cursor.expect_string(f"the {name} value")  # read past; never kept
+        cursor.expect_string(f"the {name} value", secret=True)  # read past; never kept
     elif shape == "string?" and cursor.peek() is not None and cursor.peek().kind == "string":
         read.strings[name] = cursor.next("")
     elif shape in ("number", "size"):

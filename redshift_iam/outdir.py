@@ -49,11 +49,15 @@ def _digest(data: str | bytes) -> str:
 
 
 def _owned(folder: Path) -> dict[str, str]:
+    """The ledger's files. Only plain names in the folder count: a ledger edited to name
+    ``../x`` or ``/x`` must never make the tool delete or replace anything outside."""
     try:
         ledger = json.loads((folder / LEDGER).read_text(encoding="utf-8"))
-        return {str(k): str(v) for k, v in ledger.get("files", {}).items()}
+        files = {str(k): str(v) for k, v in ledger.get("files", {}).items()}
     except (OSError, ValueError, AttributeError):
         return {}
+    return {name: digest for name, digest in files.items()
+            if name == Path(name).name and name not in ("", ".", "..", LEDGER)}
 
 
 def _is_ours(folder: Path, name: str, owned: dict[str, str]) -> bool:
@@ -79,6 +83,9 @@ def write_out_dir(folder: Path, files: dict[str, str], force: bool) -> list[str]
         raise OutDirError(f"{folder} exists and is not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     owned = _owned(folder)
+    blocked = [n for n in sorted(files) if (folder / n).is_dir()]
+    if blocked:
+        raise OutDirError(f"{folder / blocked[0]} is a folder; the tool will not replace it")
     foreign = [n for n in sorted(files) if (folder / n).exists() and not _is_ours(folder, n, owned)]
     if foreign and not force:
         raise OutDirError(f"{folder / foreign[0]} exists and was not written by redshift-iam "

@@ -36,6 +36,7 @@ from redshift_iam.values import check_region, check_s3, placeholder, split_s3
 # One white-space character or one whole comment: no two ways to match the same text, so the
 # repeated groups below cannot backtrack exponentially.
 _GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
+_NOTHING = re.compile(rf"{_GAP}*\Z", re.S)
 # The first five words of a statement, stepping over comments.
 _HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
@@ -59,6 +60,8 @@ def read_script(sources: Iterable[Source]) -> Script:
             diagnostics.append(exc.diagnostic)
             continue
         for segment in segments:
+            if _NOTHING.match(source.text, segment.start, segment.end):
+                continue  # only comments: not a statement
             try:
                 statement, warnings = read_statement(source, segment)
             except InputError as exc:

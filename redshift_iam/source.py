@@ -93,7 +93,8 @@ def decode(name: str, data: bytes) -> Source:
         raise InputError(Diagnostic(
             "RI105", f"byte 0x{data[exc.start]:02x} at offset {exc.start} is not UTF-8", where
         )) from None
-    return Source(name, text.replace("\r\n", "\n"))
+    # PostgreSQL ends a line, and so a -- comment, at CR as well as LF.
+    return Source(name, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def read_source(path: str, stdin_bytes: bytes | None = None) -> Source:

@@ -12,18 +12,26 @@ import re
 from redshift_iam.lexer import TEMPLATE
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
-REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$")
-ACCOUNT = re.compile(r"^\d{12}$")
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+$")
+# Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
+# and "\d" Arabic-Indic digits, and either would end up inside an ARN.
+_A = re.ASCII
+REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z", _A)
+ACCOUNT = re.compile(r"^\d{12}\Z", _A)
+_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", _A)
+_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
+# Names S3 reserves, or that name access points, Multi-Region Access Points, directory
+# buckets and table buckets, whose ARNs are not arn:aws:s3:::bucket.
+_RESERVED_BUCKET = re.compile(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
+                              r"--x-s3|--table-s3)\Z", _A)
+MAX_KEY_BYTES = 1024
 _ROLE_ARN = re.compile(
-    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*[\w+=,.@-]+)$"
-)
+    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
+    r"[\w+=,.@-]+)\Z", _A)
 _KMS_ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
-                      r"(?:key/[A-Za-z0-9-]+|alias/[\w/+=,.@-]+)$")
+                      r"(?:key/[A-Za-z0-9-]+|alias/[\w/+=,.@-]+)\Z", _A)
 _KMS_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
-                     r"|mrk-[0-9a-f]{32})$")
-_KMS_ALIAS = re.compile(r"^alias/[\w/+=,.@-]+$")
+                     r"|mrk-[0-9a-f]{32})\Z", _A)
+_KMS_ALIAS = re.compile(r"^alias/[\w/+=,.@-]+\Z", _A)
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
 _PLACEHOLDER_IN_VALUE = re.compile(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
 
@@ -34,7 +42,8 @@ def placeholder(value: str) -> Problem | None:
     """A template or doc placeholder left in a value (RI121)."""
     match = _PLACEHOLDER_IN_VALUE.search(value)
     if match:
-        return ("RI121", f"placeholder {match.group()!r} instead of a real value", match.start())
+        return ("RI121", f"placeholder {shown(match.group())} instead of a real value",
+                match.start())
     return None
 
 
@@ -46,23 +55,27 @@ def partition_of_region(region: str) -> str:
     return "aws"
 
 
+def shown(value: str, limit: int = 60) -> str:
+    """A value as quoted in a message, cut short: a message never carries megabytes."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
 def check_region(region: str) -> Problem | None:
     if REGION.match(region):
         return None
-    return ("RI122", f"{region!r} is not an AWS Region code", 0)
+    return ("RI122", f"{shown(region)} is not an AWS Region code", 0)
 
 
 def check_bucket(bucket: str) -> Problem | None:
     """S3 general-purpose bucket naming rules."""
     if not bucket:
         return ("RI120", "the S3 location has no bucket name", 0)
-    bad = (not _BUCKET.match(bucket) or ".." in bucket or _IPV4.match(bucket)
-           or bucket.startswith("xn--") or bucket.endswith("-s3alias"))
-    if bucket.endswith("-s3alias"):
-        return ("RI120", f"{bucket!r} is an S3 access point alias, which the tool cannot map "
-                         "to IAM resources yet", 0)
-    if bad:
-        return ("RI120", f"{bucket!r} is not a valid S3 bucket name", 0)
+    if not _BUCKET.match(bucket) or ".." in bucket or _IPV4.match(bucket):
+        return ("RI120", f"{shown(bucket)} is not a valid S3 bucket name", 0)
+    if _RESERVED_BUCKET.search(bucket):
+        return ("RI120", f"{shown(bucket)} is a name S3 reserves or an access point, Multi-Region "
+                         "Access Point, directory or table bucket, which the tool cannot map to "
+                         "IAM resources yet", 0)
     return None
 
 
@@ -81,9 +94,14 @@ def check_s3(uri: str) -> Problem | None:
         return found
     parts = split_s3(uri)
     if parts is None:
-        return ("RI120", f"{uri[:60]!r} is not an s3:// location", 0)
+        return ("RI120", f"{shown(uri)} is not an s3:// location", 0)
     problem = check_bucket(parts[0])
-    return (problem[0], problem[1], 5) if problem else None
+    if problem:
+        return (problem[0], problem[1], 5)
+    if len(parts[1].encode("utf-8")) > MAX_KEY_BYTES:
+        return ("RI120", f"the S3 key is {len(parts[1].encode('utf-8'))} bytes; S3 keys are at "
+                         f"most {MAX_KEY_BYTES}", 6 + len(parts[0]))
+    return None
 
 
 def role_arn_parts(arn: str) -> re.Match[str] | None:
@@ -96,7 +114,7 @@ def check_role_arn(arn: str) -> Problem | None:
         return found
     match = _ROLE_ARN.match(arn)
     if not match:
-        return ("RI123", f"{arn[:120]!r} is not an IAM role ARN", 0)
+        return ("RI123", f"{shown(arn, 120)} is not an IAM role ARN", 0)
     if match.group("partition") not in PARTITIONS:
         return ("RI123", f"unknown partition {match.group('partition')!r} in role ARN",
                 match.start("partition"))

@@ -168,7 +168,8 @@ def test_role_using_statements_fail_loudly(sql: str, what: str) -> None:
     ("copy t from 'file.csv' iam_role default", "1:14 RI126 not an s3://, dynamodb:// or emr:// "
                                                 "source; a local file needs psql's \\copy, which "
                                                 "uses no IAM"),
-    ("unload ('x') 's3://bkt/u' iam_role default", "1:14 RI110 expected TO, found a string"),
+    ("unload ('x') 's3://bkt/u' iam_role default",
+     "1:14 RI110 expected TO, found a quoted string"),
     ("copy <table_name> from 's3://bkt/u' iam_role default",
      "1:6 RI121 placeholder '<...>' instead of a table name"),
     ("copy t from 's3://bkt/d' iam_role default master_symmetric_key 'k'",

@@ -225,3 +225,19 @@ def test_help_documents_exit_codes() -> None:
 
 def test_version() -> None:
     assert invoke("--version").stdout == "redshift-iam, version 0.1.0\n"
+
+
+def test_out_dir_that_is_a_file_or_holds_a_folder(script, tmp_path: Path) -> None:
+    path = script(COPY)
+    not_a_folder = tmp_path / "plain"
+    not_a_folder.write_text("x")
+    result = invoke("generate", path, "--out-dir", str(not_a_folder))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == f"redshift-iam: {not_a_folder} exists and is not a folder\n"
+    out = tmp_path / "out"
+    (out / "Etl.policy.json").mkdir(parents=True)
+    blocked = invoke("generate", path, "--out-dir", str(out), "--force")
+    assert blocked.exit_code == 1
+    assert blocked.stderr == (f"redshift-iam: {out / 'Etl.policy.json'} is a folder; the tool "
+                              "will not replace it\n")
+    assert sorted(p.name for p in out.iterdir()) == ["Etl.policy.json"]

@@ -13,8 +13,8 @@ from redshift_iam.diagnostics import Diagnostic, Severity
 from redshift_iam.fold import Fold, fold, max_depth
 from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
-from redshift_iam.parser import read_script
 from redshift_iam.policy import PolicyDocument, statement_parts, with_sids
+from redshift_iam.reader import read_script
 from redshift_iam.source import Source
 from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust

@@ -1,22 +1,19 @@
-"""Statements from tokens: COPY, UNLOAD and CREATE [OR REPLACE] LIBRARY.
+"""Statements from tokens: the grammars of COPY, UNLOAD and CREATE [OR REPLACE] LIBRARY.
 
-:func:`read_script` is the reader's entry point: it splits each source, classifies every
-statement by its first words with one regex (so unrelated SQL is never tokenized), parses the
-ones that touch AWS and collects every diagnostic instead of stopping at the first.
+Each ``parse_*`` function reads one statement's tokens (through a :class:`Cursor`) into a
+frozen statement value, checking the exclusions the Redshift reference states. Errors point
+at the offending token; snippets are redacted from the statement's first secret.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 
 from redshift_iam import auth
 from redshift_iam.cursor import Cursor
-from redshift_iam.diagnostics import Diagnostic, InputError
-from redshift_iam.lexer import Segment, Token, split, tokens
+from redshift_iam.lexer import Token
 from redshift_iam.options import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.options_reader import ReadOptions, read_options
-from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import (
     Authorization,
     Copy,
@@ -25,111 +22,13 @@ from redshift_iam.statements import (
     DynamoTable,
     EmrCluster,
     S3Path,
-    Script,
-    Statement,
     Text,
     Unload,
-    Unmapped,
 )
 from redshift_iam.values import check_region, check_s3, placeholder, split_s3
 
-# One white-space character or one whole comment: no two ways to match the same text, so the
-# repeated groups below cannot backtrack exponentially.
-_GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
-_NOTHING = re.compile(rf"{_GAP}*\Z", re.S)
-# The first five words of a statement, stepping over comments.
-_HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
-_ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
-_BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
-                             r"access_key_id)\b", re.I | re.S)
-_JOB_VERBS = frozenset({"RUN", "LIST", "SHOW", "DROP", "ALTER"})
-_UNMAPPED_HEADS = {"EXTERNAL": "CREATE EXTERNAL {0}", "MODEL": "CREATE MODEL"}
-_EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?$", re.I)
-_DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})$", re.I)
-
-
-def read_script(sources: Iterable[Source]) -> Script:
-    """Read every statement of every source; see the module docstring."""
-    statements: list[Statement] = []
-    diagnostics: list[Diagnostic] = []
-    skipped = 0
-    for source in sources:
-        try:
-            segments = list(split(source))
-        except InputError as exc:
-            diagnostics.append(exc.diagnostic)
-            continue
-        for segment in segments:
-            if _NOTHING.match(source.text, segment.start, segment.end):
-                continue  # only comments: not a statement
-            try:
-                statement, warnings = read_statement(source, segment)
-            except InputError as exc:
-                diagnostics.append(exc.diagnostic)
-                continue
-            diagnostics.extend(warnings)
-            if statement is None:
-                skipped += 1
-            else:
-                statements.append(statement)
-    return Script(tuple(statements), skipped, tuple(diagnostics))
-
-
-def read_statement(source: Source, segment: Segment
-                   ) -> tuple[Statement | None, list[Diagnostic]]:
-    """One statement -> (statement or None when it touches no AWS resource, warnings)."""
-    head = _HEAD.match(source.text, segment.start, segment.end)
-    words = [w.upper() for w in head.groups() if w] if head else []
-    kind = _classify(words)
-    if kind is None:
-        return _check_skipped(source, segment), []
-    redact = secret_start(source.text, segment.start, segment.end)
-    cursor = Cursor(source, list(tokens(source, segment)), redact)
-    if kind == "COPY":
-        statement = _copy(cursor)
-    elif kind == "UNLOAD":
-        statement = _unload(cursor)
-    elif kind == "LIBRARY":
-        statement = _library(cursor)
-    else:
-        statement = Unmapped(cursor.location(cursor.tokens[0]), kind)
-    return statement, cursor.warnings
-
-
-def _classify(words: list[str]) -> str | None:
-    """COPY, UNLOAD, LIBRARY, the name of an unmapped role-using statement, or None."""
-    if not words:
-        return None
-    if words[0] == "COPY":
-        if words[1:2] == ["JOB"] and words[2:3] and words[2] in _JOB_VERBS:
-            # RUN replays a stored COPY that this script may not show: not mappable here.
-            return "COPY JOB RUN" if words[2] == "RUN" else None
-        return "COPY"
-    if words[0] == "UNLOAD":
-        return "UNLOAD"
-    if words[0] != "CREATE":
-        return None
-    rest = words[3:] if words[1:3] == ["OR", "REPLACE"] else words[1:]
-    if rest[:1] == ["LIBRARY"]:
-        return "LIBRARY"
-    if rest[:1] and rest[0] in _UNMAPPED_HEADS:
-        return _UNMAPPED_HEADS[rest[0]].format(rest[1] if len(rest) > 1 else "").strip()
-    return None
-
-
-def _check_skipped(source: Source, segment: Segment) -> Statement | None:
-    """A statement we do not map: fine, unless it names an IAM role or runs COPY/UNLOAD in a
-    function body, which would be a silent under-grant."""
-    if not _ROLE_WORDS.search(source.text, segment.start, segment.end):
-        return None
-    for token in tokens(source, segment):
-        if token.kind == "word" and _ROLE_WORDS.fullmatch(token.text):
-            first = next(tokens(source, segment))
-            return Unmapped(source.location(first.start), f"{first.upper} ... {token.upper}")
-        if token.kind in ("dollar", "string") and _BODY_RUNS_COPY.search(token.value):
-            return Unmapped(source.location(token.start),
-                            "COPY/UNLOAD inside a function or procedure body")
-    return None
+_EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
+_DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
 
 
 def _located_string(cursor: Cursor, token: Token) -> Text:
@@ -163,7 +62,7 @@ def _table_name(cursor: Cursor) -> str:
     return ".".join(p.value for p in parts)
 
 
-def _copy(cursor: Cursor) -> Copy | Unmapped:
+def parse_copy(cursor: Cursor) -> Copy:
     keyword = cursor.expect_word("COPY")
     table = _table_name(cursor)
     if cursor.peek() is not None and cursor.peek().text == "(":
@@ -295,7 +194,7 @@ def _client_key(cursor: Cursor, read: ReadOptions, authz: Authorization) -> bool
     return client
 
 
-def _unload(cursor: Cursor) -> Unload:
+def parse_unload(cursor: Cursor) -> Unload:
     keyword = cursor.expect_word("UNLOAD")
     cursor.expect_punct("(")
     cursor.expect_string("the SELECT query")
@@ -325,7 +224,7 @@ def _unload(cursor: Cursor) -> Unload:
     )
 
 
-def _library(cursor: Cursor) -> CreateLibrary:
+def parse_library(cursor: Cursor) -> CreateLibrary:
     keyword = cursor.expect_word("CREATE")
     if cursor.accept_word("OR"):
         cursor.expect_word("REPLACE")

@@ -58,10 +58,15 @@ class _Collector:
             self.grants.extend(Grant(self.principal, action, arn, cond, rule_id, self.loc,
                                      self.scope) for action in perm.actions)
 
-    def arn(self, rule_id: str, arn: str, principal: Principal | None = None) -> None:
-        for perm in RULES[rule_id].permissions:
-            self.grants.extend(Grant(principal or self.principal, action, arn, None, rule_id,
-                                     self.loc) for action in perm.actions)
+    def arn(self, rule_id: str, arn: str) -> None:
+        self.grants.extend(arn_grants(rule_id, self.principal, arn, self.loc, self.scope))
+
+
+def arn_grants(rule_id: str, principal: Principal, arn: str, loc: Location, scope: str = ""
+               ) -> list[Grant]:
+    """The grants of a rule whose resource is a prebuilt ARN (table, cluster, key, role)."""
+    return [Grant(principal, action, arn, None, rule_id, loc, scope)
+            for perm in RULES[rule_id].permissions for action in perm.actions]
 
 
 def derive(script: Script, settings: Settings) -> Derivation:
@@ -107,7 +112,7 @@ def _principals(authz: Authorization, settings: Settings, loc: Location
         current = Principal(AuthKind.ROLE, role.value)
         links.append(TrustLink(current, previous.name if previous else "service", loc))
         if previous:
-            grants.append(Grant(previous, "sts:AssumeRole", role.value, None, "role-chain", loc))
+            grants += arn_grants("role-chain", previous, role.value, loc)
         previous = current
     return previous, role_account(previous.name), grants, links
 
@@ -127,7 +132,7 @@ def _statement(out: _Collector, statement: Statement) -> list[Diagnostic]:
         return _unload(out, statement)
     if isinstance(statement, CreateLibrary) and statement.source is not None:
         out.s3("library-s3", statement.source)
-        return _sse_reads(out, [statement.source])
+        _sse_reads(out, [statement.source])
     return []
 
 
@@ -156,7 +161,8 @@ def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
         reads.append(copy.source)
     if copy.region:
         _region(out, copy.region, copy.region.loc)  # checks its partition
-    return found + _sse_reads(out, reads)
+    _sse_reads(out, reads)
+    return found
 
 
 def _manifest_entries(out: _Collector, manifest: S3Path, reads: list[S3Path]) -> list[Diagnostic]:
@@ -170,12 +176,11 @@ def _manifest_entries(out: _Collector, manifest: S3Path, reads: list[S3Path]) ->
     return []
 
 
-def _sse_reads(out: _Collector, reads: list[S3Path]) -> list[Diagnostic]:
+def _sse_reads(out: _Collector, reads: list[S3Path]) -> None:
     """kms:Decrypt for every read that overlaps a --kms-key s3:// target."""
     for target in out.settings.kms_targets:
         if any(_overlaps(target.bucket, target.prefix, path) for path in reads):
             out.arn("copy-sse-kms", target.key_arn)
-    return []
 
 
 def _overlaps(bucket: str, prefix: str, path: S3Path) -> bool:

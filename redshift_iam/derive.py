@@ -23,7 +23,6 @@ from redshift_iam.statements import (
     EmrCluster,
     S3Path,
     Script,
-    Statement,
     Text,
     Unload,
     Unmapped,
@@ -125,7 +124,9 @@ def _check_partition(role: Text, settings: Settings) -> None:
                                              f"--partition {partition}", role.loc))
 
 
-def _statement(out: _Collector, statement: Statement) -> list[Diagnostic]:
+def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary) -> list[Diagnostic]:
+    if statement.region:
+        _region(out, statement.region, statement.region.loc)  # its partition must match
     if isinstance(statement, Copy):
         return _copy(out, statement)
     if isinstance(statement, Unload):
@@ -159,8 +160,6 @@ def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
         out.s3("copy-shapefile" if copy.data_format == "SHAPEFILE" else "copy-s3-prefix",
                copy.source)
         reads.append(copy.source)
-    if copy.region:
-        _region(out, copy.region, copy.region.loc)  # checks its partition
     _sse_reads(out, reads)
     return found
 

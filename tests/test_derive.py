@@ -37,6 +37,10 @@ def failures(sql: str, settings: Settings | None = None) -> list[str]:
     (f"copy t from 'dynamodb://Movies' {R} readratio 5 region 'cn-north-1'",
      Settings(region="us-east-1"),
      ["t.sql:1 RI125 Region cn-north-1 is in partition aws-cn, not aws"]),
+    (f"unload ('x') to 's3://bkt/u/' {R} region 'cn-north-1'", Settings(),
+     ["t.sql:1 RI125 Region cn-north-1 is in partition aws-cn, not aws"]),
+    (f"create library f language plpythonu from 's3://bkt/f.zip' {R} region 'us-gov-west-1'",
+     Settings(), ["t.sql:1 RI125 Region us-gov-west-1 is in partition aws-us-gov, not aws"]),
 ])
 def test_unresolved_and_mismatches_name_line_and_flag(sql, settings, expected) -> None:
     assert failures(sql, settings) == expected

@@ -49,27 +49,41 @@ class Analysis:
         return tuple(d for d in self.diagnostics if d.severity in fatal)
 
 
+def _packed(grants: list[Grant], limits: Limits) -> tuple[PolicyDocument, ...] | None:
+    """The grants in at most ``limits.count`` documents, or None. Splitting only adds
+    characters, so when all of them together exceed the room, packing is not even tried."""
+    statements = with_sids(statement_parts(grants))
+    if PolicyDocument(statements).size > limits.count * limits.size:
+        return None
+    docs = pack(statements, limits.size)
+    return tuple(docs) if len(docs) <= limits.count else None
+
+
+def _needed(grants: list[Grant], limits: Limits) -> int:
+    return len(pack(with_sids(statement_parts(grants)), limits.size))
+
+
 def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...], list[Fold]]:
     """Pack a principal's grants into at most ``limits.count`` documents, folding keys
     deepest segment first only when the exact grants need more (and folding is allowed).
     Raises TooLarge when they cannot fit."""
-    docs = pack(with_sids(statement_parts(grants)), limits.size)
-    if len(docs) <= limits.count:
-        return tuple(docs), []
-    needed = len(docs)
+    docs = _packed(grants, limits)
+    if docs is not None:
+        return docs, []
     if not limits.fold:
-        raise TooLarge(f"needs {needed} policies of at most {limits.size} characters; the "
-                       f"limit is {limits.count} and folding is off (--no-fold)")
+        raise TooLarge(f"needs {_needed(grants, limits)} policies of at most {limits.size} "
+                       f"characters; the limit is {limits.count} and folding is off (--no-fold)")
     folds: list[Fold] = []
+    folded = grants
     for depth in range(max_depth(grants), 0, -1):
-        grants, made = fold(_distinct(grants), depth)
+        folded, made = fold(_distinct(folded), depth)
         folds += made
-        docs = pack(with_sids(statement_parts(grants)), limits.size)
-        if len(docs) <= limits.count:
-            return tuple(docs), folds
-    raise TooLarge(f"needs {needed} policies of at most {limits.size} characters, and still "
-                   f"{len(docs)} after folding every key it may fold; the limit is "
-                   f"{limits.count}")
+        docs = _packed(folded, limits)
+        if docs is not None:
+            return docs, folds
+    raise TooLarge(f"needs {_needed(grants, limits)} policies of at most {limits.size} "
+                   f"characters, and still {_needed(folded, limits)} after folding every key it "
+                   f"may fold; the limit is {limits.count}")
 
 
 def _distinct(grants: list[Grant]) -> list[Grant]:

@@ -11,7 +11,7 @@ allows beyond the SQL.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from redshift_iam.model import Condition, Grant, Principal
 
@@ -56,11 +56,14 @@ def _folded(key: str, depth: int) -> str | None:
 
 
 def _with_key(grant: Grant, key: str) -> Grant:
-    if grant.condition is not None:
-        return replace(grant, condition=Condition(grant.condition.operator, grant.condition.key,
-                                                  key))
-    head, _, tail = grant.resource.partition(_S3)
-    return replace(grant, resource=f"{head}{_S3}{tail.partition('/')[0]}/{key}")
+    resource, condition = grant.resource, grant.condition
+    if condition is not None:
+        condition = Condition(condition.operator, condition.key, key)
+    else:
+        head, _, tail = resource.partition(_S3)
+        resource = f"{head}{_S3}{tail.partition('/')[0]}/{key}"
+    return Grant(grant.principal, grant.action, resource, condition, grant.rule, grant.location,
+                 grant.scope)
 
 
 def max_depth(grants: list[Grant]) -> int:

@@ -8,6 +8,7 @@ deterministic: the same statements give the same documents in the same order.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, replace
 
 from redshift_iam.policy import PolicyDocument, PolicyStatement, text_size
@@ -81,7 +82,13 @@ def _head(statement: PolicyStatement, room: int
     return _with_items(statement, items[:kept]), _with_items(statement, items[kept:])
 
 
+_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f-\U0010ffff]*\Z')
+
+
 def _item_size(item: str) -> int:
+    """The size of ``item`` as a JSON string; plain ASCII needs no encoder."""
+    if _PLAIN.match(item):
+        return len(item) + 2
     return text_size(json.dumps(item, ensure_ascii=False))
 
 

@@ -22,8 +22,11 @@ from redshift_iam.statements import Script, Statement, Unmapped
 # repeated groups below cannot backtrack exponentially.
 _GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
 _NOTHING = re.compile(rf"{_GAP}*\Z", re.S)
-# The first five words of a statement, stepping over comments.
+# The first word of a statement, and its first five words, stepping over comments.
+_FIRST = re.compile(rf"{_GAP}*(\w+)", re.S)
 _HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
+_VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
+_ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b", re.I | re.S)
@@ -43,7 +46,8 @@ def read_script(sources: Iterable[Source]) -> Script:
             diagnostics.append(exc.diagnostic)
             continue
         for segment in segments:
-            if _NOTHING.match(source.text, segment.start, segment.end):
+            if (not _FIRST.match(source.text, segment.start, segment.end)
+                    and _NOTHING.match(source.text, segment.start, segment.end)):
                 continue  # only comments: not a statement
             try:
                 statement, warnings = read_statement(source, segment)
@@ -61,9 +65,7 @@ def read_script(sources: Iterable[Source]) -> Script:
 def read_statement(source: Source, segment: Segment
                    ) -> tuple[Statement | None, list[Diagnostic]]:
     """One statement -> (statement or None when it touches no AWS resource, warnings)."""
-    head = _HEAD.match(source.text, segment.start, segment.end)
-    words = [w.upper() for w in head.groups() if w] if head else []
-    kind = _classify(words)
+    kind = _kind(source, segment)
     if kind is None:
         return _check_skipped(source, segment), []
     redact = secret_start(source.text, segment.start, segment.end)
@@ -77,6 +79,15 @@ def read_statement(source: Source, segment: Segment
     else:
         statement = Unmapped(cursor.location(cursor.tokens[0]), kind)
     return statement, cursor.warnings
+
+
+def _kind(source: Source, segment: Segment) -> str | None:
+    """What the statement is, from its first words; most are settled by the first alone."""
+    first = _FIRST.match(source.text, segment.start, segment.end)
+    if first is None or first.group(1).upper() not in _VERBS:
+        return None
+    head = _HEAD.match(source.text, segment.start, segment.end)
+    return _classify([w.upper() for w in head.groups() if w])
 
 
 def _classify(words: list[str]) -> str | None:
@@ -103,7 +114,8 @@ def _classify(words: list[str]) -> str | None:
 def _check_skipped(source: Source, segment: Segment) -> Statement | None:
     """A statement we do not map: fine, unless it names an IAM role or runs COPY/UNLOAD in a
     function body, which would be a silent under-grant."""
-    if not _ROLE_WORDS.search(source.text, segment.start, segment.end):
+    chunk = source.text[segment.start:segment.end].lower()
+    if not any(word in chunk for word in _ROLE_TEXT):
         return None
     for token in tokens(source, segment):
         if token.kind == "word" and _ROLE_WORDS.fullmatch(token.text):

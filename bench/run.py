@@ -12,6 +12,7 @@ the named baselines; it judges nothing.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import shutil
@@ -57,6 +58,7 @@ def sqlglot_seconds(text: str) -> float | None:
         import sqlglot
     except ImportError:
         return None
+    logging.getLogger("sqlglot").setLevel(logging.ERROR)  # it warns on every UNLOAD
     start = time.perf_counter()
     for statement in text.split(";\n"):
         with contextlib.suppress(Exception):  # a reference figure; sqlglot rejects some SQL

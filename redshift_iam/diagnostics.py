@@ -7,8 +7,8 @@ secrets are dropped by the reader before any value reaches a diagnostic.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 
 class Severity(str, Enum):
@@ -19,8 +19,7 @@ class Severity(str, Enum):
     WARNING = "warning"  # printed on stderr, exit unaffected
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(NamedTuple):
     """A 1-based line and column in a named input (a file path, ``<stdin>`` or a flag)."""
 
     file: str
@@ -90,8 +89,7 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
 }
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnostic:
+class Diagnostic(NamedTuple):
     """One finding about the input: what, where, how bad and how to fix it."""
 
     code: str

@@ -4,13 +4,13 @@ supply what the SQL cannot (account, Region, partition, manifests, keys)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from redshift_iam.diagnostics import Diagnostic, Location
 from redshift_iam.statements import AuthKind
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Principal:
+class Principal(NamedTuple):
     """Who needs the permissions: a role ARN, the cluster's ``default`` role, or the IAM user
     behind an access key (``user:<access key id>``)."""
 
@@ -27,8 +27,7 @@ class Principal:
         return self.name.replace(":", "-")
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Condition:
+class Condition(NamedTuple):
     """One condition value; the policy builder merges values that share operator and key."""
 
     operator: str
@@ -36,8 +35,7 @@ class Condition:
     value: str
 
 
-@dataclass(frozen=True, slots=True)
-class Grant:
+class Grant(NamedTuple):
     """One allowed action on one resource, and why: the rule and the statement that need it."""
 
     principal: Principal
@@ -49,8 +47,7 @@ class Grant:
     scope: str = ""  # what a fold may group it with: "copy:<table>" for COPY grants
 
 
-@dataclass(frozen=True, slots=True)
-class TrustLink:
+class TrustLink(NamedTuple):
     """``principal`` must trust ``trusted``: ``"service"`` (Redshift) or the ARN of the role
     before it in a chain."""
 
@@ -59,14 +56,12 @@ class TrustLink:
     location: Location
 
 
-@dataclass(frozen=True, slots=True)
-class ManifestEntry:
+class ManifestEntry(NamedTuple):
     bucket: str
     key: str
 
 
-@dataclass(frozen=True, slots=True)
-class KmsTarget:
+class KmsTarget(NamedTuple):
     """``--kms-key s3://bucket[/prefix]=KEY``: objects under the prefix use KEY."""
 
     bucket: str

@@ -6,7 +6,7 @@ import pytest
 
 from redshift_iam.model import KmsTarget, ManifestEntry, Settings
 from redshift_iam.rules import RULES, shapefile_stem
-from tests.helpers import ROLE, grant_set
+from tests.helpers import ROLE, grant_set, run
 
 R = f"IAM_ROLE '{ROLE}'"
 S3 = "arn:aws:s3:::"
@@ -117,6 +117,9 @@ def test_every_rule_has_a_doc_link_and_a_case() -> None:
     for rule in RULES.values():
         assert rule.doc.startswith("https://docs.aws.amazon.com/"), rule.id
         assert rule.permissions, rule.id
+    used = {g.rule for _, sql, settings, _ in CASES
+            for g in run(sql, settings).derivation.grants}
+    assert used == set(RULES)
 
 
 @pytest.mark.parametrize("key, stem", [

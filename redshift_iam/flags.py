@@ -8,6 +8,7 @@ from pathlib import Path
 
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.model import KmsTarget, ManifestEntry, Settings
+from redshift_iam.source import Source
 from redshift_iam.values import (
     ACCOUNT,
     PARTITIONS,
@@ -16,6 +17,7 @@ from redshift_iam.values import (
     check_s3,
     kms_kind,
     partition_of_region,
+    shown,
     split_s3,
 )
 
@@ -67,19 +69,22 @@ def load_manifest(uri: str, path: str) -> tuple[ManifestEntry, ...]:
     if not isinstance(entries, list):
         raise InputError(Diagnostic("RI150", "manifest has no \"entries\" list",
                                     Location(path, 1, 1)))
-    return tuple(_entry(path, number, entry) for number, entry in enumerate(entries, 1))
+    source = Source(path, text)
+    return tuple(_entry(source, number, entry) for number, entry in enumerate(entries, 1))
 
 
-def _entry(path: str, number: int, entry: object) -> ManifestEntry:
+def _entry(source: Source, number: int, entry: object) -> ManifestEntry:
+    """One entry's exact object; a bad one is reported where its URL (or else the file)
+    starts."""
     url = entry.get("url") if isinstance(entry, dict) else None
     problem = check_s3(url) if isinstance(url, str) else ("RI150", "no \"url\" string", 0)
+    if not problem and not split_s3(url)[1]:
+        problem = ("RI150", f"{shown(url)} names no object", 0)
     if problem:
+        found = source.text.find(json.dumps(url)[1:-1]) if isinstance(url, str) else -1
         raise InputError(Diagnostic("RI150", f"entry {number}: {problem[1]}",
-                                    Location(path, 1, 1)))
+                                    source.location(max(found, 0))))
     bucket, key = split_s3(url)
-    if not key:
-        raise InputError(Diagnostic("RI150", f"entry {number}: {url} names no object",
-                                    Location(path, 1, 1)))
     return ManifestEntry(bucket, key)
 
 

@@ -241,3 +241,19 @@ def test_out_dir_that_is_a_file_or_holds_a_folder(script, tmp_path: Path) -> Non
     assert blocked.stderr == (f"redshift-iam: {out / 'Etl.policy.json'} is a folder; the tool "
                               "will not replace it\n")
     assert sorted(p.name for p in out.iterdir()) == ["Etl.policy.json"]
+
+
+def test_bad_manifest_entry_points_at_its_url(script, tmp_path: Path) -> None:
+    manifest = tmp_path / "m.json"
+    manifest.write_text('{\n  "entries": [\n    {"url": "s3://good-bkt/a"},\n'
+                        '    {"url": "s3://Bad_Bucket/x"},\n'
+                        '    {"url": "s3://good-bkt/"}\n  ]\n}\n')
+    path = script("copy t from 's3://bkt/m' iam_role default manifest;")
+    result = invoke("policy", path, "--manifest", f"s3://bkt/m={manifest}")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == (
+        f"{manifest}:4:14: error RI150: entry 2: 'Bad_Bucket' is not a valid S3 bucket name")
+    manifest.write_text('{"entries": [{"url": "s3://good-bkt/"}]}')
+    result = invoke("policy", path, "--manifest", f"s3://bkt/m={manifest}")
+    assert result.stderr.splitlines()[0] == (
+        f"{manifest}:1:23: error RI150: entry 1: 's3://good-bkt/' names no object")

@@ -1,8 +1,8 @@
 """Fitting one principal's statements into IAM's size quotas without widening anything.
 
-Statements too large for one document are split by their resource (or ``s3:prefix``) lists;
-then first-fit-decreasing packs them into as few documents as it can. Every step is
-deterministic: the same statements give the same documents in the same order.
+Largest statements first, each goes whole into the first document with room; one that fits
+nowhere is split by its resource (or ``s3:prefix``) list to fill the roomiest document. Every
+step is deterministic: the same statements give the same documents in the same order.
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ class Limits:
 
 
 class TooLarge(Exception):
-    """A single resource or prefix is too large for any document (no split can help)."""
+    """The grants cannot fit: one resource is too large for any document, or they need more
+    documents than the limits allow."""
 
 
 def _cost(statement: PolicyStatement) -> int:

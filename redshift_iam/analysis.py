@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from redshift_iam.derive import derive
 from redshift_iam.diagnostics import Diagnostic, Severity
-from redshift_iam.fold import Fold, fold, max_depth
+from redshift_iam.fold import Fold, apply, candidates, max_depth
 from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
 from redshift_iam.policy import PolicyDocument, statement_parts, with_sids
@@ -59,14 +59,28 @@ def _packed(grants: list[Grant], limits: Limits) -> tuple[PolicyDocument, ...] |
     return tuple(docs) if len(docs) <= limits.count else None
 
 
+def _first_guess(grants: list[Grant], possible: list[Fold], limits: Limits) -> int:
+    """How many of the largest folds should be enough, by the characters each saves. The
+    guess leans low (it counts every replaced key in full), so packing confirms it and the
+    caller doubles it when it falls short."""
+    excess = PolicyDocument(with_sids(statement_parts(grants))).size - limits.count * limits.size
+    saved = 0
+    for count, fold in enumerate(possible, 1):
+        saved += len(fold.actions) * sum(len(key) + len(fold.bucket) + 18 for key in fold.replaced)
+        if saved >= excess:
+            return count
+    return max(len(possible), 1)
+
+
 def _needed(grants: list[Grant], limits: Limits) -> int:
     return len(pack(with_sids(statement_parts(grants)), limits.size))
 
 
 def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...], list[Fold]]:
-    """Pack a principal's grants into at most ``limits.count`` documents, folding keys
-    deepest segment first only when the exact grants need more (and folding is allowed).
-    Raises TooLarge when they cannot fit."""
+    """Pack a principal's grants into at most ``limits.count`` documents. Only when the exact
+    grants need more (and folding is allowed) are keys folded: deepest segment first, and at
+    each depth the largest folds first, 1, 2, 4... of them, so no more is widened than the
+    quota requires. Raises TooLarge when they cannot fit."""
     docs = _packed(grants, limits)
     if docs is not None:
         return docs, []
@@ -76,11 +90,19 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
     folds: list[Fold] = []
     folded = grants
     for depth in range(max_depth(grants), 0, -1):
-        folded, made = fold(_distinct(folded), depth)
-        folds += made
-        docs = _packed(folded, limits)
-        if docs is not None:
-            return docs, folds
+        folded = _distinct(folded)
+        possible = candidates(folded, depth)
+        count = _first_guess(folded, possible, limits)
+        while possible:  # the largest folds first, doubling how many, until it fits
+            trial = apply(folded, possible[:count])
+            docs = _packed(trial, limits)
+            if docs is not None:
+                return docs, folds + possible[:count]
+            if count >= len(possible):
+                break
+            count = min(2 * count, len(possible))
+        if possible:
+            folded, folds = trial, folds + possible
     raise TooLarge(f"needs {_needed(grants, limits)} policies of at most {limits.size} "
                    f"characters, and still {_needed(folded, limits)} after folding every key it "
                    f"may fold; the limit is {limits.count}")

@@ -4,8 +4,9 @@ RULES.md, "Folding": only S3 keys that share the principal, the bucket and the f
 segment fold together, and for COPY only among statements that load the same table (the
 grant's ``scope``). The segment at the given depth becomes ``*`` (a ``name=value`` segment
 becomes ``name=*``), deepest segments first, never the first segment, and only where at least
-two different keys become one. Every fold is returned, so the caller can report what it now
-allows beyond the SQL.
+two different keys become one. :func:`candidates` lists the folds possible at a depth and
+:func:`apply` makes a chosen few, so the caller can fold no more than it must and report
+what each fold now allows beyond the SQL.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class Fold:
     pattern: str
     replaced: tuple[str, ...]
     actions: tuple[str, ...]
+    scope: str = ""
 
     def message(self) -> str:
         shown = ", ".join(self.replaced[:3]) + (", ..." if len(self.replaced) > 3 else "")
@@ -72,30 +74,56 @@ def max_depth(grants: list[Grant]) -> int:
     return max((len(key.rstrip("*").split("/")) - 1 for _, key in keys), default=0)
 
 
-def fold(grants: list[Grant], depth: int) -> tuple[list[Grant], list[Fold]]:
-    """Fold every group's keys at ``depth``; return the new grants and the folds made."""
-    groups: dict[tuple, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+_Group = tuple  # (principal, action, is unconditioned, bucket, first segment, scope)
+
+
+def _group(grant: Grant) -> tuple[_Group, str] | None:
+    """The fold group of an S3 grant and its key; None for other grants."""
+    found = _key(grant)
+    if not found:
+        return None
+    bucket, key = found
+    return (grant.principal, grant.action, grant.condition is None, bucket,
+            key.split("/", 1)[0], grant.scope), key
+
+
+def candidates(grants: list[Grant], depth: int) -> list[Fold]:
+    """Every fold possible at ``depth``: in one group, two or more keys that become the same
+    pattern. Actions that fold the same keys the same way share a Fold. Largest first, then
+    by bucket and pattern, so the order is deterministic."""
+    targets: dict[_Group, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
     for grant in grants:
-        found = _key(grant)
+        found = _group(grant)
         target = _folded(found[1], depth) if found else None
         if target:
-            group = (grant.principal, grant.action, grant.condition is None, found[0],
-                     found[1].split("/", 1)[0], grant.scope)
-            groups[group][target].add(found[1])
-    renames: dict[tuple, str] = {}
+            targets[found[0]][target].add(found[1])
     merged: dict[tuple, set[str]] = defaultdict(set)
-    for group, targets in groups.items():
-        for target, keys in targets.items():
+    for group, by_target in targets.items():
+        principal, action, _, bucket, _, scope = group
+        for target, keys in by_target.items():
             if len(keys) > 1:
-                renames.update({(group, key): target for key in keys})
-                merged[(group[0], group[3], target, tuple(sorted(keys)))].add(group[1])
+                merged[(principal, bucket, target, tuple(sorted(keys)), scope)].add(action)
+    folds = [Fold(p, bucket, target, keys, tuple(sorted(actions)), scope)
+             for (p, bucket, target, keys, scope), actions in merged.items()]
+    return sorted(folds, key=lambda f: (-len(f.replaced), f.bucket, f.pattern, f.scope,
+                                        f.replaced, f.principal))
+
+
+def apply(grants: list[Grant], folds: list[Fold]) -> list[Grant]:
+    """The grants with the keys of ``folds`` replaced by their patterns, each only in its own
+    group (principal, action, bucket, first segment and scope)."""
+    renames: dict[tuple, str] = {}
+    for fold in folds:
+        for key in fold.replaced:
+            for action in fold.actions:
+                renames[(fold.principal, action, fold.bucket, key.split("/", 1)[0], fold.scope,
+                         key)] = fold.pattern
     out = []
     for grant in grants:
-        found = _key(grant)
-        group = found and (grant.principal, grant.action, grant.condition is None, found[0],
-                           found[1].split("/", 1)[0], grant.scope)
-        target = renames.get((group, found[1])) if found else None
+        found = _group(grant)
+        target = None
+        if found:
+            (principal, action, _, bucket, first, scope), key = found
+            target = renames.get((principal, action, bucket, first, scope, key))
         out.append(_with_key(grant, target) if target else grant)
-    folds = [Fold(p, bucket, target, keys, tuple(sorted(actions)))
-             for (p, bucket, target, keys), actions in sorted(merged.items())]
-    return out, folds
+    return out

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from redshift_iam.analysis import analyze, fit
 from redshift_iam.cli import main
 from redshift_iam.diagnostics import Location
-from redshift_iam.fold import fold
+from redshift_iam.fold import apply, candidates
 from redshift_iam.model import Condition, Grant, Principal, Settings
 from redshift_iam.packing import Limits, pack
 from redshift_iam.policy import build_policy, statement_parts, with_sids
@@ -116,24 +116,43 @@ def test_fold_rules() -> None:
                      ("s3:GetObject", "lake", "top_a"), ("s3:GetObject", "lake", "top_b")],
                     "copy:a"),
     ]
-    deep, deep_folds = fold(grants, 2)
-    assert [(f.bucket, f.pattern, f.replaced, f.actions) for f in deep_folds] == [
+    deep_folds = candidates(grants, 2)
+    assert [(f.bucket, f.pattern, f.replaced, f.actions, f.scope) for f in deep_folds] == [
         ("lake", "shared/dt=2024-01-01/*",
          ("shared/dt=2024-01-01/run_1/*", "shared/dt=2024-01-01/run_2/*"),
-         ("s3:GetObject", "s3:ListBucket"))]
-    shallow, shallow_folds = fold(grants, 1)
+         ("s3:GetObject", "s3:ListBucket"), "copy:a")]
+    shallow_folds = candidates(grants, 1)
     assert [(f.bucket, f.pattern, len(f.replaced)) for f in shallow_folds] == [
         ("lake", "shared/dt=*", 3)]
+    shallow = apply(grants, shallow_folds)
     untouched = {g.resource for g in shallow if g.scope == "copy:b" or "other" in g.resource
                  or "top_" in g.resource}
     assert untouched == {g.resource for g in grants if g.scope == "copy:b"
                          or "other" in g.resource or "top_" in g.resource}
-    assert fold(grants, 0) == (grants, [])
+    assert {g.resource for g in shallow if g.scope == "copy:a" and "lake/shared" in g.resource} \
+        == {"arn:aws:s3:::lake/shared/dt=*"}
+    assert candidates(grants, 0) == [] and apply(grants, []) == grants
     assert shallow_folds[0].message() == (
         f"{ROLE}: folded 3 keys of s3://lake/ (shared/dt=2024-01-01/run_1/*, "
         "shared/dt=2024-01-01/run_2/*, shared/dt=2024-01-02/run_3/*) into shared/dt=* for "
         "s3:GetObject, s3:ListBucket; this also allows other keys matching shared/dt=*, which "
         "the SQL does not name")
+
+
+def test_only_as_many_folds_as_the_quota_needs() -> None:
+    # 30 tables, each with 40 daily prefixes; one table folded is enough to fit 6 policies
+    grants = []
+    for table in range(30):
+        grants += grants_for([("s3:GetObject", "lake", f"t{table:02d}/dt=2024-01-{d:02d}/")
+                              for d in range(1, 41)], scope=f"copy:t{table:02d}")
+    exact = len(fit(grants, Limits(max_policies=20))[0])
+    docs, folds = fit(grants, Limits(max_policies=exact - 1))
+    assert 0 < len(folds) < 30 and len(docs) <= exact - 1
+    folded_tables = {f.pattern.split("/")[0] for f in folds}
+    as_json = [d.as_json() for d in docs]
+    for table in range(30):  # folded tables allow any day; the others only their own days
+        later = f"arn:aws:s3:::lake/t{table:02d}/dt=2031-01-01/x"
+        assert allowed(as_json, "s3:GetObject", later) == (f"t{table:02d}" in folded_tables)
 
 
 def test_folding_is_reported_on_stderr_and_in_explain(tmp_path) -> None:

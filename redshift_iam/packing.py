@@ -8,7 +8,6 @@ step is deterministic: the same statements give the same documents in the same o
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, replace
 
 from redshift_iam.policy import PolicyDocument, PolicyStatement, text_size
@@ -83,12 +82,10 @@ def _head(statement: PolicyStatement, room: int
     return _with_items(statement, items[:kept]), _with_items(statement, items[kept:])
 
 
-_PLAIN = re.compile(r'[^"\\\x00-\x1f\x7f-\U0010ffff]*\Z')
-
-
 def _item_size(item: str) -> int:
-    """The size of ``item`` as a JSON string; plain ASCII needs no encoder."""
-    if _PLAIN.match(item):
+    """The size of ``item`` as a JSON string; printable ASCII without quotes or backslashes
+    needs no encoder."""
+    if item.isascii() and item.isprintable() and '"' not in item and "\\" not in item:
         return len(item) + 2
     return text_size(json.dumps(item, ensure_ascii=False))
 

@@ -11,6 +11,7 @@ typed values with positions instead of as syntax errors.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,9 +26,10 @@ _DOLLAR = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
            r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
 _BLOCK = r"/\*.*?(?P<{0}>\*/|\Z)"
 
-# The splitter only needs to see what can hide a semicolon, and the semicolons themselves.
-# A psql meta-command line (\set, \i ...) ends a statement too.
-_SPLIT = re.compile(
+# The reference splitter only needs to see what can hide a semicolon, and the semicolons
+# themselves. A psql meta-command line (\set, \i ...) ends a statement too. It runs only to
+# report an unclosed construct, so it is compiled on first use.
+_SPLIT_PATTERN = (
     "|".join([
         f"(?P<string>{_STRING.format('s_end')})",
         f"(?P<qident>{_QIDENT.format('q_end')})",
@@ -36,9 +38,13 @@ _SPLIT = re.compile(
         r"(?P<line>--[^\n]*)",
         r"(?P<meta>(?:^|\n)[ \t]*\\[^\n]*)",
         r"(?P<semi>;)",
-    ]),
-    re.S,
+    ])
 )
+
+
+@functools.cache
+def _split_regex() -> re.Pattern[str]:
+    return re.compile(_SPLIT_PATTERN, re.S)
 
 # Template placeholders that can stand inside a string literal too...
 TEMPLATE = (r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\$\{[^}\n]*\}|\{[A-Za-z_0-9]*\}"
@@ -166,7 +172,7 @@ def split(source: Source) -> Iterator[Segment]:
 def _split_reference(source: Source, start: int) -> Iterator[Segment]:
     """The token-by-token splitter: slower, but it knows which construct never closes."""
     text = source.text
-    for match in _SPLIT.finditer(text, start):
+    for match in _split_regex().finditer(text, start):
         kind = match.lastgroup
         if kind in ("semi", "meta"):
             if text[start:match.start()].strip():

@@ -36,7 +36,7 @@ class Failure(click.ClickException):
 def _trust_settings(kwargs):
     """TrustOptions from the trust flags, which must agree with --partition."""
     from redshift_iam.trust import TrustOptions
-    from redshift_iam.values import partition_of_region
+    from redshift_iam.values import arn_partition, partition_of_region
     if kwargs.get("trust_regions") and kwargs.get("serverless"):
         raise click.UsageError("--trust-region is documented for provisioned clusters only; "
                                "it can't be combined with --serverless")
@@ -46,7 +46,7 @@ def _trust_settings(kwargs):
             raise click.UsageError(f"--trust-region {region} is not in partition {partition} "
                                    "(--partition)")
     for user in kwargs.get("db_users", ()):
-        if user.split(":", 2)[1] != partition:
+        if arn_partition(user) != partition:
             raise click.UsageError(f"--db-user {user} is not in partition {partition} "
                                    "(--partition)")
     return TrustOptions(kwargs.get("serverless", False), tuple(kwargs.get("trust_regions", ())),

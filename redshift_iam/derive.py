@@ -27,7 +27,7 @@ from redshift_iam.statements import (
     Unload,
     Unmapped,
 )
-from redshift_iam.values import kms_kind, partition_of_region, role_account, role_arn_parts
+from redshift_iam.values import arn_partition, kms_kind, partition_of_region, role_account
 
 
 class Unresolved(Exception):
@@ -117,7 +117,7 @@ def _principals(authz: Authorization, settings: Settings, loc: Location
 
 
 def _check_partition(role: Text, settings: Settings) -> None:
-    partition = role_arn_parts(role.value).group("partition")
+    partition = arn_partition(role.value)
     if partition != settings.partition:
         raise Unresolved(Diagnostic("RI125", f"role {role.value} is in partition {partition}, "
                                              f"but the policy is for {settings.partition}; pass "
@@ -214,7 +214,7 @@ def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
 def _kms_arn(out: _Collector, key: Text, region: Text | None) -> str:
     kind = kms_kind(key.value)
     if kind == "arn":
-        partition = key.value.split(":", 2)[1]
+        partition = arn_partition(key.value)
         if partition != out.settings.partition:
             raise Unresolved(Diagnostic("RI125", f"KMS key {key.value} is in partition "
                                                  f"{partition}, not {out.settings.partition}",

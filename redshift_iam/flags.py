@@ -12,6 +12,7 @@ from redshift_iam.source import Source
 from redshift_iam.values import (
     ACCOUNT,
     PARTITIONS,
+    arn_partition,
     check_bucket,
     check_region,
     check_s3,
@@ -90,7 +91,7 @@ def _entry(source: Source, number: int, entry: object) -> ManifestEntry:
 
 def _kms_key(value: str, settings: Settings) -> str:
     kind = kms_kind(value)
-    if kind == "arn" and value.split(":", 2)[1] != settings.partition:
+    if kind == "arn" and arn_partition(value) != settings.partition:
         raise FlagError(f"--kms-key ...={value}: the key is not in partition "
                         f"{settings.partition} (--partition)")
     if kind == "arn":

@@ -104,6 +104,12 @@ def check_s3(uri: str) -> Problem | None:
     return None
 
 
+def arn_partition(arn: str) -> str:
+    """The partition field of an ARN (``aws`` in ``arn:aws:...``); '' if there is none."""
+    parts = arn.split(":", 2)
+    return parts[1] if len(parts) > 2 else ""
+
+
 def role_arn_parts(arn: str) -> re.Match[str] | None:
     return _ROLE_ARN.match(arn)
 

@@ -128,11 +128,16 @@ def _check_closed(source: Source, match: re.Match[str], kind: str, statement: in
         raise InputError(source.diagnostic(code, message, match.start(), redact))
 
 
-# A statement's body up to its end, in one C-level match: ordinary text, whole strings,
-# identifiers, comments and bodies. It stops at a semicolon, at a newline that starts a psql
-# meta-command line, at the end, or at a construct that never closes (then the reference
-# scanner below finds and reports it).
-_BODY = re.compile(r"""(?:
+# One statement per match, in C: leading white space and comments, the first word (what the
+# reader classifies by), the body (ordinary text, whole strings, identifiers, comments and
+# bodies), then what ends it: a semicolon, a psql meta-command line, the end of the text, or
+# (empty ``bad``) a construct that never closes, which the reference scanner below reports.
+# The empty ``bad`` always matches, so the engine never backtracks into the repeats. (The
+# body's cannot be possessive: Python 3.11's re mishandles a backreference inside one.)
+_STATEMENT = re.compile(r"""
+  (?P<lead>(?:[^\S\n] | \n(?![ \t]*\\) | --[^\n]* | /\*(?:[^*]|\*(?!/))*\*/)*+)
+  (?P<word>\w+)?
+  (?P<rest>(?:
     [^;'"$/\\\n-]+
   | [Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'
   | "[^"]*(?:""[^"]*)*"
@@ -145,28 +150,40 @@ _BODY = re.compile(r"""(?:
   | /(?!\*)
   | -
   | \\
-)*""", re.S | re.X)
-_META = re.compile(r"\n?[ \t]*\\[^\n]*")
+  )*)
+  (?:(?P<semi>;) | (?P<meta>\n[ \t]*\\[^\n]*) | (?P<end>\Z) | (?P<bad>))
+""", re.S | re.X)
+_META = re.compile(r"[ \t]*\\[^\n]*")
 
 
-def split(source: Source) -> Iterator[Segment]:
-    """Yield the statements of ``source`` in order, skipping empty ones.
+def scan(source: Source) -> Iterator[re.Match[str]]:
+    """The match of every statement of ``source``, in order, skipping empty and comment-only
+    ones. Matches, not values: the reader looks at most of them only for their ``word``.
 
     Raises InputError (RI101-RI104) at the first unterminated string, identifier, comment or
     dollar body, since everything after it would be misread.
     """
-    text, pos = source.text, 0
-    if _META.match(text):
-        pos = _META.match(text).end()
-    while pos < len(text):
-        end = _BODY.match(text, pos).end()
-        stop = text[end:end + 1]
-        if stop not in (";", "\n", ""):
-            yield from _split_reference(source, pos)  # reports the unclosed construct
-            return
-        if text[pos:end].strip():
-            yield Segment(pos, end)
-        pos = end + 1 if stop == ";" else _META.match(text, end).end() if stop else end
+    text = source.text
+    first_meta = _META.match(text)
+    for match in _STATEMENT.finditer(text, first_meta.end() if first_meta else 0):
+        if match.lastgroup == "bad":
+            for _ in _split_reference(source, match.start()):  # raises at the unclosed one
+                pass
+            raise RuntimeError(f"the splitters disagree at offset {match.start()}")
+        if match.end("lead") != match.end("rest"):
+            yield match
+
+
+def segment_of(match: re.Match[str]) -> Segment:
+    """The span of a statement :func:`scan` found, without its terminator."""
+    return Segment(match.start(), match.end("rest"))
+
+
+def split(source: Source) -> Iterator[Segment]:
+    """Yield the statements of ``source`` in order, skipping empty and comment-only ones;
+    errors as :func:`scan`."""
+    for match in scan(source):
+        yield segment_of(match)
 
 
 def _split_reference(source: Source, start: int) -> Iterator[Segment]:

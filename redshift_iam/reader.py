@@ -13,7 +13,8 @@ from collections.abc import Iterable
 
 from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Diagnostic, InputError
-from redshift_iam.lexer import Segment, split, tokens
+from redshift_iam.fastpath import read_fast
+from redshift_iam.lexer import Segment, scan, segment_of, tokens
 from redshift_iam.parser import parse_copy, parse_library, parse_unload
 from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
@@ -21,11 +22,14 @@ from redshift_iam.statements import Script, Statement, Unmapped
 # One white-space character or one whole comment: no two ways to match the same text, so the
 # repeated groups below cannot backtrack exponentially.
 _GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
-_NOTHING = re.compile(rf"{_GAP}*\Z", re.S)
 # The first word of a statement, and its first five words, stepping over comments.
 _FIRST = re.compile(rf"{_GAP}*(\w+)", re.S)
 _HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
+# Every upper/lower-case spelling of the verbs: one set lookup per statement, no upper().
+_VERB_SPELLINGS = frozenset(
+    "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
+    for verb in _VERBS for bit in range(1 << len(verb)))
 _ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
@@ -41,16 +45,14 @@ def read_script(sources: Iterable[Source]) -> Script:
     skipped = 0
     for source in sources:
         try:
-            segments = list(split(source))
+            segments, others = _candidates(source)
         except InputError as exc:
             diagnostics.append(exc.diagnostic)
             continue
-        for segment in segments:
-            if (not _FIRST.match(source.text, segment.start, segment.end)
-                    and _NOTHING.match(source.text, segment.start, segment.end)):
-                continue  # only comments: not a statement
+        skipped += others
+        for segment, word in segments:
             try:
-                statement, warnings = read_statement(source, segment)
+                statement, warnings = read_statement(source, segment, word)
             except InputError as exc:
                 diagnostics.append(exc.diagnostic)
                 continue
@@ -62,9 +64,59 @@ def read_script(sources: Iterable[Source]) -> Script:
     return Script(tuple(statements), skipped, tuple(diagnostics))
 
 
-def read_statement(source: Source, segment: Segment
+def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
+    """The statements that may touch AWS (each with the offset of its first word, or -1),
+    and how many others the source holds.
+
+    A statement is a candidate when its first word is COPY, UNLOAD or CREATE, when it starts
+    with something other than a word, or when its text mentions an IAM role (found for the
+    whole text at once); :func:`read_statement` decides. The rest are only counted, so
+    unrelated SQL costs one C-level regex match per statement.
+    """
+    text = source.text
+    mentions = _role_mentions(text)
+    segments, others, index = [], 0, 0
+    for match in scan(source):
+        end = match.end()
+        if mentions is None:
+            named = any(w in text[match.start():end].lower() for w in _ROLE_TEXT)
+        else:
+            named = mentions[index] < end
+        if not named and match[2] is not None and match[2] not in _VERB_SPELLINGS:
+            others += 1
+            continue
+        while mentions is not None and mentions[index] < end:
+            index += 1
+        segments.append((segment_of(match), match.start(2)))
+    return segments, others
+
+
+def _role_mentions(text: str) -> list[int] | None:
+    """Sorted offsets of every case-insensitive iam_role, credentials and access_key_id, and
+    a sentinel past the end; None when the text is not ASCII (lower-casing could then move
+    offsets, so the caller checks statement by statement)."""
+    if not text.isascii():
+        return None
+    lowered, found = text.lower(), []
+    for word in _ROLE_TEXT:
+        at = lowered.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    found.sort()
+    found.append(len(text) + 1)
+    return found
+
+
+def read_statement(source: Source, segment: Segment, word: int = -1
                    ) -> tuple[Statement | None, list[Diagnostic]]:
-    """One statement -> (statement or None when it touches no AWS resource, warnings)."""
+    """One statement -> (statement or None when it touches no AWS resource, warnings).
+    ``word`` is the offset of its first word when the caller knows it: a plain COPY or
+    UNLOAD is then read by :mod:`fastpath`, which gives the parser's value or declines."""
+    if word >= 0 and source.text[word] in "cCuU":
+        statement = read_fast(source, word, segment.end)
+        if statement is not None:
+            return statement, []
     kind = _kind(source, segment)
     if kind is None:
         return _check_skipped(source, segment), []

@@ -98,14 +98,18 @@ def shapefile_stem(key: str) -> str:
 
 def resource(shape: str, partition: str, bucket: str = "", key: str = "", arn: str = "") -> str:
     """The ARN a resource shape names for a subject."""
+    if shape == "arn":
+        return arn
     s3 = f"arn:{partition}:s3:::{bucket}"
-    return {
-        "object-prefix": f"{s3}/{key}*",
-        "object-exact": f"{s3}/{key}",
-        "object-stem": f"{s3}/{shapefile_stem(key)}*",
-        "bucket": s3,
-        "arn": arn,
-    }[shape]
+    if shape == "object-prefix":
+        return f"{s3}/{key}*"
+    if shape == "object-exact":
+        return f"{s3}/{key}"
+    if shape == "object-stem":
+        return f"{s3}/{shapefile_stem(key)}*"
+    if shape == "bucket":
+        return s3
+    raise KeyError(shape)
 
 
 def condition(shape: str, key: str = "") -> Condition | None:

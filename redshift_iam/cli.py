@@ -7,7 +7,6 @@ from __future__ import annotations
 import functools
 import os
 import sys
-import traceback
 from pathlib import Path
 
 import click
@@ -105,9 +104,12 @@ def guarded(func):
         except Exception as exc:  # a bug: report it without echoing input values
             if os.environ.get("REDSHIFT_IAM_DEBUG"):
                 raise
-            frame = traceback.extract_tb(exc.__traceback__)[-1]
+            last = exc.__traceback__
+            while last.tb_next is not None:  # the innermost frame: where it went wrong
+                last = last.tb_next
             raise Failure(f"internal error {type(exc).__name__} at "
-                          f"{Path(frame.filename).name}:{frame.lineno}; please report it "
+                          f"{Path(last.tb_frame.f_code.co_filename).name}:{last.tb_lineno}; "
+                          "please report it "
                           "(REDSHIFT_IAM_DEBUG=1 shows the traceback)") from None
     return wrapper
 

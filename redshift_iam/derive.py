@@ -8,8 +8,6 @@ the grant it would have produced is left out, never guessed.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from redshift_iam.diagnostics import Diagnostic, Location
 from redshift_iam.model import Derivation, Grant, Principal, Settings, TrustLink
 from redshift_iam.rules import RULES, condition, resource
@@ -38,16 +36,17 @@ class Unresolved(Exception):
         self.diagnostic = diagnostic
 
 
-@dataclass
 class _Collector:
-    """Accumulates one statement's output. Internal to this module."""
+    """Accumulates one statement's output. Internal to this module. ``account`` is the data
+    principal's account, or '' when only --account-id can tell."""
 
-    settings: Settings
-    principal: Principal
-    account: str  # the data principal's account, or '' when only --account-id can tell
-    loc: Location
-    scope: str = ""
-    grants: list[Grant] = field(default_factory=list)
+    __slots__ = ("settings", "principal", "account", "loc", "scope", "grants")
+
+    def __init__(self, settings: Settings, principal: Principal, account: str, loc: Location,
+                 scope: str = "") -> None:
+        self.settings, self.principal, self.account, self.loc = settings, principal, account, loc
+        self.scope = scope
+        self.grants: list[Grant] = []
 
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)

@@ -15,6 +15,7 @@ safe; accepting must give the parser's exact value, which ``tests/test_fastpath.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from redshift_iam.options import DATA_FORMATS, OPTIONS
@@ -76,6 +77,7 @@ _OWN_ARGS = {
 }
 
 
+@functools.cache
 def _scanner(command: str) -> re.Pattern[str]:
     """One option per match: ``kw`` is its keyword as written, and ``junk`` is set instead
     when the text there is no option this shortcut reads (the caller then declines)."""
@@ -96,7 +98,6 @@ def _scanner(command: str) -> re.Pattern[str]:
                       r"|(?P<junk>.)", re.I | re.A | re.S)
 
 
-_SCANNERS = {"COPY": _scanner("COPY"), "UNLOAD": _scanner("UNLOAD")}
 
 
 class _Decline(Exception):
@@ -151,7 +152,7 @@ def _options(source: Source, head: re.Match[str], end: int, command: str) -> _Re
     an option given twice, two data formats, or no IAM_ROLE."""
     text, pos = source.text, head.end()
     end = pos + len(text[pos:end].rstrip(" \t\n"))
-    matches = list(_SCANNERS[command].finditer(text, pos, end))
+    matches = list(_scanner(command).finditer(text, pos, end))
     written = [m["kw"] for m in matches]
     if None in written:
         raise _Decline

@@ -14,7 +14,6 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import NamedTuple
 
 from redshift_iam.diagnostics import InputError
@@ -52,7 +51,7 @@ TEMPLATE = (r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\$\{[^}\n]*\}|\{[A-Za-
 # ...and psql variables, which psql only expands outside literals.
 PLACEHOLDER = TEMPLATE + r"""|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*"|(?<!:):[A-Za-z_]\w*"""
 
-_TOKEN = re.compile(
+_TOKEN_PATTERN = (
     "|".join([
         r"(?P<ws>\s+)",
         r"(?P<comment>--[^\n]*)",
@@ -67,9 +66,14 @@ _TOKEN = re.compile(
         r"(?P<punct>[(),;.\[\]])",
         r"(?P<op2><=|>=|<>|!=|\|\||[-+*/%<>=~!@#^&|`?:$\\{}])",
         r"(?P<other>.)",
-    ]),
-    re.S,
+    ])
 )
+
+
+@functools.cache
+def _token_regex() -> re.Pattern[str]:
+    """Compiled on first use: scripts of plain statements never tokenize."""
+    return re.compile(_TOKEN_PATTERN, re.S)
 
 _UNTERMINATED = {
     "string": ("s_end", "RI101", "unterminated string"),
@@ -100,8 +104,7 @@ class Token(NamedTuple):
         return self.start + len(self.text)
 
 
-@dataclass(frozen=True, slots=True)
-class Segment:
+class Segment(NamedTuple):
     """One statement's span in its source, without the terminating semicolon."""
 
     start: int
@@ -227,7 +230,7 @@ def tokens(source: Source, segment: Segment) -> Iterator[Token]:
     text = source.text
     first = source.location(segment.start)
     line, line_start = first.line, segment.start - first.col + 1
-    for match in _TOKEN.finditer(text, segment.start, segment.end):
+    for match in _token_regex().finditer(text, segment.start, segment.end):
         kind, start = match.lastgroup, match.start()
         raw = match.group()
         if kind not in ("ws", "comment"):

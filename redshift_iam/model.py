@@ -3,7 +3,8 @@ supply what the SQL cannot (account, Region, partition, manifests, keys)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from redshift_iam.diagnostics import Diagnostic, Location
@@ -69,21 +70,19 @@ class KmsTarget(NamedTuple):
     key_arn: str
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What the flags supply. ``account_id``/``region`` may be empty (then ARNs that need them
     are unresolved); ``kms_aliases`` maps ``alias/NAME`` to a key ARN."""
 
     partition: str = "aws"
     account_id: str = ""
     region: str = ""
-    manifests: dict[str, tuple[ManifestEntry, ...]] = field(default_factory=dict)
+    manifests: Mapping[str, tuple[ManifestEntry, ...]] = MappingProxyType({})
     kms_targets: tuple[KmsTarget, ...] = ()
-    kms_aliases: dict[str, str] = field(default_factory=dict)
+    kms_aliases: Mapping[str, str] = MappingProxyType({})
 
 
-@dataclass(frozen=True)
-class Derivation:
+class Derivation(NamedTuple):
     """Every grant and trust link the script needs, plus the diagnostics of deriving them."""
 
     grants: tuple[Grant, ...]

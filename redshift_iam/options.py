@@ -7,7 +7,7 @@ skipped could be a permission it failed to grant.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 COPY, UNLOAD, LIBRARY = "COPY", "UNLOAD", "CREATE LIBRARY"
 _C, _U, _L = frozenset({COPY}), frozenset({UNLOAD}), frozenset({LIBRARY})
@@ -15,8 +15,7 @@ _CU = _C | _U
 _ALL = _C | _U | _L
 
 
-@dataclass(frozen=True, slots=True)
-class Option:
+class Option(NamedTuple):
     """One option keyword.
 
     Shapes: ``flag`` (no argument); ``string`` ([AS] 'x'); ``string?`` ([AS] optional 'x');

@@ -1,9 +1,10 @@
 """The reader's entry point: scripts in, statements and diagnostics out.
 
 :func:`read_script` splits each source, classifies every statement by its first words with one
-regex (so unrelated SQL is never tokenized), parses the ones that touch AWS with
-:mod:`parser`, and collects every diagnostic instead of stopping at the first. A statement it
-does not map but that names an IAM role becomes :class:`Unmapped`, never a silent skip.
+regex (so unrelated SQL is never tokenized), reads the ones that touch AWS with
+:mod:`fastpath` or else :mod:`parser`, and collects every diagnostic instead of stopping at the
+first. A statement it does not map but that names an IAM role becomes :class:`Unmapped`, never
+a silent skip.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.fastpath import read_fast
 from redshift_iam.lexer import Segment, scan, segment_of, tokens
-from redshift_iam.parser import parse_copy, parse_library, parse_unload
 from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
 
@@ -120,6 +119,14 @@ def read_statement(source: Source, segment: Segment, word: int = -1
     kind = _kind(source, segment)
     if kind is None:
         return _check_skipped(source, segment), []
+    return _parse(source, segment, kind)
+
+
+def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list[Diagnostic]]:
+    """The full parser, imported on first use: a script of plain statements never needs it."""
+    from redshift_iam.cursor import Cursor
+    from redshift_iam.parser import parse_copy, parse_library, parse_unload
+
     redact = secret_start(source.text, segment.start, segment.end)
     cursor = Cursor(source, list(tokens(source, segment)), redact)
     if kind == "COPY":

@@ -14,7 +14,7 @@ k), ``prefix-exact`` -> ``k``, ``prefix-stem`` -> ``<stem>*``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from redshift_iam.model import Condition
 
@@ -24,15 +24,13 @@ S3UG = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
 PERMS = DG + "copy-usage_notes-access-permissions.html#copy-usage_notes-iam-permissions"
 
 
-@dataclass(frozen=True, slots=True)
-class Permission:
+class Permission(NamedTuple):
     actions: tuple[str, ...]
     resource: str
     condition: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
     id: str
     sql: str  # what the SQL shows, as in RULES.md
     permissions: tuple[Permission, ...]

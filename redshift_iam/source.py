@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_right
-from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
 
@@ -20,20 +21,21 @@ REDACTED = "****"
 _SNIPPET_WIDTH = 100
 
 
-@dataclass(frozen=True)
-class Source:
+@functools.lru_cache(maxsize=16)
+def _line_starts(text: str) -> list[int]:
+    """Offsets at which each line of ``text`` starts (cached: every location needs them)."""
+    return [0, *(m.end() for m in _NEWLINE.finditer(text))]
+
+
+class Source(NamedTuple):
     """One named input text. Offsets are 0-based; locations are 1-based."""
 
     name: str
     text: str
-    _line_starts: list[int] = field(default_factory=list, repr=False, compare=False)
 
     def line_starts(self) -> list[int]:
-        """Offsets at which each line starts, computed once."""
-        if not self._line_starts:
-            self._line_starts.append(0)
-            self._line_starts.extend(m.end() for m in _NEWLINE.finditer(self.text))
-        return self._line_starts
+        """Offsets at which each line starts, computed once per text."""
+        return _line_starts(self.text)
 
     def location(self, offset: int) -> Location:
         starts = self.line_starts()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from redshift_iam.model import TrustLink
 from redshift_iam.policy import PolicyDocument, PolicyStatement
@@ -11,8 +11,7 @@ from redshift_iam.policy import PolicyDocument, PolicyStatement
 ASSUME = ("sts:AssumeRole",)
 
 
-@dataclass(frozen=True)
-class TrustOptions:
+class TrustOptions(NamedTuple):
     """``serverless`` adds redshift-serverless.amazonaws.com; ``regions`` replaces the global
     principal with ``redshift.<region>.amazonaws.com``; ``db_users`` adds an sts:ExternalId
     condition with those dbuser ARNs."""

@@ -257,3 +257,15 @@ def test_bad_manifest_entry_points_at_its_url(script, tmp_path: Path) -> None:
     result = invoke("policy", path, "--manifest", f"s3://bkt/m={manifest}")
     assert result.stderr.splitlines()[0] == (
         f"{manifest}:1:23: error RI150: entry 1: 's3://good-bkt/' names no object")
+
+
+def test_a_bug_is_reported_in_one_line_without_a_traceback(script, monkeypatch) -> None:
+    def broken(*args, **kwargs):
+        raise ValueError("secret-looking input value")
+    monkeypatch.setattr("redshift_iam.analysis.analyze", broken)
+    monkeypatch.delenv("REDSHIFT_IAM_DEBUG", raising=False)
+    line = broken.__code__.co_firstlineno + 1
+    result = invoke("policy", script(COPY))
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (f"redshift-iam: internal error ValueError at test_cli.py:{line}; "
+                             "please report it (REDSHIFT_IAM_DEBUG=1 shows the traceback)\n")

@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import NamedTuple, NoReturn
 
 from redshift_iam.diagnostics import InputError
 from redshift_iam.source import Source, secret_start
@@ -142,13 +142,13 @@ _STATEMENT = re.compile(r"""
   (?P<word>\w+)?
   (?P<rest>(?:
     [^;'"$/\\\n-]+
+  | \n(?![ \t]*\\)
   | [Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'
   | "[^"]*(?:""[^"]*)*"
   | --[^\n]*
   | /\*.*?\*/
   | \$\$.*?\$\$
   | \$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?\$(?P=tag)\$
-  | \n(?![ \t]*\\)
   | \$(?!(?:[A-Za-z_][A-Za-z0-9_]*)?\$)
   | /(?!\*)
   | -
@@ -157,23 +157,42 @@ _STATEMENT = re.compile(r"""
   (?:(?P<semi>;) | (?P<meta>\n[ \t]*\\[^\n]*) | (?P<end>\Z) | (?P<bad>))
 """, re.S | re.X)
 _META = re.compile(r"[ \t]*\\[^\n]*")
+WORD = _STATEMENT.groupindex["word"]  # match[WORD]: the first word, or None
+BAD = _STATEMENT.groupindex["bad"]  # match.lastindex == BAD: see raise_unclosed()
+
+
+def statement_matches(source: Source) -> Iterator[re.Match[str]]:
+    """One raw match per statement, empty and comment-only ones included, for callers that
+    must touch each as little as possible. A match whose ``lastindex`` is ``BAD`` stops at a
+    construct that never closes: pass it to :func:`raise_unclosed`."""
+    first_meta = _META.match(source.text)
+    return _STATEMENT.finditer(source.text, first_meta.end() if first_meta else 0)
+
+
+def raise_unclosed(source: Source, match: re.Match[str]) -> NoReturn:
+    """Raise InputError (RI101-RI104) for the unterminated string, identifier, comment or
+    dollar body in the statement ``match`` stopped at."""
+    for _ in _split_reference(source, match.start()):  # raises at the unclosed one
+        pass
+    raise RuntimeError(f"the splitters disagree at offset {match.start()}")
+
+
+def is_empty(match: re.Match[str]) -> bool:
+    """Nothing but white space and comments."""
+    return match.end("lead") == match.end("rest")
 
 
 def scan(source: Source) -> Iterator[re.Match[str]]:
     """The match of every statement of ``source``, in order, skipping empty and comment-only
-    ones. Matches, not values: the reader looks at most of them only for their ``word``.
+    ones.
 
     Raises InputError (RI101-RI104) at the first unterminated string, identifier, comment or
     dollar body, since everything after it would be misread.
     """
-    text = source.text
-    first_meta = _META.match(text)
-    for match in _STATEMENT.finditer(text, first_meta.end() if first_meta else 0):
-        if match.lastgroup == "bad":
-            for _ in _split_reference(source, match.start()):  # raises at the unclosed one
-                pass
-            raise RuntimeError(f"the splitters disagree at offset {match.start()}")
-        if match.end("lead") != match.end("rest"):
+    for match in statement_matches(source):
+        if match.lastindex == BAD:
+            raise_unclosed(source, match)
+        if not is_empty(match):
             yield match
 
 

@@ -14,7 +14,16 @@ from collections.abc import Iterable
 
 from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.fastpath import read_fast
-from redshift_iam.lexer import Segment, scan, segment_of, tokens
+from redshift_iam.lexer import (
+    BAD,
+    WORD,
+    Segment,
+    is_empty,
+    raise_unclosed,
+    segment_of,
+    statement_matches,
+    tokens,
+)
 from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
 
@@ -30,6 +39,7 @@ _VERB_SPELLINGS = frozenset(
     "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
     for verb in _VERBS for bit in range(1 << len(verb)))
 _ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
+_ROLE_MENTION = re.compile("|".join(_ROLE_TEXT), re.I)
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b", re.I | re.S)
@@ -72,30 +82,30 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
     whole text at once); :func:`read_statement` decides. The rest are only counted, so
     unrelated SQL costs one C-level regex match per statement.
     """
-    text = source.text
-    mentions = _role_mentions(text)
+    mentions = _role_mentions(source.text)
     segments, others, index = [], 0, 0
-    for match in scan(source):
-        end = match.end()
-        if mentions is None:
-            named = any(w in text[match.start():end].lower() for w in _ROLE_TEXT)
-        else:
-            named = mentions[index] < end
-        if not named and match[2] is not None and match[2] not in _VERB_SPELLINGS:
+    for match in statement_matches(source):  # the hot loop: as little per statement as can be
+        if match.lastindex == BAD:
+            raise_unclosed(source, match)
+        word, end = match[WORD], match.end()
+        if word is not None and word not in _VERB_SPELLINGS and mentions[index] >= end:
             others += 1
             continue
-        while mentions is not None and mentions[index] < end:
+        if word is None and is_empty(match):
+            continue
+        while mentions[index] < end:
             index += 1
-        segments.append((segment_of(match), match.start(2)))
+        segments.append((segment_of(match), match.start(WORD)))
     return segments, others
 
 
-def _role_mentions(text: str) -> list[int] | None:
+def _role_mentions(text: str) -> list[int]:
     """Sorted offsets of every case-insensitive iam_role, credentials and access_key_id, and
-    a sentinel past the end; None when the text is not ASCII (lower-casing could then move
-    offsets, so the caller checks statement by statement)."""
+    a sentinel past the end. Lower-casing and ``str.find`` are fastest, but lower-casing may
+    move offsets in text that is not ASCII; there a regex finds a superset (it also matches
+    the Kelvin sign as k, as ``_check_skipped``'s regexes do)."""
     if not text.isascii():
-        return None
+        return [m.start() for m in _ROLE_MENTION.finditer(text)] + [len(text) + 1]
     lowered, found = text.lower(), []
     for word in _ROLE_TEXT:
         at = lowered.find(word)

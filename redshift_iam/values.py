@@ -7,6 +7,7 @@ reuse the same checks for flags.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from redshift_iam.lexer import TEMPLATE
@@ -60,12 +61,14 @@ def shown(value: str, limit: int = 60) -> str:
     return repr(value if len(value) <= limit else value[:limit] + "...")
 
 
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
 def check_region(region: str) -> Problem | None:
     if REGION.match(region):
         return None
     return ("RI122", f"{shown(region)} is not an AWS Region code", 0)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
 def check_bucket(bucket: str) -> Problem | None:
     """S3 general-purpose bucket naming rules."""
     if not bucket:
@@ -114,6 +117,7 @@ def role_arn_parts(arn: str) -> re.Match[str] | None:
     return _ROLE_ARN.match(arn)
 
 
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
 def check_role_arn(arn: str) -> Problem | None:
     found = placeholder(arn)
     if found:

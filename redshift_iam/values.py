@@ -131,6 +131,7 @@ def check_role_arn(arn: str) -> Problem | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
 def role_account(arn: str) -> str:
     """The 12-digit account of a role ARN, or '' when it is not 12 digits."""
     match = _ROLE_ARN.match(arn)

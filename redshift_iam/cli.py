@@ -82,8 +82,9 @@ def analyze_input(kwargs, scripts):
     sources, problems = _read_sources(scripts)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits)
-    for diagnostic in problems + list(analysis.diagnostics):
-        click.echo(diagnostic.render(), err=True)
+    found = problems + list(analysis.diagnostics)
+    if found:  # one write: a big script can have thousands
+        click.echo("\n".join(d.render() for d in found), err=True)
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"]))
     if failures:
         raise Failure(f"{len(failures)} problem(s); no document written")

@@ -8,6 +8,8 @@ the grant it would have produced is left out, never guessed.
 
 from __future__ import annotations
 
+import functools
+
 from redshift_iam.diagnostics import Diagnostic, Location
 from redshift_iam.model import Derivation, Grant, Principal, Settings, TrustLink
 from redshift_iam.rules import RULES, condition, resource
@@ -107,12 +109,17 @@ def _principals(authz: Authorization, settings: Settings, loc: Location
     grants, links, previous = [], [], None
     for role in authz.roles:
         _check_partition(role, settings)
-        current = Principal(AuthKind.ROLE, role.value)
+        current = _role_principal(role.value)
         links.append(TrustLink(current, previous.name if previous else "service", loc))
         if previous:
             grants += arn_grants("role-chain", previous, role.value, loc)
         previous = current
     return previous, role_account(previous.name), grants, links
+
+
+@functools.lru_cache(maxsize=1024)  # one value per role, not one per statement
+def _role_principal(arn: str) -> Principal:
+    return Principal(AuthKind.ROLE, arn)
 
 
 def _check_partition(role: Text, settings: Settings) -> None:

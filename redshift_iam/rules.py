@@ -114,6 +114,12 @@ def condition(shape: str, key: str = "") -> Condition | None:
     """The ``s3:prefix`` condition a condition shape names (None: no condition)."""
     if not shape or (shape == "prefix-like" and not key):
         return None
-    value = {"prefix-like": key + "*", "prefix-exact": key,
-             "prefix-stem": shapefile_stem(key) + "*"}[shape]
+    if shape == "prefix-like":
+        value = key + "*"
+    elif shape == "prefix-exact":
+        value = key
+    elif shape == "prefix-stem":
+        value = shapefile_stem(key) + "*"
+    else:
+        raise KeyError(shape)
     return Condition("StringLike", "s3:prefix", value)

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import functools
 import re
+from bisect import bisect_right
 
+from redshift_iam.diagnostics import Location
 from redshift_iam.options import DATA_FORMATS, OPTIONS
 from redshift_iam.source import Source
 from redshift_iam.statements import (
@@ -115,6 +117,19 @@ class _Read:
                                                                   partition_by)
 
 
+class _Where:
+    """Offsets to locations in one source (its line starts fetched once per statement)."""
+
+    __slots__ = ("name", "starts")
+
+    def __init__(self, source: Source) -> None:
+        self.name, self.starts = source.name, source.line_starts()
+
+    def at(self, offset: int) -> Location:
+        line = bisect_right(self.starts, offset)
+        return Location(self.name, line, offset - self.starts[line - 1] + 1)
+
+
 def read_fast(source: Source, start: int, end: int) -> Copy | Unload | None:
     """The statement in ``source.text[start:end]`` (``start`` is its first word), or None
     when it is not in the plain subset described in the module docstring."""
@@ -130,69 +145,81 @@ def read_fast(source: Source, start: int, end: int) -> Copy | Unload | None:
 
 
 def _copy(source: Source, head: re.Match[str], end: int) -> Copy:
-    read = _options(source, head, end, "COPY")
-    formats = [name for name in read.names if name in DATA_FORMATS]
+    where = _Where(source)
+    read = _options(source, where, head, end, "COPY")
+    formats = [name for name in read.names if name in DATA_FORMATS]  # at most one
     mode = CopyMode.MANIFEST if "MANIFEST" in read.names else CopyMode.PREFIX
-    return Copy(source.location(head.start()), head.group("table"), _s3(source, head), mode,
-                read.auth, formats[0] if formats else "TEXT", None, read.region, False,
-                read.names, "")
+    return Copy(where.at(head.start()), head["table"], _s3(where, head), mode, read.auth,
+                formats[0] if formats else "TEXT", None, read.region, False, read.names, "")
 
 
 def _unload(source: Source, head: re.Match[str], end: int) -> Unload:
-    read = _options(source, head, end, "UNLOAD")
+    where = _Where(source)
+    read = _options(source, where, head, end, "UNLOAD")
     if "CLEANPATH" in read.names and "ALLOWOVERWRITE" in read.names:
         raise _Decline
-    return Unload(source.location(head.start()), _s3(source, head), read.auth, read.region,
+    return Unload(where.at(head.start()), _s3(where, head), read.auth, read.region,
                   False, False, None, False, "CLEANPATH" in read.names, read.partition_by,
                   read.names)
 
 
-def _options(source: Source, head: re.Match[str], end: int, command: str) -> _Read:
+def _options(source: Source, where: _Where, head: re.Match[str], end: int, command: str
+             ) -> _Read:
     """The options after the head, each read once; declines on anything outside the subset,
     an option given twice, two data formats, or no IAM_ROLE."""
     text, pos = source.text, head.end()
     end = pos + len(text[pos:end].rstrip(" \t\n"))
     matches = list(_scanner(command).finditer(text, pos, end))
-    written = [m["kw"] for m in matches]
+    written = [m[1] for m in matches]  # group 1 is the keyword; None where it is junk
     if None in written:
         raise _Decline
     names = [w.upper() for w in written]
     if (len(set(names)) != len(names) or "IAM_ROLE" not in names
-            or sum(name in DATA_FORMATS for name in names) > 1):
+            or len(DATA_FORMATS.intersection(names)) > 1):
         raise _Decline
     role = matches[names.index("IAM_ROLE")]
     region = matches[names.index("REGION")] if "REGION" in names else None
     partition = matches[names.index("PARTITION")]["columns"] if "PARTITION" in names else ""
-    return _Read(tuple(names), _role(source, role), region and _region(source, region),
+    return _Read(tuple(names), _role(where, role), region and _region(where, region),
                  tuple(c.strip(" \t\n") for c in partition.split(",")) if partition else ())
 
 
-def _role(source: Source, match: re.Match[str]) -> Authorization:
-    loc = source.location(match.start("kw"))
+def _role(where: _Where, match: re.Match[str]) -> Authorization:
+    loc = where.at(match.start(1))
     if match["default"]:
         return Authorization(AuthKind.DEFAULT_ROLE, loc)
     arn = match["arn"]
-    if check_role_arn(arn) or not ACCOUNT.match(role_arn_parts(arn).group("account")):
+    if not _plain_role(arn):
         raise _Decline  # the parser reports it, or warns (RW201)
-    role = Text(arn, source.location(match.start("arn")))
-    return Authorization(AuthKind.ROLE, loc, roles=(role,))
+    return Authorization(AuthKind.ROLE, loc, roles=(Text(arn, where.at(match.start("arn"))),))
 
 
-def _region(source: Source, match: re.Match[str]) -> Text:
+@functools.lru_cache(maxsize=1024)
+def _plain_role(arn: str) -> bool:
+    """A valid role ARN of a 12-digit account: the parser would neither fail nor warn."""
+    return not check_role_arn(arn) and bool(ACCOUNT.match(role_arn_parts(arn).group("account")))
+
+
+def _region(where: _Where, match: re.Match[str]) -> Text:
     value = match["region"]
-    if placeholder(value) or check_region(value):
+    if not _plain_region(value):
         raise _Decline
-    return Text(value, source.location(match.start("region") - 1))  # at the quote
+    return Text(value, where.at(match.start("region") - 1))  # at the quote
 
 
-def _s3(source: Source, head: re.Match[str]) -> S3Path:
+@functools.lru_cache(maxsize=1024)
+def _plain_region(value: str) -> bool:
+    return not placeholder(value) and not check_region(value)
+
+
+def _s3(where: _Where, head: re.Match[str]) -> S3Path:
     """The FROM/TO location, unless the parser would reject it or warn about it."""
-    value = head.group("src")[1:-1]
+    value = head["src"][1:-1]
     if value[:5].lower() != "s3://" or check_s3(value):
         raise _Decline
     bucket, _, key = value[5:].partition("/")
     if "*" in key or "?" in key or key != key.strip():
         raise _Decline  # RW206, RW207
-    return S3Path(bucket, key, source.location(head.start("src")))
+    return S3Path(bucket, key, where.at(head.start("src")))
 
 

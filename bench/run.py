@@ -7,6 +7,7 @@ the named baselines; it judges nothing.
 2. Start-up: ``redshift-iam policy`` on a one-statement script vs ``python -c "import click"``.
 3. Peak memory (max RSS) of the 10 MB run.
 4. Growth: the same at 1 MB; the 10 MB / 1 MB time ratio shows whether it stays linear.
+5. Where the 10 MB run's time goes: each stage of the library run in this process.
 """
 
 from __future__ import annotations
@@ -89,6 +90,50 @@ def throughput(folder: Path) -> None:
             print("sqlglot parse 1 MB (reference): " + (f"{glot:.2f} s  {1 / glot:.2f} MB/s"
                                                           if glot else "not installed"))
     print(f"growth: 10 MB takes {sizes[10] / sizes[1]:.2f}x the time of 1 MB")
+    print("stages of the 10 MB run, in process:", ", ".join(
+        f"{name} {seconds:.2f} s" for name, seconds in stage_seconds(folder / "bench_10mb.sql")))
+
+
+def stage_seconds(path: Path) -> list[tuple[str, float]]:
+    """Each stage of ``generate`` on ``path``, run in this process (best of two)."""
+    from redshift_iam.analysis import Analysis, _report
+    from redshift_iam.derive import derive
+    from redshift_iam.flags import build_settings
+    from redshift_iam.packing import Limits
+    from redshift_iam.reader import read_script
+    from redshift_iam.render import bundle
+    from redshift_iam.source import read_source
+    from redshift_iam.trust import TrustOptions
+
+    def fit(derivation):
+        return [_report(p, derivation, TrustOptions(), Limits()) for p in derivation.principals()]
+
+    best: dict[str, float] = {}
+    for _ in range(2):
+        timed = Timer(best)
+        source = timed("read and decode", read_source, str(path))
+        script = timed("split and parse", read_script, [source])
+        settings = build_settings("aws", "", "us-east-1", (), ())
+        derivation = timed("derive grants", derive, script, settings)
+        found = timed("fit quotas", fit, derivation)
+        reports, sizing = [r for r, _ in found], [d for _, ds in found for d in ds]
+        analysis = Analysis(script, derivation, tuple(reports), tuple(sizing))
+        timed("render JSON", bundle, analysis)
+    return list(best.items())
+
+
+class Timer:
+    """Calls a stage and keeps its best time under its name."""
+
+    def __init__(self, best: dict[str, float]) -> None:
+        self.best = best
+
+    def __call__(self, name, func, *args):
+        started = time.perf_counter()
+        result = func(*args)
+        elapsed = time.perf_counter() - started
+        self.best[name] = min(self.best.get(name, elapsed), elapsed)
+        return result
 
 
 def installed_copy(folder: Path) -> list[str]:

@@ -43,6 +43,10 @@ _ROLE_MENTION = re.compile("|".join(_ROLE_TEXT), re.I)
 _ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b", re.I | re.S)
+# CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
+# white space between: what _classify() calls None, settled without splitting the head.
+_PLAIN_CREATE = re.compile(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
+                           r"[^\W\d]", re.I)
 _JOB_VERBS = frozenset({"RUN", "LIST", "SHOW", "DROP", "ALTER"})
 _UNMAPPED_HEADS = {"EXTERNAL": "CREATE EXTERNAL {0}", "MODEL": "CREATE MODEL"}
 
@@ -88,7 +92,9 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
         if match.lastindex == BAD:
             raise_unclosed(source, match)
         word, end = match[WORD], match.end()
-        if word is not None and word not in _VERB_SPELLINGS and mentions[index] >= end:
+        if word is not None and mentions[index] >= end and (
+                word not in _VERB_SPELLINGS  # CREATE TABLE/FUNCTION...: by its first words
+                or word[1] in "rR" and _PLAIN_CREATE.match(source.text, match.start(WORD))):
             others += 1
             continue
         if word is None and is_empty(match):

@@ -214,3 +214,20 @@ def test_declined(text: str) -> None:
 ])
 def test_accepted(text: str) -> None:
     assert assert_agrees(text)
+
+
+HEAD_WORDS = st.sampled_from(["create", "CREATE", "or", "Or", "replace", "library", "LIBRARY",
+                              "external", "model", "table", "function", "_x", "1", "orx"])
+HEAD_GAPS = st.sampled_from([" ", "\n", "  ", "\t", " /* c */ ", "--c\n", ""])
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(HEAD_GAPS, HEAD_WORDS), min_size=1, max_size=6))
+def test_the_plain_create_shortcut_only_skips_what_the_classifier_skips(parts) -> None:
+    """The reader counts a CREATE statement without reading it when _PLAIN_CREATE matches;
+    the full classifier must then agree that it touches nothing."""
+    from redshift_iam.lexer import Segment
+    from redshift_iam.reader import _PLAIN_CREATE, _kind
+    text = "create " + "".join(gap + word for gap, word in parts)
+    if _PLAIN_CREATE.match(text):
+        assert _kind(Source("t.sql", text), Segment(0, len(text))) is None, text

@@ -7,7 +7,9 @@ import re
 
 import click
 
-_DB_USER = re.compile(r"^arn:aws(?:-cn|-us-gov)?:redshift:[a-z0-9-]+:\d{12}:dbuser:[^/\s]+/\S+\Z",
+from redshift_iam.lazyre import LazyRegex
+
+_DB_USER = LazyRegex(r"^arn:aws(?:-cn|-us-gov)?:redshift:[a-z0-9-]+:\d{12}:dbuser:[^/\s]+/\S+\Z",
                       re.ASCII)
 
 

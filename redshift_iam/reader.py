@@ -14,6 +14,7 @@ from collections.abc import Iterable
 
 from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.fastpath import read_fast
+from redshift_iam.lazyre import LazyRegex
 from redshift_iam.lexer import (
     BAD,
     WORD,
@@ -31,21 +32,21 @@ from redshift_iam.statements import Script, Statement, Unmapped
 # repeated groups below cannot backtrack exponentially.
 _GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
 # The first word of a statement, and its first five words, stepping over comments.
-_FIRST = re.compile(rf"{_GAP}*(\w+)", re.S)
-_HEAD = re.compile(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
+_FIRST = LazyRegex(rf"{_GAP}*(\w+)", re.S)
+_HEAD = LazyRegex(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
 # Every upper/lower-case spelling of the verbs: one set lookup per statement, no upper().
 _VERB_SPELLINGS = frozenset(
     "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
     for verb in _VERBS for bit in range(1 << len(verb)))
 _ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
-_ROLE_MENTION = re.compile("|".join(_ROLE_TEXT), re.I)
-_ROLE_WORDS = re.compile(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
-_BODY_RUNS_COPY = re.compile(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
+_ROLE_MENTION = LazyRegex("|".join(_ROLE_TEXT), re.I)
+_ROLE_WORDS = LazyRegex(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
+_BODY_RUNS_COPY = LazyRegex(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b", re.I | re.S)
 # CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
 # white space between: what _classify() calls None, settled without splitting the head.
-_PLAIN_CREATE = re.compile(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
+_PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
                            r"[^\W\d]", re.I)
 _JOB_VERBS = frozenset({"RUN", "LIST", "SHOW", "DROP", "ALTER"})
 _UNMAPPED_HEADS = {"EXTERNAL": "CREATE EXTERNAL {0}", "MODEL": "CREATE MODEL"}

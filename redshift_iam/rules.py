@@ -16,6 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from redshift_iam.lazyre import LazyRegex
 from redshift_iam.model import Condition
 
 DG = "https://docs.aws.amazon.com/redshift/latest/dg/"
@@ -84,7 +85,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          MG + "authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles"),
 )}
 
-_COMPRESSION = re.compile(r"\.(?:gz|bz2|lzo|zst)$", re.I)
+_COMPRESSION = LazyRegex(r"\.(?:gz|bz2|lzo|zst)$", re.I)
 
 
 def shapefile_stem(key: str) -> str:

@@ -9,14 +9,15 @@ from pathlib import Path
 from typing import NamedTuple
 
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.lazyre import LazyRegex
 
 _NEWLINE = re.compile(r"\n")
 # From the first of these words on, a statement may carry a secret: snippets hide the rest.
-SECRET_WORDS = re.compile(
+SECRET_WORDS = LazyRegex(
     r"\b(?:secret_access_key|session_token|token|master_symmetric_key|credentials)\b", re.I
 )
 # ...except CREDENTIALS followed by a well-formed role-only string, which holds no secret.
-_ROLE_ONLY = re.compile(r"\s*(?:as\s+)?'aws_iam_role=arn:[A-Za-z0-9:/+=,.@_-]*'", re.I)
+_ROLE_ONLY = LazyRegex(r"\s*(?:as\s+)?'aws_iam_role=arn:[A-Za-z0-9:/+=,.@_-]*'", re.I)
 REDACTED = "****"
 _SNIPPET_WIDTH = 100
 

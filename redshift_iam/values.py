@@ -10,31 +10,32 @@ from __future__ import annotations
 import functools
 import re
 
+from redshift_iam.lazyre import LazyRegex
 from redshift_iam.lexer import TEMPLATE
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
 # and "\d" Arabic-Indic digits, and either would end up inside an ARN.
 _A = re.ASCII
-REGION = re.compile(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z", _A)
+REGION = LazyRegex(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z", _A)
 ACCOUNT = re.compile(r"^\d{12}\Z", _A)
-_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", _A)
-_IPV4 = re.compile(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
+_BUCKET = LazyRegex(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", _A)
+_IPV4 = LazyRegex(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
 # Names S3 reserves, or that name access points, Multi-Region Access Points, directory
 # buckets and table buckets, whose ARNs are not arn:aws:s3:::bucket.
-_RESERVED_BUCKET = re.compile(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
+_RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
                               r"--x-s3|--table-s3)\Z", _A)
 MAX_KEY_BYTES = 1024
-_ROLE_ARN = re.compile(
+_ROLE_ARN = LazyRegex(
     r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
     r"[\w+=,.@-]+)\Z", _A)
-_KMS_ARN = re.compile(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+_KMS_ARN = LazyRegex(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
                       r"(?:key/[A-Za-z0-9-]+|alias/[\w/+=,.@-]+)\Z", _A)
-_KMS_ID = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+_KMS_ID = LazyRegex(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                      r"|mrk-[0-9a-f]{32})\Z", _A)
-_KMS_ALIAS = re.compile(r"^alias/[\w/+=,.@-]+\Z", _A)
+_KMS_ALIAS = LazyRegex(r"^alias/[\w/+=,.@-]+\Z", _A)
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
-_PLACEHOLDER_IN_VALUE = re.compile(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
+_PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
 
 Problem = tuple[str, str, int]
 

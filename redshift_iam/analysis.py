@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import attrgetter, itemgetter
 
 from redshift_iam.derive import derive
 from redshift_iam.diagnostics import Diagnostic, Severity
-from redshift_iam.fold import Fold, apply, candidates, max_depth
+from redshift_iam.fold import Fold, Folding
 from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
-from redshift_iam.policy import PolicyDocument, statement_parts, with_sids
+from redshift_iam.policy import Compact, PolicyDocument, compact, with_sids
 from redshift_iam.reader import read_script
 from redshift_iam.source import Source
 from redshift_iam.statements import AuthKind, Script
@@ -49,77 +50,83 @@ class Analysis:
         return tuple(d for d in self.diagnostics if d.severity in fatal)
 
 
-def _packed(grants: list[Grant], limits: Limits) -> tuple[PolicyDocument, ...] | None:
-    """The grants in at most ``limits.count`` documents, or None. Splitting only adds
-    characters, so when all of them together exceed the room, packing is not even tried."""
-    statements = with_sids(statement_parts(grants))
-    if PolicyDocument(statements).size > limits.count * limits.size:
+def _packed(state: Compact, size: int, limits: Limits) -> tuple[PolicyDocument, ...] | None:
+    """The compacted grants (of ``size`` characters as one document) in at most
+    ``limits.count`` documents, or None. Splitting only adds characters, so when all of them
+    together exceed the room, packing is not even tried."""
+    if size > limits.count * limits.size:
         return None
-    docs = pack(statements, limits.size)
+    docs = pack(with_sids(state.parts()), limits.size)
     return tuple(docs) if len(docs) <= limits.count else None
 
 
-def _first_guess(grants: list[Grant], possible: list[Fold], limits: Limits) -> int:
-    """How many of the largest folds should be enough, by the characters each saves. The
-    guess leans low (it counts every replaced key in full), so packing confirms it and the
-    caller doubles it when it falls short."""
-    excess = PolicyDocument(with_sids(statement_parts(grants))).size - limits.count * limits.size
+def _first_guess(size: int, possible: list[Fold], limits: Limits) -> int:
+    """How many of the largest folds should be enough, by the characters each saves from the
+    ``size`` of the grants as one document. The guess leans low (it counts every replaced key
+    in full), so packing confirms it and the caller doubles it when it falls short."""
+    excess = size - limits.count * limits.size
     saved = 0
     for count, fold in enumerate(possible, 1):
-        saved += len(fold.actions) * sum(len(key) + len(fold.bucket) + 18 for key in fold.replaced)
+        keys = fold.replaced
+        saved += len(fold.actions) * (sum(map(len, keys)) + (len(fold.bucket) + 18) * len(keys))
         if saved >= excess:
             return count
     return max(len(possible), 1)
 
 
-def _needed(grants: list[Grant], limits: Limits) -> int:
-    return len(pack(with_sids(statement_parts(grants)), limits.size))
+def _needed(state: Compact, limits: Limits) -> int:
+    return len(pack(with_sids(state.parts()), limits.size))
 
 
 def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...], list[Fold]]:
     """Pack a principal's grants into at most ``limits.count`` documents. Only when the exact
     grants need more (and folding is allowed) are keys folded: deepest segment first, and at
     each depth the largest folds first, 1, 2, 4... of them, so no more is widened than the
-    quota requires. Raises TooLarge when they cannot fit."""
-    docs = _packed(grants, limits)
+    quota requires. Raises TooLarge when they cannot fit.
+
+    The grants are compacted once; each trial widens the compacted state by the folds' patterns
+    (:class:`~redshift_iam.fold.Widening`) and counts its size without rendering it."""
+    exact = state = compact(grants)
+    size = state.size()
+    docs = _packed(state, size, limits)
     if docs is not None:
         return docs, []
     if not limits.fold:
-        raise TooLarge(f"needs {_needed(grants, limits)} policies of at most {limits.size} "
+        raise TooLarge(f"needs {_needed(state, limits)} policies of at most {limits.size} "
                        f"characters; the limit is {limits.count} and folding is off (--no-fold)")
-    folds: list[Fold] = []
-    folded = grants
-    for depth in range(max_depth(grants), 0, -1):
-        folded = _distinct(folded)
-        possible = candidates(folded, depth)
-        count = _first_guess(folded, possible, limits)
-        while possible:  # the largest folds first, doubling how many, until it fits
-            trial = apply(folded, possible[:count])
-            docs = _packed(trial, limits)
+    folding, folds = Folding(grants), []
+    for depth in range(folding.max_depth, 0, -1):
+        folding.distinct()
+        possible = folding.candidates(depth)
+        if not possible:
+            continue
+        widening = folding.widening(state)
+        count = _first_guess(size, possible, limits)
+        while True:  # the largest folds first, doubling how many, until it fits
+            trial = widening.at(count)
+            trial_size = trial.size()
+            docs = _packed(trial, trial_size, limits)
             if docs is not None:
                 return docs, folds + possible[:count]
             if count >= len(possible):
                 break
             count = min(2 * count, len(possible))
-        if possible:
-            folded, folds = trial, folds + possible
-    raise TooLarge(f"needs {_needed(grants, limits)} policies of at most {limits.size} "
-                   f"characters, and still {_needed(folded, limits)} after folding every key it "
+        folding.apply()
+        state, size, folds = trial, trial_size, folds + possible
+    raise TooLarge(f"needs {_needed(exact, limits)} policies of at most {limits.size} "
+                   f"characters, and still {_needed(state, limits)} after folding every key it "
                    f"may fold; the limit is {limits.count}")
 
 
-def _distinct(grants: list[Grant]) -> list[Grant]:
-    """One grant per (action, resource, condition, scope): folding makes many alike, and the
-    policy does not need their locations."""
-    return list({(g.action, g.resource, g.condition, g.scope): g for g in grants}.values())
+_LOCATION, _FILE_LINE = attrgetter("location"), itemgetter(0, 1)
 
 
 def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
             limits: Limits) -> tuple[PrincipalReport, list[Diagnostic]]:
     grants = [g for g in derivation.grants if g.principal == principal]
     links = [t for t in derivation.trust_links if t.principal == principal]
-    where = {(g.location.file, g.location.line) for g in grants}
-    where |= {(t.location.file, t.location.line) for t in links}
+    where = set(map(_FILE_LINE, map(_LOCATION, grants)))  # C-level: a 10 MB script has 37k
+    where.update(map(_FILE_LINE, map(_LOCATION, links)))
     found: list[Diagnostic] = []
     docs, folds = (), []
     try:

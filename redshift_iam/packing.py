@@ -7,10 +7,9 @@ step is deterministic: the same statements give the same documents in the same o
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, replace
 
-from redshift_iam.policy import PolicyDocument, PolicyStatement, text_size
+from redshift_iam.policy import PolicyDocument, PolicyStatement, item_size
 
 MANAGED_LIMIT = 6144  # characters per managed policy, white space not counted
 INLINE_LIMIT = 10240  # characters of all inline policies of a role together
@@ -44,7 +43,7 @@ class TooLarge(Exception):
 
 def _cost(statement: PolicyStatement) -> int:
     """What the statement adds to a document: itself and a comma."""
-    return PolicyDocument((statement,)).size - _EMPTY + 1
+    return statement.size + 1
 
 
 def _items(statement: PolicyStatement) -> tuple[str, ...]:
@@ -70,24 +69,16 @@ def _head(statement: PolicyStatement, room: int
     its brackets and k - 1 commas to the items' own JSON text, a single item is bare.
     """
     items = _items(statement)
-    base = _cost(_with_items(statement, items[:1])) - _item_size(items[0])
+    base = _cost(_with_items(statement, items[:1])) - item_size(items[0])
     total, kept = base, 0
     for index, item in enumerate(items[:-1]):
-        total += _item_size(item) + (1 if index else 2)  # a comma, or the two brackets
+        total += item_size(item) + (1 if index else 2)  # a comma, or the two brackets
         if total > room:
             break
         kept = index + 1
     if kept == 0:
         return None
     return _with_items(statement, items[:kept]), _with_items(statement, items[kept:])
-
-
-def _item_size(item: str) -> int:
-    """The size of ``item`` as a JSON string; printable ASCII without quotes or backslashes
-    needs no encoder."""
-    if item.isascii() and item.isprintable() and '"' not in item and "\\" not in item:
-        return len(item) + 2
-    return text_size(json.dumps(item, ensure_ascii=False))
 
 
 @dataclass
@@ -129,17 +120,18 @@ def pack(statements: tuple[PolicyStatement, ...], limit: int) -> list[PolicyDocu
     """
     budget = limit - _EMPTY
     queue = sorted(enumerate(statements), key=lambda item: (-_cost(item[1]), item[1].sid))
+    queue.reverse()  # the next statement is the last one: taking it is cheap
     bins: list[_Bin] = []
     parts: dict[int, int] = {}
     while queue:
-        index, statement = queue.pop(0)
+        index, statement = queue.pop()
         part = parts.get(index, 0) + 1
         named = replace(statement, sid=f"{statements[index].sid}Part{part}")
         slot, piece, rest = _place(bins, named if index in parts else statement, budget)
         if rest is not None and index not in parts:  # its first split: this piece is Part1
             slot, piece, rest = _place(bins, named, budget)
         if rest is not None:
-            queue.insert(0, (index, replace(rest, sid=statements[index].sid)))
+            queue.append((index, replace(rest, sid=statements[index].sid)))
         if slot == len(bins):
             bins.append(_Bin(budget, []))
         parts[index] = part

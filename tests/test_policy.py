@@ -9,7 +9,14 @@ from hypothesis import strategies as st
 
 from redshift_iam.diagnostics import Location
 from redshift_iam.model import Condition, Grant, Principal, TrustLink
-from redshift_iam.policy import build_policy
+from redshift_iam.policy import (
+    PolicyDocument,
+    PolicyStatement,
+    build_policy,
+    compact,
+    covered_dropped,
+    text_size,
+)
 from redshift_iam.statements import AuthKind
 from redshift_iam.trust import TrustOptions, build_trust, standard_trust
 from tests.helpers import ROLE, run
@@ -137,3 +144,33 @@ def test_chain_middle_role_trusts_previous_and_service_when_also_attached() -> N
          "Principal": {"AWS": "arn:aws:iam::111111111111:role/A"}, "Action": "sts:AssumeRole"},
     ]
     assert build_trust([], TrustOptions()) is None
+
+
+PATTERNS = st.text(alphabet="ab/*!\x00", max_size=5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(PATTERNS, max_size=20))
+def test_covered_dropped_is_its_definition(patterns) -> None:
+    def stem(p: str) -> str:
+        return p[:-1] if p.endswith("*") else p
+
+    kept = sorted(p for p in set(patterns) if not any(
+        w != p and w.endswith("*") and stem(p).startswith(w[:-1]) for w in patterns))
+    assert covered_dropped(patterns) == kept
+
+
+TEXTS = st.text(alphabet='ab-_.*"\\\n\x7fé漢', min_size=1, max_size=4)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(ACTIONS, st.sampled_from(["b-k", "b_k", "漢"]), TEXTS,
+                          st.booleans()), max_size=12))
+def test_sizes_are_counted_as_printed(parts) -> None:
+    grants = [grant("s3:ListBucket", f"arn:aws:s3:::{b}", k) if listed
+              else grant(a, f"arn:aws:s3:::{b}/{k}") for a, b, k, listed in parts]
+    doc = build_policy(grants)
+    printed = text_size(json.dumps(doc.as_json(), separators=(",", ":"), ensure_ascii=False))
+    assert doc.size == printed == compact(grants).size()
+    trust = PolicyDocument((PolicyStatement("T", ("sts:AssumeRole",), (), (("AWS", ("a",)),)),))
+    assert trust.size == len(json.dumps(trust.as_json(), separators=(",", ":")))

@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from redshift_iam.analysis import analyze, fit
 from redshift_iam.cli import main
 from redshift_iam.diagnostics import Location
-from redshift_iam.fold import apply, candidates
+from redshift_iam.fold import Folding, apply, candidates
 from redshift_iam.model import Condition, Grant, Principal, Settings
 from redshift_iam.packing import Limits, pack
-from redshift_iam.policy import build_policy, statement_parts, with_sids
+from redshift_iam.policy import build_policy, compact, statement_parts, with_sids
 from redshift_iam.source import Source
 from redshift_iam.statements import AuthKind
 from redshift_iam.trust import TrustOptions
@@ -207,3 +207,59 @@ def test_trust_policy_over_quota_is_an_error(tmp_path) -> None:
     result = CliRunner().invoke(main, ["generate", str(path), *users])
     assert (result.exit_code, result.stdout) == (1, "")
     assert "error RI161: the trust policy of " in result.stderr
+
+
+FOLDABLE = st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["bkt-a", "bkt-b"]),
+                              st.from_regex(r"[ab](/(dt=[1-3]|[ab]{1,2}|x=|)){1,3}/?",
+                                            fullmatch=True),
+                              st.sampled_from(["", "copy:t1"]), st.integers(0, 9)),
+                    min_size=2, max_size=50)
+
+
+def odd_grants(key: str, scope: str, kind: int) -> list[Grant]:
+    """Grants folding must treat like any other: ListBucket on an object key, a condition
+    on another action (a twin of the unconditioned group), another partition."""
+    if kind == 0:
+        return [Grant(P, "s3:ListBucket", f"arn:aws:s3:::bkt-a/{key}*", None, "t", HERE, scope)]
+    if kind == 1:
+        return [Grant(P, "s3:GetObject", "arn:aws:s3:::bkt-a",
+                      Condition("StringLike", "s3:prefix", key + "*"), "t", HERE, scope)]
+    if kind == 2:
+        return [Grant(P, "s3:GetObject", f"arn:aws-cn:s3:::bkt-a/{key}*", None, "t", HERE, scope)]
+    return []
+
+
+@settings(max_examples=150, deadline=None)
+@given(FOLDABLE)
+def test_folding_stage_matches_folding_the_grants(keys) -> None:
+    """Depth by depth, the fit stage's Folding and Widening give what folding the grants
+    themselves and compacting them gives, for every count of folds tried."""
+    grants = []
+    for action, bucket, key, scope, kind in keys:
+        grants += grants_for([(action, bucket, key)], scope) + odd_grants(key, scope, kind)
+    folding, state = Folding(grants), compact(grants)
+    for depth in range(folding.max_depth, 0, -1):
+        possible = folding.candidates(depth)
+        assert possible == candidates(grants, depth)
+        widening = folding.widening(state)
+        for count in sorted({0, 1, len(possible) // 2, len(possible)}):
+            trial = widening.at(count)
+            assert trial.parts() == statement_parts(apply(grants, possible[:count]))
+            assert trial.size() == build_policy(apply(grants, possible[:count])).size
+        folding.apply()
+        grants, state = apply(grants, possible), trial
+
+
+def test_principals_sharing_a_key_fold_as_the_later_grant() -> None:
+    """fit makes the grants distinct at each depth, and a key two principals share keeps the
+    later grant's principal (the folds say which principal they widen)."""
+    other = Principal(AuthKind.ROLE, "arn:aws:iam::123456789012:role/Other")
+
+    def on(principal: Principal, day: int) -> list[Grant]:
+        return [Grant(principal, "s3:GetObject", f"arn:aws:s3:::lake/t/dt={day}/r{run:03d}/*",
+                      None, "t", HERE, "copy:t") for run in range(150)]
+
+    grants = on(P, 0) + on(P, 1) + on(other, 0) + on(other, 1) + on(P, 9)
+    docs, folds = fit(grants, Limits(max_policies=1))
+    assert [(f.principal, f.pattern) for f in folds] == [(other, "t/dt=0/*"),
+                                                        (other, "t/dt=1/*")]

@@ -6,8 +6,8 @@ The CLI calls :func:`analyze`, then picks what to print. Everything here is pure
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from operator import attrgetter, itemgetter
+from typing import NamedTuple
 
 from redshift_iam.derive import derive
 from redshift_iam.diagnostics import Diagnostic, Severity
@@ -21,8 +21,7 @@ from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust
 
 
-@dataclass(frozen=True)
-class PrincipalReport:
+class PrincipalReport(NamedTuple):
     """One principal's documents, the folds made to fit them, and the statements
     (``file:line``) that need them. ``policies`` is empty when nothing could be granted."""
 
@@ -33,8 +32,7 @@ class PrincipalReport:
     folds: tuple[Fold, ...] = ()
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(NamedTuple):
     script: Script
     derivation: Derivation
     reports: tuple[PrincipalReport, ...]

@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from itertools import repeat
 from operator import itemgetter, ne, sub
+from typing import NamedTuple
 
 from redshift_iam.model import Condition, Grant, Principal
 from redshift_iam.policy import LIST_BUCKET, Compact
@@ -24,8 +24,7 @@ from redshift_iam.widening import NEVER, Widening, keyed
 _S3 = ":s3:::"
 
 
-@dataclass(frozen=True, slots=True)
-class Fold:
+class Fold(NamedTuple):
     """``replaced`` keys of ``bucket`` became ``pattern`` for ``actions``."""
 
     principal: Principal
@@ -55,11 +54,12 @@ def _key(grant: Grant) -> tuple[str, str] | None:
 
 def _folded(key: str, depth: int) -> str | None:
     """``key`` with segment ``depth`` (0-based) made a wildcard, or None if it has none."""
-    segments = key.rstrip("*").split("/")
+    segments = key.rstrip("*").split("/", depth + 1)  # what follows segment depth stays whole
     if depth < 1 or depth >= len(segments) or not segments[depth]:
         return None
     name, eq, _ = segments[depth].partition("=")
-    return "/".join(segments[:depth] + [f"{name}=*" if eq else "*"])
+    segments[depth:] = (f"{name}=*" if eq else "*",)
+    return "/".join(segments)
 
 
 def _with_key(grant: Grant, key: str) -> Grant:

@@ -7,7 +7,7 @@ step is deterministic: the same statements give the same documents in the same o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 from redshift_iam.policy import PolicyDocument, PolicyStatement, item_size
 
@@ -18,8 +18,7 @@ MAX_MANAGED = 10  # managed policies attached to a role (default quota; 20 on re
 _EMPTY = PolicyDocument(()).size
 
 
-@dataclass(frozen=True)
-class Limits:
+class Limits(NamedTuple):
     """How many documents of what size one principal may have, and whether folding may widen
     prefixes to fit (see :mod:`fold`)."""
 
@@ -55,9 +54,9 @@ def _items(statement: PolicyStatement) -> tuple[str, ...]:
 
 def _with_items(statement: PolicyStatement, items: tuple[str, ...]) -> PolicyStatement:
     if len(statement.resources) > 1 or not statement.conditions:
-        return replace(statement, resources=items)
+        return statement._replace(resources=items)
     (operator, key, _), = statement.conditions
-    return replace(statement, conditions=((operator, key, items),))
+    return statement._replace(conditions=((operator, key, items),))
 
 
 def _head(statement: PolicyStatement, room: int
@@ -81,10 +80,14 @@ def _head(statement: PolicyStatement, room: int
     return _with_items(statement, items[:kept]), _with_items(statement, items[kept:])
 
 
-@dataclass
 class _Bin:
-    room: int
-    pieces: list[tuple[int, int, PolicyStatement]]  # (statement index, part, piece)
+    """One document being filled: the room left, and its pieces as (statement index, part,
+    piece)."""
+
+    __slots__ = ("room", "pieces")
+
+    def __init__(self, room: int, pieces: list[tuple[int, int, PolicyStatement]]) -> None:
+        self.room, self.pieces = room, pieces
 
 
 def _place(bins: list[_Bin], piece: PolicyStatement, budget: int
@@ -126,12 +129,12 @@ def pack(statements: tuple[PolicyStatement, ...], limit: int) -> list[PolicyDocu
     while queue:
         index, statement = queue.pop()
         part = parts.get(index, 0) + 1
-        named = replace(statement, sid=f"{statements[index].sid}Part{part}")
+        named = statement._replace(sid=f"{statements[index].sid}Part{part}")
         slot, piece, rest = _place(bins, named if index in parts else statement, budget)
         if rest is not None and index not in parts:  # its first split: this piece is Part1
             slot, piece, rest = _place(bins, named, budget)
         if rest is not None:
-            queue.append((index, replace(rest, sid=statements[index].sid)))
+            queue.append((index, rest._replace(sid=statements[index].sid)))
         if slot == len(bins):
             bins.append(_Bin(budget, []))
         parts[index] = part

@@ -12,9 +12,9 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Collection, Iterable
-from dataclasses import dataclass
 from itertools import chain, compress, repeat
 from operator import is_not
+from typing import NamedTuple
 
 from redshift_iam.model import Grant
 
@@ -22,8 +22,7 @@ VERSION = "2012-10-17"
 LIST_BUCKET = "s3:ListBucket"
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyStatement:
+class PolicyStatement(NamedTuple):
     """One Allow statement. ``principals`` is set for trust policies, ``resources`` for
     permissions policies; ``conditions`` holds (operator, key, values)."""
 
@@ -64,8 +63,7 @@ class PolicyStatement:
         return size
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyDocument:
+class PolicyDocument(NamedTuple):
     statements: tuple[PolicyStatement, ...]
 
     def as_json(self) -> dict[str, object]:
@@ -202,8 +200,7 @@ def prefix_block(order: list[str], prefix: str, low: int = 0) -> tuple[int, int]
     return low, high
 
 
-@dataclass(frozen=True)
-class Compact:
+class Compact(NamedTuple):
     """One principal's grants losslessly compacted, before they become statements: per
     action its resources, per bucket its ``s3:prefix`` values (each list sorted, less what a
     wildcard of the same list covers), and every resource listable without a condition."""

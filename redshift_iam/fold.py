@@ -52,14 +52,18 @@ def _key(grant: Grant) -> tuple[str, str] | None:
     return (bucket, key) if slash else None
 
 
-def _folded(key: str, depth: int) -> str | None:
-    """``key`` with segment ``depth`` (0-based) made a wildcard, or None if it has none."""
-    segments = key.rstrip("*").split("/", depth + 1)  # what follows segment depth stays whole
-    if depth < 1 or depth >= len(segments) or not segments[depth]:
-        return None
-    name, eq, _ = segments[depth].partition("=")
-    segments[depth:] = (f"{name}=*" if eq else "*",)
-    return "/".join(segments)
+def _targets(keys: Iterable[str], depth: int) -> dict[str, str]:
+    """The keys that have a segment ``depth`` (0-based, never the first, not empty), each
+    with its pattern: that segment made a wildcard (``name=*`` for ``name=value``) and what
+    follows it dropped."""
+    targets = {}
+    for key in keys if depth > 0 else ():
+        segments = key.rstrip("*").split("/", depth + 1)  # what follows segment depth: whole
+        if depth < len(segments) and segments[depth]:
+            name, eq, _ = segments[depth].partition("=")
+            segments[depth:] = (f"{name}=*" if eq else "*",)
+            targets[key] = "/".join(segments)
+    return targets
 
 
 def _with_key(grant: Grant, key: str) -> Grant:
@@ -124,30 +128,43 @@ class Folding:
     """
 
     def __init__(self, grants: Iterable[Grant]) -> None:
-        self._lanes: dict[_Lane, dict[str, int]] = {}
         self._ranks: dict[_Slot, list[tuple[int, Collection[str]]]] = {}
         index: dict[Principal, int] = {}
-        last, number, s3 = None, 0, {}
+        found: list[tuple[dict, dict]] = []  # per principal, object and prefix lanes
+        last, s3 = None, {}
         for position, (principal, action, resource, condition, _, _, scope) in enumerate(grants):
-            if principal is not last:
+            if principal is not last:  # short keys below: this loop sees every grant
                 number, last = index.setdefault(principal, len(index)), principal
+                if number == len(found):
+                    found.append(({}, {}))
+                plain, conditioned = found[number]
             if condition is None:
-                head, sep, tail = resource.partition(_S3)
-                bucket, slash, key = tail.partition("/")
-                if not slash:
-                    continue
-                lane = (number, action, scope, True, head, bucket)
+                arn, slash, key = resource.partition("/")
+                if not slash or _S3 not in arn:  # no S3 key, or a head with "/": parse it all
+                    head, sep, tail = resource.partition(_S3)
+                    bucket, slash, key = tail.partition("/")
+                    if not slash:
+                        continue
+                    arn = f"{head}{_S3}{bucket}"
+                lanes, lane = plain, (action, scope, arn)
             else:
-                if resource not in s3:
-                    s3[resource] = _S3 in resource
-                if not s3[resource]:
+                known = s3.get(resource)
+                if known is None:
+                    known = s3[resource] = _S3 in resource
+                if not known:
                     continue
                 operator, name, key = condition
-                lane = (number, action, scope, False, resource, operator, name)
-            keys = self._lanes.get(lane)
+                lanes, lane = conditioned, (action, scope, resource, operator, name)
+            keys = lanes.get(lane)
             if keys is None:
-                self._lanes[lane] = keys = {}
+                lanes[lane] = keys = {}
             keys.setdefault(key, position)
+        self._lanes: dict[_Lane, dict[str, int]] = {}
+        for number, (plain, conditioned) in enumerate(found):
+            self._lanes.update(((number, action, scope, True, *arn.split(_S3, 1)), keys)
+                               for (action, scope, arn), keys in plain.items())
+            self._lanes.update(((number, *lane[:2], False, *lane[2:]), keys)
+                               for lane, keys in conditioned.items())
         self.principals = list(index)
         stripped = list(map(str.rstrip, set().union(*self._lanes.values()), repeat("*")))
         slashes = list(map(str.count, stripped, repeat("/")))
@@ -178,9 +195,8 @@ class Folding:
     def candidates(self, depth: int) -> list[Fold]:
         """The folds possible at ``depth`` (see :func:`candidates`); remembers which keys
         each of them renames, for ``widening`` and ``apply``."""
-        keys = set().union(*self._lanes.values()) if 0 < depth <= self._deepest else ()
-        targets = dict(filter(itemgetter(1), zip(keys, map(_folded, keys, repeat(depth)),
-                                                  strict=True)))
+        keys = set().union(*self._lanes.values()) if depth <= self._deepest else ()
+        targets = _targets(keys, depth)
         groups, alone = self._groups, self._alone
         slots: dict[_Slot, list[str]] = {}
         seen: dict[tuple, list[tuple[dict, dict]]] = defaultdict(list)
@@ -262,24 +278,27 @@ def _alone(groups: dict[_Lane, tuple]) -> set[_Lane]:
 
 
 def _sorted_folds(principals: list[Principal], groups: dict[_Lane, tuple], alone: set[_Lane],
-                  slots: dict[_Slot, list[str]]) -> list[tuple[Fold, tuple]]:
-    """The folds of ``slots`` (see :func:`candidates`), each with its (principal index,
-    action, bucket, scope) group, in :func:`candidates` order."""
+                  slots: dict[_Slot, list[str]]) -> list[tuple[Fold, int]]:
+    """The folds of ``slots`` (see :func:`candidates`), each with its principal's index, in
+    :func:`candidates` order."""
     shared: dict[tuple, set[str]] = defaultdict(set)
     merged: dict[tuple, set[str]] = defaultdict(set)
+    ordered: dict[int, tuple[str, ...]] = {}  # lanes with the same keys share their lists
     for (lane, target), keys in slots.items():
         number, action, _, bucket, scope = group = groups[lane]
         if lane in alone:
-            merged[number, bucket, target, tuple(sorted(keys)), scope].add(action)
+            if id(keys) not in ordered:
+                ordered[id(keys)] = tuple(sorted(keys))
+            merged[number, bucket, target, ordered[id(keys)], scope].add(action)
         else:
             shared[group, target].update(keys)
     for ((number, action, _, bucket, scope), target), keys in shared.items():
         if len(keys) > 1:
             merged[number, bucket, target, tuple(sorted(keys)), scope].add(action)
-    folds = [(Fold(principals[number], bucket, target, keys, tuple(sorted(actions)), scope),
-              number) for (number, bucket, target, keys, scope), actions in merged.items()]
-    return sorted(folds, key=lambda f: (-len(f[0].replaced), f[0].bucket, f[0].pattern,
-                                        f[0].scope, f[0].replaced, f[0].principal))
+    order = sorted((-len(keys), bucket, target, scope, keys, principals[number], number, actions)
+                   for (number, bucket, target, keys, scope), actions in merged.items())
+    return [(Fold(principal, bucket, target, keys, tuple(sorted(actions)), scope), number)
+            for _, bucket, target, scope, keys, principal, number, actions in order]
 
 
 def _ranks(folds: list[tuple[Fold, int]], groups: dict[_Lane, tuple], alone: set[_Lane],

@@ -217,16 +217,16 @@ FOLDABLE = st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["bkt-a"
 
 
 def odd_grants(key: str, scope: str, kind: int) -> list[Grant]:
-    """Grants folding must treat like any other: ListBucket on an object key, a condition
-    on another action (a twin of the unconditioned group), another partition."""
-    if kind == 0:
-        return [Grant(P, "s3:ListBucket", f"arn:aws:s3:::bkt-a/{key}*", None, "t", HERE, scope)]
-    if kind == 1:
-        return [Grant(P, "s3:GetObject", "arn:aws:s3:::bkt-a",
-                      Condition("StringLike", "s3:prefix", key + "*"), "t", HERE, scope)]
-    if kind == 2:
-        return [Grant(P, "s3:GetObject", f"arn:aws-cn:s3:::bkt-a/{key}*", None, "t", HERE, scope)]
-    return []
+    """Grants folding must treat like any other: ListBucket on an object key and on the
+    bucket, a condition on another action (a twin of the unconditioned group), another
+    partition, a slash before the bucket."""
+    arn, prefix = "arn:aws:s3:::bkt-a", Condition("StringLike", "s3:prefix", key + "*")
+    return [[Grant(P, "s3:ListBucket", f"{arn}/{key}*", None, "t", HERE, scope)],
+            [Grant(P, "s3:ListBucket", arn, None, "t", HERE, scope)],
+            [Grant(P, "s3:GetObject", arn, prefix, "t", HERE, scope)],
+            [Grant(P, "s3:GetObject", f"arn:aws-cn:s3:::bkt-a/{key}*", None, "t", HERE, scope)],
+            [Grant(P, "s3:PutObject", f"arn/x:s3:::bkt-a/{key}*", None, "t", HERE, scope)],
+            ][kind] if kind < 5 else []
 
 
 @settings(max_examples=150, deadline=None)

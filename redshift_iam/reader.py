@@ -82,10 +82,11 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
     """The statements that may touch AWS (each with the offset of its first word, or -1),
     and how many others the source holds.
 
-    A statement is a candidate when its first word is COPY, UNLOAD or CREATE, when it starts
-    with something other than a word, or when its text mentions an IAM role (found for the
-    whole text at once); :func:`read_statement` decides. The rest are only counted, so
-    unrelated SQL costs one C-level regex match per statement.
+    A statement is a candidate when its first word is COPY or UNLOAD, when it is a CREATE
+    that _PLAIN_CREATE cannot settle (LIBRARY, EXTERNAL, MODEL, or comments in its head), when
+    it starts with something other than a word, or when its text mentions an IAM role (found
+    for the whole text at once); :func:`read_statement` decides. The rest are only counted,
+    so unrelated SQL costs one C-level regex match per statement.
     """
     mentions = _role_mentions(source.text)
     segments, others, index = [], 0, 0

@@ -33,8 +33,5 @@ class LazyRegex:
     def finditer(self, text: str, *span: int) -> Iterator[re.Match[str]]:
         return self.compiled().finditer(text, *span)
 
-    def findall(self, text: str, *span: int) -> list:
-        return self.compiled().findall(text, *span)
-
     def sub(self, replacement, text: str, count: int = 0) -> str:
         return self.compiled().sub(replacement, text, count)

@@ -96,6 +96,7 @@ class Diagnostic(NamedTuple):
     message: str
     location: Location | None = None
     snippet: str = ""  # the offending line and a caret, already redacted
+    fix: str = ""  # a hint with this case's exact values; the catalogue's hint when empty
 
     @property
     def severity(self) -> Severity:
@@ -103,7 +104,7 @@ class Diagnostic(NamedTuple):
 
     @property
     def hint(self) -> str:
-        return CATALOGUE[self.code][1]
+        return self.fix or CATALOGUE[self.code][1]
 
     def render(self) -> str:
         """The human form: ``file:line:col: error RI111: message``, snippet and hint."""

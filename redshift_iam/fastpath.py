@@ -36,6 +36,7 @@ from redshift_iam.values import (
     check_region,
     check_role_arn,
     check_s3,
+    key_warnings,
     placeholder,
     role_arn_parts,
 )
@@ -218,8 +219,8 @@ def _s3(where: _Where, head: re.Match[str]) -> S3Path:
     if value[:5].lower() != "s3://" or check_s3(value):
         raise _Decline
     bucket, _, key = value[5:].partition("/")
-    if "*" in key or "?" in key or key != key.strip():
-        raise _Decline  # RW206, RW207
+    if key_warnings(key):
+        raise _Decline  # RW206, RW207: the parser warns
     return S3Path(bucket, key, where.at(head.start("src")))
 
 

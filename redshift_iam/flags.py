@@ -4,9 +4,11 @@ exit 2); a manifest file with bad content raises InputError (exit 1, with file:l
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.lazyre import LazyRegex
 from redshift_iam.model import KmsTarget, ManifestEntry, Settings
 from redshift_iam.source import Source
 from redshift_iam.values import (
@@ -16,6 +18,8 @@ from redshift_iam.values import (
     check_bucket,
     check_region,
     check_s3,
+    key_warnings,
+    kms_arn_parts,
     kms_kind,
     partition_of_region,
     shown,
@@ -54,8 +58,10 @@ def _split_pair(flag: str, value: str) -> tuple[str, str]:
     return left, right
 
 
-def load_manifest(uri: str, path: str) -> tuple[ManifestEntry, ...]:
-    """The entries of a local copy of a COPY manifest (``{"entries": [{"url": ...}]}``)."""
+def load_manifest(uri: str, path: str, notes: list[Diagnostic] | None = None
+                  ) -> tuple[ManifestEntry, ...]:
+    """The entries of a local copy of a COPY manifest (``{"entries": [{"url": ...}]}``). The
+    warnings about entry keys (RW206, RW207) are appended to ``notes``, located at the URL."""
     try:
         text = Path(path).read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -70,61 +76,113 @@ def load_manifest(uri: str, path: str) -> tuple[ManifestEntry, ...]:
     if not isinstance(entries, list):
         raise InputError(Diagnostic("RI150", "manifest has no \"entries\" list",
                                     Location(path, 1, 1)))
-    source = Source(path, text)
-    return tuple(_entry(source, number, entry) for number, entry in enumerate(entries, 1))
+    source, urls = Source(path, text), _UrlOffsets(text)
+    found = [_entry(source, number, entry, urls) for number, entry in enumerate(entries, 1)]
+    if notes is not None:
+        notes.extend(note for _, entry_notes in found for note in entry_notes)
+    return tuple(entry for entry, _ in found)
 
 
-def _entry(source: Source, number: int, entry: object) -> ManifestEntry:
-    """One entry's exact object; a bad one is reported where its URL (or else the file)
-    starts."""
+class _UrlOffsets:
+    """Where each ``"url": "..."`` value of a manifest's text starts, taken in document order
+    so that the n-th entry's URL is found after the (n-1)-th's, even when URLs repeat."""
+
+    _PATTERN = LazyRegex(r'"url"\s*:\s*"((?:[^"\\]|\\.)*)"', re.S)
+
+    def __init__(self, text: str) -> None:
+        self._found = [(m.start(1), m.group(1)) for m in self._PATTERN.finditer(text)]
+        self._next = 0
+
+    def offset(self, url: str) -> int:
+        """The offset of the next URL equal to ``url`` (else the next one, else 0)."""
+        for index in range(self._next, len(self._found)):
+            start, raw = self._found[index]
+            try:
+                same = json.loads(f'"{raw}"') == url
+            except json.JSONDecodeError:
+                same = False
+            if same:
+                self._next = index + 1
+                return start
+        return self._found[self._next][0] if self._next < len(self._found) else 0
+
+
+def _entry(source: Source, number: int, entry: object, urls: _UrlOffsets
+           ) -> tuple[ManifestEntry, list[Diagnostic]]:
+    """One entry's exact object and the warnings about its key; a bad one is reported where
+    its URL (or else the file) starts."""
     url = entry.get("url") if isinstance(entry, dict) else None
     problem = check_s3(url) if isinstance(url, str) else ("RI150", "no \"url\" string", 0)
     if not problem and not split_s3(url)[1]:
         problem = ("RI150", f"{shown(url)} names no object", 0)
+    at = urls.offset(url) if isinstance(url, str) else 0
     if problem:
-        found = source.text.find(json.dumps(url)[1:-1]) if isinstance(url, str) else -1
         raise InputError(Diagnostic("RI150", f"entry {number}: {problem[1]}",
-                                    source.location(max(found, 0))))
+                                    source.location(at)))
     bucket, key = split_s3(url)
-    return ManifestEntry(bucket, key)
+    return ManifestEntry(bucket, key), [source.diagnostic(code, message, at)
+                                        for code, message, _ in key_warnings(key)]
+
+
+def _flag_notes(flag: str, uri: str) -> list[Diagnostic]:
+    """RW206/RW207 for the key of an S3 URI given in a flag, located in the flag's value."""
+    key = (split_s3(uri) or ("", ""))[1]
+    return [Source(flag, uri).diagnostic(code, message, 0)
+            for code, message, _ in key_warnings(key)]
 
 
 def _kms_key(value: str, settings: Settings) -> str:
+    """KEY of --kms-key as given: a key ARN (in --partition) or a key id, which each statement
+    makes an ARN in its own Region and account. Anything else is malformed."""
     kind = kms_kind(value)
     if kind == "arn" and arn_partition(value) != settings.partition:
         raise FlagError(f"--kms-key ...={value}: the key is not in partition "
                         f"{settings.partition} (--partition)")
-    if kind == "arn":
+    if kind in ("arn", "id"):
         return value
-    if kind == "id" and settings.account_id and settings.region:
-        return f"arn:{settings.partition}:kms:{settings.region}:{settings.account_id}:key/{value}"
-    if kind == "id":
-        raise FlagError(f"--kms-key ...={value}: a key id needs --account-id and --region "
-                        "(or give the key ARN)")
     raise FlagError(f"--kms-key ...={value}: expected a key ARN or key id")
+
+
+def _kms_alias(target: str, key: str, settings: Settings) -> str:
+    """An alias target: ``alias/NAME``, or an alias ARN (in --partition) whose key, when given
+    as an ARN, must be in the alias's account and Region."""
+    if kms_kind(target) == "alias":
+        return target
+    alias = kms_arn_parts(target)
+    if alias["partition"] != settings.partition:
+        raise FlagError(f"--kms-key {target}: the alias is not in partition "
+                        f"{settings.partition} (--partition)")
+    mapped = kms_arn_parts(key)
+    if mapped and (mapped["region"], mapped["account"]) != (alias["region"], alias["account"]):
+        raise FlagError(f"--kms-key {target}={key}: the alias is in account {alias['account']} "
+                        f"and {alias['region']}, so its key must be too")
+    return target
 
 
 def build_settings(partition: str, account_id: str, region: str, manifests: tuple[str, ...],
                    kms_keys: tuple[str, ...]) -> Settings:
-    """Validate the flags and load the manifests they name."""
+    """Validate the flags and load the manifests they name; their warnings become notes."""
     check_partition(partition, region)
     base = Settings(partition=partition, account_id=account_id, region=region)
-    loaded = {}
+    loaded, notes = {}, []
     for value in manifests:
         uri, path = _split_pair("--manifest", value)
         if check_s3(uri):
             raise FlagError(f"--manifest {uri!r}: expected s3://bucket/key")
-        loaded[uri] = load_manifest(uri, path)
+        notes += _flag_notes("--manifest", uri)
+        loaded[uri] = load_manifest(uri, path, notes)
     targets, aliases = [], {}
     for value in kms_keys:
         target, key = _split_pair("--kms-key", value)
-        arn = _kms_key(key, base)
-        if target.startswith("alias/"):
-            aliases[target] = arn
+        key = _kms_key(key, base)
+        if kms_kind(target) in ("alias", "alias-arn"):
+            aliases[_kms_alias(target, key, base)] = key
             continue
         parts = split_s3(target)
         if parts is None or check_bucket(parts[0]):
-            raise FlagError(f"--kms-key {target!r}: expected s3://bucket[/prefix] or alias/NAME")
-        targets.append(KmsTarget(parts[0], parts[1], arn))
+            raise FlagError(f"--kms-key {target!r}: expected s3://bucket[/prefix], alias/NAME "
+                            "or an alias ARN")
+        notes += _flag_notes("--kms-key", target)
+        targets.append(KmsTarget(parts[0], parts[1], key))
     return Settings(partition, account_id, region, loaded, tuple(sorted(targets, key=str)),
-                    aliases)
+                    aliases, tuple(notes))

@@ -4,6 +4,7 @@ supply what the SQL cannot (account, Region, partition, manifests, keys)."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
 
@@ -62,17 +63,37 @@ class ManifestEntry(NamedTuple):
     key: str
 
 
+class KeyMatch(str, Enum):
+    """How an S3 access names its objects, which decides the --kms-key targets it is under."""
+
+    EXACT = "exact"  # one object (a manifest, JSONPaths file, entry, library): under a target
+    # when the key starts with the target's prefix
+    PREFIX = "prefix"  # every object whose key starts with it (COPY's prefix, UNLOAD's target):
+    # it overlaps a target when either of the two is a prefix of the other
+
+
+class S3Access(NamedTuple):
+    """An object read or write a statement makes; the KMS grants are decided from these."""
+
+    bucket: str
+    key: str
+    match: KeyMatch
+    write: bool
+
+
 class KmsTarget(NamedTuple):
-    """``--kms-key s3://bucket[/prefix]=KEY``: objects under the prefix use KEY."""
+    """``--kms-key s3://bucket[/prefix]=KEY``: objects under the prefix use KEY, a key ARN or
+    a key id (made an ARN per statement, in its Region and account)."""
 
     bucket: str
     prefix: str
-    key_arn: str
+    key: str
 
 
 class Settings(NamedTuple):
     """What the flags supply. ``account_id``/``region`` may be empty (then ARNs that need them
-    are unresolved); ``kms_aliases`` maps ``alias/NAME`` to a key ARN."""
+    are unresolved); ``kms_aliases`` maps ``alias/NAME`` or an alias ARN to a key ARN or key
+    id; ``notes`` are the warnings found in the flag values (and the manifests they name)."""
 
     partition: str = "aws"
     account_id: str = ""
@@ -80,6 +101,7 @@ class Settings(NamedTuple):
     manifests: Mapping[str, tuple[ManifestEntry, ...]] = MappingProxyType({})
     kms_targets: tuple[KmsTarget, ...] = ()
     kms_aliases: Mapping[str, str] = MappingProxyType({})
+    notes: tuple[Diagnostic, ...] = ()
 
 
 class Derivation(NamedTuple):

@@ -25,7 +25,7 @@ from redshift_iam.statements import (
     Text,
     Unload,
 )
-from redshift_iam.values import check_region, check_s3, placeholder, split_s3
+from redshift_iam.values import check_region, check_s3, key_warnings, placeholder, split_s3
 
 _EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
 _DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
@@ -40,12 +40,8 @@ def _s3(cursor: Cursor, token: Token) -> S3Path:
     if problem:
         raise cursor.problem(problem, token)
     bucket, key = split_s3(token.value)
-    if "*" in key or "?" in key:
-        cursor.warn("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
-                    token)
-    if key != key.strip():
-        cursor.warn("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
-                             "granted as written", token)
+    for code, message, _ in key_warnings(key):
+        cursor.warn(code, message, token)
     return S3Path(bucket, key, cursor.location(token))
 
 

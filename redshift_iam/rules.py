@@ -17,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.lazyre import LazyRegex
-from redshift_iam.model import Condition
+from redshift_iam.model import Condition, KeyMatch, S3Access
 
 DG = "https://docs.aws.amazon.com/redshift/latest/dg/"
 MG = "https://docs.aws.amazon.com/redshift/latest/mgmt/"
@@ -36,6 +36,7 @@ class Rule(NamedTuple):
     sql: str  # what the SQL shows, as in RULES.md
     permissions: tuple[Permission, ...]
     doc: str
+    access: str = ""  # "read" or "write": the objects it names are read or written (SSE-KMS)
 
 
 _GET = Permission(("s3:GetObject",), "object-exact")
@@ -46,29 +47,29 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("copy-s3-prefix", "COPY ... FROM 's3://b/k'",
          (Permission(("s3:GetObject",), "object-prefix"),
           Permission(("s3:ListBucket",), "bucket", "prefix-like")),
-         DG + "copy-parameters-data-source-s3.html#copy-s3-objectpath"),
+         DG + "copy-parameters-data-source-s3.html#copy-s3-objectpath", access="read"),
     Rule("copy-shapefile", "COPY ... FROM 's3://b/k.shp' FORMAT SHAPEFILE",
          (Permission(("s3:GetObject",), "object-stem"),
           Permission(("s3:ListBucket",), "bucket", "prefix-stem")),
-         DG + "spatial-copy-shapefile.html"),
+         DG + "spatial-copy-shapefile.html", access="read"),
     Rule("copy-manifest", "COPY ... FROM 's3://b/k' MANIFEST", (_GET, _LIST_EXACT),
-         DG + "copy-parameters-data-source-s3.html#copy-manifest-file"),
+         DG + "copy-parameters-data-source-s3.html#copy-manifest-file", access="read"),
     Rule("copy-manifest-entry", "an entry of a COPY manifest", (_GET, _LIST_EXACT),
-         DG + "loading-data-files-using-manifest.html"),
+         DG + "loading-data-files-using-manifest.html", access="read"),
     Rule("copy-ssh-manifest", "COPY ... FROM 's3://b/k' SSH", (_GET, _LIST_EXACT),
-         DG + "copy-parameters-data-source-ssh.html#copy-ssh-manifest"),
+         DG + "copy-parameters-data-source-ssh.html#copy-ssh-manifest", access="read"),
     Rule("copy-jsonpaths", "JSON|AVRO 's3://b/k' (a JSONPaths file)", (_GET, _LIST_EXACT),
-         PERMS),
+         PERMS, access="read"),
     Rule("copy-dynamodb", "COPY ... FROM 'dynamodb://T'",
          (Permission(("dynamodb:DescribeTable", "dynamodb:Scan"), "arn"),), PERMS),
     Rule("copy-emr", "COPY ... FROM 'emr://j-ID/path'",
          (Permission(("elasticmapreduce:ListInstances",), "arn"),),
          DG + "load-from-emr-steps-configure-iam.html"),
-    Rule("copy-sse-kms", "COPY of objects under --kms-key s3://b/p=KEY",
+    Rule("copy-sse-kms", "a COPY or CREATE LIBRARY read of objects under --kms-key s3://b/p=KEY",
          (Permission(("kms:Decrypt",), "arn"),), S3UG + "UsingKMSEncryption.html"),
     Rule("unload", "UNLOAD (...) TO 's3://b/k'",
          (Permission(("s3:GetObject", "s3:PutObject"), "object-prefix"),
-          Permission(("s3:ListBucket",), "bucket", "prefix-like")), PERMS),
+          Permission(("s3:ListBucket",), "bucket", "prefix-like")), PERMS, access="write"),
     Rule("unload-cleanpath", "UNLOAD ... CLEANPATH",
          (Permission(("s3:DeleteObject",), "object-prefix"),), DG + "r_UNLOAD.html#cleanpath"),
     Rule("unload-kms", "UNLOAD ... KMS_KEY_ID 'k' ENCRYPTED", (_KMS_WRITE,),
@@ -79,7 +80,7 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
     Rule("unload-bucket-key", "UNLOAD to objects under --kms-key s3://b/p=KEY", (_KMS_WRITE,),
          S3UG + "UsingKMSEncryption.html"),
     Rule("library-s3", "CREATE LIBRARY ... FROM 's3://b/k'", (_GET, _LIST_EXACT),
-         DG + "r_CREATE_LIBRARY.html"),
+         DG + "r_CREATE_LIBRARY.html", access="read"),
     Rule("role-chain", "IAM_ROLE 'A,B' (A assumes B)",
          (Permission(("sts:AssumeRole",), "arn"),),
          MG + "authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles"),
@@ -93,6 +94,18 @@ def shapefile_stem(key: str) -> str:
     key = _COMPRESSION.sub("", key)
     slash, dot = key.rfind("/"), key.rfind(".")
     return key[: dot + 1] if dot > slash else key
+
+
+def object_access(rule: Rule, bucket: str, key: str) -> S3Access | None:
+    """The objects a read or write rule names for ``bucket``/``key``: its object resource as
+    an exact key or a key prefix (a shapefile's stem is a prefix). None for other rules."""
+    if not rule.access:
+        return None
+    shape = next(p.resource for p in rule.permissions if p.resource.startswith("object-"))
+    if shape == "object-exact":
+        return S3Access(bucket, key, KeyMatch.EXACT, rule.access == "write")
+    named = shapefile_stem(key) if shape == "object-stem" else key
+    return S3Access(bucket, named, KeyMatch.PREFIX, rule.access == "write")
 
 
 def resource(shape: str, partition: str, bucket: str = "", key: str = "", arn: str = "") -> str:

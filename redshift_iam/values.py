@@ -108,6 +108,27 @@ def check_s3(uri: str) -> Problem | None:
     return None
 
 
+def key_warnings(key: str) -> tuple[Problem, ...]:
+    """What to warn about an S3 key, wherever it enters (SQL, manifest entries, flags): RW206
+    for ``*`` or ``?`` (IAM reads them as wildcards), RW207 for leading or trailing white
+    space. Offsets are 0: the caller points at the start of the location that holds the key."""
+    if "*" not in key and "?" not in key and key == key.strip():
+        return ()  # the common case, checked once per statement on the fast path
+    found: list[Problem] = []
+    if "*" in key or "?" in key:
+        found.append(("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
+                      0))
+    if key != key.strip():
+        found.append(("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+                               "granted as written", 0))
+    return tuple(found)
+
+
+def kms_arn_parts(arn: str) -> re.Match[str] | None:
+    """The named groups (partition, region, account) of a KMS key or alias ARN."""
+    return _KMS_ARN.match(arn)
+
+
 def arn_partition(arn: str) -> str:
     """The partition field of an ARN (``aws`` in ``arn:aws:...``); '' if there is none."""
     parts = arn.split(":", 2)

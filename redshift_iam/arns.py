@@ -47,7 +47,7 @@ def account_of(out: _Collector, loc: Location) -> str:
     value = out.account or out.settings.account_id
     if not value:
         principal = out.principal
-        whose = {AuthKind.DEFAULT_ROLE: "the cluster's default role (IAM_ROLE default)",
+        whose = {AuthKind.DEFAULT_ROLE: "the cluster's default role",
                  AuthKind.KEYS: f"the IAM user of access key {principal.name[5:]}"}.get(
                      principal.kind, principal.name)
         raise Unresolved(Diagnostic("RI140", f"this ARN needs the account of {principal.name}"

@@ -56,9 +56,9 @@ def shared_options(func):
                      help="Local copy of a COPY manifest; its entries become exact grants. "
                           "Repeatable."),
         click.option("--kms-key", "kms_keys", multiple=True, metavar="TARGET=KEY",
-                     help="TARGET is s3://bucket[/prefix] (objects there use KEY) or alias/NAME; "
-                          "KEY is a key ARN, or a key id with --account-id and --region. "
-                          "Repeatable."),
+                     help="TARGET is s3://bucket[/prefix] (objects there use KEY), alias/NAME "
+                          "or an alias ARN; KEY is a key ARN or a key id (an ARN in each "
+                          "statement's Region and account). Repeatable."),
         click.option("--max-policies", default=10, show_default=True, metavar="N",
                      type=click.IntRange(1, 20),
                      help="Managed policies one principal may need (IAM: 10 per role, 20 on "

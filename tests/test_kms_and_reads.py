@@ -303,6 +303,15 @@ def test_an_alias_only_known_by_arn_leaves_a_plain_alias_unresolved(tmp_path) ->
         "its key ARN", "    hint: pass --kms-key alias/etl=KEY_ARN"]
 
 
+def test_an_alias_arn_in_another_partition_is_refused(tmp_path) -> None:
+    cn_alias = "arn:aws-cn:kms:cn-north-1:222222222222:alias/etl"
+    sql = f"UNLOAD ('select 1') TO 's3://bkt/u/' {R} KMS_KEY_ID '{cn_alias}' ENCRYPTED"
+    result = invoke(tmp_path, "policy", sql, "--kms-key", f"alias/etl={ID}")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == (f"{tmp_path / 's.sql'}:1:93: error RI125: KMS key "
+                                             f"{cn_alias} is in partition aws-cn, not aws")
+
+
 # item 8: a statement that needs no AWS access names no principal
 
 
@@ -333,3 +342,10 @@ def test_a_chain_that_reads_nothing_adds_no_trust_to_a_role_that_does(tmp_path) 
     trust = bundle["principals"][0]["trust"]["Statement"]
     assert [s["Principal"] for s in trust] == [{"Service": "redshift.amazonaws.com"}]
     assert not allowed(bundle["principals"][0]["policies"], "sts:AssumeRole", B)
+
+
+def test_a_library_from_https_does_not_check_the_role_it_does_not_use(tmp_path) -> None:
+    sql = f"{HTTPS} IAM_ROLE 'arn:aws-cn:iam::123456789012:role/R' REGION 'cn-north-1';"
+    result = invoke(tmp_path, "generate", sql)
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["principals"] == []

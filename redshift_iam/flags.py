@@ -176,6 +176,9 @@ def build_settings(partition: str, account_id: str, region: str, manifests: tupl
         target, key = _split_pair("--kms-key", value)
         key = _kms_key(key, base)
         if kms_kind(target) in ("alias", "alias-arn"):
+            if aliases.get(target, key) != key:
+                raise FlagError(f"--kms-key {target}: given twice, with {aliases[target]} and "
+                                f"{key}; an alias points to one key")
             aliases[_kms_alias(target, key, base)] = key
             continue
         parts = split_s3(target)

@@ -286,10 +286,13 @@ def test_a_plain_alias_takes_a_key_id_in_the_statements_region(tmp_path) -> None
     (f"s3://bkt={ALIAS}", f"--kms-key ...={ALIAS}: expected a key ARN or key id"),
     (f"{KEY}={KEY}", f"--kms-key '{KEY}': expected s3://bucket[/prefix], alias/NAME or an "
                      "alias ARN"),
+    (f"alias/etl={KEY}\0alias/etl={OTHER}", f"--kms-key alias/etl: given twice, with {KEY} and "
+                                           f"{OTHER}; an alias points to one key"),
 ], ids=["alias-arn-to-key-elsewhere", "alias-arn-other-partition", "alias-as-key",
-        "key-as-target"])
+        "key-as-target", "alias-twice"])
 def test_malformed_kms_key_flags_are_usage_errors(tmp_path, flag, message) -> None:
-    result = invoke(tmp_path, "policy", UNLOAD_ALIAS, "--kms-key", flag)
+    flags = [arg for value in flag.split("\0") for arg in ("--kms-key", value)]
+    result = invoke(tmp_path, "policy", UNLOAD_ALIAS, *flags)
     assert (result.exit_code, result.stdout) == (2, "")
     assert message in result.stderr
 

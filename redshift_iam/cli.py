@@ -28,9 +28,13 @@ class Failure(click.ClickException):
 
     exit_code = 1
 
+    def __init__(self, message: str, severity: str = "error") -> None:
+        super().__init__(message)
+        self.severity = severity  # of the summary line in --error-format json
+
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         if self.message:
-            cli_errors.summary(self.message)
+            cli_errors.summary(self.message, self.severity)
 
 
 def _trust_settings(kwargs):
@@ -267,7 +271,8 @@ def explain(scripts, output_format, **kwargs):
 
     A review: unresolved needs (a missing account, Region, manifest or key) are marked under
     their statement and the rest is shown; the exit code is still 1 while any is left
-    (without --allow-unresolved). Errors in the input print nothing on stdout.
+    (without --allow-unresolved). Errors in the input print nothing on stdout. The text fits
+    100 columns; doc links are relative to the prefixes stated under "Rules:".
     """
     from redshift_iam.render import explain_json, explain_text
     analysis = analyze_input(kwargs, scripts, review=True)
@@ -276,4 +281,4 @@ def explain(scripts, output_format, **kwargs):
         unresolved = analysis.failures(allow_unresolved=False)
         if unresolved:
             raise Failure(f"{len(unresolved)} unresolved need(s), marked in the explanation; "
-                          "supply them (see the hints) or pass --allow-unresolved")
+                          "supply them (see the hints) or pass --allow-unresolved", "unresolved")

@@ -78,7 +78,7 @@ def shared_options(func):
         click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
                      show_default=True,
                      help="stderr as text, or as one JSON object per line (code, severity, "
-                          "message, location, hint)."),
+                          "message, location, hint). Not implied by --format json."),
     ]
     for option in reversed(options):
         func = option(func)

@@ -366,6 +366,24 @@ def test_json_errors_for_missing_file_and_nothing_to_grant(tmp_path: Path) -> No
     assert json.loads(nothing.stderr)["message"] == NOTHING[len("redshift-iam: "):-1]
 
 
+def test_json_lines_for_written_files_and_explains_review(script, tmp_path: Path) -> None:
+    path = script("copy t from 's3://bkt/d/' iam_role default;")
+    written = invoke("generate", path, "--out-dir", "out", "--error-format", "json")
+    assert (written.exit_code, written.stdout) == (0, "")
+    assert [json.loads(line) for line in written.stderr.splitlines()] == [
+        {"code": None, "severity": "info", "message": f"wrote {Path('out', name)}",
+         "location": None, "hint": None}
+        for name in ("default-role.policy.json", "default-role.trust.json")]
+    review = invoke("explain", script("copy t from 's3://bkt/m' iam_role default manifest;"),
+                    "--error-format", "json")
+    assert review.exit_code == 1 and review.stdout.startswith("s.sql:1  COPY manifest")
+    assert [json.loads(line)["code"] for line in review.stderr.splitlines()] == ["RI142", None]
+    assert json.loads(review.stderr.splitlines()[1]) == {
+        "code": None, "severity": "unresolved",
+        "message": "1 unresolved need(s), marked in the explanation; supply them (see the "
+                   "hints) or pass --allow-unresolved", "location": None, "hint": None}
+
+
 def test_text_errors_stay_text_with_json_stdout(script) -> None:
     result = invoke("explain", "--format", "json", script("copy t from 's3://bkt/d' frob;"))
     assert result.stderr.endswith("redshift-iam: 1 problem(s); no document written\n")

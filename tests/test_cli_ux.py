@@ -198,6 +198,23 @@ def test_unmapped_statement_is_marked_in_explain(script) -> None:
         "permissions yet"]
 
 
+def test_unresolved_need_outside_any_statement_is_listed_at_the_end() -> None:
+    from redshift_iam.diagnostics import Diagnostic, Location
+    from redshift_iam.render import explain_text
+    from tests.helpers import run
+
+    analysis = run("copy t from 's3://bkt/d/' iam_role default;\n")
+    stray = Diagnostic("RI142", "the data files of manifest s3://x/m are unknown",
+                       Location("other.sql", 3, 1))
+    analysis = analysis._replace(script=analysis.script._replace(diagnostics=(stray,)))
+    text = explain_text(analysis).splitlines()
+    at = text.index("Unresolved:")
+    assert text[at - 2:at + 3] == [
+        "1 statement(s) touch AWS; 0 skipped.", "", "Unresolved:",
+        "  unresolved RI142 at other.sql:3:1: the data files of manifest s3://x/m are unknown",
+        "    hint: pass --manifest S3URI=LOCALFILE with a local copy of the manifest"]
+
+
 # --- 15: --role by name ------------------------------------------------------------------------
 
 ROLES = ("copy t from 's3://bkt/a/' iam_role 'arn:aws:iam::123456789012:role/etl/EtlLoader';\n"

@@ -79,7 +79,7 @@ def _read_sources(scripts, stdin=None):
 def analyze_input(kwargs, scripts, stdin=None, review=False):
     """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
     With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
-    exits 1 afterwards (see :func:`unresolved_exit`)."""
+    exits 1 afterwards (``explain``)."""
     from redshift_iam.analysis import analyze
     from redshift_iam.flags import FlagError, build_settings
     from redshift_iam.packing import Limits
@@ -247,7 +247,7 @@ def generate(scripts, out_dir, force, output_format, **kwargs):
     except OSError as exc:
         raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
     for name in written:
-        cli_errors.summary(f"wrote {out_dir / name}", "info")
+        cli_errors.info(f"wrote {out_dir / name}")
 
 
 def _render_iac(output_format, analysis):

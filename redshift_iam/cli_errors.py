@@ -61,6 +61,14 @@ def summary(message: str, severity: str = "error") -> None:
         click.echo(f"redshift-iam: {message}", err=True)
 
 
+def info(message: str) -> None:
+    """A note about what the run did (``wrote DIR/NAME``), unprefixed in text."""
+    if _JSON.get():
+        click.echo(_line(None, "info", message), err=True)
+    else:
+        click.echo(message, err=True)
+
+
 def usage(exc: click.ClickException) -> None:
     """A usage error (exit 2) as click shows it, or as one JSON line."""
     if not _JSON.get():

@@ -53,6 +53,7 @@ def test_trust_reads_piped_sql_like_a_file(script) -> None:
     piped = invoke("trust", "--role", B, stdin=CHAIN)
     assert trusted(piped) == {"AWS": A}
     assert piped.stdout == invoke("trust", "--role", B, script(CHAIN)).stdout
+    assert invoke("trust", "--role", "B", stdin=CHAIN).stdout == piped.stdout  # item 15
     assert trusted(invoke("trust", "--role", A, stdin=CHAIN)) == {
         "Service": "redshift.amazonaws.com"}
     single = f"unload ('select 1') to 's3://out/u/' iam_role '{A}';"

@@ -5,18 +5,20 @@ The CLI calls :func:`analyze`, then picks what to print. Everything here is pure
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterable
 from operator import attrgetter, itemgetter
 from typing import NamedTuple
 
 from redshift_iam.derive import derive
-from redshift_iam.diagnostics import Diagnostic, Severity
+from redshift_iam.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.fold import Fold, Folding
+from redshift_iam.lexer import Segment, split
 from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
 from redshift_iam.policy import Compact, PolicyDocument, compact, with_sids
 from redshift_iam.reader import read_script
-from redshift_iam.source import Source
+from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust
 
@@ -130,7 +132,7 @@ def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
     try:
         docs, folds = fit(grants, limits) if grants else ((), [])
     except TooLarge as exc:
-        found.append(Diagnostic("RI160", f"{principal.name} {exc}"))
+        found.append(Diagnostic("RI160", f"{principal.name} {exc}", fix=too_large_hint(limits)))
     found += [Diagnostic("RW210", f.message()) for f in folds]
     trust_doc = build_trust(links, trust)
     if trust_doc and trust_doc.size > TRUST_LIMIT:
@@ -140,14 +142,63 @@ def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
     return PrincipalReport(principal, docs, trust_doc, statements, tuple(folds)), found
 
 
+def too_large_hint(limits: Limits) -> str:
+    """RI160's hint: only the ways out that the flags given leave open."""
+    ways = ["drop --inline (managed policies: up to 20 of 6,144 characters each)"
+            if limits.inline else
+            "raise --max-policies (IAM allows up to 20 managed policies per role on request)"]
+    if not limits.fold:
+        ways.append("drop --no-fold to allow folding")
+    ways.append("or split the statements between several roles")
+    return ", ".join(ways)
+
+
+def with_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, ...]
+                  ) -> tuple[Diagnostic, ...]:
+    """Give every located diagnostic without a snippet (the derive stage makes them from
+    statements, not text) the line and caret of its source, hidden from the statement's first
+    secret-bearing option on, exactly as the reader hides it. A location in a text that is
+    not among ``sources`` keeps no snippet."""
+    by_name = {source.name: source for source in sources}
+    segments: dict[str, tuple[list[int], list[Segment]]] = {}
+    done = []
+    for diagnostic in diagnostics:
+        source = by_name.get(diagnostic.location.file) if diagnostic.location else None
+        if diagnostic.snippet or source is None:
+            done.append(diagnostic)
+            continue
+        if source.name not in segments:  # split once per source, and only when needed
+            found = list(split(source))
+            segments[source.name] = ([segment.start for segment in found], found)
+        snippet = _snippet(source, *segments[source.name], diagnostic.location)
+        done.append(diagnostic._replace(snippet=snippet))
+    return tuple(done)
+
+
+def _snippet(source: Source, starts: list[int], segments: list[Segment],
+             location: Location) -> str:
+    """The snippet at ``location``, redacted from the secret of the statement holding it."""
+    lines = source.line_starts()
+    offset = min(lines[location.line - 1] + location.col - 1, len(source.text))
+    index = bisect_right(starts, offset) - 1
+    redact = None
+    if index >= 0 and offset <= segments[index].end:
+        segment = segments[index]
+        redact = secret_start(source.text, segment.start, segment.end)
+    return source.snippet(offset, redact)
+
+
 DEFAULT_LIMITS = Limits()
 
 
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
             limits: Limits = DEFAULT_LIMITS) -> Analysis:
     """Read, derive and build every principal's permissions and trust policies."""
+    sources = tuple(sources)
     script = read_script(sources)
     derivation = derive(script, settings)
+    derivation = derivation._replace(
+        diagnostics=with_snippets(derivation.diagnostics, sources))
     reports, sizing = [], []
     for principal in derivation.principals():
         report, found = _report(principal, derivation, trust, limits)
@@ -161,8 +212,10 @@ class SelectionError(Exception):
 
 
 def select(reports: tuple[PrincipalReport, ...], role: str | None) -> PrincipalReport:
-    """The one report ``--role`` names (ARN, ``default``, ``user``, ``user:<key id>``), or
-    the only one when ``role`` is None."""
+    """The one report ``--role`` names, or the only one when ``role`` is None. ``role`` is a
+    role ARN, a role's name or path/name (``EtlLoader``, ``etl/EtlLoader``), ``default``,
+    ``user`` (the one key pair) or ``user:<key id>``. Naming several principals is an error
+    listing them."""
     if role is None:
         if len(reports) == 1:
             return reports[0]
@@ -171,14 +224,26 @@ def select(reports: tuple[PrincipalReport, ...], role: str | None) -> PrincipalR
     matches = [r for r in reports if _matches(r.principal, role)]
     if len(matches) == 1:
         return matches[0]
-    names = ", ".join(r.principal.name for r in reports) or "none"
     if not matches:
+        names = ", ".join(r.principal.name for r in reports) or "none"
         raise SelectionError(f"--role {role} matches no principal of the input ({names})")
-    raise SelectionError(f"--role {role} matches several principals; use user:<access key id> "
-                         f"({names})")
+    names = ", ".join(r.principal.name for r in matches)
+    if role == "user":
+        raise SelectionError(f"--role user matches several principals; use user:<access key "
+                             f"id> ({names})")
+    raise SelectionError(f"--role {role} matches several principals; give the ARN of one: "
+                         f"{names}")
 
 
 def _matches(principal: Principal, role: str) -> bool:
+    """``role`` is the principal's name, or (for a role ARN) its path/name or name."""
     if role == "user":
         return principal.kind is AuthKind.KEYS
-    return principal.name == role
+    if principal.name == role:
+        return True
+    if principal.kind is not AuthKind.ROLE or role.startswith(("arn:", "user:")):
+        return False
+    path_name = principal.name.partition(":role/")[2]
+    if "/" in role:  # path/name, with or without IAM's leading slash
+        return path_name == role.lstrip("/")
+    return path_name.rsplit("/", 1)[-1] == role

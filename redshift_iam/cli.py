@@ -11,14 +11,15 @@ from pathlib import Path
 
 import click
 
-from redshift_iam import __version__
+from redshift_iam import __version__, cli_errors
 from redshift_iam.cli_options import role_option, shared_options, trust_options
 from redshift_iam.diagnostics import InputError
 
 EXIT_CODES = """\b
 Exit codes:
   0  success: the document is on stdout
-  1  bad input, unresolved needs, findings, or nothing to grant (stdout empty)
+  1  bad input, unresolved needs, findings, or nothing to grant (stdout empty;
+     explain alone still prints its review when the only problems are unresolved needs)
   2  usage error: unknown command or option, bad flag value (stdout empty)"""
 
 
@@ -27,9 +28,13 @@ class Failure(click.ClickException):
 
     exit_code = 1
 
+    def __init__(self, message: str, severity: str = "error") -> None:
+        super().__init__(message)
+        self.severity = severity  # of the summary line in --error-format json
+
     def show(self, file=None) -> None:  # noqa: ANN001 - click's signature
         if self.message:
-            click.echo(f"redshift-iam: {self.message}", err=True)
+            cli_errors.summary(self.message, self.severity)
 
 
 def _trust_settings(kwargs):
@@ -52,13 +57,16 @@ def _trust_settings(kwargs):
                         tuple(kwargs.get("db_users", ())))
 
 
-def _read_sources(scripts):
+def _read_sources(scripts, stdin=None):
+    """Sources of the scripts (standard input when there are none); ``stdin`` is its bytes
+    when the caller has read them already."""
     from redshift_iam.source import read_source
     if not scripts:
-        if sys.stdin.isatty():
+        if stdin is None and sys.stdin.isatty():
             raise click.UsageError("no SCRIPT given and standard input is a terminal")
         scripts = ("-",)
-    stdin = sys.stdin.buffer.read() if "-" in scripts else None
+    if stdin is None and "-" in scripts:
+        stdin = sys.stdin.buffer.read()
     sources, problems = [], []
     for path in scripts:
         try:
@@ -68,8 +76,10 @@ def _read_sources(scripts):
     return sources, problems
 
 
-def analyze_input(kwargs, scripts):
-    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1."""
+def analyze_input(kwargs, scripts, stdin=None, review=False):
+    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
+    With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
+    exits 1 afterwards (``explain``)."""
     from redshift_iam.analysis import analyze
     from redshift_iam.flags import FlagError, build_settings
     from redshift_iam.packing import Limits
@@ -79,13 +89,11 @@ def analyze_input(kwargs, scripts):
                                   kwargs["manifests"], kwargs["kms_keys"])
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
-    sources, problems = _read_sources(scripts)
+    sources, problems = _read_sources(scripts, stdin)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits)
-    found = problems + list(analysis.diagnostics)
-    if found:  # one write: a big script can have thousands
-        click.echo("\n".join(d.render() for d in found), err=True)
-    failures = problems + list(analysis.failures(kwargs["allow_unresolved"]))
+    cli_errors.diagnostics(problems + list(analysis.diagnostics))
+    failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
     if failures:
         raise Failure(f"{len(failures)} problem(s); no document written")
     return analysis
@@ -98,7 +106,7 @@ def guarded(func):
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            click.echo(exc.diagnostic.render(), err=True)
+            cli_errors.diagnostics([exc.diagnostic])
             raise Failure("") from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
@@ -115,8 +123,8 @@ def guarded(func):
     return wrapper
 
 
-@click.group(name="redshift-iam", context_settings={"help_option_names": ["-h", "--help"]},
-             epilog=EXIT_CODES)
+@click.group(name="redshift-iam", cls=cli_errors.Group,
+             context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="redshift-iam")
 def main() -> None:
     """Least-privilege IAM for Amazon Redshift COPY, UNLOAD and CREATE LIBRARY.
@@ -177,18 +185,24 @@ def policy(scripts, role, part, **kwargs):
 def trust(scripts, role, **kwargs):
     """Print the trust policy of the principal the SQL uses.
 
-    With no SCRIPT, print the standard Redshift service-role trust policy. Example:
+    The SQL is read from the SCRIPTs, or from standard input when there is none and it is
+    not a terminal (cat chain.sql | redshift-iam trust --role R). With no SCRIPT and a
+    terminal or empty standard input (only white space), print the standard Redshift
+    service-role trust policy. Example:
 
     \b
       aws iam create-role --role-name R \\
-        --assume-role-policy-document "$(redshift-iam trust)"
+        --assume-role-policy-document "$(redshift-iam trust </dev/null)"
     """
     from redshift_iam.render import document
     from redshift_iam.trust import standard_trust
+    stdin = None
     if not scripts:
-        click.echo(document(standard_trust(_trust_settings(kwargs))), nl=False)
-        return
-    report = _pick(analyze_input(kwargs, scripts), role)
+        stdin = b"" if sys.stdin.isatty() else sys.stdin.buffer.read()
+        if not stdin.strip():
+            click.echo(document(standard_trust(_trust_settings(kwargs))), nl=False)
+            return
+    report = _pick(analyze_input(kwargs, scripts, stdin), role)
     if report.trust is None:
         raise Failure(f"{report.principal.name} is an IAM user: users have no trust policy")
     click.echo(document(report.trust), nl=False)
@@ -233,7 +247,7 @@ def generate(scripts, out_dir, force, output_format, **kwargs):
     except OSError as exc:
         raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
     for name in written:
-        click.echo(f"wrote {out_dir / name}", err=True)
+        cli_errors.info(f"wrote {out_dir / name}")
 
 
 def _render_iac(output_format, analysis):
@@ -253,7 +267,18 @@ def _render_iac(output_format, analysis):
               show_default=True, help="text for people, json for machines.")
 @guarded
 def explain(scripts, output_format, **kwargs):
-    """Show each statement, the grants it needs, and why (rule and AWS doc link)."""
+    """Show each statement, the grants it needs, and why (rule and AWS doc link).
+
+    A review: unresolved needs (a missing account, Region, manifest or key) are marked under
+    their statement and the rest is shown; the exit code is still 1 while any is left
+    (without --allow-unresolved). Errors in the input print nothing on stdout. The text fits
+    100 columns; doc links are relative to the prefixes stated under "Rules:".
+    """
     from redshift_iam.render import explain_json, explain_text
-    analysis = analyze_input(kwargs, scripts)
+    analysis = analyze_input(kwargs, scripts, review=True)
     click.echo((explain_json if output_format == "json" else explain_text)(analysis), nl=False)
+    if not kwargs["allow_unresolved"]:
+        unresolved = analysis.failures(allow_unresolved=False)
+        if unresolved:
+            raise Failure(f"{len(unresolved)} unresolved need(s), marked in the explanation; "
+                          "supply them (see the hints) or pass --allow-unresolved", "unresolved")

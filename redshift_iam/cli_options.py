@@ -45,8 +45,9 @@ def shared_options(func):
     options = [
         click.argument("scripts", nargs=-1, metavar="[SCRIPT]..."),
         click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
-                     help="Account for ARNs the SQL does not fully name (12 digits). A role's "
-                          "own account wins for its DynamoDB, EMR and KMS ARNs."),
+                     help="Account for ARNs the SQL does not fully name (12 digits, or "
+                          "1234-5678-9012 as the console shows it). A role's own account wins "
+                          "for its DynamoDB, EMR and KMS ARNs."),
         click.option("--region", default="", metavar="REGION", callback=_flag("check_region_code"),
                      help="The cluster's Region, for DynamoDB/EMR/KMS ARNs without REGION."),
         click.option("--partition", default="aws", show_default=True,
@@ -54,11 +55,14 @@ def shared_options(func):
                      help="ARN partition."),
         click.option("--manifest", "manifests", multiple=True, metavar="S3URI=FILE",
                      help="Local copy of a COPY manifest; its entries become exact grants. "
+                          "Split at the last '=' whose right side is an existing file (else the "
+                          "last '='), so S3URI may hold '=' (s3://b/dt=2024-01-01/m). "
                           "Repeatable."),
         click.option("--kms-key", "kms_keys", multiple=True, metavar="TARGET=KEY",
                      help="TARGET is s3://bucket[/prefix] (objects there use KEY), alias/NAME "
                           "or an alias ARN; KEY is a key ARN or a key id (an ARN in each "
-                          "statement's Region and account). Repeatable."),
+                          "statement's Region and account). An s3:// TARGET ends at the last "
+                          "'=' (it may hold '='); an alias at the first. Repeatable."),
         click.option("--max-policies", default=10, show_default=True, metavar="N",
                      type=click.IntRange(1, 20),
                      help="Managed policies one principal may need (IAM: 10 per role, 20 on "
@@ -71,6 +75,10 @@ def shared_options(func):
         click.option("--allow-unresolved", is_flag=True,
                      help="Emit what is known when an account, Region, manifest or key is "
                           "missing; the gaps become warnings."),
+        click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True,
+                     help="stderr as text, or as one JSON object per line (code, severity, "
+                          "message, location, hint). Not implied by --format json."),
     ]
     for option in reversed(options):
         func = option(func)
@@ -97,5 +105,6 @@ def trust_options(func):
 
 def role_option(func):
     return click.option("--role", metavar="ROLE",
-                        help="Which principal: a role ARN, 'default', 'user' or "
-                             "'user:<access key id>'.")(func)
+                        help="Which principal: a role ARN, a role name or path/name that names "
+                             "one role of the input (EtlLoader, etl/EtlLoader), 'default', "
+                             "'user' or 'user:<access key id>'.")(func)

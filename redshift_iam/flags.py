@@ -26,15 +26,19 @@ from redshift_iam.values import (
     split_s3,
 )
 
+_CONSOLE_ACCOUNT = re.compile(r"\d{4}-\d{4}-\d{4}\Z", re.ASCII)
+
 
 class FlagError(Exception):
     """A flag value that cannot be used; the message names the flag."""
 
 
 def check_account(value: str) -> str:
-    if not ACCOUNT.match(value):
+    """A 12-digit account id; the console's ``1111-2222-3333`` is normalised to digits."""
+    digits = value.replace("-", "") if _CONSOLE_ACCOUNT.match(value) else value
+    if not ACCOUNT.match(digits):
         raise FlagError(f"{value!r}: an AWS account id is 12 digits")
-    return value
+    return digits
 
 
 def check_region_code(value: str) -> str:
@@ -52,8 +56,19 @@ def check_partition(partition: str, region: str) -> None:
 
 
 def _split_pair(flag: str, value: str) -> tuple[str, str]:
-    left, eq, right = value.partition("=")
-    if not eq or not left or not right:
+    """``TARGET=VALUE`` split where the target ends. An S3 URI may hold ``=`` itself (Hive
+    partitions, ``s3://b/dt=2024-01-01/m``), so an ``s3://`` value splits at its last ``=``
+    (KMS keys hold none); for ``--manifest``, at the last ``=`` whose right side is an
+    existing file, so a local mirror (``./dt=2024-01-01/m``) works too. Other targets
+    (``alias/NAME``) split at the first ``=``."""
+    cut = value.find("=")
+    if value.startswith("s3://"):
+        cut = value.rfind("=")
+        if flag == "--manifest":
+            cut = next((i for i in range(cut, -1, -1)
+                        if value[i] == "=" and Path(value[i + 1:]).is_file()), cut)
+    left, right = (value[:cut], value[cut + 1:]) if cut >= 0 else (value, "")
+    if not left or not right:
         raise FlagError(f"{flag} {value!r}: expected TARGET=VALUE")
     return left, right
 

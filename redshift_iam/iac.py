@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from redshift_iam import __version__
 from redshift_iam.analysis import PrincipalReport
@@ -115,11 +116,25 @@ def _hcl_escape(text: str) -> str:
     return text.replace("${", "$${").replace("%{", "%%{")
 
 
+PACKAGE_DIR = Path(__file__).resolve().parent
+
+
+def install_hint() -> str:
+    """The command that adds the render extra the way the tool was installed: a source
+    checkout (a pyproject.toml next to the package) installs itself editable, ``.`` when it
+    is the working directory; anything else installs from PyPI."""
+    root = PACKAGE_DIR.parent
+    if (root / "pyproject.toml").is_file():
+        where = "." if root == Path.cwd().resolve() else str(root)
+        return f"pip install -e '{where}[render]'"
+    return "pip install 'redshift-iam[render]'"
+
+
 def _environment():
     try:
         import jinja2
-    except ImportError:  # pragma: no cover - the render extra is part of the test extra
-        raise RenderError("this format needs jinja2: pip install 'redshift-iam[render]'") from None
+    except ImportError:
+        raise RenderError(f"this format needs jinja2: {install_hint()}") from None
     from importlib.resources import files
 
     folder = files("redshift_iam.templates")  # the top-level templates/, shipped in the wheel
@@ -142,9 +157,8 @@ def render_terraform(reports: tuple[PrincipalReport, ...]) -> str:
     text = _environment().get_template("terraform.tf.j2").render(resources=resources)
     try:
         import hcl2
-    except ImportError:  # pragma: no cover
-        raise RenderError("terraform output needs python-hcl2: pip install "
-                          "'redshift-iam[render]'") from None
+    except ImportError:
+        raise RenderError(f"terraform output needs python-hcl2: {install_hint()}") from None
     try:
         hcl2.loads(text)
     except Exception as exc:  # the parser raises several types; any is our bug

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
+from bisect import bisect_right
 
 from redshift_iam.analysis import Analysis, PrincipalReport
-from redshift_iam.diagnostics import Location
+from redshift_iam.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.model import Grant
 from redshift_iam.policy import PolicyDocument
-from redshift_iam.rules import RULES
+from redshift_iam.rules import DG, MG, RULES, S3UG
 from redshift_iam.statements import Copy, CreateLibrary, Statement, Unload
 
 _BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
@@ -34,7 +36,7 @@ def bundle(analysis: Analysis) -> str:
     return dumps({
         "principals": [_principal(report) for report in analysis.reports],
         "skipped": analysis.script.skipped,
-        "warnings": [d.render().split("\n", 1)[0] for d in analysis.diagnostics],
+        "warnings": [d.as_json() for d in analysis.diagnostics],
     })
 
 
@@ -105,35 +107,118 @@ def explain_json(analysis: Analysis) -> str:
     })
 
 
+WIDTH = 100  # explain's text fits a 100-column terminal
+# Doc links are printed relative to these prefixes, each stated once under the rules.
+_DOC_PREFIXES = {"dg/": DG, "mgmt/": MG, "s3/": S3UG}
+
+
 def explain_text(analysis: Analysis) -> str:
-    """A readable table: each statement, the grants it needs per principal in aligned columns,
-    then the documentation link of every rule used."""
+    """A readable table, at most :data:`WIDTH` columns: each statement, the grants it needs
+    per principal, the unresolved needs under the statement they belong to, then the
+    documentation link of every rule used."""
     lines, used = [], set()
-    for row in explain_rows(analysis):
-        lines.append(f"{row['location']}  {row['kind']}  {row['subject']}")
+    marks, stray = _unresolved_by_statement(analysis)
+    for index, row in enumerate(explain_rows(analysis)):
+        lines += _wrap(f"{row['location']}  {row['kind']}  {row['subject']}", "", "    ")
         if not row["grants"]:
             lines.append("    (no grant)")
-        principals = sorted({g["principal"] for g in row["grants"]})
-        for principal in principals:
-            lines.append(f"  as {principal}")
+        for principal in sorted({g["principal"] for g in row["grants"]}):
+            lines += _wrap(f"as {principal}", "  ", "    ")
             cells = [(g["action"], g["resource"], g["condition"] or "", g["rule"])
                      for g in row["grants"] if g["principal"] == principal]
-            lines.extend(_aligned(cells))
+            lines.extend(_grant_lines(cells))
             used.update(cell[3] for cell in cells)
+        lines.extend(_marked(marks.get(index, [])))
         lines.append("")
     lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "
                  f"{analysis.script.skipped} skipped.")
+    if stray:
+        lines.extend(["", "Unresolved:", *_marked(stray)])
     folds = [fold for report in analysis.reports for fold in report.folds]
     if folds:
         lines.extend(["", "Folds:"])
-        lines.extend(f"    {fold.message()}" for fold in folds)
+        for fold in folds:
+            lines += _wrap(fold.message(), "    ", "      ")
     if used:
-        width = max(len(r) for r in used)
-        lines.extend(["", "Rules:"])
-        lines.extend(f"    {r.ljust(width)}  {RULES[r].doc}" for r in sorted(used))
+        lines.extend(["", "Rules:", *_legend(sorted(used))])
     return "\n".join(lines) + "\n"
 
 
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    """``text`` in lines of at most WIDTH columns; a word longer than a line is cut."""
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False) or [first.rstrip()]
+
+
+def _grant_lines(cells: list[tuple[str, str, str, str]]) -> list[str]:
+    """Aligned columns (action, resource, condition, rule) when they fit; else aligned
+    (action, resource, rule) with the condition on the line below; else each grant as
+    ``action  rule`` with its resource and condition on the lines below."""
+    aligned = _aligned(cells)
+    if max(map(len, aligned)) <= WIDTH:
+        return aligned
+    rows = _aligned([(action, resource, rule) for action, resource, _, rule in cells])
+    if max(map(len, rows)) <= WIDTH:
+        lines = []
+        for row, cell in zip(rows, cells, strict=True):
+            lines += [row, *(_wrap(cell[2], "      ", "      ") if cell[2] else [])]
+        return lines
+    lines = []
+    for action, resource, condition, rule in cells:
+        lines += _wrap(f"{action}  {rule}", "    ", "      ")
+        lines += _wrap(resource, "      ", "      ")
+        if condition:
+            lines += _wrap(condition, "      ", "      ")
+    return lines
+
+
+def _marked(diagnostics: list[Diagnostic]) -> list[str]:
+    lines = []
+    for d in diagnostics:
+        lines += _wrap(f"{d.severity.value} {d.code} at {d.location}: {d.message}", "  ",
+                       "      ")
+        lines += _wrap(f"hint: {d.hint}", "    ", "      ")
+    return lines
+
+
+def _legend(rules: list[str]) -> list[str]:
+    """``rule  link`` per rule (the link under the rule when the line would be too long), the
+    link relative to a prefix named once at the end."""
+    width, lines, prefixes = max(map(len, rules)), [], {}
+    for rule in rules:
+        link = RULES[rule].doc
+        for short, prefix in _DOC_PREFIXES.items():
+            if link.startswith(prefix):
+                link, prefixes[short] = short + link[len(prefix):], prefix
+                break
+        line = f"    {rule.ljust(width)}  {link}"
+        lines += [line] if len(line) <= WIDTH else [f"    {rule}", *_wrap(link, " " * 8, " " * 8)]
+    for number, short in enumerate(sorted(prefixes)):
+        lines.append(f"{'where' if number == 0 else '     '} {short} = {prefixes[short]}")
+    return lines
+
+
+def _unresolved_by_statement(analysis: Analysis
+                             ) -> tuple[dict[int, list[Diagnostic]], list[Diagnostic]]:
+    """The unresolved needs by the index of the statement they point into (the last statement
+    of the same file starting at or before the diagnostic), and those that point nowhere."""
+    starts: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+    for index, statement in enumerate(analysis.script.statements):
+        keys, indexes = starts.setdefault(statement.loc.file, ([], []))
+        keys.append((statement.loc.line, statement.loc.col))
+        indexes.append(index)
+    marks: dict[int, list[Diagnostic]] = {}
+    stray = []
+    for d in analysis.diagnostics:
+        if d.severity is not Severity.UNRESOLVED:
+            continue
+        keys, indexes = starts.get(d.location.file, ([], [])) if d.location else ([], [])
+        found = bisect_right(keys, (d.location.line, d.location.col)) - 1 if keys else -1
+        if found < 0:
+            stray.append(d)
+        else:
+            marks.setdefault(indexes[found], []).append(d)
+    return marks, stray
 def _aligned(cells: list[tuple[str, ...]]) -> list[str]:
     widths = [max(len(cell[i]) for cell in cells) for i in range(len(cells[0]))]
     return [("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True))).rstrip()

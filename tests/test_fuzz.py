@@ -510,7 +510,11 @@ def assert_clean_exit(result: Result, json_output: bool = True) -> None:
     assert result.exit_code in (0, 1), (result.exit_code, result.stderr)
     assert "Traceback" not in result.stderr
     assert "internal error" not in result.stderr, result.stderr
-    if result.exit_code:
+    if result.exit_code and result.stdout:  # only explain's review of unresolved needs
+        assert result.stderr.endswith(" unresolved need(s), marked in the explanation; supply "
+                                      "them (see the hints) or pass --allow-unresolved\n")
+        assert " error RI" not in result.stderr, result.stderr
+    elif result.exit_code:
         assert result.stdout == ""
     elif json_output:
         json.loads(result.stdout)

@@ -160,7 +160,7 @@ def test_explain_marks_unresolved_needs_under_their_statement(script) -> None:
         "    s3:GetObject   arn:aws:s3:::bkt/m                          copy-manifest",
         "    s3:ListBucket  arn:aws:s3:::bkt    StringLike s3:prefix m  copy-manifest",
         f"  unresolved RI142 at {path}:2:13: the data files of manifest s3://bkt/m are unknown",
-        "    hint: pass --manifest S3URI=LOCALFILE with a local copy of the manifest",
+        "    hint: pass --manifest s3://bkt/m=FILE (a local copy of the manifest)",
         "",
     ]
     assert result.stderr.endswith(
@@ -179,7 +179,7 @@ def test_explain_json_review_exits_1_with_the_document(script) -> None:
     assert data["diagnostics"] == [{
         "code": "RI141", "severity": "unresolved",
         "message": "this ARN needs the cluster's Region", "location": f"{path}:1:13",
-        "hint": "pass --region (the cluster's Region) or add REGION to the statement"}]
+        "hint": "pass --region REGION (the cluster's Region) or add REGION 'REGION' to this COPY"}]
 
 
 def test_explain_with_an_error_prints_nothing(script) -> None:
@@ -334,7 +334,7 @@ def test_generate_warnings_are_diagnostic_objects(script) -> None:
         {"code": "RI142", "severity": "unresolved",
          "message": "the data files of manifest s3://bkt/m are unknown",
          "location": f"{path}:2:13",
-         "hint": "pass --manifest S3URI=LOCALFILE with a local copy of the manifest"}]
+         "hint": "pass --manifest s3://bkt/m=FILE (a local copy of the manifest)"}]
     explained = json.loads(invoke("explain", path, "--format", "json",
                                   "--allow-unresolved").stdout)
     assert explained["diagnostics"] == bundle["warnings"]
@@ -355,7 +355,7 @@ def test_json_errors_one_object_per_line(script) -> None:
         {"code": "RI142", "severity": "unresolved",
          "message": "the data files of manifest s3://bkt/m are unknown",
          "location": f"{path}:2:13",
-         "hint": "pass --manifest S3URI=LOCALFILE with a local copy of the manifest"},
+         "hint": "pass --manifest s3://bkt/m=FILE (a local copy of the manifest)"},
         {"code": None, "severity": "error", "message": "2 problem(s); no document written",
          "location": None, "hint": None}]
 

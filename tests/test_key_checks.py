@@ -55,7 +55,8 @@ def test_manifest_entry_keys_warn_as_sql_keys_do(tmp_path, url, code, hint, key)
         f"      |              ^\n"
         f"    hint: {hint}\n")
     warnings = json.loads(result.stdout)["warnings"]
-    assert warnings == [f"{tmp_path / 'm.json'}:4:14: warning {code}: {message}"]
+    assert warnings == [{"code": code, "severity": "warning", "message": message,
+                         "location": f"{tmp_path / 'm.json'}:4:14", "hint": hint}]
 
 
 def test_each_entry_is_located_at_its_own_url(tmp_path) -> None:

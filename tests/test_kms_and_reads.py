@@ -231,13 +231,16 @@ def test_a_key_id_without_region_or_account_is_unresolved_with_the_flag_to_pass(
     assert (result.exit_code, result.stdout) == (1, "")
     lines = result.stderr.splitlines()
     assert lines[0].endswith(":1:1: unresolved RI141: this ARN needs the cluster's Region")
-    assert lines[1] == ("    hint: pass --region REGION (the cluster's Region) or add REGION "
-                        "'REGION' to this COPY")
+    assert lines[1:4] == ["    1 | COPY t FROM 's3://bkt/d/' IAM_ROLE default;",
+                          "      | ^",
+                          "    hint: pass --region REGION (the cluster's Region) or add REGION "
+                          "'REGION' to this COPY"]
     result = invoke(tmp_path, "policy", "COPY t FROM 's3://bkt/d/' IAM_ROLE default;",
                     "--kms-key", f"s3://bkt={ID}", "--region", "us-east-1")
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:4] == [
         f"{tmp_path / 's.sql'}:1:1: unresolved RI140: this ARN needs the account of default (it "
         "is not in the SQL)",
+        "    1 | COPY t FROM 's3://bkt/d/' IAM_ROLE default;", "      | ^",
         "    hint: pass --account-id ACCOUNT (the 12-digit account of the cluster's default "
         "role)"]
     docs = policy(tmp_path, "COPY t FROM 's3://bkt/d/' IAM_ROLE default;",
@@ -253,7 +256,9 @@ def test_an_alias_arn_mapped_to_a_key_elsewhere_is_an_error_naming_both(tmp_path
     assert lines[0] == (f"{tmp_path / 's.sql'}:1:93: error RI124: KMS alias {ALIAS} names a key "
                         f"of account 222222222222 in eu-west-1, but --kms-key maps it to "
                         f"{WRONG_KEY}")
-    assert lines[1] == (f"    hint: pass --kms-key {ALIAS}=KEY_ARN with the key of account "
+    assert lines[1] == f"    1 | {UNLOAD_ALIAS}"
+    assert lines[2] == "      | " + " " * 92 + "^"
+    assert lines[3] == (f"    hint: pass --kms-key {ALIAS}=KEY_ARN with the key of account "
                         "222222222222 in eu-west-1 the alias points to")
 
 
@@ -301,9 +306,10 @@ def test_an_alias_only_known_by_arn_leaves_a_plain_alias_unresolved(tmp_path) ->
     sql = f"UNLOAD ('select 1') TO 's3://bkt/u/' {R} KMS_KEY_ID 'alias/etl' ENCRYPTED"
     result = invoke(tmp_path, "policy", sql, "--kms-key", f"{ALIAS}={ALIAS_KEY}")
     assert result.exit_code == 1
-    assert result.stderr.splitlines()[:2] == [
+    assert result.stderr.splitlines()[:4] == [
         f"{tmp_path / 's.sql'}:1:93: unresolved RI143: KMS alias alias/etl must be resolved to "
-        "its key ARN", "    hint: pass --kms-key alias/etl=KEY_ARN"]
+        "its key ARN", f"    1 | {sql}", "      | " + " " * 92 + "^",
+        "    hint: pass --kms-key alias/etl=KEY_ARN"]
 
 
 def test_an_alias_arn_in_another_partition_is_refused(tmp_path) -> None:

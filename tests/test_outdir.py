@@ -368,6 +368,25 @@ def test_identical_files_without_a_ledger_are_adopted(sql, tmp_path: Path) -> No
         "Etl~111111111111.policy.json", "Etl~111111111111.trust.json"]
 
 
+def test_a_folder_of_the_old_naming_is_migrated(sql, tmp_path: Path) -> None:
+    """Files an earlier version wrote (role name only, a ledger without an index) are the
+    tool's own: replaced by the new names, and each removal reported."""
+    out = tmp_path / "iam"
+    out.mkdir()
+    old = {"Etl.policy.json": policy_text("a"), "Etl.trust.json": TRUST}
+    for name, text in old.items():
+        (out / name).write_text(text)
+    (out / LEDGER).write_text(json.dumps({"files": {n: digest(t) for n, t in old.items()}}))
+    result = invoke("generate", sql(copy("a", role(ETL_1))), "--out-dir", str(out))
+    assert (result.exit_code, result.stdout) == (0, "")
+    assert result.stderr == (f"wrote {out}/Etl~111111111111.policy.json\n"
+                             f"wrote {out}/Etl~111111111111.trust.json\n"
+                             f"removed {out}/Etl.policy.json\n"
+                             f"removed {out}/Etl.trust.json\n")
+    assert folder_files(out) == {"Etl~111111111111.policy.json": policy_text("a"),
+                                 "Etl~111111111111.trust.json": TRUST}
+
+
 # --- generate --check ------------------------------------------------------------------------
 
 def test_check_an_up_to_date_folder(sql, tmp_path: Path) -> None:

@@ -113,8 +113,10 @@ def _digest(data: bytes) -> str:
 
 
 def _read(path: Path) -> bytes | None:
+    """A regular file's bytes (through symlinks); None for anything else, which is never read:
+    a FIFO or a link to /dev/zero would never end."""
     try:
-        return path.read_bytes()
+        return path.read_bytes() if path.is_file() else None
     except OSError:
         return None
 
@@ -123,9 +125,9 @@ def _owned(folder: Path) -> dict[str, str]:
     """The ledger's files. Only plain names count: a ledger edited to name ``../x`` or ``/x``
     must never make the tool delete or replace anything outside the folder."""
     try:
-        ledger = json.loads((folder / LEDGER).read_text(encoding="utf-8"))
+        ledger = json.loads((_read(folder / LEDGER) or b"").decode("utf-8"))
         files = {str(k): str(v) for k, v in ledger.get("files", {}).items()}
-    except (OSError, ValueError, AttributeError):
+    except (ValueError, AttributeError):
         return {}
     return {name: digest for name, digest in files.items()
             if name != LEDGER and _PLAIN.match(name)}

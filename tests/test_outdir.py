@@ -613,6 +613,23 @@ def test_a_symlink_in_the_folder_is_replaced_not_followed(sql, tmp_path: Path) -
     assert not (out / "Etl~111111111111.policy.json").is_symlink()
 
 
+def test_special_files_are_never_read(sql, tmp_path: Path) -> None:
+    """A FIFO where a document or the ledger goes is not opened (reading would block)."""
+    out = tmp_path / "iam"
+    out.mkdir()
+    os.mkfifo(out / "Etl~111111111111.policy.json")
+    os.mkfifo(out / LEDGER)
+    path = sql(copy("a", role(ETL_1)))
+    refused = invoke("generate", path, "--out-dir", str(out))
+    assert (refused.exit_code, refused.stderr) == (
+        1, f"redshift-iam: {out}/Etl~111111111111.policy.json exists and was not written by "
+           "redshift-iam (or was edited since); pass --force to replace it\n")
+    assert invoke("generate", path, "--out-dir", str(out), "--force").exit_code == 0
+    assert folder_files(out) == {"Etl~111111111111.policy.json": policy_text("a"),
+                                 "Etl~111111111111.trust.json": TRUST}
+    assert (out / LEDGER).is_file()
+
+
 # --- access key ids have a shape (issue 8, item 11) ------------------------------------------
 
 HINT = ("    hint: an access key id looks like AKIAIOSFODNN7EXAMPLE: AKIA or ASIA, uppercase "

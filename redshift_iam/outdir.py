@@ -104,8 +104,8 @@ def check_names(names: Iterable[str]) -> None:
         if other != name:
             raise OutDirError(f"{other} and {name} differ only in letter case: on a "
                               "case-insensitive file system (macOS, Windows) they are one "
-                              "file; IAM role names are not case-sensitive either, so write "
-                              "one role's name one way")
+                              "file; IAM does not distinguish role names by case either, so "
+                              "write each role's name one way")
 
 
 def _digest(data: bytes) -> str:

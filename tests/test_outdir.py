@@ -263,6 +263,14 @@ def test_names_are_injective_and_independent(reports: list[PrincipalReport]) -> 
     for name, owner in owners.items():
         assert _PLAIN.match(name), name  # a plain name: no "/", no leading ".", ASCII
         assert decode_stem(_SUFFIX.split(name)[0]).name == owner
+    # the folder check accepts them unless they clash by case or exceed NAME_MAX
+    fits = (len({name.casefold() for name in owners}) == len(owners)
+            and all(len(name.encode()) <= 255 for name in owners))
+    if fits:
+        check_names(owners)
+    else:
+        with pytest.raises(OutDirError):
+            check_names(owners)
     # a principal's names are the same whatever else the input holds
     for report in reports:
         alone = plan_documents([report]).index[report.principal.name]
@@ -536,7 +544,8 @@ def test_names_that_differ_only_in_case_are_refused(sql, tmp_path: Path) -> None
     assert result.stderr == (
         "redshift-iam: Etl~111111111111.policy.json and etl~111111111111.policy.json differ "
         "only in letter case: on a case-insensitive file system (macOS, Windows) they are one "
-        "file; IAM role names are not case-sensitive either, so write one role's name one way\n")
+        "file; IAM does not distinguish role names by case either, so write each role's name "
+        "one way\n")
     assert not out.exists()
 
 

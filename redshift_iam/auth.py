@@ -7,9 +7,11 @@ here; only their presence survives.
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Location
+from redshift_iam.lazyre import LazyRegex
 from redshift_iam.lexer import Token
 from redshift_iam.statements import AuthKind, Authorization, Text
 from redshift_iam.values import ACCOUNT, check_role_arn, placeholder, role_arn_parts
@@ -93,14 +95,51 @@ def from_credentials(cursor: Cursor, keyword: Token, token: Token) -> Authorizat
     return keys(cursor, keyword, key_id, token, offset, "token" in pairs, client_key)
 
 
+class KeyIdRule(NamedTuple):
+    """One shape rule of access key ids: the first match of ``bad`` is where it is broken."""
+
+    bad: LazyRegex
+    message: str  # {pos}: 1-based character position, {n}: the id's length
+    doc: str
+
+
+_KEY_ID_API = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKey.html"
+_KEY_ID_PREFIX = "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html"
+# The values never appear in a message: a malformed key id is often a pasted secret key.
+KEY_ID_RULES = (
+    KeyIdRule(LazyRegex(r"[^A-Z0-9]", re.A),
+              "character {pos} of the access key id is not an uppercase letter or digit",
+              _KEY_ID_API),
+    KeyIdRule(LazyRegex(r"\A(?!AKIA|ASIA)"), "an access key id starts with AKIA (an IAM "
+              "user's key) or ASIA (temporary credentials)", _KEY_ID_PREFIX),
+    KeyIdRule(LazyRegex(r"\A(?=.{0,15}\Z)|(?<=\A.{128})(?=.)", re.S),
+              "an access key id has 16 to 128 characters, this one has {n}", _KEY_ID_API),
+)
+
+
+def check_key_id(key_id: str) -> tuple[str, int] | None:
+    """(message, offset of the first bad character) when ``key_id`` is not shaped like an
+    AWS access key id, else None. Checked in :data:`KEY_ID_RULES` order."""
+    for rule in KEY_ID_RULES:
+        found = rule.bad.search(key_id)
+        if found:
+            return rule.message.format(pos=found.start() + 1, n=len(key_id)), found.start()
+    return None
+
+
 def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
          temporary: bool, client_key: bool = False) -> Authorization:
-    """Key-based authorization; the owner of ``key_id`` is the principal."""
+    """Key-based authorization; the owner of ``key_id`` is the principal. A key id that is
+    not shaped like one is RI127, pointing at the bad character, with the value hidden."""
     problem = placeholder(key_id)
     if problem:
         raise cursor.error(problem[0], problem[1], token, offset + problem[2])
     if not key_id:
         raise cursor.error("RI115", "the access key id is empty", token, offset)
+    bad_shape = check_key_id(key_id)
+    if bad_shape:
+        raise cursor.error("RI127", bad_shape[0], token, offset + bad_shape[1],
+                           redact_from=token.start + offset)
     cursor.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns "
                          f"access key {key_id}", keyword)
     if temporary:

@@ -212,42 +212,74 @@ def trust(scripts, role, **kwargs):
 @shared_options
 @trust_options
 @click.option("--out-dir", type=click.Path(path_type=Path), default=None,
-              help="Write one file per document (<name>.policy.json, <name>.trust.json) here "
-                   "instead of printing the bundle.")
+              help="Write one file per document (NAME~ACCOUNT.policy.json, .trust.json; "
+                   "the index is .redshift-iam.json) here instead of printing the bundle.")
 @click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
                                             "write.")
+@click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
+              "unified diff on stdout when the folder is not what generate would write.")
 @click.option("--format", "output_format", default="json", show_default=True,
               type=click.Choice(["json", "terraform", "cloudformation"]),
               help="json: the bundle (or one file per document); terraform: aws_iam_policy, "
                    "aws_iam_role and attachments; cloudformation: a JSON template.")
 @guarded
-def generate(scripts, out_dir, force, output_format, **kwargs):
+def generate(scripts, out_dir, force, check, output_format, **kwargs):
     """Print every principal's documents as one JSON bundle, or write them to --out-dir.
 
     Input that needs no permission gives an empty "principals" list and exit 0.
     """
-    from redshift_iam.outdir import OutDirError, planned_files, write_out_dir
+    from redshift_iam.outdir import plan_documents, plan_single
+    if check and out_dir is None:
+        raise click.UsageError("--check compares an --out-dir folder with what generate would "
+                               "write; give --out-dir DIR")
     analysis = analyze_input(kwargs, scripts)
     if output_format != "json":
         text, name = _render_iac(output_format, analysis)
         if out_dir is None:
             click.echo(text, nl=False)
             return
-        files = {name: text}
+        plan = plan_single(name, text, analysis.reports)
     elif out_dir is None:
         from redshift_iam.render import bundle
         click.echo(bundle(analysis), nl=False)
         return
     else:
-        files = planned_files(analysis.reports)
+        plan = plan_documents(analysis.reports)
+    if check:
+        _check_out_dir(out_dir, plan)
+    else:
+        _write_out_dir(out_dir, plan, force)
+
+
+def _write_out_dir(out_dir, plan, force):
+    """Bring the folder up to date; each file written or removed is reported on stderr."""
+    from redshift_iam.outdir import OutDirError, write_out_dir
     try:
-        written = write_out_dir(out_dir, files, force)
+        outcome = write_out_dir(out_dir, plan.files, force, plan.index)
     except OutDirError as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
-    for name in written:
-        cli_errors.info(f"wrote {out_dir / name}")
+    lines = [f"wrote {out_dir / name}" for name in outcome.written]
+    lines += [f"removed {out_dir / name}" for name in outcome.removed]
+    lines += [f"kept {out_dir / name}: the input no longer produces it, but it was edited "
+              "since redshift-iam wrote it" for name in outcome.kept]
+    for line in lines:
+        cli_errors.info(line)
+
+
+def _check_out_dir(out_dir, plan):
+    """--check: the diff on stdout and exit 1 when the folder is stale; write nothing."""
+    from redshift_iam.outdir import OutDirError, check_out_dir
+    try:
+        stale = check_out_dir(out_dir, plan.files)
+    except OutDirError as exc:
+        raise Failure(str(exc)) from None
+    except OSError as exc:
+        raise Failure(f"cannot read {out_dir}: {exc.strerror or exc}") from None
+    if stale.summary:
+        click.echo(stale.diff, nl=False)
+        raise Failure(stale.summary)
 
 
 def _render_iac(output_format, analysis):

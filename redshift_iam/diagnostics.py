@@ -60,6 +60,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI123": (Severity.ERROR, "write the role as arn:aws:iam::123456789012:role/NAME"),
     "RI124": (Severity.ERROR, "give a KMS key ARN, key id or alias/NAME"),
     "RI125": (Severity.ERROR, "use one partition for the whole script (--partition)"),
+    "RI127": (Severity.ERROR, "an access key id looks like AKIAIOSFODNN7EXAMPLE: AKIA or ASIA, "
+                              "uppercase letters and digits, 16 to 128 characters (is the "
+                              "secret key there instead?)"),
     "RI130": (Severity.UNRESOLVED, "this statement makes Redshift use an IAM role, but the tool "
                                    "cannot map it yet; write that policy by hand"),
     "RI140": (Severity.UNRESOLVED, "pass --account-id"),

@@ -61,14 +61,15 @@ def test_several_principals_need_role(script) -> None:
 
 
 def test_role_user_picks_the_key_owner(script) -> None:
-    path = script("copy t from 's3://bkt/d/' access_key_id 'AKIAONE' secret_access_key 'x';")
-    for role in ("user", "user:AKIAONE"):
+    path = script("copy t from 's3://bkt/d/' access_key_id 'AKIAONE000000EXAMPLE' "
+                  "secret_access_key 'x';")
+    for role in ("user", "user:AKIAONE000000EXAMPLE"):
         result = invoke("policy", path, "--role", role)
         assert result.exit_code == 0, result.stderr
     trust = invoke("trust", path)
     assert (trust.exit_code, trust.stdout) == (1, "")
-    assert trust.stderr.endswith("redshift-iam: user:AKIAONE is an IAM user: users have no "
-                                 "trust policy\n")
+    assert trust.stderr.endswith("redshift-iam: user:AKIAONE000000EXAMPLE is an IAM user: users "
+                                 "have no trust policy\n")
 
 
 def test_nothing_to_grant(script) -> None:
@@ -177,17 +178,17 @@ def test_out_dir_writes_and_protects_foreign_files(script, tmp_path: Path) -> No
     out = tmp_path / "out"
     first = invoke("generate", path, "--out-dir", str(out))
     assert first.exit_code == 0, first.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".redshift-iam.json", "Etl.policy.json",
-                                                     "Etl.trust.json"]
-    assert invoke("generate", path, "--out-dir", str(out)).exit_code == 0  # own files: rewritten
-    (out / "Etl.policy.json").write_text("{}  hand edited\n")
+    assert sorted(p.name for p in out.iterdir()) == [
+        ".redshift-iam.json", "Etl~123456789012.policy.json", "Etl~123456789012.trust.json"]
+    assert invoke("generate", path, "--out-dir", str(out)).exit_code == 0  # own files: no refusal
+    (out / "Etl~123456789012.policy.json").write_text("{}  hand edited\n")
     refused = invoke("generate", path, "--out-dir", str(out))
     assert refused.exit_code == 1
     assert "was not written by redshift-iam (or was edited since); pass --force" in refused.stderr
-    assert (out / "Etl.policy.json").read_text() == "{}  hand edited\n"
+    assert (out / "Etl~123456789012.policy.json").read_text() == "{}  hand edited\n"
     forced = invoke("generate", path, "--out-dir", str(out), "--force")
     assert forced.exit_code == 0
-    assert json.loads((out / "Etl.policy.json").read_text())["Version"] == "2012-10-17"
+    assert json.loads((out / "Etl~123456789012.policy.json").read_text())["Version"] == "2012-10-17"
 
 
 def test_out_dir_removes_its_own_stale_files(script, tmp_path: Path) -> None:
@@ -235,12 +236,12 @@ def test_out_dir_that_is_a_file_or_holds_a_folder(script, tmp_path: Path) -> Non
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == f"redshift-iam: {not_a_folder} exists and is not a folder\n"
     out = tmp_path / "out"
-    (out / "Etl.policy.json").mkdir(parents=True)
+    (out / "Etl~123456789012.policy.json").mkdir(parents=True)
     blocked = invoke("generate", path, "--out-dir", str(out), "--force")
     assert blocked.exit_code == 1
-    assert blocked.stderr == (f"redshift-iam: {out / 'Etl.policy.json'} is a folder; the tool "
-                              "will not replace it\n")
-    assert sorted(p.name for p in out.iterdir()) == ["Etl.policy.json"]
+    assert blocked.stderr == (f"redshift-iam: {out / 'Etl~123456789012.policy.json'} is a "
+                              "folder; the tool will not replace it\n")
+    assert sorted(p.name for p in out.iterdir()) == ["Etl~123456789012.policy.json"]
 
 
 def test_bad_manifest_entry_points_at_its_url(script, tmp_path: Path) -> None:

@@ -87,9 +87,9 @@ def test_partitions_shape_every_arn() -> None:
 def test_principals_are_kept_apart() -> None:
     sql = (f"copy a from 's3://bkt/a/' {R};"
            "copy b from 's3://bkt/b/' iam_role default;"
-           "copy c from 's3://bkt/c/' access_key_id 'AKIAONE' secret_access_key 's';")
+           "copy c from 's3://bkt/c/' access_key_id 'AKIAONE000000EXAMPLE' secret_access_key 's';")
     analysis = run(sql)
     by_principal = {r.principal.name: r.policies[0].as_json()["Statement"][0]["Resource"]
                     for r in analysis.reports}
     assert by_principal == {ROLE: "arn:aws:s3:::bkt/a/*", "default": "arn:aws:s3:::bkt/b/*",
-                            "user:AKIAONE": "arn:aws:s3:::bkt/c/*"}
+                            "user:AKIAONE000000EXAMPLE": "arn:aws:s3:::bkt/c/*"}

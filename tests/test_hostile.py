@@ -353,8 +353,8 @@ def test_every_bad_statement_is_reported_once() -> None:
 
 # --- the exclusions the Redshift reference states --------------------------------------------
 
-KEYS = f"access_key_id 'AKIAEXAMPLE' secret_access_key '{SECRET}'"
-CRED_KEYS = f"credentials 'aws_access_key_id=AKIAEXAMPLE;aws_secret_access_key={SECRET}'"
+KEYS = f"access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key '{SECRET}'"
+CRED_KEYS = f"credentials 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;aws_secret_access_key={SECRET}'"
 R = f"iam_role '{ROLE}'"
 C = "copy t from 's3://bkt/d/'"
 U = "unload ('select 1') to 's3://bkt/u/'"
@@ -375,9 +375,9 @@ U = "unload ('select 1') to 's3://bkt/u/'"
      "token '"),
     (f"{C} {R} with {CRED_KEYS}", "RI113", "IAM_ROLE can't be used with CREDENTIALS",
      "credentials", "credentials"),
-    (f"{C} {CRED_KEYS} access_key_id 'AKIAEXAMPLE'", "RI113",
+    (f"{C} {CRED_KEYS} access_key_id 'AKIAIOSFODNN7EXAMPLE'", "RI113",
      "CREDENTIALS can't be used with ACCESS_KEY_ID", "access_key_id 'AKIA", "credentials"),
-    (f"{C} credentials 'aws_iam_role={ROLE};aws_access_key_id=AKIAEXAMPLE'", "RI113",
+    (f"{C} credentials 'aws_iam_role={ROLE};aws_access_key_id=AKIAIOSFODNN7EXAMPLE'", "RI113",
      "CREDENTIALS can't give both aws_iam_role and access keys", "'aws_iam_role",
      "credentials"),
     # KMS_KEY_ID with CREDENTIALS (access keys this time), in both orders
@@ -407,7 +407,7 @@ U = "unload ('select 1') to 's3://bkt/u/'"
      "session_token"),
     (f"{C} token '{TOKEN}'", "RI115", "TOKEN needs ACCESS_KEY_ID and SECRET_ACCESS_KEY",
      "token", "token"),
-    (f"{C} access_key_id 'AKIAEXAMPLE' session_token '{TOKEN}'", "RI115",
+    (f"{C} access_key_id 'AKIAIOSFODNN7EXAMPLE' session_token '{TOKEN}'", "RI115",
      "ACCESS_KEY_ID and SECRET_ACCESS_KEY go together", "access_key_id", "session_token"),
     (f"{C} secret_access_key '{SECRET}' session_token '{TOKEN}'", "RI115",
      "ACCESS_KEY_ID and SECRET_ACCESS_KEY go together", "secret_access_key",
@@ -736,16 +736,17 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def test_out_dir_never_overwrites_foreign_files(tmp_path: Path, write) -> None:
     out = tmp_path / "iam"
     out.mkdir()
-    (out / "Etl.trust.json").write_text("hand written\n")
+    (out / "Etl~123456789012.trust.json").write_text("hand written\n")
     before = snapshot(out)
     path = write(COPY)
     refused = invoke("generate", path, "--out-dir", str(out))
-    assert_failed(refused, f"redshift-iam: {out}/Etl.trust.json exists and was not written by "
-                           "redshift-iam (or was edited since); pass --force to replace it\n")
-    # every target is checked before any is written: Etl.policy.json (new) is not written
-    # either, nor the ledger, nor a temporary file
+    assert_failed(refused, f"redshift-iam: {out}/Etl~123456789012.trust.json exists and was "
+                           "not written by redshift-iam (or was edited since); pass --force to "
+                           "replace it\n")
+    # every target is checked before any is written: Etl~123456789012.policy.json (new) is not
+    # written either, nor the ledger, nor a temporary file
     assert snapshot(out) == before
-    assert sorted(p.name for p in out.iterdir()) == ["Etl.trust.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["Etl~123456789012.trust.json"]
 
 
 def test_out_dir_keeps_unrelated_files(tmp_path: Path, write) -> None:
@@ -760,22 +761,25 @@ def test_out_dir_keeps_unrelated_files(tmp_path: Path, write) -> None:
     assert (out / "README.md").read_text() == "mine\n"
     assert (out / "default-role.policy.json").read_text() == "{}\n"
     assert sorted(p.name for p in out.iterdir()) == [
-        ".redshift-iam.json", "Other.policy.json", "Other.trust.json", "README.md",
-        "default-role.policy.json"]
+        ".redshift-iam.json", "Other~123456789012.policy.json", "Other~123456789012.trust.json",
+        "README.md", "default-role.policy.json"]
 
 
-@pytest.mark.parametrize("ledger", ["not json", "[1, 2]", '{"files": ["Etl.trust.json"]}',
-                                    '{"files": {"Etl.trust.json": "0"}}', '{"files": null}'],
+@pytest.mark.parametrize("ledger", ["not json", "[1, 2]",
+                                    '{"files": ["Etl~123456789012.trust.json"]}',
+                                    '{"files": {"Etl~123456789012.trust.json": "0"}}',
+                                    '{"files": null}'],
                          ids=["garbage", "list", "files-list", "wrong-hash", "null"])
 def test_corrupt_ledger_adopts_nothing(tmp_path: Path, write, ledger: str) -> None:
     out = tmp_path / "iam"
     out.mkdir()
     (out / ".redshift-iam.json").write_text(ledger)
-    (out / "Etl.trust.json").write_text("hand written\n")
+    (out / "Etl~123456789012.trust.json").write_text("hand written\n")
     before = snapshot(out)
     refused = invoke("generate", write(COPY), "--out-dir", str(out))
-    assert_failed(refused, f"redshift-iam: {out}/Etl.trust.json exists and was not written by "
-                           "redshift-iam (or was edited since); pass --force to replace it\n")
+    assert_failed(refused, f"redshift-iam: {out}/Etl~123456789012.trust.json exists and was "
+                           "not written by redshift-iam (or was edited since); pass --force to "
+                           "replace it\n")
     assert snapshot(out) == before
 
 
@@ -820,11 +824,12 @@ def test_one_bad_file_among_good_ones_prints_nothing(write, command: str) -> Non
 # --- secrets never reach a message, even from malformed statements --------------------------
 
 @pytest.mark.parametrize("sql", [
-    f"copy t from 's3://bkt/d/' access_key_id 'AKIAEXAMPLE' secret_access_key {SECRET}",
-    f"copy t from 's3://bkt/d/' access_key_id 'AKIAEXAMPLE' secret_access_key \"{SECRET}\"",
+    f"copy t from 's3://bkt/d/' access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key {SECRET}",
+    f"copy t from 's3://bkt/d/' access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key "
+    f"\"{SECRET}\"",
     f"unload ('select 1') to 's3://bkt/u/' iam_role default master_symmetric_key {SECRET} "
     "encrypted",
-    f"copy t from 's3://bkt/d/' credentials 'aws_access_key_id=AKIAEXAMPLE;"
+    f"copy t from 's3://bkt/d/' credentials 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
     f"aws_secret_access_key:{SECRET}'",
 ], ids=["unquoted-secret", "double-quoted-secret", "unquoted-master-key", "colon-pair"])
 def test_malformed_secret_is_not_echoed(sql: str) -> None:

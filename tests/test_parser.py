@@ -63,10 +63,10 @@ def test_iam_role_default() -> None:
 
 
 def test_keys_keep_only_the_key_id() -> None:
-    copy = only(f"copy t from 's3://bkt/d' access_key_id 'AKIAEXAMPLE' secret_access_key "
+    copy = only(f"copy t from 's3://bkt/d' access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key "
                 f"'{SECRET}' session_token 'tok'")
     assert (copy.auth.kind, copy.auth.access_key_id, copy.auth.temporary) == (
-        AuthKind.KEYS, "AKIAEXAMPLE", True)
+        AuthKind.KEYS, "AKIAIOSFODNN7EXAMPLE", True)
     assert SECRET not in repr(copy)
 
 
@@ -77,8 +77,8 @@ def test_thirteen_digit_account_warns_but_grants() -> None:
 
 
 def test_bare_token_is_accepted_with_a_warning() -> None:
-    sql = (f"copy t from 's3://bkt/d' access_key_id 'AKIAEXAMPLE' secret_access_key '{SECRET}' "
-           "token 'tok'")
+    sql = (f"copy t from 's3://bkt/d' access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key "
+           f"'{SECRET}' token 'tok'")
     assert codes(sql) == ["RW202", "RW203", "RW204"]
 
 
@@ -180,11 +180,12 @@ def test_errors_point_at_the_problem(sql: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("sql", [
-    f"copy t from 's3://bkt/d' access_key_id 'AKIAX' secret_access_key '{SECRET}' frob",
-    f"copy t from 's3://bkt/d' credentials 'aws_access_key_id=AKIAX;aws_secret_access_key="
-    f"{SECRET}' frob",
-    f"copy t from 's3://bkt/d' credentials 'aws_access_key_id=AKIAX;aws_secret_access_key="
-    f"{SECRET};bogus=1'",
+    f"copy t from 's3://bkt/d' access_key_id 'AKIAIOSFODNN7EXAMPLE' secret_access_key "
+    f"'{SECRET}' frob",
+    f"copy t from 's3://bkt/d' credentials 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
+    f"aws_secret_access_key={SECRET}' frob",
+    f"copy t from 's3://bkt/d' credentials 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
+    f"aws_secret_access_key={SECRET};bogus=1'",
     f"unload ('x') to 's3://bkt/u' {R} master_symmetric_key '{SECRET}' encrypted frob",
     f"copy t from 's3://bkt/d' secret_access_key '{SECRET}",
 ])

@@ -196,7 +196,8 @@ def test_policy_part_and_generate_numbering(tmp_path) -> None:
     out = tmp_path / "out"
     assert CliRunner().invoke(main, ["generate", str(path), "--out-dir", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        ".redshift-iam.json", "R.policy-1.json", "R.policy-2.json", "R.trust.json"]
+        ".redshift-iam.json", "R~123456789012.policy-1.json", "R~123456789012.policy-2.json",
+        "R~123456789012.trust.json"]
 
 
 def test_trust_policy_over_quota_is_an_error(tmp_path) -> None:

@@ -392,9 +392,11 @@ def test_json_lines_for_written_files_and_explains_review(script, tmp_path: Path
         {"code": None, "severity": "info", "message": f"wrote {Path('out', name)}",
          "location": None, "hint": None}
         for name in ("default-role.policy.json", "default-role.trust.json")]
-    text = invoke("generate", path, "--out-dir", "out")
+    unchanged = invoke("generate", path, "--out-dir", "out")
+    assert (unchanged.exit_code, unchanged.stdout, unchanged.stderr) == (0, "", "")
+    text = invoke("generate", path, "--out-dir", "out2")
     assert (text.exit_code, text.stdout) == (0, "")
-    assert text.stderr == "".join(f"wrote {Path('out', name)}\n" for name in (
+    assert text.stderr == "".join(f"wrote {Path('out2', name)}\n" for name in (
         "default-role.policy.json", "default-role.trust.json"))
     review = invoke("explain", script("copy t from 's3://bkt/m' iam_role default manifest;"),
                     "--error-format", "json")

@@ -17,8 +17,10 @@ from redshift_iam.fastpath import read_fast
 from redshift_iam.lazyre import LazyRegex
 from redshift_iam.lexer import (
     BAD,
+    FLAT_BLOCK,
     WORD,
     Segment,
+    block_end,
     is_empty,
     raise_unclosed,
     segment_of,
@@ -28,12 +30,15 @@ from redshift_iam.lexer import (
 from redshift_iam.source import Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
 
-# One white-space character or one whole comment: no two ways to match the same text, so the
-# repeated groups below cannot backtrack exponentially.
-_GAP = r"(?:\s|--[^\n]*(?![^\n])|/\*(?:[^*]|\*(?!/))*\*/)"
-# The first word of a statement, and its first five words, stepping over comments.
-_FIRST = LazyRegex(rf"{_GAP}*(\w+)", re.S)
+# One white-space character or one whole comment without a nested one: no two ways to match
+# the same text, so the repeated groups below cannot backtrack exponentially.
+_GAP = rf"(?:\s|--[^\n]*(?![^\n])|{FLAT_BLOCK})"
+# The first five words of a statement, stepping over comments; where they stop at a nested
+# comment (_NESTED_NEXT), _words_slowly() reads on.
 _HEAD = LazyRegex(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
+_GAPS = LazyRegex(rf"{_GAP}*", re.S)
+_WORD = LazyRegex(r"\w+")
+_HEAD_WORDS = 5
 _VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
 # Every upper/lower-case spelling of the verbs: one set lookup per statement, no upper().
 _VERB_SPELLINGS = frozenset(
@@ -159,12 +164,38 @@ def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list
 
 
 def _kind(source: Source, segment: Segment) -> str | None:
-    """What the statement is, from its first words; most are settled by the first alone."""
-    first = _FIRST.match(source.text, segment.start, segment.end)
-    if first is None or first.group(1).upper() not in _VERBS:
+    """What the statement is, from its first words."""
+    words = _head_words(source.text, segment.start, segment.end)
+    if not words or words[0] not in _VERBS:
         return None
-    head = _HEAD.match(source.text, segment.start, segment.end)
-    return _classify([w.upper() for w in head.groups() if w])
+    return _classify(words)
+
+
+def _head_words(text: str, start: int, end: int) -> list[str]:
+    """The first five words of ``text[start:end]`` (upper-cased), with nothing but white
+    space and comments between them: one regex match unless a nested comment stops it."""
+    head = _HEAD.match(text, start, end)
+    words = [w.upper() for w in head.groups() if w] if head else []
+    stop = head.end() if head else start
+    if len(words) < _HEAD_WORDS and text.startswith("/*", _GAPS.match(text, stop, end).end()):
+        words += _words_slowly(text, stop, end, _HEAD_WORDS - len(words))
+    return words
+
+
+def _words_slowly(text: str, pos: int, end: int, count: int) -> list[str]:
+    """Up to ``count`` words from ``pos``, each after white space and comments (nested ones
+    included); stops at anything else."""
+    words: list[str] = []
+    while len(words) < count:
+        gap = _GAPS.match(text, pos, end).end()
+        while text.startswith("/*", gap) and (after := block_end(text, gap, end)) is not None:
+            gap = _GAPS.match(text, after, end).end()
+        word = _WORD.match(text, gap, end)
+        if word is None or (gap == pos and words):
+            break
+        words.append(word.group().upper())
+        pos = word.end()
+    return words
 
 
 def _classify(words: list[str]) -> str | None:

@@ -16,7 +16,7 @@ from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
 from redshift_iam.policy import Compact, PolicyDocument, compact, with_sids
 from redshift_iam.reader import read_script
-from redshift_iam.source import Source
+from redshift_iam.source import Loader, Source
 from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust
 
@@ -144,9 +144,10 @@ DEFAULT_LIMITS = Limits()
 
 
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
-            limits: Limits = DEFAULT_LIMITS) -> Analysis:
-    """Read, derive and build every principal's permissions and trust policies."""
-    script = read_script(sources)
+            limits: Limits = DEFAULT_LIMITS, loader: Loader | None = None) -> Analysis:
+    """Read, derive and build every principal's permissions and trust policies; ``loader``
+    reads the files psql includes name (see :func:`~redshift_iam.reader.read_script`)."""
+    script = read_script(sources, loader)
     derivation = derive(script, settings)
     reports, sizing = [], []
     for principal in derivation.principals():

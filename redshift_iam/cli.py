@@ -73,6 +73,7 @@ def analyze_input(kwargs, scripts):
     from redshift_iam.analysis import analyze
     from redshift_iam.flags import FlagError, build_settings
     from redshift_iam.packing import Limits
+    from redshift_iam.source import IncludeLoader
     trust = _trust_settings(kwargs)
     try:
         settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
@@ -81,7 +82,7 @@ def analyze_input(kwargs, scripts):
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
-    analysis = analyze(sources, settings, trust, limits)
+    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()))
     found = problems + list(analysis.diagnostics)
     if found:  # one write: a big script can have thousands
         click.echo("\n".join(d.render() for d in found), err=True)

@@ -243,8 +243,22 @@ def _join(source: Source, match: re.Match[str]) -> Joined:
         match = _STATEMENT.match(text, stop)
         if is_empty(head):
             head = match
-    return Joined(match.lastindex, head[WORD], {0: start, WORD: head.start(WORD)},
-                  {0: match.end(), "lead": head.end("lead"), "rest": match.end("rest")})
+    return Joined(match.lastindex, head[WORD],
+                  {0: start, WORD: head.start(WORD), META: match.start(META)},
+                  {0: match.end(), "lead": head.end("lead"), "rest": match.end("rest"),
+                   META: match.end(META)})
+
+
+def leading_meta(source: Source) -> Segment | None:
+    """The meta-command line a script starts with (from its backslash), which
+    :func:`statement_matches` steps over; None when it starts otherwise."""
+    first = _META.match(source.text)
+    return Segment(first.end() - len(first.group().lstrip(" \t")), first.end()) if first else None
+
+
+def meta_line(source: Source, match: re.Match[str] | Joined) -> Segment:
+    """The meta-command line (from its backslash) that ends the statement ``match``."""
+    return Segment(source.text.index("\\", match.start(META)), match.end(META))
 
 
 def raise_unclosed(source: Source, match: re.Match[str]) -> NoReturn:

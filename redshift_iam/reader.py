@@ -14,20 +14,24 @@ from collections.abc import Iterable
 
 from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.fastpath import read_fast
+from redshift_iam.includes import Include, includes
 from redshift_iam.lazyre import LazyRegex
 from redshift_iam.lexer import (
     BAD,
     FLAT_BLOCK,
+    META,
     WORD,
     Segment,
     block_end,
     is_empty,
+    leading_meta,
+    meta_line,
     raise_unclosed,
     segment_of,
     statement_matches,
     tokens,
 )
-from redshift_iam.source import Source, secret_start
+from redshift_iam.source import IncludeError, Loader, Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
 
 # One white-space character or one whole comment without a nested one: no two ways to match
@@ -55,37 +59,92 @@ _PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external
                            r"[^\W\d]", re.I)
 _JOB_VERBS = frozenset({"RUN", "LIST", "SHOW", "DROP", "ALTER"})
 _UNMAPPED_HEADS = {"EXTERNAL": "CREATE EXTERNAL {0}", "MODEL": "CREATE MODEL"}
+# Bounds on what a hostile script can make the reader open (psql has none: it recurses).
+MAX_INCLUDE_DEPTH = 32
+MAX_INCLUDES = 1000
 
 
-def read_script(sources: Iterable[Source]) -> Script:
-    """Read every statement of every source; see the module docstring."""
-    statements: list[Statement] = []
-    diagnostics: list[Diagnostic] = []
-    skipped = 0
+def read_script(sources: Iterable[Source], loader: Loader | None = None) -> Script:
+    """Read every statement of every source, and of the files their psql includes name, in
+    order; see the module docstring. ``loader`` reads an included file (see
+    :class:`~redshift_iam.source.IncludeLoader`); without one, an include is an error."""
+    reading = _Reading(loader or _no_includes)
     for source in sources:
+        reading.source((source,))
+    return Script(tuple(reading.statements), reading.skipped, tuple(reading.diagnostics))
+
+
+def _no_includes(name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
+    raise IncludeError("RI100", f"cannot include {name}: this reader was given no file loader")
+
+
+class _Reading:
+    """What :func:`read_script` collects across its sources and the files they include."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader, self.loaded = loader, 0
+        self.statements: list[Statement] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.skipped = 0
+
+    def source(self, chain: tuple[Source, ...]) -> None:
+        """Read ``chain[-1]``, which ``chain[-2]`` includes (and so on up to a top script),
+        each include in place between the statements around it."""
+        source = chain[-1]
         try:
-            segments, others = _candidates(source)
+            segments, others, metas = _candidates(source)
         except InputError as exc:
-            diagnostics.append(exc.diagnostic)
-            continue
-        skipped += others
+            self.diagnostics.append(exc.diagnostic)
+            return
+        self.skipped += others
+        metas.reverse()  # pop() the next one
         for segment, word in segments:
-            try:
-                statement, warnings = read_statement(source, segment, word)
-            except InputError as exc:
-                diagnostics.append(exc.diagnostic)
-                continue
-            diagnostics.extend(warnings)
-            if statement is None:
-                skipped += 1
-            else:
-                statements.append(statement)
-    return Script(tuple(statements), skipped, tuple(diagnostics))
+            while metas and metas[-1].start < segment.start:
+                self.meta(chain, metas.pop())
+            self.statement(source, segment, word)
+        while metas:
+            self.meta(chain, metas.pop())
+
+    def statement(self, source: Source, segment: Segment, word: int) -> None:
+        try:
+            statement, warnings = read_statement(source, segment, word)
+        except InputError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return
+        self.diagnostics.extend(warnings)
+        if statement is None:
+            self.skipped += 1
+        else:
+            self.statements.append(statement)
+
+    def meta(self, chain: tuple[Source, ...], line: Segment) -> None:
+        """Read the files a meta-command line includes; other meta-commands are ignored."""
+        source = chain[-1]
+        try:
+            for include in includes(source, line.start, line.end):
+                self.include(chain, include)
+        except InputError as exc:
+            self.diagnostics.append(exc.diagnostic)
+
+    def include(self, chain: tuple[Source, ...], include: Include) -> None:
+        """Read one included file in place; RI106 past the depth or count limits."""
+        source = chain[-1]
+        if len(chain) > MAX_INCLUDE_DEPTH or self.loaded >= MAX_INCLUDES:
+            limit = (f"more than {MAX_INCLUDE_DEPTH} nested includes"
+                     if len(chain) > MAX_INCLUDE_DEPTH else f"more than {MAX_INCLUDES} includes")
+            raise InputError(source.diagnostic("RI106", limit, include.offset))
+        try:
+            included = self.loader(include.path, include.relative, chain)
+        except IncludeError as exc:
+            raise InputError(source.diagnostic(exc.code, exc.message, include.offset)) from None
+        self.loaded += 1
+        self.source((*chain, included))
 
 
-def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
+def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int, list[Segment]]:
     """The statements that may touch AWS (each with the offset of its first word, or -1),
-    and how many others the source holds.
+    how many others the source holds, and its psql meta-command lines (each from its first
+    backslash).
 
     A statement is a candidate when its first word is COPY or UNLOAD, when it is a CREATE
     that _PLAIN_CREATE cannot settle (LIBRARY, EXTERNAL, MODEL, or comments in its head), when
@@ -95,9 +154,13 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
     """
     mentions = _role_mentions(source.text)
     segments, others, index = [], 0, 0
+    metas = [] if (first := leading_meta(source)) is None else [first]
     for match in statement_matches(source):  # the hot loop: as little per statement as can be
-        if match.lastindex == BAD:
-            raise_unclosed(source, match)
+        if match.lastindex >= META:  # ended by a meta-command line, the end, or unclosed
+            if match.lastindex == BAD:
+                raise_unclosed(source, match)
+            if match.lastindex == META:
+                metas.append(meta_line(source, match))
         word, end = match[WORD], match.end()
         if word is not None and mentions[index] >= end and (
                 word not in _VERB_SPELLINGS  # CREATE TABLE/FUNCTION...: by its first words
@@ -109,7 +172,7 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int]:
         while mentions[index] < end:
             index += 1
         segments.append((segment_of(match), match.start(WORD)))
-    return segments, others
+    return segments, others, metas
 
 
 def _role_mentions(text: str) -> list[int]:

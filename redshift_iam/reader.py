@@ -22,6 +22,7 @@ from redshift_iam.lexer import (
     META,
     WORD,
     Segment,
+    Token,
     block_end,
     is_empty,
     leading_meta,
@@ -51,8 +52,15 @@ _VERB_SPELLINGS = frozenset(
 _ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
 _ROLE_MENTION = LazyRegex("|".join(_ROLE_TEXT), re.I)
 _ROLE_WORDS = LazyRegex(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
+# In a body (dynamic SQL too: ``'... IAM_ROLE ' || r``, ``IAM_ROLE %L``), the authorization
+# word of a COPY, UNLOAD or CREATE LIBRARY followed by what can start its value.
 _BODY_RUNS_COPY = LazyRegex(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
-                             r"access_key_id)\b", re.I | re.S)
+                             r"access_key_id)\b(?:\s+as\b)?\s*(?:['%$:{]|default\b|\Z)",
+                             re.I | re.S)
+# What the authorization words take (SQL reference of COPY, UNLOAD, CREATE LIBRARY, CREATE
+# EXTERNAL SCHEMA/FUNCTION, CREATE MODEL): IAM_ROLE { default | 'arn' }, CREDENTIALS [AS]
+# 'text', ACCESS_KEY_ID [AS] 'id'. A placeholder stands for the string.
+_VALUE_KINDS = frozenset({"string", "placeholder"})
 # CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
 # white space between: what _classify() calls None, settled without splitting the head.
 _PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
@@ -288,11 +296,26 @@ def _check_skipped(source: Source, segment: Segment) -> Statement | None:
     chunk = source.text[segment.start:segment.end].lower()
     if not any(word in chunk for word in _ROLE_TEXT):
         return None
-    for token in tokens(source, segment):
-        if token.kind == "word" and _ROLE_WORDS.fullmatch(token.text):
-            first = next(tokens(source, segment))
+    found = list(tokens(source, segment))
+    for index, token in enumerate(found):
+        if token.kind == "word" and _ROLE_WORDS.fullmatch(token.text) and _authorizes(
+                found, index):
+            first = found[0]
             return Unmapped(source.location(first.start), f"{first.upper} ... {token.upper}")
         if token.kind in ("dollar", "string") and _BODY_RUNS_COPY.search(token.value):
             return Unmapped(source.location(token.start),
                             "COPY/UNLOAD inside a function or procedure body")
     return None
+
+
+def _authorizes(found: list[Token], index: int) -> bool:
+    """Whether the authorization word at ``found[index]`` starts a clause (IAM_ROLE default
+    or a string; CREDENTIALS or ACCESS_KEY_ID, [AS], a string), not a column or table that
+    happens to bear its name."""
+    after = found[index + 1:index + 3]
+    if found[index].upper == "IAM_ROLE":
+        return bool(after) and (after[0].kind in _VALUE_KINDS
+                                or after[0].kind == "word" and after[0].upper == "DEFAULT")
+    if after and after[0].kind == "word" and after[0].upper == "AS":
+        after = after[1:]
+    return bool(after) and after[0].kind in _VALUE_KINDS

@@ -16,6 +16,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple, NoReturn
 
+from redshift_iam.comments import (
+    FLAT_BLOCK,
+    Joined,
+    block_end,
+    nested_end,
+    raise_open_comment,
+)
 from redshift_iam.diagnostics import InputError
 from redshift_iam.source import Source, secret_start
 
@@ -23,12 +30,9 @@ _STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
 _QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
 _DOLLAR = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
            r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
-# A block comment with no nested opener inside (``/*`` and ``*/`` nest, as in PostgreSQL): the
-# common case, matched in C. The group is empty when it stops at a nested ``/*`` or at the end
-# of the text; then block_end() scans the nesting.
-FLAT_BLOCK = r"/\*[^*/]*+(?:(?:\*(?!/)|/(?!\*))[^*/]*+)*+\*/"
-_BLOCK = r"/\*[^*/]*+(?:(?:\*(?!/)|/(?!\*))[^*/]*+)*+(?P<{0}>\*/)?"
-_MARKS = re.compile(r"/\*|\*/")
+# A block comment with no nested opener inside (see comments.py). The group is empty when it
+# stops at a nested ``/*`` or at the end of the text; then block_end() scans the nesting.
+_BLOCK = FLAT_BLOCK[:-3] + r"(?P<{0}>\*/)?"
 
 # The reference splitter only needs to see what can hide a semicolon, and the semicolons
 # themselves. A psql meta-command line (\set, \i ...) ends a statement too. It runs only to
@@ -167,25 +171,6 @@ BAD = _STATEMENT.groupindex["bad"]  # match.lastindex == BAD: see raise_unclosed
 META = _STATEMENT.groupindex["meta"]  # match.lastindex == META: a psql meta-command ends it
 
 
-def block_end(text: str, start: int, end: int | None = None) -> int | None:
-    """The offset just past the block comment opening at ``start``, nested comments included
-    (``/*`` and ``*/`` counted left to right, as PostgreSQL's and psql's lexers do), or None
-    when it does not close before ``end``."""
-    depth = 0
-    for mark in _MARKS.finditer(text, start, len(text) if end is None else end):
-        depth += 1 if mark.group() == "/*" else -1
-        if not depth:
-            return mark.end()
-    return None
-
-
-def raise_open_comment(source: Source, opener: int, statement: int) -> NoReturn:
-    """RI103 at the outermost opener of a comment that never closes; the snippet hides what
-    follows the statement's first secret-bearing option (``statement`` is where it starts)."""
-    secret = secret_start(source.text, statement, opener)
-    raise InputError(source.diagnostic("RI103", "unterminated block comment", opener, secret))
-
-
 def statement_matches(source: Source) -> Iterator[re.Match[str] | Joined]:
     """One raw match per statement, empty and comment-only ones included, for callers that
     must touch each as little as possible. A match whose ``lastindex`` is ``BAD`` stops at a
@@ -209,28 +194,6 @@ def statement_matches(source: Source) -> Iterator[re.Match[str] | Joined]:
             return
 
 
-class Joined:
-    """A statement the regex matched in parts, around nested block comments: the parts of
-    ``re.Match`` that :func:`statement_matches`' callers read (``lastindex``, ``[WORD]``,
-    ``start()``, ``start(WORD)``, ``end()``, ``end("lead")``, ``end("rest")``)."""
-
-    __slots__ = ("lastindex", "_word", "_starts", "_ends")
-
-    def __init__(self, lastindex: int, word: str | None, starts: dict, ends: dict) -> None:
-        self.lastindex, self._word, self._starts, self._ends = lastindex, word, starts, ends
-
-    def __getitem__(self, group: int) -> str | None:
-        if group != WORD:
-            raise IndexError(group)
-        return self._word
-
-    def start(self, group: int | str = 0) -> int:
-        return self._starts[group]
-
-    def end(self, group: int | str = 0) -> int:
-        return self._ends[group]
-
-
 def _join(source: Source, match: re.Match[str]) -> Joined:
     """The statement ``match`` starts, read on over each nested comment it stops at. Its
     first word and lead come from the first part with content (a word or other text)."""
@@ -243,7 +206,7 @@ def _join(source: Source, match: re.Match[str]) -> Joined:
         match = _STATEMENT.match(text, stop)
         if is_empty(head):
             head = match
-    return Joined(match.lastindex, head[WORD],
+    return Joined(match.lastindex, {WORD: head[WORD]},
                   {0: start, WORD: head.start(WORD), META: match.start(META)},
                   {0: match.end(), "lead": head.end("lead"), "rest": match.end("rest"),
                    META: match.end(META)})
@@ -312,20 +275,12 @@ def _split_reference(source: Source, start: int) -> Iterator[Segment]:
                     yield Segment(start, match.start())
                 start = match.end()
             elif kind == "block" and not match.group("b_end"):
-                pos = _nested_end(source, match.start(), len(text), start)
+                pos = nested_end(source, match.start(), len(text), start)
                 break
             elif kind in ("string", "qident", "dollar"):
                 _check_closed(source, match, kind, start)
     if text[start:].strip():
         yield Segment(start, len(text))
-
-
-def _nested_end(source: Source, opener: int, end: int, statement: int) -> int:
-    """Past the nested block comment at ``opener``; RI103 when it does not close by ``end``."""
-    stop = block_end(source.text, opener, end)
-    if stop is None:
-        raise_open_comment(source, opener, statement)
-    return stop
 
 
 def _unescape_string(raw: str) -> str:
@@ -361,7 +316,7 @@ def tokens(source: Source, segment: Segment) -> Iterator[Token]:
             raw = match.group()
             if kind not in ("ws", "comment"):
                 if kind == "block" and not match.group("b_end"):  # nested: step over it whole
-                    pos = _nested_end(source, start, segment.end, segment.start)
+                    pos = nested_end(source, start, segment.end, segment.start)
                     raw = text[start:pos]
                 elif kind in _UNTERMINATED or kind == "dollar":
                     _check_closed(source, match, kind)

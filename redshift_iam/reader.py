@@ -3,8 +3,10 @@
 :func:`read_script` splits each source, classifies every statement by its first words with one
 regex (so unrelated SQL is never tokenized), reads the ones that touch AWS with
 :mod:`fastpath` or else :mod:`parser`, and collects every diagnostic instead of stopping at the
-first. A statement it does not map but that names an IAM role becomes :class:`Unmapped`, never
-a silent skip.
+first. A statement it does not map but that carries an authorization clause becomes
+:class:`Unmapped` (see :mod:`unmapped`), never a silent skip. A psql include (``\\i``,
+``\\ir`` ...) is read in place through the loader the caller passes (:mod:`includes` parses
+the command; the reader opens no file itself).
 """
 
 from __future__ import annotations
@@ -22,7 +24,6 @@ from redshift_iam.lexer import (
     META,
     WORD,
     Segment,
-    Token,
     block_end,
     is_empty,
     leading_meta,
@@ -34,12 +35,13 @@ from redshift_iam.lexer import (
 )
 from redshift_iam.source import IncludeError, Loader, Source, secret_start
 from redshift_iam.statements import Script, Statement, Unmapped
+from redshift_iam.unmapped import ROLE_TEXT, check_skipped
 
 # One white-space character or one whole comment without a nested one: no two ways to match
 # the same text, so the repeated groups below cannot backtrack exponentially.
 _GAP = rf"(?:\s|--[^\n]*(?![^\n])|{FLAT_BLOCK})"
 # The first five words of a statement, stepping over comments; where they stop at a nested
-# comment (_NESTED_NEXT), _words_slowly() reads on.
+# comment, _words_slowly() reads on.
 _HEAD = LazyRegex(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
 _GAPS = LazyRegex(rf"{_GAP}*", re.S)
 _WORD = LazyRegex(r"\w+")
@@ -49,18 +51,7 @@ _VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
 _VERB_SPELLINGS = frozenset(
     "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
     for verb in _VERBS for bit in range(1 << len(verb)))
-_ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
-_ROLE_MENTION = LazyRegex("|".join(_ROLE_TEXT), re.I)
-_ROLE_WORDS = LazyRegex(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
-# In a body (dynamic SQL too: ``'... IAM_ROLE ' || r``, ``IAM_ROLE %L``), the authorization
-# word of a COPY, UNLOAD or CREATE LIBRARY followed by what can start its value.
-_BODY_RUNS_COPY = LazyRegex(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
-                             r"access_key_id)\b(?:\s+as\b)?\s*(?:['%$:{]|default\b|\Z)",
-                             re.I | re.S)
-# What the authorization words take (SQL reference of COPY, UNLOAD, CREATE LIBRARY, CREATE
-# EXTERNAL SCHEMA/FUNCTION, CREATE MODEL): IAM_ROLE { default | 'arn' }, CREDENTIALS [AS]
-# 'text', ACCESS_KEY_ID [AS] 'id'. A placeholder stands for the string.
-_VALUE_KINDS = frozenset({"string", "placeholder"})
+_ROLE_MENTION = LazyRegex("|".join(ROLE_TEXT), re.I)
 # CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
 # white space between: what _classify() calls None, settled without splitting the head.
 _PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
@@ -187,11 +178,11 @@ def _role_mentions(text: str) -> list[int]:
     """Sorted offsets of every case-insensitive iam_role, credentials and access_key_id, and
     a sentinel past the end. Lower-casing and ``str.find`` are fastest, but lower-casing may
     move offsets in text that is not ASCII; there a regex finds a superset (it also matches
-    the Kelvin sign as k, as ``_check_skipped``'s regexes do)."""
+    the Kelvin sign as k, as ``unmapped.check_skipped``'s regexes do)."""
     if not text.isascii():
         return [m.start() for m in _ROLE_MENTION.finditer(text)] + [len(text) + 1]
     lowered, found = text.lower(), []
-    for word in _ROLE_TEXT:
+    for word in ROLE_TEXT:
         at = lowered.find(word)
         while at >= 0:
             found.append(at)
@@ -212,7 +203,7 @@ def read_statement(source: Source, segment: Segment, word: int = -1
             return statement, []
     kind = _kind(source, segment)
     if kind is None:
-        return _check_skipped(source, segment), []
+        return check_skipped(source, segment), []
     return _parse(source, segment, kind)
 
 
@@ -288,34 +279,3 @@ def _classify(words: list[str]) -> str | None:
     if rest[:1] and rest[0] in _UNMAPPED_HEADS:
         return _UNMAPPED_HEADS[rest[0]].format(rest[1] if len(rest) > 1 else "").strip()
     return None
-
-
-def _check_skipped(source: Source, segment: Segment) -> Statement | None:
-    """A statement we do not map: fine, unless it names an IAM role or runs COPY/UNLOAD in a
-    function body, which would be a silent under-grant."""
-    chunk = source.text[segment.start:segment.end].lower()
-    if not any(word in chunk for word in _ROLE_TEXT):
-        return None
-    found = list(tokens(source, segment))
-    for index, token in enumerate(found):
-        if token.kind == "word" and _ROLE_WORDS.fullmatch(token.text) and _authorizes(
-                found, index):
-            first = found[0]
-            return Unmapped(source.location(first.start), f"{first.upper} ... {token.upper}")
-        if token.kind in ("dollar", "string") and _BODY_RUNS_COPY.search(token.value):
-            return Unmapped(source.location(token.start),
-                            "COPY/UNLOAD inside a function or procedure body")
-    return None
-
-
-def _authorizes(found: list[Token], index: int) -> bool:
-    """Whether the authorization word at ``found[index]`` starts a clause (IAM_ROLE default
-    or a string; CREDENTIALS or ACCESS_KEY_ID, [AS], a string), not a column or table that
-    happens to bear its name."""
-    after = found[index + 1:index + 3]
-    if found[index].upper == "IAM_ROLE":
-        return bool(after) and (after[0].kind in _VALUE_KINDS
-                                or after[0].kind == "word" and after[0].upper == "DEFAULT")
-    if after and after[0].kind == "word" and after[0].upper == "AS":
-        after = after[1:]
-    return bool(after) and after[0].kind in _VALUE_KINDS

@@ -295,3 +295,10 @@ def test_cli_explain_names_the_included_file_and_line(tree) -> None:
     result = invoke("explain", "main.sql")
     assert (result.exit_code, result.stderr) == (0, "")
     assert result.stdout.startswith("inc.sql:2  COPY s3  t <- s3://bkt/t/\n")
+
+
+def test_an_include_after_a_nested_comment_is_read(tree) -> None:
+    tree({"main.sql": "select 1 /* a /* b */ c */\n\\i x.sql\n/* \\i y.sql /* */ */",
+          "x.sql": copy("x")})
+    script = read("main.sql")
+    assert (found(script), where(script), script.skipped) == ([], [("x.sql", 1, "x")], 1)

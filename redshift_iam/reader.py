@@ -117,13 +117,18 @@ class _Reading:
             self.statements.append(statement)
 
     def meta(self, chain: tuple[Source, ...], line: Segment) -> None:
-        """Read the files a meta-command line includes; other meta-commands are ignored."""
-        source = chain[-1]
+        """Read the files a meta-command line includes, each error on its own; other
+        meta-commands are ignored."""
         try:
-            for include in includes(source, line.start, line.end):
-                self.include(chain, include)
+            found = includes(chain[-1], line.start, line.end)
         except InputError as exc:
             self.diagnostics.append(exc.diagnostic)
+            return
+        for include in found:
+            try:
+                self.include(chain, include)
+            except InputError as exc:
+                self.diagnostics.append(exc.diagnostic)
 
     def include(self, chain: tuple[Source, ...], include: Include) -> None:
         """Read one included file in place; RI106 past the depth or count limits."""

@@ -302,3 +302,10 @@ def test_an_include_after_a_nested_comment_is_read(tree) -> None:
           "x.sql": copy("x")})
     script = read("main.sql")
     assert (found(script), where(script), script.skipped) == ([], [("x.sql", 1, "x")], 1)
+
+
+def test_each_include_of_a_line_fails_or_succeeds_on_its_own(tree) -> None:
+    tree({"main.sql": "\\i missing.sql \\i x.sql\n", "x.sql": copy("x")})
+    script = read("main.sql")
+    assert found(script) == [("RI100", "main.sql:1:1", "cannot include missing.sql: no such file")]
+    assert where(script) == [("x.sql", 1, "x")]

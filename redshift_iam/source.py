@@ -157,7 +157,10 @@ class IncludeLoader:
             else name
         if "\x00" in shown:
             raise IncludeError("RI100", f"cannot include {shown!r}: a file name holds no NUL")
-        target = (self.cwd / shown).resolve()
+        try:
+            target = (self.cwd / shown).resolve()
+        except (OSError, RuntimeError) as exc:  # 3.11 raises RuntimeError on a symlink loop
+            raise IncludeError("RI100", f"cannot include {shown}: {exc}") from None
         roots = [self.cwd, *self._top_folder(chain[0])]
         if not any(target.is_relative_to(root) for root in roots):
             raise IncludeError("RI107", f"cannot include {shown}: it resolves to {target}, "

@@ -309,3 +309,12 @@ def test_each_include_of_a_line_fails_or_succeeds_on_its_own(tree) -> None:
     script = read("main.sql")
     assert found(script) == [("RI100", "main.sql:1:1", "cannot include missing.sql: no such file")]
     assert where(script) == [("x.sql", 1, "x")]
+
+
+def test_a_symlink_loop_is_ri100_at_the_include(tree) -> None:
+    work = tree({"main.sql": "\\i loop1\n"})
+    os.symlink("loop2", work / "loop1")
+    os.symlink("loop1", work / "loop2")
+    ((code, location, message),) = found(read("main.sql"))
+    assert (code, location) == ("RI100", "main.sql:1:1")
+    assert message.startswith("cannot include loop1: ")  # the OS's words follow

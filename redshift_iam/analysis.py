@@ -18,7 +18,7 @@ from redshift_iam.model import Derivation, Grant, Principal, Settings
 from redshift_iam.packing import TRUST_LIMIT, Limits, TooLarge, pack
 from redshift_iam.policy import Compact, PolicyDocument, compact, with_sids
 from redshift_iam.reader import read_script
-from redshift_iam.source import Source, secret_start
+from redshift_iam.source import Loader, Source, secret_start
 from redshift_iam.statements import AuthKind, Script
 from redshift_iam.trust import TrustOptions, build_trust
 
@@ -192,10 +192,11 @@ DEFAULT_LIMITS = Limits()
 
 
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
-            limits: Limits = DEFAULT_LIMITS) -> Analysis:
-    """Read, derive and build every principal's permissions and trust policies."""
+            limits: Limits = DEFAULT_LIMITS, loader: Loader | None = None) -> Analysis:
+    """Read, derive and build every principal's permissions and trust policies; ``loader``
+    reads the files psql includes name (see :func:`~redshift_iam.reader.read_script`)."""
     sources = tuple(sources)
-    script = read_script(sources)
+    script = read_script(sources, loader)
     derivation = derive(script, settings)
     derivation = derivation._replace(
         diagnostics=with_snippets(derivation.diagnostics, sources))

@@ -83,6 +83,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
     from redshift_iam.analysis import analyze
     from redshift_iam.flags import FlagError, build_settings
     from redshift_iam.packing import Limits
+    from redshift_iam.source import IncludeLoader
     trust = _trust_settings(kwargs)
     try:
         settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
@@ -91,7 +92,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts, stdin)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
-    analysis = analyze(sources, settings, trust, limits)
+    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()))
     cli_errors.diagnostics(problems + list(analysis.diagnostics))
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
     if failures:

@@ -43,6 +43,12 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI103": (Severity.ERROR, "close the comment with */"),
     "RI104": (Severity.ERROR, "close the dollar-quoted body with the same $tag$"),
     "RI105": (Severity.ERROR, "the input is not UTF-8 text; convert it (iconv -t UTF-8)"),
+    "RI106": (Severity.ERROR, "remove the \\i that includes a file already being read; "
+                              "includes nest at most 32 deep and read at most 1000 files"),
+    "RI107": (Severity.ERROR, "keep included files inside the working directory or the "
+                              "top-level script's folder"),
+    "RI108": (Severity.ERROR, "write \\i FILE, or \\i 'FILE NAME' for a name with spaces; "
+                              "psql variables, backquotes and double quotes are not expanded"),
     "RI110": (Severity.ERROR, "see the statement's syntax in the Redshift Database Developer "
                               "Guide"),
     "RI111": (Severity.ERROR, "an option the tool does not know may need a permission; "

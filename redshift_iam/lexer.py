@@ -16,6 +16,13 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple, NoReturn
 
+from redshift_iam.comments import (
+    FLAT_BLOCK,
+    Joined,
+    block_end,
+    nested_end,
+    raise_open_comment,
+)
 from redshift_iam.diagnostics import InputError
 from redshift_iam.source import Source, secret_start
 
@@ -23,7 +30,9 @@ _STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
 _QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
 _DOLLAR = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
            r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
-_BLOCK = r"/\*.*?(?P<{0}>\*/|\Z)"
+# A block comment with no nested opener inside (see comments.py). The group is empty when it
+# stops at a nested ``/*`` or at the end of the text; then block_end() scans the nesting.
+_BLOCK = FLAT_BLOCK[:-3] + r"(?P<{0}>\*/)?"
 
 # The reference splitter only needs to see what can hide a semicolon, and the semicolons
 # themselves. A psql meta-command line (\set, \i ...) ends a statement too. It runs only to
@@ -138,7 +147,7 @@ def _check_closed(source: Source, match: re.Match[str], kind: str, statement: in
 # The empty ``bad`` always matches, so the engine never backtracks into the repeats. (The
 # body's cannot be possessive: Python 3.11's re mishandles a backreference inside one.)
 _STATEMENT = re.compile(r"""
-  (?P<lead>(?:[^\S\n] | \n(?![ \t]*\\) | --[^\n]* | /\*(?:[^*]|\*(?!/))*\*/)*+)
+  (?P<lead>(?:[^\S\n] | \n(?![ \t]*\\) | --[^\n]* | FLAT_BLOCK)*+)
   (?P<word>\w+)?
   (?P<rest>(?:
     [^;'"$/\\\n-]+
@@ -146,7 +155,7 @@ _STATEMENT = re.compile(r"""
   | [Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'
   | "[^"]*(?:""[^"]*)*"
   | --[^\n]*
-  | /\*.*?\*/
+  | FLAT_BLOCK
   | \$\$.*?\$\$
   | \$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?\$(?P=tag)\$
   | \$(?!(?:[A-Za-z_][A-Za-z0-9_]*)?\$)
@@ -155,18 +164,64 @@ _STATEMENT = re.compile(r"""
   | \\
   )*)
   (?:(?P<semi>;) | (?P<meta>\n[ \t]*\\[^\n]*) | (?P<end>\Z) | (?P<bad>))
-""", re.S | re.X)
+""".replace("FLAT_BLOCK", FLAT_BLOCK), re.S | re.X)
 _META = re.compile(r"[ \t]*\\[^\n]*")
 WORD = _STATEMENT.groupindex["word"]  # match[WORD]: the first word, or None
 BAD = _STATEMENT.groupindex["bad"]  # match.lastindex == BAD: see raise_unclosed()
+META = _STATEMENT.groupindex["meta"]  # match.lastindex == META: a psql meta-command ends it
 
 
-def statement_matches(source: Source) -> Iterator[re.Match[str]]:
+def statement_matches(source: Source) -> Iterator[re.Match[str] | Joined]:
     """One raw match per statement, empty and comment-only ones included, for callers that
     must touch each as little as possible. A match whose ``lastindex`` is ``BAD`` stops at a
-    construct that never closes: pass it to :func:`raise_unclosed`."""
-    first_meta = _META.match(source.text)
-    return _STATEMENT.finditer(source.text, first_meta.end() if first_meta else 0)
+    construct that never closes: pass it to :func:`raise_unclosed`. A statement holding a
+    nested block comment, which the regex cannot match, comes as a :class:`Joined` of the
+    matches around it; an unterminated one raises RI103 at its outermost ``/*``."""
+    text = source.text
+    first_meta = _META.match(text)
+    pos = first_meta.end() if first_meta else 0
+    while True:
+        for match in _STATEMENT.finditer(text, pos):
+            if match.lastindex == BAD and text.startswith("/*", match.end()):
+                break
+            yield match
+        else:
+            return
+        joined = _join(source, match)
+        yield joined
+        pos = joined.end()
+        if pos == len(text) and joined.lastindex != BAD:
+            return
+
+
+def _join(source: Source, match: re.Match[str]) -> Joined:
+    """The statement ``match`` starts, read on over each nested comment it stops at. Its
+    first word and lead come from the first part with content (a word or other text)."""
+    text, start = source.text, match.start()
+    head = match
+    while match.lastindex == BAD and text.startswith("/*", match.end()):
+        stop = block_end(text, match.end())
+        if stop is None:
+            raise_open_comment(source, match.end(), start)
+        match = _STATEMENT.match(text, stop)
+        if is_empty(head):
+            head = match
+    return Joined(match.lastindex, {WORD: head[WORD]},
+                  {0: start, WORD: head.start(WORD), META: match.start(META)},
+                  {0: match.end(), "lead": head.end("lead"), "rest": match.end("rest"),
+                   META: match.end(META)})
+
+
+def leading_meta(source: Source) -> Segment | None:
+    """The meta-command line a script starts with (from its backslash), which
+    :func:`statement_matches` steps over; None when it starts otherwise."""
+    first = _META.match(source.text)
+    return Segment(first.end() - len(first.group().lstrip(" \t")), first.end()) if first else None
+
+
+def meta_line(source: Source, match: re.Match[str] | Joined) -> Segment:
+    """The meta-command line (from its backslash) that ends the statement ``match``."""
+    return Segment(source.text.index("\\", match.start(META)), match.end(META))
 
 
 def raise_unclosed(source: Source, match: re.Match[str]) -> NoReturn:
@@ -210,15 +265,20 @@ def split(source: Source) -> Iterator[Segment]:
 
 def _split_reference(source: Source, start: int) -> Iterator[Segment]:
     """The token-by-token splitter: slower, but it knows which construct never closes."""
-    text = source.text
-    for match in _split_regex().finditer(text, start):
-        kind = match.lastgroup
-        if kind in ("semi", "meta"):
-            if text[start:match.start()].strip():
-                yield Segment(start, match.start())
-            start = match.end()
-        elif kind in ("string", "qident", "dollar", "block"):
-            _check_closed(source, match, kind, start)
+    text, pos = source.text, start
+    while pos is not None:
+        resume, pos = pos, None
+        for match in _split_regex().finditer(text, resume):
+            kind = match.lastgroup
+            if kind in ("semi", "meta"):
+                if text[start:match.start()].strip():
+                    yield Segment(start, match.start())
+                start = match.end()
+            elif kind == "block" and not match.group("b_end"):
+                pos = nested_end(source, match.start(), len(text), start)
+                break
+            elif kind in ("string", "qident", "dollar"):
+                _check_closed(source, match, kind, start)
     if text[start:].strip():
         yield Segment(start, len(text))
 
@@ -246,18 +306,25 @@ def tokens(source: Source, segment: Segment) -> Iterator[Token]:
     Line and column are tracked as the scan goes (one bisect per statement, not per token),
     so this stays linear in the statement.
     """
-    text = source.text
+    text, pos = source.text, segment.start
     first = source.location(segment.start)
     line, line_start = first.line, segment.start - first.col + 1
-    for match in _token_regex().finditer(text, segment.start, segment.end):
-        kind, start = match.lastgroup, match.start()
-        raw = match.group()
-        if kind not in ("ws", "comment"):
-            if kind in _UNTERMINATED or kind == "dollar":
-                _check_closed(source, match, kind)
-            if kind != "block":
-                kind = "op" if kind == "op2" else kind
-                yield Token(kind, raw, _value(kind, raw), start, line, start - line_start + 1)
-        if "\n" in raw:
-            line += raw.count("\n")
-            line_start = start + raw.rindex("\n") + 1
+    while pos is not None:
+        resume, pos = pos, None
+        for match in _token_regex().finditer(text, resume, segment.end):
+            kind, start = match.lastgroup, match.start()
+            raw = match.group()
+            if kind not in ("ws", "comment"):
+                if kind == "block" and not match.group("b_end"):  # nested: step over it whole
+                    pos = nested_end(source, start, segment.end, segment.start)
+                    raw = text[start:pos]
+                elif kind in _UNTERMINATED or kind == "dollar":
+                    _check_closed(source, match, kind)
+                if kind != "block":
+                    kind = "op" if kind == "op2" else kind
+                    yield Token(kind, raw, _value(kind, raw), start, line, start - line_start + 1)
+            if "\n" in raw:
+                line += raw.count("\n")
+                line_start = start + raw.rindex("\n") + 1
+            if pos is not None:
+                break

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
@@ -116,3 +118,73 @@ def read_source(path: str, stdin_bytes: bytes | None = None) -> Source:
     except OSError as exc:
         raise InputError(Diagnostic("RI100", f"{path}: {exc.strerror or exc}")) from None
     return decode(path, data)
+
+
+STDIN = "<stdin>"
+
+
+class IncludeError(Exception):
+    """An include that cannot be read; the reader locates it at the include's line."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.message = code, message
+
+
+# (file name as written, relative to the including script?, the chain of sources from the
+# top-level script to the including one) -> the included Source; raises IncludeError.
+Loader = Callable[[str, bool, tuple[Source, ...]], Source]
+
+
+class IncludeLoader:
+    """Reads the files psql includes name, for :func:`~redshift_iam.reader.read_script`.
+
+    ``\\i`` names are relative to the working directory ``cwd``; ``\\ir`` names to the
+    including script's directory (the working directory for standard input). A file must
+    resolve (symbolic links and ``..`` followed) inside the working directory or the directory
+    of the top-level script: anything else is RI107 and is not opened. A file that is being
+    read already (a cycle) is RI106 naming the chain; a missing or unreadable one is RI100.
+    The included Source is named by the path as written (joined to the including script's
+    directory for ``\\ir``), so diagnostics point into it.
+    """
+
+    def __init__(self, cwd: Path) -> None:
+        self.cwd = cwd.resolve()
+
+    def __call__(self, name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
+        parent = chain[-1].name
+        shown = os.path.join(os.path.dirname(parent), name) if relative and parent != STDIN \
+            else name
+        if "\x00" in shown:
+            raise IncludeError("RI100", f"cannot include {shown!r}: a file name holds no NUL")
+        try:
+            target = (self.cwd / shown).resolve()
+        except (OSError, RuntimeError) as exc:  # 3.11 raises RuntimeError on a symlink loop
+            raise IncludeError("RI100", f"cannot include {shown}: {exc}") from None
+        roots = [self.cwd, *self._top_folder(chain[0])]
+        if not any(target.is_relative_to(root) for root in roots):
+            raise IncludeError("RI107", f"cannot include {shown}: it resolves to {target}, "
+                               f"outside {' and '.join(map(str, dict.fromkeys(roots)))}")
+        names = [s.name for s in chain]
+        if target in [self._resolved(s) for s in chain]:
+            raise IncludeError("RI106", f"include cycle: {' -> '.join([*names, shown])}")
+        return decode(shown, self._read(shown, target))
+
+    def _top_folder(self, top: Source) -> list[Path]:
+        return [] if top.name == STDIN else [(self.cwd / top.name).parent.resolve()]
+
+    def _resolved(self, source: Source) -> Path | None:
+        return None if source.name == STDIN else (self.cwd / source.name).resolve()
+
+    @staticmethod
+    def _read(shown: str, target: Path) -> bytes:
+        try:
+            if not target.is_file():
+                why = "no such file" if not target.exists() else "not a regular file"
+                raise IncludeError("RI100", f"cannot include {shown}: {why}")
+            return target.read_bytes()
+        except PermissionError:
+            raise IncludeError("RI100", f"cannot include {shown}: permission denied") from None
+        except OSError as exc:
+            raise IncludeError("RI100", f"cannot include {shown}: {exc.strerror or exc}"
+                               ) from None

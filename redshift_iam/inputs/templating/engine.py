@@ -72,7 +72,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
         raise ValueError(f"unknown template style {style!r}")
     if style == "none" or not _trigger(style).search(source.text):
         return None
-    _refuse_reserved(source)
+    refuse_reserved(source)
     values = values or {}
     if style in ("auto", "jinja") and JINJA_DETECT.search(source.text):
         from redshift_iam.inputs.templating.jinja import render
@@ -81,7 +81,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
     return _Scan(source, values, style, positional_names).run()
 
 
-def _refuse_reserved(source: Source) -> None:
+def refuse_reserved(source: Source) -> None:
     match = re.search(f"[{RESERVED}]", source.text)
     if match:
         raise InputError(source.diagnostic(

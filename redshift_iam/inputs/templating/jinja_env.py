@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from jinja2 import BaseLoader, TemplateNotFound, Undefined
-from jinja2.sandbox import SandboxedEnvironment
+from jinja2.sandbox import SandboxedEnvironment, SecurityError
 
 from redshift_iam.inputs.templating.jinja_runtime import LimitExceeded
 
@@ -59,6 +59,11 @@ class BoundedSandbox(SandboxedEnvironment):
     """The sandbox, with ``*`` and ``**`` checked so one expression cannot exhaust memory."""
 
     intercepted_binops = frozenset(["*", "**"])
+
+    def unsafe_undefined(self, obj: Any, attribute: str) -> Any:
+        """An unsafe attribute ends the rendering at once (jinja2 would defer the error)."""
+        raise SecurityError(f"access to attribute {attribute!r} of a "
+                            f"{type(obj).__name__!r} object is unsafe")
 
     def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
         if operator == "*":

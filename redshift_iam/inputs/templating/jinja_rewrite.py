@@ -120,7 +120,10 @@ class _FileRewrite:
     def _statement(self, match: re.Match[str]) -> str:
         """Rewrite if/elif/else/endif, for/endfor, include; track capture bodies."""
         body, left, right = match.group("stmt"), match.group("sl"), match.group("sr")
-        word = (body.split() or [""])[0]
+        words = body.split(None, 1)
+        word = words[0] if words else ""
+        if word in ("if", "elif") and len(words) < 2:
+            return match.group()  # jinja2 reports the missing test
         if _CAPTURE_OPEN.match(body):
             self.capture += 1
         elif _CAPTURE_CLOSE.match(body):
@@ -128,8 +131,7 @@ class _FileRewrite:
         if word == "if":
             region = self._point(match, "block")
             self.blocks.append(("if", region))
-            test = body.split(None, 1)[1]
-            return f"{{%{left} if _ri_if({region}, _ri_mark(), ({test})) {right}%}}"
+            return f"{{%{left} if _ri_if({region}, _ri_mark(), ({words[1]})) {right}%}}"
         if word in ("elif", "else", "endif", "endfor") and self.blocks:
             return self._continue(word, body, left, right)
         if word == "for":

@@ -43,9 +43,10 @@ class Templated(NamedTuple):
         return segment, min(max(rendered - segment.start, 0), segment.size)
 
     def template_offset(self, rendered: int) -> int:
-        """The offset in the main template that rendered offset ``rendered`` comes from."""
-        if not self.segments:
-            return 0
+        """The offset in the main template that rendered offset ``rendered`` comes from (the
+        end of the rendering maps to the end of the template)."""
+        if not self.segments or rendered >= len(self.text):
+            return len(self.source.text) if self.segments else 0
         segment, delta = self._segment(rendered)
         if segment.source.name != self.source.name:
             return segment.anchor
@@ -53,8 +54,8 @@ class Templated(NamedTuple):
 
     def location(self, rendered: int) -> Location:
         """file:line:col (in the template, or in an included file) of a rendered offset."""
-        if not self.segments:
-            return self.source.location(0)
+        if not self.segments or rendered >= len(self.text):
+            return self.source.location(self.template_offset(rendered))
         segment, delta = self._segment(rendered)
         return segment.source.location(segment.offset + delta)
 

@@ -198,6 +198,6 @@ def test_offsets_map_back_to_the_template():
     expected = list(range(13)) + [13] * 8 + list(range(21, 34)) + [34] * 3 + [36]
     assert [result.template_offset(i) for i in range(len(result.text) + 1)] == expected
     assert result.location(13) == Location("t.sql", 2, 7)
-    assert result.location(len(result.text) - 1) == Location("t.sql", 2, 29)
-    assert result.placeholders[1] == Placeholder(1, "", "format", "{}", Location("t.sql", 2, 29),
+    assert result.location(len(result.text) - 1) == Location("t.sql", 2, 28)
+    assert result.placeholders[1] == Placeholder(1, "", "format", "{}", Location("t.sql", 2, 28),
                                                  1, None, "")

@@ -123,7 +123,8 @@ def _error(exc: Exception, source: Source) -> InputError:
         return exc
     if isinstance(exc, TemplateSyntaxError):
         where = Location(exc.filename or source.name, exc.lineno or 1, 1)
-        return InputError(Diagnostic("RI170", f"Jinja syntax error: {exc.message}", where))
+        message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
+        return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
     code, message = _classify(exc, SecurityError, Refused, TemplateNotFound)
     return InputError(Diagnostic(code, message, _where(exc, source)))
 

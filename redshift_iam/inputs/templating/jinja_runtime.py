@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from redshift_iam.core.placeholders import SENTINEL_OPEN as OPEN_SENTINEL
 from redshift_iam.core.placeholders import Placeholder, sentinel
 from redshift_iam.diagnostics import Location
 from redshift_iam.inputs.templating.forms import normalise
@@ -85,7 +86,8 @@ class State:
             if isinstance(value, self.undefined):
                 return str(value)
             text = str(value)
-            self._resolved(number, text)
+            if OPEN_SENTINEL not in text:  # else its undefined parts are placeholders already
+                self._resolved(number, text)
             return text
         finally:
             if self.stack:

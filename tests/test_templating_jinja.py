@@ -98,9 +98,17 @@ def test_if_elif_else_and_for_on_unknown_variables_are_jinja_blocks():
     assert shape(result) == [
         ("jinja-block", "mode", "{% if mode == 'full' %}", "t.sql:1:2", None, ""),
         ("jinja-block", "tables", "{% for t in tables %}", "t.sql:2:1", None, "")]
+    assert dict(result.branches) == {0: ("MANIFEST", "GZIP", "CSV")}  # the for has none
     assert run(sql, "mode=full").text == "AMANIFESTB\n" + S(0) + "C"
     assert run(sql, "mode=inc", "x=true").text == "AGZIPB\n" + S(0) + "C"
     assert run(sql, "mode=inc", "x=false", "tables=a").text == "ACSVB\nCOPY a;C"
+
+
+def test_branches_are_recorded_only_when_plain_text():
+    result = run("{% if a %} GZIP{% endif %}{% if b %}{{ x }}{% else %}Y{% endif %}"
+                 "{% if c -%} A {%- elif d %}{% if e %}E{% endif %}{% endif %}")
+    assert result.text == S(0) + S(1) + S(2)
+    assert dict(result.branches) == {0: (" GZIP", "")}
 
 
 def test_elif_on_an_unknown_variable_after_a_known_false_test():

@@ -14,6 +14,7 @@ import functools
 import re
 import traceback
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
@@ -200,4 +201,4 @@ def _trace(text: str, state: State, source: Source) -> Templated:
     tracer = _Tracer(state, source)
     tracer.run(text)
     return Templated(tracer.out.text(), tuple(state.placeholders), tuple(tracer.out.segments),
-                     source)
+                     source, branches=MappingProxyType(state.branches))

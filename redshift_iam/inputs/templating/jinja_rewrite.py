@@ -50,6 +50,9 @@ class Rewriter:
 
     def __init__(self) -> None:
         self.regions: list[Region] = []
+        # if-block region -> the text of each branch ('' for a missing else), when every
+        # branch is plain text: what a jinja-block may render
+        self.branches: dict[int, tuple[str, ...]] = {}
 
     def region(self, region: Region) -> int:
         self.regions.append(region)
@@ -65,6 +68,7 @@ class _FileRewrite:
         self.rewriter, self.source = rewriter, source
         self.out: list[str] = []
         self.blocks: list[tuple[str, int]] = []  # open if/for tags and their region
+        self.cuts: dict[int, list[int]] = {}  # if region -> where its branches start and end
         self.capture = 0  # depth of set-block / macro / call bodies
         self.strip_next = False  # the previous tag ends with -%} (jinja2 lstrips the data)
 
@@ -131,17 +135,21 @@ class _FileRewrite:
         if word == "if":
             region = self._point(match, "block")
             self.blocks.append(("if", region))
+            self.cuts[region] = [match.end()]
             return f"{{%{left} if _ri_if({region}, _ri_mark(), ({words[1]})) {right}%}}"
         if word in ("elif", "else", "endif", "endfor") and self.blocks:
-            return self._continue(word, body, left, right)
+            return self._continue(match, word, body)
         if word == "for":
             return self._for(match, body, left, right)
         if word == "include":
             return self._include(match, body, left, right)
         return match.group()
 
-    def _continue(self, word: str, body: str, left: str, right: str) -> str:
+    def _continue(self, match: re.Match[str], word: str, body: str) -> str:
+        left, right = match.group("sl"), match.group("sr")
         kind, region = self.blocks[-1]
+        if kind == "if" and word != "endfor":
+            self.cuts[region] += [match.start(), match.end()]
         if word == "elif" and kind == "if":
             return (f"{{%{left} elif _ri_elif({region}, _ri_mark(), "
                     f"({body.split(None, 1)[1]})) {right}%}}")
@@ -149,9 +157,21 @@ class _FileRewrite:
             return f"{{%{left} elif _ri_else({region}) {right}%}}"
         if word in ("endif", "endfor") and kind == word[3:]:
             self.blocks.pop()
+            if kind == "if":
+                self._branches(region)
             return (f"{{%{left} {word} %}}{{{{ _ri_after({region}, {int(bool(self.capture))}) "
                     f"{right}}}}}")
         return f"{{%{left}{body}{right}%}}"
+
+    def _branches(self, region: int) -> None:
+        """Record an if-block's branch texts when none holds Jinja syntax."""
+        cuts, text = self.cuts.pop(region), self.source.text
+        texts = [text[cuts[at]:cuts[at + 1]] for at in range(0, len(cuts) - 1, 2)]
+        tags = [text[cuts[at]:cuts[at + 1]] for at in range(1, len(cuts) - 1, 2)]
+        if any(re.search(r"\{[{%#]", branch) for branch in texts):
+            return
+        has_else = any(re.match(r"\{%[-+]?\s*else\b", tag) for tag in tags)
+        self.rewriter.branches[region] = (*texts, *(() if has_else else ("",)))
 
     def _for(self, match: re.Match[str], body: str, left: str, right: str) -> str:
         loop = _FOR.match(body)

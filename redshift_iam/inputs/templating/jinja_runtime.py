@@ -45,6 +45,7 @@ class State:
         self.tested: list[str] = []  # paths of undefined values a test looked at
         self.unknown: dict[int, list[str]] = {}  # open blocks whose test was unknown
         self.iterations = 0
+        self.branches: dict[int, tuple[str, ...]] = {}  # placeholder index -> branch texts
 
     # -- placeholders
     def _add(self, key: tuple[object, ...], region: Region | None, name: str, form: str,
@@ -133,7 +134,10 @@ class State:
             return ""
         name = ",".join(sorted(set(paths)))
         region = self.rewriter.regions[number]
-        text = sentinel(self._add(("b", number, name), region, name, "jinja-block", None, ""))
+        index = self._add(("b", number, name), region, name, "jinja-block", None, "")
+        if number in self.rewriter.branches:
+            self.branches[index] = self.rewriter.branches[number]
+        text = sentinel(index)
         return text if captured else f"{OPEN}{number}{END}{text}{CLOSE}"
 
     def missing_include(self, number: int, name: Any) -> None:

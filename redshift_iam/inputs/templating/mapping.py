@@ -10,6 +10,8 @@ for :meth:`Templated.location`, and to the include tag for :meth:`Templated.temp
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
 from redshift_iam.core.placeholders import Placeholder
@@ -35,6 +37,10 @@ class Templated(NamedTuple):
     segments: tuple[Segment, ...]
     source: Source  # the template as read
     warnings: tuple[Diagnostic, ...] = ()
+    # jinja-block placeholder index -> the text of each of its branches ('' when the if has no
+    # else), recorded when every branch is plain text: phase 2 may read the statement once per
+    # branch and ignore the block when all give the same grants
+    branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
 
     def _segment(self, rendered: int) -> tuple[Segment, int]:
         """The segment holding ``rendered`` and the offset inside it (clamped to its size)."""

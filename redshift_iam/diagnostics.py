@@ -97,6 +97,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RW206": (Severity.WARNING, "IAM treats * and ? as wildcards; the grant also matches other "
                                 "keys"),
     "RW207": (Severity.WARNING, "a key with leading or trailing white space is usually a typo"),
+    "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
+                                "\\set up or pass --var NAME=VALUE"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
                                 "role, raise --max-policies, or pass --no-fold to refuse"),
 }

@@ -139,6 +139,22 @@ def test_psql_set_defines_values_from_its_line_on():
         ("psql-literal", "src", ":'src'", 1, 13, 0, None, ""),
         ("psql-literal", "src", ":'src'", 3, 13, 0, "'s3://acme/k''1'", "\\set at line 2"),
         ("psql", "role", ":role", 3, 29, 0, "R", "--var role")]
+    assert [(w.code, w.message, str(w.location), w.hint) for w in result.warnings] == [(
+        "RW220", "psql variable :'src' is used before \\set at line 2; psql does not expand "
+        "it there", "t.sql:1:13", "move \\set src above line 1, or pass --var src=VALUE")]
+
+
+def test_non_jinja_values_map_every_offset_inside_the_template():
+    sql = "COPY {} FROM 's3://{b}/${K:-x}/%(p)s' IAM_ROLE :r -- {c}\n<o>;"
+    for values in ({}, {"b": "acme", "K": "", "p": "a'b", "r": "'R'", "o": "MANIFEST GZIP"}):
+        result = run(sql, values)
+        for offset in range(len(result.text) + 1):
+            assert 0 <= result.template_offset(offset) <= len(sql)
+        for segment in result.segments:
+            piece = result.text[segment.start:segment.start + segment.size]
+            assert piece == sql[segment.offset:segment.offset + segment.size]
+    assert result.text == ("COPY " + S(0) + " FROM 's3://acme/x/a'b' IAM_ROLE 'R' -- {c}\n"
+                           "MANIFEST GZIP;")
 
 
 def test_shell_default_is_used_only_without_a_value():
@@ -146,6 +162,8 @@ def test_shell_default_is_used_only_without_a_value():
     assert run(sql).text == "COPY t FROM 's3://dflt/x'"
     assert [p.origin for p in run(sql).placeholders] == ["default in template"] * 2
     assert run(sql, {"B": "acme"}).text == "COPY t FROM 's3://acme/x'"
+    # ${B:-d} also replaces an empty value, ${K-x} only a missing one (as the shell does)
+    assert run(sql, {"B": "", "K": ""}).text == "COPY t FROM 's3://dflt/'"
 
 
 def test_a_placeholder_in_a_sql_comment_is_not_read():

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 
 from redshift_iam.core.placeholders import RESERVED, Placeholder, sentinel
-from redshift_iam.diagnostics import InputError
+from redshift_iam.diagnostics import Diagnostic, InputError
 from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
@@ -116,7 +116,16 @@ class _Scan:
             return None
         self._literal(len(self.source.text))
         return Templated(self.out.text(), tuple(self.placeholders), tuple(self.out.segments),
-                         self.source)
+                         self.source, self._set_late())
+
+    def _set_late(self) -> tuple[Diagnostic, ...]:
+        """RW220 for each psql variable used above the ``\\set`` that defines it."""
+        return tuple(Diagnostic(
+            "RW220", f"psql variable {p.text} is used before {self.psql_set[p.name].origin}; "
+            "psql does not expand it there", p.location,
+            fix=f"move \\set {p.name} above line {p.location.line}, or pass --var {p.name}=VALUE")
+            for p in self.placeholders
+            if p.form.startswith("psql") and p.value is None and p.name in self.psql_set)
 
     def _literal(self, end: int) -> None:
         self.out.add(self.source.text[self.done:end], self.source, self.done, end - self.done)
@@ -130,8 +139,8 @@ class _Scan:
             self.out.add(match.group()[0], self.source, match.start())
             return
         row = FORMS[int(match.lastgroup[1:])]  # type: ignore[index]
-        name, ordinal, default = self._name(row.form, match)
-        value = self._value(row.form, name, default)
+        name, ordinal, default, if_empty = self._name(row.form, match)
+        value = self._value(row.form, name, default, if_empty)
         index = len(self.placeholders)
         text = None if value is None else _spliced(row.form, value)
         self.placeholders.append(Placeholder(
@@ -139,25 +148,27 @@ class _Scan:
             text, value.origin if value else ""))
         self.out.add(sentinel(index) if text is None else text, self.source, match.start())
 
-    def _name(self, form: str, match: re.Match[str]) -> tuple[str, int, str | None]:
-        """The placeholder's dotted name, positional ordinal and shell default."""
+    def _name(self, form: str, match: re.Match[str]) -> tuple[str, int, str | None, bool]:
+        """The placeholder's dotted name, positional ordinal and shell default (and whether
+        the default also replaces an empty value)."""
         groups = {key.split("_", 1)[1]: value for key, value in match.groupdict().items()
                   if value is not None and "_" in key}
         if "body" in groups and form == "shell":
             body = shell_body(groups["body"])
-            return body.name, 0, body.default
+            return body.name, 0, body.default, body.if_empty
         if "body" in groups or "name" in groups:
-            return normalise(groups.get("body") or groups["name"]), 0, None
+            return normalise(groups.get("body") or groups["name"]), 0, None, False
         position = groups.get("pos", "")
         self.ordinal += 1
         ordinal = int(position) + 1 if position.isdigit() else self.ordinal
         names = self.positional_names
-        return (names[ordinal - 1] if ordinal <= len(names) else ""), ordinal, None
+        return (names[ordinal - 1] if ordinal <= len(names) else ""), ordinal, None, False
 
-    def _value(self, form: str, name: str, default: str | None) -> Value | None:
+    def _value(self, form: str, name: str, default: str | None, if_empty: bool
+               ) -> Value | None:
         if form.startswith("psql") and name in self.psql_set:
             return self.psql_set[name]
-        if name and name in self.values:
+        if name and name in self.values and not (if_empty and self.values[name].text == ""):
             return self.values[name]
         if default is not None:
             return Value(default, default, "default in template")

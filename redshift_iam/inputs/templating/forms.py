@@ -71,7 +71,7 @@ TRIGGERS = {style: LazyRegex(pattern) for style, pattern in _TRIGGERS.items()}
 
 _SUBSCRIPT = re.compile(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
 _DBT_CALL = re.compile(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
-_SHELL_DEFAULT = re.compile(rf"^(?P<name>{_PATH})(?::?-(?P<default>.*))?$", re.S)
+_SHELL_DEFAULT = re.compile(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
 _SIMPLE = re.compile(rf"^{_PATH}$")
 
 
@@ -105,15 +105,18 @@ class Shell(NamedTuple):
 
     name: str
     default: str | None
+    if_empty: bool = False  # ${x:-d}: d also when x is empty (${x-d}: only when unset)
 
 
 def shell_body(body: str) -> Shell:
-    """``x`` -> x; ``x:-d`` / ``x-d`` -> x with default d; any other operator (``x%%-*``,
-    ``x/a/b``) -> one placeholder named by the whole text ``${...}``."""
+    """``x`` -> x; ``x:-d`` / ``x-d`` -> x with default d (``:-`` also replaces an empty
+    value, as the shell does); any other operator (``x%%-*``, ``x/a/b``) -> one placeholder
+    named by the whole text ``${...}``."""
     match = _SHELL_DEFAULT.match(body)
     if not match:
         return Shell("${" + body + "}", None)
-    return Shell(normalise(match.group("name")), match.group("default"))
+    return Shell(normalise(match.group("name")), match.group("default"),
+                 bool(match.group("colon")))
 
 
 def splice(form: str, text: str) -> str:

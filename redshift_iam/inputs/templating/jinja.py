@@ -47,7 +47,7 @@ def render(source: Source, values: Values, template_path: str | None) -> Templat
                                            0)) from None
     rewriter = Rewriter()
     state = State(values, rewriter, object)
-    state.undefined = type("PathUndefined", (jinja_env.base_undefined(),),
+    state.undefined = type("PathUndefined", (jinja_env.PathUndefined,),
                            {"__slots__": (), "ri_state": state})
 
     def rewrite(name: str, text: str) -> str:

@@ -5,7 +5,6 @@ Imported only when a Jinja template is rendered (it imports jinja2).
 
 from __future__ import annotations
 
-import functools
 import os
 from pathlib import Path
 from typing import Any
@@ -77,63 +76,59 @@ class BoundedSandbox(SandboxedEnvironment):
         return super().call_binop(context, operator, left, right)
 
 
-@functools.cache
-def base_undefined() -> type:
+class PathUndefined(Undefined):
     """An Undefined that keeps its dotted path, renders as a sentinel and reports tests.
 
     Each rendering subclasses it with ``ri_state`` (its :class:`State`)."""
 
-    class PathUndefined(Undefined):
-        __slots__ = ()
-        ri_state: Any = None
+    __slots__ = ()
+    ri_state: Any = None
 
-        @property
-        def ri_path(self) -> str:
-            owner, name = self._undefined_obj, self._undefined_name
-            base = getattr(owner, "ri_path", "") if isinstance(owner, (Undefined, dict)) else ""
-            name = "?" if name is None else str(name)
-            return f"{base}.{name}" if base else name
+    @property
+    def ri_path(self) -> str:
+        owner, name = self._undefined_obj, self._undefined_name
+        base = getattr(owner, "ri_path", "") if isinstance(owner, (Undefined, dict)) else ""
+        name = "?" if name is None else str(name)
+        return f"{base}.{name}" if base else name
 
-        def _tested(self) -> None:
-            self.ri_state.tested.append(self.ri_path)
+    def _tested(self) -> None:
+        self.ri_state.tested.append(self.ri_path)
 
-        def __getattr__(self, name: str) -> Any:
-            if name[:2] == "__":
-                raise AttributeError(name)
-            return type(self)(obj=self, name=name)
+    def __getattr__(self, name: str) -> Any:
+        if name[:2] == "__":
+            raise AttributeError(name)
+        return type(self)(obj=self, name=name)
 
-        def __getitem__(self, key: Any) -> Any:
-            return type(self)(obj=self, name=key)
+    def __getitem__(self, key: Any) -> Any:
+        return type(self)(obj=self, name=key)
 
-        def __call__(self, *args: Any, **kwargs: Any) -> Any:
-            return self
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self
 
-        def __str__(self) -> str:
-            return self.ri_state.undefined_text(self.ri_path)
+    def __str__(self) -> str:
+        return self.ri_state.undefined_text(self.ri_path)
 
-        def __bool__(self) -> bool:
-            self._tested()
-            return False
+    def __bool__(self) -> bool:
+        self._tested()
+        return False
 
-        def __iter__(self) -> Any:
-            self._tested()
-            return iter(())
+    def __iter__(self) -> Any:
+        self._tested()
+        return iter(())
 
-        def __len__(self) -> int:
-            self._tested()
-            return 0
+    def __len__(self) -> int:
+        self._tested()
+        return 0
 
-        def __eq__(self, other: object) -> bool:
-            self._tested()
-            return type(self) is type(other)
+    def __eq__(self, other: object) -> bool:
+        self._tested()
+        return type(self) is type(other)
 
-        def __ne__(self, other: object) -> bool:
-            return not self.__eq__(other)
+    def __ne__(self, other: object) -> bool:
+        return not self.__eq__(other)
 
-        def __hash__(self) -> int:
-            return id(type(self))
-
-    return PathUndefined
+    def __hash__(self) -> int:
+        return id(type(self))
 
 
 def environment(root: str | None, rewrite: Any, undefined: type) -> BoundedSandbox:

@@ -85,6 +85,19 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                               "role on request), drop --inline, or allow folding"),
     "RI161": (Severity.ERROR, "IAM's default trust policy quota is 2,048 characters; use fewer "
                               "--db-user values or ask AWS for the 4,096 quota"),
+    "RI170": (Severity.ERROR, "fix the Jinja syntax at that line (see the jinja2 template "
+                              "designer docs)"),
+    "RI171": (Severity.ERROR, "the template is rendered in a sandbox: use the values, not "
+                              "Python internals"),
+    "RI172": (Severity.ERROR, "include files by a relative name under --template-path DIR"),
+    "RI173": (Severity.ERROR, "a SQL template needs no such loop or size; check the template"),
+    "RI174": (Severity.ERROR, "write --var NAME=VALUE"),
+    "RI175": (Severity.ERROR, "give a .json, .yaml/.yml or .env file holding NAME: VALUE pairs"),
+    "RI176": (Severity.ERROR, "remove the private-use character (U+E000-U+E00F) from the "
+                              "template; the tool reserves them"),
+    "RI177": (Severity.ERROR, "fix the template, or give the values it needs with --var"),
+    "RI178": (Severity.ERROR, "pip install 'redshift-iam[render]' (jinja2) to read Jinja "
+                              "templates, or pass --template-style none"),
     "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
     "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
     "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),
@@ -93,6 +106,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RW206": (Severity.WARNING, "IAM treats * and ? as wildcards; the grant also matches other "
                                 "keys"),
     "RW207": (Severity.WARNING, "a key with leading or trailing white space is usually a typo"),
+    "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
+                                "\\set up or pass --var NAME=VALUE"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
                                 "role, raise --max-policies, or pass --no-fold to refuse"),
 }

@@ -1,0 +1,1 @@
+"""Values shared by every stage: placeholders, sentinels (frozen; no stage logic here)."""

@@ -1,0 +1,1 @@
+"""Input stage: turning what the user gives (templates, values) into SQL text with positions."""

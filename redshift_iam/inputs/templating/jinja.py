@@ -1,0 +1,204 @@
+"""Jinja templates rendered by jinja2 in a sandbox, with the offsets traced back.
+
+The SQL may come from a repository the user did not write, so the template runs in
+``jinja2.sandbox.SandboxedEnvironment``: no attribute tricks (``''.__class__`` ends in RI171),
+no file access but ``{% include %}``/``{% import %}`` of files under ``--template-path``
+(``..``, absolute names and symlinks out are refused: RI172), and bounded work (loop
+iterations, ``*``/``**`` results and the output size: RI173). An undefined variable renders as
+a sentinel named by its dotted path; see ``jinja_runtime`` and ``jinja_rewrite``.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import traceback
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.inputs.templating.engine import refuse_reserved
+from redshift_iam.inputs.templating.jinja_rewrite import (
+    ANCHOR,
+    CLOSE,
+    DATA,
+    END,
+    OPEN,
+    UNANCHOR,
+    Rewriter,
+)
+from redshift_iam.inputs.templating.jinja_runtime import LimitExceeded, State, dbt_functions
+from redshift_iam.inputs.templating.mapping import Builder, Templated
+from redshift_iam.inputs.templating.variables import Values, nested
+from redshift_iam.source import Source
+
+MAX_OUTPUT = 10_000_000  # characters of rendered SQL
+_MARKER = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"
+                     f"|{UNANCHOR}")
+
+
+def render(source: Source, values: Values, template_path: str | None) -> Templated:
+    """Render Jinja template ``source``; raises InputError (RI170-RI178) when it cannot."""
+    try:
+        from redshift_iam.inputs.templating import jinja_env  # imports jinja2
+    except ImportError:
+        raise InputError(source.diagnostic("RI178", "rendering Jinja needs the jinja2 package",
+                                           0)) from None
+    rewriter = Rewriter()
+    state = State(values, rewriter, object)
+    state.undefined = type("PathUndefined", (jinja_env.PathUndefined,),
+                           {"__slots__": (), "ri_state": state})
+
+    def rewrite(name: str, text: str) -> str:
+        included = Source(name, text)
+        refuse_reserved(included)
+        return rewriter.rewrite(included)
+
+    state.environment = jinja_env.environment(template_path, rewrite, state.undefined)
+    try:
+        template = state.environment.from_string(rewriter.rewrite(source))
+        text = _generate(template, _context(state, values))
+    except Exception as exc:  # noqa: BLE001 -- any failure of untrusted template code
+        raise _error(exc, source) from None
+    return _trace(text, state, source)
+
+
+def _generate(template: Any, context: dict[str, Any]) -> str:
+    parts, size = [], 0
+    for chunk in template.generate(context):
+        size += len(chunk)
+        if size > MAX_OUTPUT:
+            raise LimitExceeded(f"the rendering is larger than {MAX_OUTPUT:,} characters")
+        parts.append(chunk)
+    return "".join(parts)
+
+
+def _context(state: State, values: Values) -> dict[str, Any]:
+    """The values (dotted names as nested objects), dbt's functions and the probes."""
+    context = _scopes(nested(values), "")
+    context.update(dbt_functions(state, context))
+    context.update({
+        "_ri_at": state.at, "_ri_x": state.expression, "_ri_q": state.quiet,
+        "_ri_mark": state.mark, "_ri_if": state.test_if, "_ri_elif": state.test_elif,
+        "_ri_else": state.test_else, "_ri_iter": state.loop, "_ri_after": state.after,
+        "_ri_anchor": state.anchor, "_ri_unanchor": state.unanchor,
+        "_ri_found": functools.partial(_found, state),
+    })
+    return context
+
+
+class _Scope(dict):
+    """A mapping of values that knows its dotted path, so a missing key is named in full."""
+
+    ri_path = ""
+
+
+def _scopes(tree: dict[str, Any], prefix: str) -> Any:
+    scope = _Scope({key: _scopes(value, f"{prefix}{key}.") if isinstance(value, dict) else value
+                    for key, value in tree.items()})
+    scope.ri_path = prefix.rstrip(".")
+    return scope
+
+
+def _found(state: State, number: int, name: Any) -> bool:
+    """Whether an include's file exists under --template-path (refusals raise)."""
+    from jinja2 import TemplateNotFound
+
+    try:
+        state.environment.get_or_select_template(name)
+    except TemplateNotFound:
+        state.missing_include(number, name)
+        return False
+    return True
+
+
+def _error(exc: Exception, source: Source) -> InputError:
+    """A clear diagnostic for a template that failed, located in the template when known."""
+    from jinja2 import TemplateNotFound, TemplateSyntaxError
+    from jinja2.sandbox import SecurityError
+
+    from redshift_iam.inputs.templating.jinja_env import Refused
+
+    if isinstance(exc, InputError):
+        return exc
+    if isinstance(exc, TemplateSyntaxError):
+        where = Location(exc.filename or source.name, exc.lineno or 1, 1)
+        message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
+        return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
+    code, message = _classify(exc, SecurityError, Refused, TemplateNotFound)
+    return InputError(Diagnostic(code, message, _where(exc, source)))
+
+
+def _classify(exc: Exception, security: type, refused: type, not_found: type
+              ) -> tuple[str, str]:
+    if isinstance(exc, security):
+        return "RI171", f"the template tried something the sandbox forbids: {exc}"
+    if isinstance(exc, refused):
+        return "RI172", str(exc)
+    if isinstance(exc, (LimitExceeded, RecursionError, MemoryError)):
+        detail = "macros call themselves too deeply" if isinstance(exc, RecursionError) else exc
+        return "RI173", f"the template does too much work: {detail}"
+    if isinstance(exc, not_found):
+        return "RI177", f"template {exc} not found under --template-path"
+    return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
+
+
+def _where(exc: Exception, source: Source) -> Location:
+    """The innermost template line in the traceback (jinja2 maps its frames to templates)."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename == "<template>":
+            return Location(source.name, frame.lineno or 1, 1)
+        if not frame.filename.endswith(".py") and Path(frame.filename).is_file():
+            return Location(frame.filename, frame.lineno or 1, 1)
+    return source.location(0)
+
+
+class _Tracer:
+    """Strips the region markers from a rendering while building its offset map."""
+
+    def __init__(self, state: State, source: Source) -> None:
+        self.regions, self.source = state.rewriter.regions, source
+        self.out = Builder()
+        self.points: list[int] = []  # open expression regions (outermost first)
+        self.anchors: list[int] = []  # open includes
+        self.data: int | None = None  # the data region being copied
+        self.last: int | None = None  # the last closed expression (maps stray text)
+
+    def run(self, text: str) -> None:
+        done = 0
+        for match in _MARKER.finditer(text):
+            self._flush(text[done:match.start()])
+            done = match.end()
+            data, opened, anchor = match.group(1), match.group(2), match.group(3)
+            if data is not None:
+                self.data = int(data)
+            elif opened is not None:
+                self.points.append(int(opened))
+            elif anchor is not None:
+                self.anchors.append(int(anchor))
+            elif match.group() == CLOSE:
+                self.last = self.points.pop() if self.points else self.last
+                self.data = None
+            elif self.anchors:
+                self.anchors.pop()
+        self._flush(text[done:])
+
+    def _flush(self, piece: str) -> None:
+        anchor = self.regions[self.anchors[0]].offset if self.anchors else None
+        number = self.points[0] if self.points else self.data if self.data is not None \
+            else self.last
+        if number is None:
+            self.out.add(piece, self.source, 0, 0, anchor)
+            return
+        region = self.regions[number]
+        size = min(len(piece), region.size) if not self.points else 0
+        self.out.add(piece, region.source, region.offset, size,
+                     anchor if region.source.name != self.source.name else None)
+
+
+def _trace(text: str, state: State, source: Source) -> Templated:
+    tracer = _Tracer(state, source)
+    tracer.run(text)
+    return Templated(tracer.out.text(), tuple(state.placeholders), tuple(tracer.out.segments),
+                     source, branches=MappingProxyType(state.branches))

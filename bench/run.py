@@ -97,14 +97,14 @@ def throughput(folder: Path, tool: list[str]) -> None:
 
 def stage_seconds(path: Path) -> list[tuple[str, float]]:
     """Each stage of ``generate`` on ``path``, run in this process (best of two)."""
-    from redshift_iam.analysis import Analysis, _report
-    from redshift_iam.derive import derive
-    from redshift_iam.flags import build_settings
-    from redshift_iam.packing import Limits
-    from redshift_iam.reader import read_script
-    from redshift_iam.render import bundle
-    from redshift_iam.source import read_source
-    from redshift_iam.trust import TrustOptions
+    from redshift_iam.core.reports import Analysis
+    from redshift_iam.core.settings import Limits, TrustOptions
+    from redshift_iam.derive.derive import derive
+    from redshift_iam.documents.build import _report
+    from redshift_iam.inputs.files import read_source
+    from redshift_iam.inputs.flags import build_settings
+    from redshift_iam.output.render import bundle
+    from redshift_iam.sql.reader import read_script
 
     def fit(derivation):
         return [_report(p, derivation, TrustOptions(), Limits()) for p in derivation.principals()]

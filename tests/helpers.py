@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from redshift_iam.analysis import Analysis, analyze
-from redshift_iam.model import Settings
-from redshift_iam.source import Source
-from redshift_iam.trust import TrustOptions
+from redshift_iam.analysis import analyze
+from redshift_iam.core.reports import Analysis
+from redshift_iam.core.settings import Settings, TrustOptions
+from redshift_iam.core.source import Source
 
 ROLE = "arn:aws:iam::123456789012:role/R"
 

@@ -14,8 +14,8 @@ import policyuniverse
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
-from redshift_iam.rules import RULES
+from redshift_iam.cli.main import main
+from redshift_iam.derive.rules import RULES
 from tests.validation_corpus import (
     CORPUS,
     CORPUS_IDS,

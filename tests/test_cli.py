@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
+from redshift_iam.cli.main import main
 
 ROLE = "arn:aws:iam::123456789012:role/Etl"
 COPY = f"copy t from 's3://bkt/d/' iam_role '{ROLE}';\n"

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam import iac
-from redshift_iam.cli import main
-from redshift_iam.cli_errors import wants_json
-from redshift_iam.flags import FlagError, _split_pair, check_account
+from redshift_iam.cli.errors import wants_json
+from redshift_iam.cli.main import main
+from redshift_iam.inputs.flags import FlagError, _split_pair, check_account
+from redshift_iam.output import iac
 
 A = "arn:aws:iam::123456789012:role/A"
 B = "arn:aws:iam::210987654321:role/B"
@@ -84,7 +84,7 @@ def test_trust_on_a_terminal_prints_the_standard_trust(monkeypatch) -> None:
         def buffer(self):
             raise AssertionError("a terminal on stdin is never read")
 
-    monkeypatch.setattr("redshift_iam.cli.sys", types.SimpleNamespace(stdin=Terminal()))
+    monkeypatch.setattr("redshift_iam.cli.main.sys", types.SimpleNamespace(stdin=Terminal()))
     result = invoke("trust", stdin=CHAIN)
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout) == SERVICE
@@ -200,8 +200,8 @@ def test_unmapped_statement_is_marked_in_explain(script) -> None:
 
 
 def test_unresolved_need_outside_any_statement_is_listed_at_the_end() -> None:
-    from redshift_iam.diagnostics import Diagnostic, Location
-    from redshift_iam.render import explain_text
+    from redshift_iam.core.diagnostics import Diagnostic, Location
+    from redshift_iam.output.render import explain_text
     from tests.helpers import run
 
     analysis = run("copy t from 's3://bkt/d/' iam_role default;\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redshift_iam.model import Settings
+from redshift_iam.core.settings import Settings
 from tests.helpers import ROLE, run
 
 R = f"IAM_ROLE '{ROLE}'"

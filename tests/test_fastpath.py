@@ -15,12 +15,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.diagnostics import InputError, Location
-from redshift_iam.fastpath import read_fast
-from redshift_iam.lexer import scan, segment_of
-from redshift_iam.reader import read_statement
-from redshift_iam.source import Source
-from redshift_iam.statements import AuthKind, Authorization, Copy, CopyMode, S3Path, Text
+from redshift_iam.core.diagnostics import InputError, Location
+from redshift_iam.core.source import Source
+from redshift_iam.core.statements import AuthKind, Authorization, Copy, CopyMode, S3Path, Text
+from redshift_iam.sql.fastpath import read_fast
+from redshift_iam.sql.lexer import scan, segment_of
+from redshift_iam.sql.reader import read_statement
 from tests.test_fuzz import (
     BUCKET,
     GRAMMAR,
@@ -226,8 +226,8 @@ HEAD_GAPS = st.sampled_from([" ", "\n", "  ", "\t", " /* c */ ", "--c\n", ""])
 def test_the_plain_create_shortcut_only_skips_what_the_classifier_skips(parts) -> None:
     """The reader counts a CREATE statement without reading it when _PLAIN_CREATE matches;
     the full classifier must then agree that it touches nothing."""
-    from redshift_iam.lexer import Segment
-    from redshift_iam.reader import _PLAIN_CREATE, _kind
+    from redshift_iam.sql.lexer import Segment
+    from redshift_iam.sql.reader import _PLAIN_CREATE, _kind
     text = "create " + "".join(gap + word for gap, word in parts)
     if _PLAIN_CREATE.match(text):
         assert _kind(Source("t.sql", text), Segment(0, len(text))) is None, text

@@ -27,13 +27,13 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import Analysis, analyze
-from redshift_iam.cli import main
-from redshift_iam.diagnostics import Severity
-from redshift_iam.model import Settings
-from redshift_iam.options import OPTIONS
-from redshift_iam.source import Source
-from redshift_iam.trust import TrustOptions
+from redshift_iam.analysis import analyze
+from redshift_iam.cli.main import main
+from redshift_iam.core.diagnostics import Severity
+from redshift_iam.core.reports import Analysis
+from redshift_iam.core.settings import Settings, TrustOptions
+from redshift_iam.core.source import Source
+from redshift_iam.sql.grammar.option_table import OPTIONS
 
 settings.register_profile(
     "redshift-iam-grammar", max_examples=300, deadline=None, database=None,

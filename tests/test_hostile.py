@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from redshift_iam.cli import main
+from redshift_iam.cli.main import main
 
 ROLE = "arn:aws:iam::123456789012:role/Etl"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

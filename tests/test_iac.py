@@ -11,8 +11,8 @@ from pathlib import Path
 import hcl2
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
-from redshift_iam.iac import render_terraform
+from redshift_iam.cli.main import main
+from redshift_iam.output.iac import render_terraform
 from tests.helpers import run
 
 ROOT = Path(__file__).resolve().parent.parent

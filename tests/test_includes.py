@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
-from redshift_iam.reader import MAX_INCLUDE_DEPTH, MAX_INCLUDES, read_script
-from redshift_iam.source import IncludeLoader, Source, read_source
+from redshift_iam.cli.main import main
+from redshift_iam.core.source import Source
+from redshift_iam.inputs.files import IncludeLoader, read_source
+from redshift_iam.sql.reader import MAX_INCLUDE_DEPTH, MAX_INCLUDES, read_script
 from tests.helpers import ROLE
 
 

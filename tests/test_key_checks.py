@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
-from redshift_iam.model import KmsTarget, Settings
-from redshift_iam.values import key_warnings
+from redshift_iam.cli.main import main
+from redshift_iam.core.aws_names import key_warnings
+from redshift_iam.core.settings import KmsTarget, Settings
 from tests.helpers import ROLE, run
 
 R = f"IAM_ROLE '{ROLE}'"

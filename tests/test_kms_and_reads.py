@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from redshift_iam.arns import under
-from redshift_iam.cli import main
-from redshift_iam.model import KeyMatch, KmsTarget, S3Access
-from redshift_iam.rules import RULES, object_access
+from redshift_iam.cli.main import main
+from redshift_iam.core.grants import KeyMatch, S3Access
+from redshift_iam.core.settings import KmsTarget
+from redshift_iam.derive.arns import under
+from redshift_iam.derive.rules import RULES, object_access
 from tests.iam_eval import allowed
 
 ROLE = "arn:aws:iam::123456789012:role/R"

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.diagnostics import InputError
-from redshift_iam.lexer import Segment, _split_reference, split, tokens
-from redshift_iam.source import Source
+from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.source import Source
+from redshift_iam.sql.lexer import Segment, _split_reference, split, tokens
 
 
 def statements(text: str) -> list[str]:

@@ -19,7 +19,7 @@ from botocore.exceptions import ClientError
 from click.testing import CliRunner
 from moto import mock_aws
 
-from redshift_iam.cli import main
+from redshift_iam.cli.main import main
 from tests.validation_corpus import (
     CORPUS,
     generate_bundle,

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.diagnostics import InputError
-from redshift_iam.lexer import Segment, block_end, split, tokens
-from redshift_iam.reader import read_script
-from redshift_iam.source import Source
+from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.source import Source
+from redshift_iam.sql.lexer import Segment, block_end, split, tokens
+from redshift_iam.sql.reader import read_script
 from tests.helpers import ROLE, run
 from tests.iam_eval import allowed
 

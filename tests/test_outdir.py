@@ -17,12 +17,12 @@ from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import PrincipalReport
-from redshift_iam.cli import main
-from redshift_iam.model import Principal
-from redshift_iam.outdir import OutDirError, check_names, plan_documents, write_out_dir
-from redshift_iam.policy import PolicyDocument
-from redshift_iam.statements import AuthKind
+from redshift_iam.cli.main import main
+from redshift_iam.core.grants import Principal
+from redshift_iam.core.policy import PolicyDocument
+from redshift_iam.core.reports import PrincipalReport
+from redshift_iam.core.statements import AuthKind
+from redshift_iam.output.outdir import OutDirError, check_names, plan_documents, write_out_dir
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"

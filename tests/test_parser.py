@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from redshift_iam.statements import AuthKind, Copy, CopyMode, Unload, Unmapped
+from redshift_iam.core.statements import AuthKind, Copy, CopyMode, Unload, Unmapped
 from tests.helpers import ROLE, codes, grant_set, run
 
 R = f"IAM_ROLE '{ROLE}'"

@@ -7,18 +7,13 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.diagnostics import Location
-from redshift_iam.model import Condition, Grant, Principal, TrustLink
-from redshift_iam.policy import (
-    PolicyDocument,
-    PolicyStatement,
-    build_policy,
-    compact,
-    covered_dropped,
-    text_size,
-)
-from redshift_iam.statements import AuthKind
-from redshift_iam.trust import TrustOptions, build_trust, standard_trust
+from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.grants import Condition, Grant, Principal, TrustLink
+from redshift_iam.core.policy import PolicyDocument, PolicyStatement, text_size
+from redshift_iam.core.settings import TrustOptions
+from redshift_iam.core.statements import AuthKind
+from redshift_iam.documents.policy import build_policy, compact, covered_dropped
+from redshift_iam.documents.trust import build_trust, standard_trust
 from tests.helpers import ROLE, run
 
 P = Principal(AuthKind.ROLE, ROLE)

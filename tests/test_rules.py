@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from redshift_iam.model import KmsTarget, ManifestEntry, Settings
-from redshift_iam.rules import RULES, shapefile_stem
+from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings
+from redshift_iam.derive.rules import RULES, shapefile_stem
 from tests.helpers import ROLE, grant_set, run
 
 R = f"IAM_ROLE '{ROLE}'"

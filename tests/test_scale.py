@@ -9,16 +9,17 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import analyze, fit
-from redshift_iam.cli import main
-from redshift_iam.diagnostics import Location
-from redshift_iam.fold import Folding, apply, candidates
-from redshift_iam.model import Condition, Grant, Principal, Settings
-from redshift_iam.packing import Limits, pack
-from redshift_iam.policy import build_policy, compact, statement_parts, with_sids
-from redshift_iam.source import Source
-from redshift_iam.statements import AuthKind
-from redshift_iam.trust import TrustOptions
+from redshift_iam.analysis import analyze
+from redshift_iam.cli.main import main
+from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.grants import Condition, Grant, Principal
+from redshift_iam.core.settings import Limits, Settings, TrustOptions
+from redshift_iam.core.source import Source
+from redshift_iam.core.statements import AuthKind
+from redshift_iam.documents.build import fit
+from redshift_iam.documents.fold import Folding, apply, candidates
+from redshift_iam.documents.packing import pack
+from redshift_iam.documents.policy import build_policy, compact, statement_parts, with_sids
 from tests.iam_eval import allowed
 
 ROLE = "arn:aws:iam::123456789012:role/R"

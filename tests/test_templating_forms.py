@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
+from redshift_iam.core.diagnostics import InputError, Location
 from redshift_iam.core.placeholders import SENTINEL, Placeholder, sentinel
-from redshift_iam.diagnostics import InputError, Location
+from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, template
-from redshift_iam.source import Source
 
 S = sentinel
 

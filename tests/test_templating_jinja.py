@@ -11,11 +11,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redshift_iam.core.diagnostics import InputError, Location
 from redshift_iam.core.placeholders import SENTINEL, sentinel
-from redshift_iam.diagnostics import InputError, Location
+from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, parse_var, template
 from redshift_iam.inputs.templating import jinja as jinja_module
-from redshift_iam.source import Source
 
 S = sentinel
 

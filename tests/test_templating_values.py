@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from redshift_iam.diagnostics import InputError
+from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, load_vars, merge, parse_var, template
 from redshift_iam.inputs.templating.variables import nested
-from redshift_iam.source import Source
 
 
 @pytest.mark.parametrize(("spec", "name", "value"), [

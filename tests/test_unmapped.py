@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from redshift_iam.statements import Unmapped
+from redshift_iam.core.statements import Unmapped
 from tests.helpers import ROLE, run
 
 

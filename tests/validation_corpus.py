@@ -17,7 +17,7 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
-from redshift_iam.cli import main
+from redshift_iam.cli.main import main
 
 ACCOUNT = "123456789012"
 OTHER_ACCOUNT = "210987654321"

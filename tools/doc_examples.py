@@ -28,12 +28,13 @@ from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redshift_iam.analysis import Analysis, PrincipalReport, analyze  # noqa: E402
-from redshift_iam.diagnostics import Severity  # noqa: E402
-from redshift_iam.model import Settings  # noqa: E402
-from redshift_iam.policy import PolicyDocument  # noqa: E402
-from redshift_iam.source import Source  # noqa: E402
-from redshift_iam.trust import TrustOptions  # noqa: E402
+from redshift_iam.analysis import analyze  # noqa: E402
+from redshift_iam.core.diagnostics import Severity  # noqa: E402
+from redshift_iam.core.grants import Settings  # noqa: E402
+from redshift_iam.core.reports import Analysis, PrincipalReport
+from redshift_iam.core.source import Source  # noqa: E402
+from redshift_iam.documents.policy import PolicyDocument  # noqa: E402
+from redshift_iam.documents.trust import TrustOptions  # noqa: E402
 
 SETTINGS = Settings(region="us-east-1", account_id="123456789012")
 FENCE = re.compile(r"^[ \t]*```")

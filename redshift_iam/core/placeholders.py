@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from redshift_iam.diagnostics import Location
-from redshift_iam.lazyre import LazyRegex
+from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.lazyre import LazyRegex
 
 SENTINEL_OPEN = "\ue000"
 SENTINEL_CLOSE = "\ue001"
@@ -64,3 +64,12 @@ class Placeholder(NamedTuple):
 def sentinel(index: int) -> str:
     """The text that stands for unresolved placeholder ``index`` in a rendering."""
     return f"{SENTINEL_OPEN}{index}{SENTINEL_CLOSE}"
+
+
+# Template placeholders that can stand inside a string literal too...
+TEMPLATE = (r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\$\{[^}\n]*\}|\{[A-Za-z_0-9]*\}"
+            r"|%\([A-Za-z_]\w*\)s|%s\b")
+
+
+# ...and psql variables, which psql only expands outside literals.
+PLACEHOLDER = TEMPLATE + r"""|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*"|(?<!:):[A-Za-z_]\w*"""

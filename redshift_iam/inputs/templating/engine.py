@@ -12,8 +12,9 @@ import functools
 import re
 from collections.abc import Sequence
 
+from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.placeholders import RESERVED, Placeholder, sentinel
-from redshift_iam.diagnostics import Diagnostic, InputError
+from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
@@ -26,7 +27,6 @@ from redshift_iam.inputs.templating.forms import (
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Value, Values
-from redshift_iam.source import Source
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
 _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"

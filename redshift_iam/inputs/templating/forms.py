@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from redshift_iam.lazyre import LazyRegex
+from redshift_iam.core.lazyre import LazyRegex
 
 STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 

@@ -17,7 +17,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.engine import refuse_reserved
 from redshift_iam.inputs.templating.jinja_rewrite import (
     ANCHOR,
@@ -31,7 +32,6 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
 from redshift_iam.inputs.templating.jinja_runtime import LimitExceeded, State, dbt_functions
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Values, nested
-from redshift_iam.source import Source
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
 _MARKER = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"

@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from redshift_iam.source import Source
+from redshift_iam.core.source import Source
 
 # Trace markers (private-use characters next to the sentinels' \ue000 and \ue001).
 DATA, END, OPEN, CLOSE = "\ue002", "\ue003", "\ue004", "\ue005"

@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.placeholders import SENTINEL_OPEN as OPEN_SENTINEL
 from redshift_iam.core.placeholders import Placeholder, sentinel
-from redshift_iam.diagnostics import Location
 from redshift_iam.inputs.templating.forms import normalise
 from redshift_iam.inputs.templating.jinja_rewrite import (
     ANCHOR,

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from types import MappingProxyType
 from typing import NamedTuple
 
+from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.placeholders import Placeholder
-from redshift_iam.diagnostics import Diagnostic, Location
-from redshift_iam.source import Source
+from redshift_iam.core.source import Source
 
 
 class Segment(NamedTuple):

@@ -17,7 +17,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from redshift_iam.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.inputs.templating.forms import normalise
 
 _NAME = re.compile(r"""^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\w+)\s*\])*$""")

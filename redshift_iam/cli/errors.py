@@ -1,0 +1,114 @@
+"""What the CLI writes on stderr, as text for people or JSON lines for machines
+(``--error-format json``).
+
+In JSON form every stderr line is one object with the keys of a diagnostic: ``code``,
+``severity``, ``message``, ``location``, ``hint``. Lines that are not about the input have
+``code`` null: the closing summary of a failed run (severity ``error``), a usage error
+(severity ``usage``, exit 2) and a file written by ``--out-dir`` (severity ``info``).
+The format is taken from the command line before click parses it, so that a usage error
+of the same command line is JSON too.
+"""
+
+from __future__ import annotations
+
+import contextvars
+import json
+import sys
+from collections.abc import Iterable, Sequence
+
+import click
+
+from redshift_iam.core.diagnostics import Diagnostic
+
+_JSON = contextvars.ContextVar("redshift_iam_error_json", default=False)
+
+
+def wants_json(argv: Sequence[str]) -> bool:
+    """Whether the command line asks for ``--error-format json`` (the last one given wins,
+    as click reads it)."""
+    found = False
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg.startswith("--error-format="):
+            found = arg.partition("=")[2] == "json"
+        elif arg == "--error-format" and index + 1 < len(argv):
+            found = argv[index + 1] == "json"
+    return found
+
+
+def _line(code: str | None, severity: str, message: str, location: str | None = None,
+          hint: str | None = None) -> str:
+    return json.dumps({"code": code, "severity": severity, "message": message,
+                       "location": location, "hint": hint}, ensure_ascii=False)
+
+
+def diagnostics(found: Iterable[Diagnostic]) -> None:
+    """Print diagnostics on stderr in one write (a big script can have thousands)."""
+    if _JSON.get():
+        text = "\n".join(json.dumps(d.as_json(), ensure_ascii=False) for d in found)
+    else:
+        text = "\n".join(d.render() for d in found)
+    if text:
+        click.echo(text, err=True)
+
+
+def summary(message: str, severity: str = "error") -> None:
+    """A line about the run rather than the input (``redshift-iam: ...`` in text)."""
+    if _JSON.get():
+        click.echo(_line(None, severity, message), err=True)
+    else:
+        click.echo(f"redshift-iam: {message}", err=True)
+
+
+def info(message: str) -> None:
+    """A note about what the run did (``wrote DIR/NAME``), unprefixed in text."""
+    if _JSON.get():
+        click.echo(_line(None, "info", message), err=True)
+    else:
+        click.echo(message, err=True)
+
+
+def usage(exc: click.ClickException) -> None:
+    """A usage error (exit 2) as click shows it, or as one JSON line."""
+    if not _JSON.get():
+        exc.show()
+        return
+    ctx = getattr(exc, "ctx", None)
+    hint = (f"'{ctx.command_path} --help' shows the usage" if ctx is not None else None)
+    click.echo(_line(None, "usage", exc.format_message(), hint=hint), err=True)
+
+
+def _is_help(exc: click.ClickException) -> bool:
+    return type(exc).__name__ == "NoArgsIsHelpError"
+
+
+class Group(click.Group):
+    """The command group, which first notes the error format the command line asks for."""
+
+    def main(self, args=None, prog_name=None, complete_var=None,  # noqa: ANN001 - click's
+             standalone_mode=True, **extra):  # noqa: ANN001, ANN003
+        argv = list(sys.argv[1:] if args is None else args)
+        token = _JSON.set(wants_json(argv))
+        try:
+            try:
+                code = super().main(argv, prog_name, complete_var, False, **extra)
+            except click.ClickException as exc:
+                if not standalone_mode:
+                    raise
+                # NoArgsIsHelpError is a UsageError whose "message" is the help text
+                if isinstance(exc, click.UsageError) and not _is_help(exc):
+                    usage(exc)
+                else:
+                    exc.show()
+                sys.exit(exc.exit_code)
+            except click.Abort:
+                if not standalone_mode:
+                    raise
+                summary("aborted")
+                sys.exit(1)
+            if standalone_mode:
+                sys.exit(code if isinstance(code, int) else 0)
+            return code
+        finally:
+            _JSON.reset(token)

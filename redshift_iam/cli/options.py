@@ -1,0 +1,105 @@
+"""The click options the commands share. Values are checked by the same functions the
+library uses (flags.py, values.py); a bad value is a usage error (exit 2)."""
+
+from __future__ import annotations
+
+import click
+
+from redshift_iam.core.aws_names import _DB_USER
+
+
+def _flag(check_name):
+    """A click callback running a flags.py check; its FlagError becomes a usage error."""
+    def callback(ctx, param, value):
+        from redshift_iam.inputs import flags
+        try:
+            return getattr(flags, check_name)(value) if value else value
+        except flags.FlagError as exc:
+            raise click.BadParameter(str(exc)) from None
+    return callback
+
+
+def _db_users(ctx, param, values):
+    for value in values:
+        if not _DB_USER.match(value):
+            raise click.BadParameter(f"{value!r} is not arn:PARTITION:redshift:REGION:ACCOUNT:"
+                                     "dbuser:CLUSTER/USER")
+    return values
+
+
+def _trust_regions(ctx, param, values):
+    from redshift_iam.core.aws_names import check_region
+    for value in values:
+        if check_region(value):
+            raise click.BadParameter(f"{value!r} is not an AWS Region code")
+    return values
+
+
+def shared_options(func):
+    """Options every command that reads SQL takes."""
+    options = [
+        click.argument("scripts", nargs=-1, metavar="[SCRIPT]..."),
+        click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
+                     help="Account for ARNs the SQL does not fully name (12 digits, or "
+                          "1234-5678-9012 as the console shows it). A role's own account wins "
+                          "for its DynamoDB, EMR and KMS ARNs."),
+        click.option("--region", default="", metavar="REGION", callback=_flag("check_region_code"),
+                     help="The cluster's Region, for DynamoDB/EMR/KMS ARNs without REGION."),
+        click.option("--partition", default="aws", show_default=True,
+                     type=click.Choice(["aws", "aws-cn", "aws-us-gov"]),
+                     help="ARN partition."),
+        click.option("--manifest", "manifests", multiple=True, metavar="S3URI=FILE",
+                     help="Local copy of a COPY manifest; its entries become exact grants. "
+                          "Split at the last '=' whose right side is an existing file (else the "
+                          "last '='), so S3URI may hold '=' (s3://b/dt=2024-01-01/m). "
+                          "Repeatable."),
+        click.option("--kms-key", "kms_keys", multiple=True, metavar="TARGET=KEY",
+                     help="TARGET is s3://bucket[/prefix] (objects there use KEY), alias/NAME "
+                          "or an alias ARN; KEY is a key ARN or a key id (an ARN in each "
+                          "statement's Region and account). An s3:// TARGET ends at the last "
+                          "'=' (it may hold '='); an alias at the first. Repeatable."),
+        click.option("--max-policies", default=10, show_default=True, metavar="N",
+                     type=click.IntRange(1, 20),
+                     help="Managed policies one principal may need (IAM: 10 per role, 20 on "
+                          "request); each holds at most 6,144 characters."),
+        click.option("--inline", is_flag=True,
+                     help="Size for one inline policy (10,240 characters) instead."),
+        click.option("--no-fold", is_flag=True,
+                     help="Fail instead of folding keys into wildcards when the exact "
+                          "grants do not fit."),
+        click.option("--allow-unresolved", is_flag=True,
+                     help="Emit what is known when an account, Region, manifest or key is "
+                          "missing; the gaps become warnings."),
+        click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
+                     show_default=True,
+                     help="stderr as text, or as one JSON object per line (code, severity, "
+                          "message, location, hint). Not implied by --format json."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def trust_options(func):
+    options = [
+        click.option("--serverless", is_flag=True,
+                     help="Trust redshift-serverless.amazonaws.com as well."),
+        click.option("--db-user", "db_users", multiple=True, metavar="ARN",
+                     callback=_db_users,
+                     help="Only these database users may assume the role (sts:ExternalId). "
+                          "Repeatable."),
+        click.option("--trust-region", "trust_regions", multiple=True, metavar="REGION",
+                     callback=_trust_regions,
+                     help="Trust redshift.REGION.amazonaws.com instead of the global principal. "
+                          "Repeatable."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def role_option(func):
+    return click.option("--role", metavar="ROLE",
+                        help="Which principal: a role ARN, a role name or path/name that names "
+                             "one role of the input (EtlLoader, etl/EtlLoader), 'default', "
+                             "'user' or 'user:<access key id>'.")(func)

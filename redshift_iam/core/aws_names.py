@@ -1,0 +1,176 @@
+"""Validation of the values users write: S3 locations, role ARNs, Regions, KMS keys.
+
+Each check returns ``None`` when the value is fine, or the problem as (code, message, column
+offset inside the value), so the parser can point at the exact character and the CLI can
+reuse the same checks for flags.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.placeholders import TEMPLATE
+
+PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
+# Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
+# and "\d" Arabic-Indic digits, and either would end up inside an ARN.
+_A = re.ASCII
+REGION = LazyRegex(r"^(?:us|eu|ap|sa|ca|me|af|il|mx|cn)(?:-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}\Z", _A)
+ACCOUNT = re.compile(r"^\d{12}\Z", _A)
+_BUCKET = LazyRegex(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\Z", _A)
+_IPV4 = LazyRegex(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
+# Names S3 reserves, or that name access points, Multi-Region Access Points, directory
+# buckets and table buckets, whose ARNs are not arn:aws:s3:::bucket.
+_RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
+                              r"--x-s3|--table-s3)\Z", _A)
+MAX_KEY_BYTES = 1024
+_ROLE_ARN = LazyRegex(
+    r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
+    r"[\w+=,.@-]+)\Z", _A)
+_KMS_ARN = LazyRegex(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?P<account>\d{12}):"
+                      r"(?:key/[A-Za-z0-9-]+|alias/[\w/+=,.@-]+)\Z", _A)
+_KMS_ID = LazyRegex(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
+                     r"|mrk-[0-9a-f]{32})\Z", _A)
+_KMS_ALIAS = LazyRegex(r"^alias/[\w/+=,.@-]+\Z", _A)
+# Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
+_PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
+
+Problem = tuple[str, str, int]
+
+
+def placeholder(value: str) -> Problem | None:
+    """A template or doc placeholder left in a value (RI121)."""
+    match = _PLACEHOLDER_IN_VALUE.search(value)
+    if match:
+        return ("RI121", f"placeholder {shown(match.group())} instead of a real value",
+                match.start())
+    return None
+
+
+def partition_of_region(region: str) -> str:
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
+
+
+def shown(value: str, limit: int = 60) -> str:
+    """A value as quoted in a message, cut short: a message never carries megabytes."""
+    return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
+def check_region(region: str) -> Problem | None:
+    if REGION.match(region):
+        return None
+    return ("RI122", f"{shown(region)} is not an AWS Region code", 0)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
+def check_bucket(bucket: str) -> Problem | None:
+    """S3 general-purpose bucket naming rules."""
+    if not bucket:
+        return ("RI120", "the S3 location has no bucket name", 0)
+    if not _BUCKET.match(bucket) or ".." in bucket or _IPV4.match(bucket):
+        return ("RI120", f"{shown(bucket)} is not a valid S3 bucket name", 0)
+    if _RESERVED_BUCKET.search(bucket):
+        return ("RI120", f"{shown(bucket)} is a name S3 reserves or an access point, Multi-Region "
+                         "Access Point, directory or table bucket, which the tool cannot map to "
+                         "IAM resources yet", 0)
+    return None
+
+
+def split_s3(uri: str) -> tuple[str, str] | None:
+    """``s3://bucket/key`` -> (bucket, key); None if it is not an s3:// URI."""
+    if uri[:5].lower() != "s3://":
+        return None
+    bucket, _, key = uri[5:].partition("/")
+    return bucket, key
+
+
+def check_s3(uri: str) -> Problem | None:
+    """Everything wrong with an S3 URI, with the offset of the first bad character."""
+    found = placeholder(uri)
+    if found:
+        return found
+    parts = split_s3(uri)
+    if parts is None:
+        return ("RI120", f"{shown(uri)} is not an s3:// location", 0)
+    problem = check_bucket(parts[0])
+    if problem:
+        return (problem[0], problem[1], 5)
+    if len(parts[1].encode("utf-8")) > MAX_KEY_BYTES:
+        return ("RI120", f"the S3 key is {len(parts[1].encode('utf-8'))} bytes; S3 keys are at "
+                         f"most {MAX_KEY_BYTES}", 6 + len(parts[0]))
+    return None
+
+
+def key_warnings(key: str) -> tuple[Problem, ...]:
+    """What to warn about an S3 key, wherever it enters (SQL, manifest entries, flags): RW206
+    for ``*`` or ``?`` (IAM reads them as wildcards), RW207 for leading or trailing white
+    space. Offsets are 0: the caller points at the start of the location that holds the key."""
+    if "*" not in key and "?" not in key and key == key.strip():
+        return ()  # the common case, checked once per statement on the fast path
+    found: list[Problem] = []
+    if "*" in key or "?" in key:
+        found.append(("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
+                      0))
+    if key != key.strip():
+        found.append(("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+                               "granted as written", 0))
+    return tuple(found)
+
+
+def kms_arn_parts(arn: str) -> re.Match[str] | None:
+    """The named groups (partition, region, account) of a KMS key or alias ARN."""
+    return _KMS_ARN.match(arn)
+
+
+def arn_partition(arn: str) -> str:
+    """The partition field of an ARN (``aws`` in ``arn:aws:...``); '' if there is none."""
+    parts = arn.split(":", 2)
+    return parts[1] if len(parts) > 2 else ""
+
+
+def role_arn_parts(arn: str) -> re.Match[str] | None:
+    return _ROLE_ARN.match(arn)
+
+
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
+def check_role_arn(arn: str) -> Problem | None:
+    found = placeholder(arn)
+    if found:
+        return found
+    match = _ROLE_ARN.match(arn)
+    if not match:
+        return ("RI123", f"{shown(arn, 120)} is not an IAM role ARN", 0)
+    if match.group("partition") not in PARTITIONS:
+        return ("RI123", f"unknown partition {match.group('partition')!r} in role ARN",
+                match.start("partition"))
+    return None
+
+
+@functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
+def role_account(arn: str) -> str:
+    """The 12-digit account of a role ARN, or '' when it is not 12 digits."""
+    match = _ROLE_ARN.match(arn)
+    return match.group("account") if match and ACCOUNT.match(match.group("account")) else ""
+
+
+def kms_kind(key: str) -> str:
+    """'arn', 'alias-arn', 'id', 'alias' or '' (not a KMS key reference)."""
+    match = _KMS_ARN.match(key)
+    if match:
+        return "alias-arn" if ":alias/" in key else "arn"
+    if _KMS_ID.match(key):
+        return "id"
+    if _KMS_ALIAS.match(key):
+        return "alias"
+    return ""
+
+
+_DB_USER = LazyRegex(r"^arn:aws(?:-cn|-us-gov)?:redshift:[a-z0-9-]+:\d{12}:dbuser:[^/\s]+/\S+\Z",
+                      re.ASCII)

@@ -1,0 +1,125 @@
+"""The reader's output: one frozen value per statement that touches AWS.
+
+Secrets never get here: the parser keeps only the fact that a secret was given. The values
+are NamedTuples: immutable and typed like frozen dataclasses, but several times cheaper to
+define at import, which is most of a short run's start-up.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import NamedTuple
+
+from redshift_iam.core.diagnostics import Diagnostic, Location
+
+
+class Text(NamedTuple):
+    """A value from the SQL and where it was written."""
+
+    value: str
+    loc: Location
+
+
+class S3Path(NamedTuple):
+    """``s3://bucket/key`` as written; ``key`` may be empty or a prefix."""
+
+    bucket: str
+    key: str
+    loc: Location
+
+    @property
+    def uri(self) -> str:
+        return f"s3://{self.bucket}/{self.key}"
+
+
+class DynamoTable(NamedTuple):
+    name: str
+    loc: Location
+
+
+class EmrCluster(NamedTuple):
+    cluster_id: str
+    path: str
+    loc: Location
+
+
+class AuthKind(str, Enum):
+    ROLE = "role"  # IAM_ROLE 'arn[,arn...]' or CREDENTIALS 'aws_iam_role=...'
+    DEFAULT_ROLE = "default-role"  # IAM_ROLE default
+    KEYS = "user"  # access keys, permanent or temporary
+
+
+class Authorization(NamedTuple):
+    """Who Redshift acts as. ``roles`` is the chain, first to last (the last gets the data
+    permissions). For keys only the access key id is kept; the secret is dropped."""
+
+    kind: AuthKind
+    loc: Location
+    roles: tuple[Text, ...] = ()
+    access_key_id: str = ""
+    temporary: bool = False
+    client_key: bool = False  # a master symmetric key came with CREDENTIALS
+
+
+class CopyMode(str, Enum):
+    PREFIX = "s3"  # FROM 's3://b/k' loads every object under the prefix
+    MANIFEST = "manifest"  # FROM names a manifest listing the data files
+    SSH = "ssh"  # FROM names an SSH manifest; the data comes from hosts
+    DYNAMODB = "dynamodb"
+    EMR = "emr"
+
+
+class Copy(NamedTuple):
+    loc: Location
+    table: str
+    source: S3Path | DynamoTable | EmrCluster
+    mode: CopyMode
+    auth: Authorization
+    data_format: str = "TEXT"  # CSV, JSON, AVRO, PARQUET, ORC, SHAPEFILE, FIXEDWIDTH or TEXT
+    jsonpaths: S3Path | None = None
+    region: Text | None = None
+    encrypted: bool = False
+    options: tuple[str, ...] = ()  # every option keyword, upper-case, in order
+    job: str = ""  # COPY ... JOB CREATE name
+
+
+class Unload(NamedTuple):
+    loc: Location
+    target: S3Path
+    auth: Authorization
+    region: Text | None = None
+    encrypted: bool = False
+    encrypted_auto: bool = False
+    kms_key: Text | None = None
+    client_key: bool = False
+    cleanpath: bool = False
+    partition_by: tuple[str, ...] = ()
+    options: tuple[str, ...] = ()
+
+
+class CreateLibrary(NamedTuple):
+    loc: Location
+    name: str
+    source: S3Path | None  # None when FROM 'https://...'
+    url: str
+    auth: Authorization | None
+    region: Text | None = None
+
+
+class Unmapped(NamedTuple):
+    """A statement that makes Redshift use an IAM role in a way the tool cannot map yet."""
+
+    loc: Location
+    what: str
+
+
+Statement = Copy | Unload | CreateLibrary | Unmapped
+
+
+class Script(NamedTuple):
+    """Everything read from the inputs: the statements that matter, how many were skipped,
+    and the diagnostics found while reading (errors make the whole run fail)."""
+
+    statements: tuple[Statement, ...]
+    skipped: int
+    diagnostics: tuple[Diagnostic, ...]

@@ -1,0 +1,1 @@
+"""Derivation: statements and settings -> grants and trust links."""

@@ -1,0 +1,222 @@
+"""Statements -> grants and trust links, by the rules table.
+
+This module decides *which* rules a statement triggers and on what subject; the rules table
+says what each grants. Anything the SQL does not settle (an account, a Region, a manifest's
+entries, a key) becomes an RI14x "unresolved" diagnostic naming the flag that supplies it;
+the grant it would have produced is left out, never guessed (see :mod:`arns`).
+"""
+
+from __future__ import annotations
+
+import functools
+
+from redshift_iam.core.aws_names import arn_partition, role_account
+from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
+from redshift_iam.core.settings import Settings
+from redshift_iam.core.statements import (
+    AuthKind,
+    Authorization,
+    Copy,
+    CopyMode,
+    CreateLibrary,
+    DynamoTable,
+    EmrCluster,
+    S3Path,
+    Script,
+    Text,
+    Unload,
+    Unmapped,
+)
+from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
+from redshift_iam.derive.rules import RULES, condition, object_access, resource
+
+
+class _Collector:
+    """Accumulates one statement's output. Internal to this module. ``account`` is the data
+    principal's account, or '' when only --account-id can tell; ``accesses`` are the objects
+    the statement's rules read or write (recorded only when there are --kms-key targets)."""
+
+    __slots__ = ("settings", "principal", "account", "loc", "scope", "kind", "grants",
+                 "accesses")
+
+    def __init__(self, settings: Settings, principal: Principal, account: str, loc: Location,
+                 scope: str = "", kind: str = "statement") -> None:
+        self.settings, self.principal, self.account, self.loc = settings, principal, account, loc
+        self.scope, self.kind = scope, kind
+        self.grants: list[Grant] = []
+        self.accesses: list[S3Access] = []
+
+    def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
+        bucket, key = (path.bucket, path.key) if path else (bucket, key)
+        rule = RULES[rule_id]
+        for perm in rule.permissions:
+            arn = resource(perm.resource, self.settings.partition, bucket, key)
+            cond = condition(perm.condition, key)
+            self.grants.extend(Grant(self.principal, action, arn, cond, rule_id, self.loc,
+                                     self.scope) for action in perm.actions)
+        access = object_access(rule, bucket, key) if self.settings.kms_targets else None
+        if access:
+            self.accesses.append(access)
+
+    def arn(self, rule_id: str, arn: str) -> None:
+        self.grants.extend(arn_grants(rule_id, self.principal, arn, self.loc, self.scope))
+
+
+def arn_grants(rule_id: str, principal: Principal, arn: str, loc: Location, scope: str = ""
+               ) -> list[Grant]:
+    """The grants of a rule whose resource is a prebuilt ARN (table, cluster, key, role)."""
+    return [Grant(principal, action, arn, None, rule_id, loc, scope)
+            for perm in RULES[rule_id].permissions for action in perm.actions]
+
+
+def derive(script: Script, settings: Settings) -> Derivation:
+    """Every grant and trust link the script's statements need (see module docstring). The
+    diagnostics start with the settings' own notes (warnings about flag values)."""
+    grants: list[Grant] = []
+    links: list[TrustLink] = []
+    diagnostics: list[Diagnostic] = list(settings.notes)
+    for statement in script.statements:
+        if isinstance(statement, Unmapped):
+            diagnostics.append(Diagnostic("RI130", f"{statement.what} is not mapped to IAM "
+                                                   "permissions yet", statement.loc))
+        elif not _needs_nothing(statement):
+            diagnostics.extend(_derive_one(statement, settings, grants, links))
+    return Derivation(tuple(grants), tuple(links), tuple(diagnostics), script.skipped)
+
+
+def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
+                grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
+    """Append one statement's grants and trust links; return its diagnostics. What is known
+    is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
+    from https://, with any authorization) names no principal: no chain grant, no trust."""
+    try:
+        principal, account, chain, chain_links = _principals(statement.auth, settings,
+                                                             statement.loc)
+    except Unresolved as exc:
+        return [exc.diagnostic]
+    scope = f"copy:{statement.table}" if isinstance(statement, Copy) else ""
+    out = _Collector(settings, principal, account, statement.loc, scope, _KIND[type(statement)])
+    found = _statement(out, statement)
+    if out.grants or found:
+        grants.extend(chain)
+        grants.extend(out.grants)
+        links.extend(chain_links)
+    return found
+
+
+_KIND = {Copy: "COPY", Unload: "UNLOAD", CreateLibrary: "CREATE LIBRARY"}
+
+
+def _needs_nothing(statement: Copy | Unload | CreateLibrary) -> bool:
+    """CREATE LIBRARY from https:// reads nothing from AWS: its authorization (if any) is not
+    used, so it is not checked either."""
+    return isinstance(statement, CreateLibrary) and statement.source is None
+
+
+def _principals(authz: Authorization, settings: Settings, loc: Location
+                ) -> tuple[Principal, str, list[Grant], list[TrustLink]]:
+    """The data principal, its account, and the chain's AssumeRole grants and trust links
+    (located at the statement ``loc``)."""
+    if authz.kind is AuthKind.DEFAULT_ROLE:
+        principal = Principal(AuthKind.DEFAULT_ROLE, "default")
+        return principal, "", [], [TrustLink(principal, "service", loc)]
+    if authz.kind is AuthKind.KEYS:
+        return Principal(AuthKind.KEYS, f"user:{authz.access_key_id}"), "", [], []
+    grants, links, previous = [], [], None
+    for role in authz.roles:
+        _check_partition(role, settings)
+        current = _role_principal(role.value)
+        links.append(TrustLink(current, previous.name if previous else "service", loc))
+        if previous:
+            grants += arn_grants("role-chain", previous, role.value, loc)
+        previous = current
+    return previous, role_account(previous.name), grants, links
+
+
+@functools.lru_cache(maxsize=1024)  # one value per role, not one per statement
+def _role_principal(arn: str) -> Principal:
+    return Principal(AuthKind.ROLE, arn)
+
+
+def _check_partition(role: Text, settings: Settings) -> None:
+    partition = arn_partition(role.value)
+    if partition != settings.partition:
+        raise Unresolved(Diagnostic("RI125", f"role {role.value} is in partition {partition}, "
+                                             f"but the policy is for {settings.partition}; pass "
+                                             f"--partition {partition}", role.loc))
+
+
+def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary) -> list[Diagnostic]:
+    """The statement's grants by kind, then the SSE-KMS grants of every object it reads or
+    writes (so no read kind can miss them); each distinct diagnostic once."""
+    found: list[Diagnostic] = []
+    try:
+        if statement.region:
+            region_of(out, statement.region, statement.region.loc)  # its partition must match
+        if isinstance(statement, Copy):
+            found += _copy(out, statement)
+        elif isinstance(statement, Unload):
+            found += _unload(out, statement)
+        elif statement.source is not None:
+            out.s3("library-s3", statement.source)
+    except Unresolved as exc:
+        found.append(exc.diagnostic)
+    own_key = isinstance(statement, Unload) and statement.kms_key is not None
+    found += sse_kms(out, statement.region, own_key)
+    return list(dict.fromkeys(found))
+
+
+def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
+    if copy.jsonpaths:
+        out.s3("copy-jsonpaths", copy.jsonpaths)
+    if isinstance(copy.source, DynamoTable):
+        region, account = region_of(out, copy.region, copy.source.loc), account_of(out, copy.loc)
+        arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
+        out.arn("copy-dynamodb", arn)
+    elif isinstance(copy.source, EmrCluster):
+        region, account = region_of(out, None, copy.source.loc), account_of(out, copy.loc)
+        out.arn("copy-emr", f"arn:{out.settings.partition}:elasticmapreduce:{region}:{account}:"
+                            f"cluster/{copy.source.cluster_id}")
+    elif copy.mode is CopyMode.SSH:
+        out.s3("copy-ssh-manifest", copy.source)
+    elif copy.mode is CopyMode.MANIFEST:
+        out.s3("copy-manifest", copy.source)
+        return _manifest_entries(out, copy.source)
+    else:
+        out.s3("copy-shapefile" if copy.data_format == "SHAPEFILE" else "copy-s3-prefix",
+               copy.source)
+    return []
+
+
+def _manifest_entries(out: _Collector, manifest: S3Path) -> list[Diagnostic]:
+    entries = out.settings.manifests.get(manifest.uri)
+    if entries is None:
+        return [Diagnostic("RI142", f"the data files of manifest {manifest.uri} are unknown",
+                           manifest.loc, fix=f"pass --manifest {manifest.uri}=FILE (a local "
+                                             "copy of the manifest)")]
+    for entry in entries:
+        out.s3("copy-manifest-entry", bucket=entry.bucket, key=entry.key)
+    return []
+
+
+def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
+    target = unload.target
+    out.s3("unload", target)
+    if unload.cleanpath:
+        out.s3("unload-cleanpath", target)
+    found: list[Diagnostic] = []
+    if unload.kms_key:
+        try:
+            out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))
+        except Unresolved as exc:
+            found.append(exc.diagnostic)
+    if unload.encrypted_auto:
+        out.s3("unload-encrypted-auto", target)
+        if not any(t.bucket == target.bucket and target.key.startswith(t.prefix)
+                   for t in out.settings.kms_targets):
+            found.append(Diagnostic("RI144", f"ENCRYPTED AUTO uses the default KMS key of "
+                                             f"bucket {target.bucket}, which is unknown",
+                                    unload.loc, fix=f"pass --kms-key s3://{target.bucket}="
+                                                    "KEY_ARN (the bucket's default key)"))
+    return found

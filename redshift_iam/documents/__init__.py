@@ -1,0 +1,1 @@
+"""Documents: grants -> policy and trust documents within IAM's quotas."""

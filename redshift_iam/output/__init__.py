@@ -1,0 +1,1 @@
+"""Output: documents -> JSON, files, Terraform and CloudFormation."""

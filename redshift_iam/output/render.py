@@ -1,0 +1,225 @@
+"""Documents and reports -> text. Output is byte-for-byte deterministic for the same input."""
+
+from __future__ import annotations
+
+import json
+import re
+import textwrap
+from bisect import bisect_right
+
+from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
+from redshift_iam.core.grants import Grant
+from redshift_iam.core.policy import PolicyDocument
+from redshift_iam.core.reports import Analysis, PrincipalReport
+from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
+from redshift_iam.derive.rules import DG, MG, RULES, S3UG
+
+_BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    return json.dumps(match.group())[1:-1]
+
+
+def dumps(value: object) -> str:
+    """The one JSON style: two-space indent, a final newline. Characters above U+00FF are
+    written as ``\\uXXXX`` escapes: the IAM API accepts policy text only up to U+00FF."""
+    return _BEYOND_LATIN1.sub(_escape, json.dumps(value, indent=2, ensure_ascii=False)) + "\n"
+
+
+def document(doc: PolicyDocument) -> str:
+    return dumps(doc.as_json())
+
+
+def bundle(analysis: Analysis) -> str:
+    """``generate``'s stdout: every principal's documents, skipped count and warnings."""
+    return dumps({
+        "principals": [_principal(report) for report in analysis.reports],
+        "skipped": analysis.script.skipped,
+        "warnings": [d.as_json() for d in analysis.diagnostics],
+    })
+
+
+def _principal(report: PrincipalReport) -> dict[str, object]:
+    return {
+        "principal": report.principal.name,
+        "kind": report.principal.kind.value,
+        "policies": [doc.as_json() for doc in report.policies],
+        "trust": report.trust.as_json() if report.trust else None,
+        "statements": list(report.statements),
+    }
+
+
+def describe(statement: Statement) -> tuple[str, str]:
+    """(kind, what it reads or writes) for people."""
+    if isinstance(statement, Copy):
+        source = statement.source
+        where = getattr(source, "uri", None) or getattr(source, "name", None)
+        if where is None:
+            where = f"emr://{source.cluster_id}/{source.path}"
+        elif statement.mode.value == "dynamodb":
+            where = f"dynamodb://{where}"
+        return f"COPY {statement.mode.value}", f"{statement.table} <- {where}"
+    if isinstance(statement, Unload):
+        return "UNLOAD", f"-> {statement.target.uri}"
+    if isinstance(statement, CreateLibrary):
+        return "CREATE LIBRARY", f"{statement.name} <- {statement.url}"
+    return "UNMAPPED", statement.what
+
+
+def _grant_row(grant: Grant) -> dict[str, object]:
+    cond = grant.condition
+    return {
+        "principal": grant.principal.name,
+        "action": grant.action,
+        "resource": grant.resource,
+        "condition": f"{cond.operator} {cond.key} {cond.value}" if cond else None,
+        "rule": grant.rule,
+        "doc": RULES[grant.rule].doc,
+    }
+
+
+def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
+    """One entry per statement that touches AWS, with its grants and their reasons."""
+    by_location: dict[Location, list[Grant]] = {}
+    for grant in analysis.derivation.grants:
+        by_location.setdefault(grant.location, []).append(grant)
+    rows = []
+    for statement in analysis.script.statements:
+        kind, subject = describe(statement)
+        grants = by_location.get(statement.loc, [])
+        unique = {tuple(_grant_row(g).items()): g for g in grants}
+        rows.append({
+            "location": statement.loc.short, "kind": kind, "subject": subject,
+            "grants": [dict(key) for key in sorted(unique)],
+        })
+    return rows
+
+
+def explain_json(analysis: Analysis) -> str:
+    return dumps({
+        "statements": explain_rows(analysis),
+        "folds": [{"principal": f.principal.name, "bucket": f.bucket, "pattern": f.pattern,
+                   "replaced": list(f.replaced), "actions": list(f.actions)}
+                  for report in analysis.reports for f in report.folds],
+        "skipped": analysis.script.skipped,
+        "diagnostics": [d.as_json() for d in analysis.diagnostics],
+    })
+
+
+WIDTH = 100  # explain's text fits a 100-column terminal
+# Doc links are printed relative to these prefixes, each stated once under the rules.
+_DOC_PREFIXES = {"dg/": DG, "mgmt/": MG, "s3/": S3UG}
+
+
+def explain_text(analysis: Analysis) -> str:
+    """A readable table, at most :data:`WIDTH` columns: each statement, the grants it needs
+    per principal, the unresolved needs under the statement they belong to, then the
+    documentation link of every rule used."""
+    lines, used = [], set()
+    marks, stray = _unresolved_by_statement(analysis)
+    for index, row in enumerate(explain_rows(analysis)):
+        lines += _wrap(f"{row['location']}  {row['kind']}  {row['subject']}", "", "    ")
+        if not row["grants"]:
+            lines.append("    (no grant)")
+        for principal in sorted({g["principal"] for g in row["grants"]}):
+            lines += _wrap(f"as {principal}", "  ", "    ")
+            cells = [(g["action"], g["resource"], g["condition"] or "", g["rule"])
+                     for g in row["grants"] if g["principal"] == principal]
+            lines.extend(_grant_lines(cells))
+            used.update(cell[3] for cell in cells)
+        lines.extend(_marked(marks.get(index, [])))
+        lines.append("")
+    lines.append(f"{len(analysis.script.statements)} statement(s) touch AWS; "
+                 f"{analysis.script.skipped} skipped.")
+    if stray:
+        lines.extend(["", "Unresolved:", *_marked(stray)])
+    folds = [fold for report in analysis.reports for fold in report.folds]
+    if folds:
+        lines.extend(["", "Folds:"])
+        for fold in folds:
+            lines += _wrap(fold.message(), "    ", "      ")
+    if used:
+        lines.extend(["", "Rules:", *_legend(sorted(used))])
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, first: str, rest: str) -> list[str]:
+    """``text`` in lines of at most WIDTH columns; a word longer than a line is cut."""
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
+                         break_on_hyphens=False) or [first.rstrip()]
+
+
+def _grant_lines(cells: list[tuple[str, str, str, str]]) -> list[str]:
+    """Aligned columns (action, resource, condition, rule) when they fit; else aligned
+    (action, resource, rule) with the condition on the line below; else each grant as
+    ``action  rule`` with its resource and condition on the lines below."""
+    aligned = _aligned(cells)
+    if max(map(len, aligned)) <= WIDTH:
+        return aligned
+    rows = _aligned([(action, resource, rule) for action, resource, _, rule in cells])
+    if max(map(len, rows)) <= WIDTH:
+        lines = []
+        for row, cell in zip(rows, cells, strict=True):
+            lines += [row, *(_wrap(cell[2], "      ", "      ") if cell[2] else [])]
+        return lines
+    lines = []
+    for action, resource, condition, rule in cells:
+        lines += _wrap(f"{action}  {rule}", "    ", "      ")
+        lines += _wrap(resource, "      ", "      ")
+        if condition:
+            lines += _wrap(condition, "      ", "      ")
+    return lines
+
+
+def _marked(diagnostics: list[Diagnostic]) -> list[str]:
+    lines = []
+    for d in diagnostics:
+        lines += _wrap(f"{d.severity.value} {d.code} at {d.location}: {d.message}", "  ",
+                       "      ")
+        lines += _wrap(f"hint: {d.hint}", "    ", "      ")
+    return lines
+
+
+def _legend(rules: list[str]) -> list[str]:
+    """``rule  link`` per rule (the link under the rule when the line would be too long), the
+    link relative to a prefix named once at the end."""
+    width, lines, prefixes = max(map(len, rules)), [], {}
+    for rule in rules:
+        link = RULES[rule].doc
+        for short, prefix in _DOC_PREFIXES.items():
+            if link.startswith(prefix):
+                link, prefixes[short] = short + link[len(prefix):], prefix
+                break
+        line = f"    {rule.ljust(width)}  {link}"
+        lines += [line] if len(line) <= WIDTH else [f"    {rule}", *_wrap(link, " " * 8, " " * 8)]
+    for number, short in enumerate(sorted(prefixes)):
+        lines.append(f"{'where' if number == 0 else '     '} {short} = {prefixes[short]}")
+    return lines
+
+
+def _unresolved_by_statement(analysis: Analysis
+                             ) -> tuple[dict[int, list[Diagnostic]], list[Diagnostic]]:
+    """The unresolved needs by the index of the statement they point into (the last statement
+    of the same file starting at or before the diagnostic), and those that point nowhere."""
+    starts: dict[str, tuple[list[tuple[int, int]], list[int]]] = {}
+    for index, statement in enumerate(analysis.script.statements):
+        keys, indexes = starts.setdefault(statement.loc.file, ([], []))
+        keys.append((statement.loc.line, statement.loc.col))
+        indexes.append(index)
+    marks: dict[int, list[Diagnostic]] = {}
+    stray = []
+    for d in analysis.diagnostics:
+        if d.severity is not Severity.UNRESOLVED:
+            continue
+        keys, indexes = starts.get(d.location.file, ([], [])) if d.location else ([], [])
+        found = bisect_right(keys, (d.location.line, d.location.col)) - 1 if keys else -1
+        if found < 0:
+            stray.append(d)
+        else:
+            marks.setdefault(indexes[found], []).append(d)
+    return marks, stray
+def _aligned(cells: list[tuple[str, ...]]) -> list[str]:
+    widths = [max(len(cell[i]) for cell in cells) for i in range(len(cells[0]))]
+    return [("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True))).rstrip()
+            for cell in cells]

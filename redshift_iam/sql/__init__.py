@@ -1,0 +1,1 @@
+"""The SQL stage: the only place that knows SQL syntax."""

@@ -1,0 +1,68 @@
+"""Block comments nest, as in PostgreSQL and psql: ``/* a /* b */ c */`` is one comment.
+
+https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-COMMENTS
+
+Python's ``re`` cannot match nesting. The lexer's regexes match :data:`FLAT_BLOCK`, a comment
+with no ``/*`` inside (the common case, in C), and stop at any other; :func:`block_end` then
+counts openers and closers, and :class:`Joined` stands for a statement matched in parts.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NoReturn
+
+from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.source import Source
+from redshift_iam.sql.secrets import secret_start
+
+# ``/*``, then text holding neither ``*/`` nor ``/*``, then ``*/``; possessive, so no backtracking.
+FLAT_BLOCK = r"/\*[^*/]*+(?:(?:\*(?!/)|/(?!\*))[^*/]*+)*+\*/"
+_MARKS = re.compile(r"/\*|\*/")
+
+
+def block_end(text: str, start: int, end: int | None = None) -> int | None:
+    """The offset just past the block comment opening at ``start``, nested comments included
+    (``/*`` and ``*/`` counted left to right, as PostgreSQL's and psql's lexers do), or None
+    when it does not close before ``end``."""
+    depth = 0
+    for mark in _MARKS.finditer(text, start, len(text) if end is None else end):
+        depth += 1 if mark.group() == "/*" else -1
+        if not depth:
+            return mark.end()
+    return None
+
+
+def raise_open_comment(source: Source, opener: int, statement: int) -> NoReturn:
+    """RI103 at the outermost opener of a comment that never closes; the snippet hides what
+    follows the statement's first secret-bearing option (``statement`` is where it starts)."""
+    secret = secret_start(source.text, statement, opener)
+    raise InputError(source.diagnostic("RI103", "unterminated block comment", opener, secret))
+
+
+class Joined:
+    """A statement the regex matched in parts, around nested block comments: the parts of
+    ``re.Match`` that the lexer's statement loop hands its callers (``lastindex``, ``[group]``,
+    ``start(group)``, ``end(group)``), for the groups it was given."""
+
+    __slots__ = ("lastindex", "_groups", "_starts", "_ends")
+
+    def __init__(self, lastindex: int, groups: dict, starts: dict, ends: dict) -> None:
+        self.lastindex, self._groups, self._starts, self._ends = lastindex, groups, starts, ends
+
+    def __getitem__(self, group: int | str) -> str | None:
+        return self._groups[group]
+
+    def start(self, group: int | str = 0) -> int:
+        return self._starts[group]
+
+    def end(self, group: int | str = 0) -> int:
+        return self._ends[group]
+
+
+def nested_end(source: Source, opener: int, end: int, statement: int) -> int:
+    """Past the nested block comment at ``opener``; RI103 when it does not close by ``end``."""
+    stop = block_end(source.text, opener, end)
+    if stop is None:
+        raise_open_comment(source, opener, statement)
+    return stop

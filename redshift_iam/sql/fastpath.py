@@ -1,0 +1,226 @@
+"""A shortcut for the common COPY and UNLOAD: the same statement values without tokens.
+
+Most COPY and UNLOAD statements in real scripts are plain: single spaces or newlines between
+words, simple quoted strings, one role, and options that only describe the data. For those,
+:func:`read_fast` reads the statement with a few C-level regex matches instead of the token
+stream, and returns exactly the value :mod:`parser` would (locations included).
+
+It declines (returns None) at the first thing outside that plain subset - a comment, an
+escape, a placeholder, a column list, a role chain, an option that changes permissions in a
+way only the parser checks (ENCRYPTED, KMS_KEY_ID, CREDENTIALS, keys, SSH, JOB, SHAPEFILE,
+QUOTE, JSONPaths files ...), anything that would warn or fail, an option given twice - and
+the caller then runs the full parser, which reports whatever is wrong. Declining is always
+safe; accepting must give the parser's exact value, which ``tests/test_fastpath.py`` checks.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from bisect import bisect_right
+
+from redshift_iam.core.aws_names import (
+    ACCOUNT,
+    check_region,
+    check_role_arn,
+    check_s3,
+    key_warnings,
+    placeholder,
+    role_arn_parts,
+)
+from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.source import Source
+from redshift_iam.core.statements import (
+    AuthKind,
+    Authorization,
+    Copy,
+    CopyMode,
+    S3Path,
+    Text,
+    Unload,
+)
+from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS
+
+_W = r"[ \t\n]"
+_IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
+_STR = r"'[^'\\]*'"  # a quoted string with no escapes: its value is its text
+_ANY_STR = r"'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'"  # any quoted string (the lexer's pattern)
+_COPY = re.compile(rf"copy{_W}+(?P<table>{_IDENT}(?:\.{_IDENT}){{0,2}}){_W}+from{_W}+"
+                   rf"(?P<src>{_STR})", re.I | re.A)
+_UNLOAD = re.compile(rf"unload{_W}*\({_W}*'[^'\\]*(?:''[^'\\]*)*'{_W}*\){_W}*to{_W}+"
+                     rf"(?P<src>{_STR})", re.I | re.A)
+_AS = rf"(?:{_W}+as(?={_W}))?"
+_SWITCH = r"on|off|true|false|preset"
+# Options only the parser reads: they carry secrets, change who or what is accessed
+# (CREDENTIALS, keys, ENCRYPTED, KMS_KEY_ID, SSH, READRATIO, SHAPEFILE, JOB), or parse
+# differently inside another option (CSV QUOTE).
+_PARSER_ONLY = frozenset({
+    "CREDENTIALS", "WITH", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "SESSION_TOKEN", "TOKEN",
+    "ENCRYPTED", "MASTER_SYMMETRIC_KEY", "KMS_KEY_ID", "SSH", "READRATIO", "SHAPEFILE", "QUOTE",
+    "JOB",
+})
+# Arguments by the option table's shape; a few options get their own pattern per command.
+_ARGS = {
+    "flag": "", "csv": "", "number": rf"{_AS}{_W}+\d+",
+    "size": rf"{_AS}{_W}+\d+(?:{_W}+(?:mb|gb))?", "switch": rf"(?:{_W}+(?:{_SWITCH}))?",
+    "word": rf"{_AS}{_W}+(?!as(?:{_W}|\Z))(?:{_IDENT}|{_ANY_STR})",
+    "string": rf"{_AS}{_W}+{_ANY_STR}", "string?": rf"(?:{_AS}{_W}+{_ANY_STR})?",
+    "iam_role": rf"{_W}+(?:(?P<default>default)|'(?P<arn>[^'\\,\s]*)')",
+    "partition": rf"{_W}+by{_W}*\({_W}*(?P<columns>{_IDENT}(?:{_W}*,{_W}*{_IDENT})*){_W}*\)"
+                 rf"(?:{_W}+include)?",
+}
+_OWN_ARGS = {
+    ("COPY", "JSON"): rf"(?:{_AS}{_W}+'(?:auto|auto ignorecase|noshred)')?",
+    ("COPY", "AVRO"): rf"(?:{_AS}{_W}+'(?:auto|auto ignorecase|noshred)')?",
+    ("UNLOAD", "JSON"): "", ("COPY", "MANIFEST"): "",
+    ("UNLOAD", "MANIFEST"): rf"(?:{_W}+verbose)?",
+    ("COPY", "NULL"): rf"{_W}+as{_W}+{_ANY_STR}", ("UNLOAD", "NULL"): rf"{_AS}{_W}+{_ANY_STR}",
+    ("COPY", "REGION"): rf"{_AS}{_W}+'(?P<region>[^'\\]*)'",
+    ("UNLOAD", "REGION"): rf"{_AS}{_W}+'(?P<region>[^'\\]*)'",
+}
+
+
+@functools.cache
+def _scanner(command: str) -> re.Pattern[str]:
+    """One option per match: ``kw`` is its keyword as written, and ``junk`` is set instead
+    when the text there is no option this shortcut reads (the caller then declines)."""
+    formats = "|".join(sorted(f for f in DATA_FORMATS - _PARSER_ONLY
+                              if command in OPTIONS[f].commands))
+    alternatives = []
+    for name, option in OPTIONS.items():
+        if command not in option.commands or name in _PARSER_ONLY:
+            continue
+        if name == "FORMAT":
+            args = rf"{_AS}(?={_W}+(?:{formats})\b)"
+        else:
+            args = _OWN_ARGS.get((command, name), _ARGS.get(option.shape))
+        if args is None:
+            raise ValueError(f"no fast-path arguments for {name} ({option.shape})")
+        alternatives.append(f"{name.lower()}{args}")
+    return re.compile(rf"{_W}+(?=(?P<kw>\w+))(?:{'|'.join(alternatives)})(?={_W}|\Z)"
+                      r"|(?P<junk>.)", re.I | re.A | re.S)
+
+
+
+
+class _Decline(Exception):
+    """Not the plain subset: the full parser must read this statement."""
+
+
+class _Read:
+    """What the options said."""
+
+    __slots__ = ("names", "auth", "region", "partition_by")
+
+    def __init__(self, names: tuple[str, ...], auth: Authorization, region: Text | None,
+                 partition_by: tuple[str, ...]) -> None:
+        self.names, self.auth, self.region, self.partition_by = (names, auth, region,
+                                                                  partition_by)
+
+
+class _Where:
+    """Offsets to locations in one source (its line starts fetched once per statement)."""
+
+    __slots__ = ("name", "starts")
+
+    def __init__(self, source: Source) -> None:
+        self.name, self.starts = source.name, source.line_starts()
+
+    def at(self, offset: int) -> Location:
+        line = bisect_right(self.starts, offset)
+        return Location(self.name, line, offset - self.starts[line - 1] + 1)
+
+
+def read_fast(source: Source, start: int, end: int) -> Copy | Unload | None:
+    """The statement in ``source.text[start:end]`` (``start`` is its first word), or None
+    when it is not in the plain subset described in the module docstring."""
+    text = source.text
+    try:
+        if text[start] in "cC":
+            head = _COPY.match(text, start, end)
+            return _copy(source, head, end) if head else None
+        head = _UNLOAD.match(text, start, end)
+        return _unload(source, head, end) if head else None
+    except _Decline:
+        return None
+
+
+def _copy(source: Source, head: re.Match[str], end: int) -> Copy:
+    where = _Where(source)
+    read = _options(source, where, head, end, "COPY")
+    formats = [name for name in read.names if name in DATA_FORMATS]  # at most one
+    mode = CopyMode.MANIFEST if "MANIFEST" in read.names else CopyMode.PREFIX
+    return Copy(where.at(head.start()), head["table"], _s3(where, head), mode, read.auth,
+                formats[0] if formats else "TEXT", None, read.region, False, read.names, "")
+
+
+def _unload(source: Source, head: re.Match[str], end: int) -> Unload:
+    where = _Where(source)
+    read = _options(source, where, head, end, "UNLOAD")
+    if "CLEANPATH" in read.names and "ALLOWOVERWRITE" in read.names:
+        raise _Decline
+    return Unload(where.at(head.start()), _s3(where, head), read.auth, read.region,
+                  False, False, None, False, "CLEANPATH" in read.names, read.partition_by,
+                  read.names)
+
+
+def _options(source: Source, where: _Where, head: re.Match[str], end: int, command: str
+             ) -> _Read:
+    """The options after the head, each read once; declines on anything outside the subset,
+    an option given twice, two data formats, or no IAM_ROLE."""
+    text, pos = source.text, head.end()
+    end = pos + len(text[pos:end].rstrip(" \t\n"))
+    matches = list(_scanner(command).finditer(text, pos, end))
+    written = [m[1] for m in matches]  # group 1 is the keyword; None where it is junk
+    if None in written:
+        raise _Decline
+    names = [w.upper() for w in written]
+    if (len(set(names)) != len(names) or "IAM_ROLE" not in names
+            or len(DATA_FORMATS.intersection(names)) > 1):
+        raise _Decline
+    role = matches[names.index("IAM_ROLE")]
+    region = matches[names.index("REGION")] if "REGION" in names else None
+    partition = matches[names.index("PARTITION")]["columns"] if "PARTITION" in names else ""
+    return _Read(tuple(names), _role(where, role), region and _region(where, region),
+                 tuple(c.strip(" \t\n") for c in partition.split(",")) if partition else ())
+
+
+def _role(where: _Where, match: re.Match[str]) -> Authorization:
+    loc = where.at(match.start(1))
+    if match["default"]:
+        return Authorization(AuthKind.DEFAULT_ROLE, loc)
+    arn = match["arn"]
+    if not _plain_role(arn):
+        raise _Decline  # the parser reports it, or warns (RW201)
+    return Authorization(AuthKind.ROLE, loc, roles=(Text(arn, where.at(match.start("arn"))),))
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_role(arn: str) -> bool:
+    """A valid role ARN of a 12-digit account: the parser would neither fail nor warn."""
+    return not check_role_arn(arn) and bool(ACCOUNT.match(role_arn_parts(arn).group("account")))
+
+
+def _region(where: _Where, match: re.Match[str]) -> Text:
+    value = match["region"]
+    if not _plain_region(value):
+        raise _Decline
+    return Text(value, where.at(match.start("region") - 1))  # at the quote
+
+
+@functools.lru_cache(maxsize=1024)
+def _plain_region(value: str) -> bool:
+    return not placeholder(value) and not check_region(value)
+
+
+def _s3(where: _Where, head: re.Match[str]) -> S3Path:
+    """The FROM/TO location, unless the parser would reject it or warn about it."""
+    value = head["src"][1:-1]
+    if value[:5].lower() != "s3://" or check_s3(value):
+        raise _Decline
+    bucket, _, key = value[5:].partition("/")
+    if key_warnings(key):
+        raise _Decline  # RW206, RW207: the parser warns
+    return S3Path(bucket, key, where.at(head.start("src")))
+
+

@@ -1,0 +1,1 @@
+"""The grammars of the statements the tool maps, and their option table."""

@@ -1,0 +1,149 @@
+"""Authorization clauses -> :class:`Authorization` (who Redshift acts as).
+
+Secret values (secret keys, session tokens, master symmetric keys) are read past and dropped
+here; only their presence survives.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from redshift_iam.core.aws_names import ACCOUNT, check_role_arn, placeholder, role_arn_parts
+from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.statements import AuthKind, Authorization, Text
+from redshift_iam.sql.cursor import Cursor
+from redshift_iam.sql.lexer import Token
+
+MAX_CHAIN = 10
+_SPACE = re.compile(r"\s")
+_KEY_NAME = re.compile(r"^[a-z_]{1,40}\Z")
+_CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",
+                    "master_symmetric_key"}
+
+
+def role_chain(cursor: Cursor, token: Token, text: str, start: int) -> tuple[Text, ...]:
+    """Validate ``'arn[,arn...]'`` (``start`` is the offset of ``text`` inside the token)."""
+    space = _SPACE.search(text)
+    if space:
+        raise cursor.error("RI123", "a role chain must not contain spaces", token,
+                           start + space.start())
+    arns, offset = text.split(","), start
+    if len(arns) > MAX_CHAIN:
+        raise cursor.error("RI113", f"a role chain has at most {MAX_CHAIN} roles, "
+                                    f"found {len(arns)}", token)
+    chain = []
+    for arn in arns:
+        problem = check_role_arn(arn)
+        if problem:
+            raise cursor.error(problem[0], problem[1], token, offset + problem[2])
+        account = role_arn_parts(arn).group("account")
+        if not ACCOUNT.match(account):
+            cursor.warn("RW201", f"role {arn} names account {account!r}, not a 12-digit "
+                                 "account id", token)
+        loc = Location(cursor.source.name, token.line, token.col + offset)
+        chain.append(Text(arn, loc))
+        offset += len(arn) + 1
+    return tuple(chain)
+
+
+def from_iam_role(cursor: Cursor, keyword: Token) -> Authorization:
+    """``IAM_ROLE default`` or ``IAM_ROLE 'arn[,arn...]'`` (the keyword is consumed)."""
+    loc = cursor.location(keyword)
+    if cursor.accept_word("DEFAULT"):
+        return Authorization(AuthKind.DEFAULT_ROLE, loc)
+    token = cursor.expect_string("a role ARN or DEFAULT")
+    return Authorization(AuthKind.ROLE, loc, roles=role_chain(cursor, token, token.value, 1))
+
+
+def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]]:
+    """``k=v;k=v`` -> {k: (v, offset of v in the token)}. Messages name keys, never values."""
+    text, pairs, offset = token.value, {}, 1
+    if _SPACE.search(text):
+        raise cursor.error("RI110", "the CREDENTIALS string must not contain spaces", token)
+    for number, part in enumerate(text.split(";"), 1):
+        key, eq, value = part.partition("=")
+        if part and (not eq or key not in _CREDENTIAL_KEYS):
+            # Name the key only when it is one word: a malformed pair may hold a secret.
+            what = repr(key) if eq and _KEY_NAME.match(key) else f"entry {number} (key=value)"
+            raise cursor.error("RI110", f"unknown CREDENTIALS {what}; expected "
+                               f"{', '.join(sorted(_CREDENTIAL_KEYS))}", token, offset)
+        if key in pairs:
+            raise cursor.error("RI112", f"CREDENTIALS gives {key} twice", token, offset)
+        if part:
+            pairs[key] = (value, offset + len(key) + 1)
+        offset += len(part) + 1
+    return pairs
+
+
+def from_credentials(cursor: Cursor, keyword: Token, token: Token) -> Authorization:
+    """``[WITH] CREDENTIALS [AS] 'aws_iam_role=...'`` or ``'aws_access_key_id=...;...'``."""
+    pairs, loc = _credential_pairs(cursor, token), cursor.location(keyword)
+    client_key = "master_symmetric_key" in pairs
+    if "aws_iam_role" in pairs:
+        if {"aws_access_key_id", "aws_secret_access_key", "token"} & pairs.keys():
+            raise cursor.error("RI113", "CREDENTIALS can't give both aws_iam_role and access "
+                                        "keys", token)
+        value, offset = pairs["aws_iam_role"]
+        return Authorization(AuthKind.ROLE, loc, roles=role_chain(cursor, token, value, offset),
+                             client_key=client_key)
+    if "aws_access_key_id" not in pairs or "aws_secret_access_key" not in pairs:
+        raise cursor.error("RI115", "CREDENTIALS needs aws_iam_role, or aws_access_key_id and "
+                                    "aws_secret_access_key", token)
+    key_id, offset = pairs["aws_access_key_id"]
+    return keys(cursor, keyword, key_id, token, offset, "token" in pairs, client_key)
+
+
+class KeyIdRule(NamedTuple):
+    """One shape rule of access key ids: the first match of ``bad`` is where it is broken."""
+
+    bad: LazyRegex
+    message: str  # {pos}: 1-based character position, {n}: the id's length
+    doc: str
+
+
+_KEY_ID_API = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKey.html"
+_KEY_ID_PREFIX = "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html"
+# The values never appear in a message: a malformed key id is often a pasted secret key.
+KEY_ID_RULES = (
+    KeyIdRule(LazyRegex(r"[^A-Z0-9]", re.A),
+              "character {pos} of the access key id is not an uppercase letter or digit",
+              _KEY_ID_API),
+    KeyIdRule(LazyRegex(r"\A(?!AKIA|ASIA)"), "an access key id starts with AKIA (an IAM "
+              "user's key) or ASIA (temporary credentials)", _KEY_ID_PREFIX),
+    KeyIdRule(LazyRegex(r"\A(?=.{0,15}\Z)|(?<=\A.{128})(?=.)", re.S),
+              "an access key id has 16 to 128 characters, this one has {n}", _KEY_ID_API),
+)
+
+
+def check_key_id(key_id: str) -> tuple[str, int] | None:
+    """(message, offset of the first bad character) when ``key_id`` is not shaped like an
+    AWS access key id, else None. Checked in :data:`KEY_ID_RULES` order."""
+    for rule in KEY_ID_RULES:
+        found = rule.bad.search(key_id)
+        if found:
+            return rule.message.format(pos=found.start() + 1, n=len(key_id)), found.start()
+    return None
+
+
+def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
+         temporary: bool, client_key: bool = False) -> Authorization:
+    """Key-based authorization; the owner of ``key_id`` is the principal. A key id that is
+    not shaped like one is RI127, pointing at the bad character, with the value hidden."""
+    problem = placeholder(key_id)
+    if problem:
+        raise cursor.error(problem[0], problem[1], token, offset + problem[2])
+    if not key_id:
+        raise cursor.error("RI115", "the access key id is empty", token, offset)
+    bad_shape = check_key_id(key_id)
+    if bad_shape:
+        raise cursor.error("RI127", bad_shape[0], token, offset + bad_shape[1],
+                           redact_from=token.start + offset)
+    cursor.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns "
+                         f"access key {key_id}", keyword)
+    if temporary:
+        cursor.warn("RW204", "temporary credentials: the policy belongs to whoever issued them",
+                    keyword)
+    return Authorization(AuthKind.KEYS, cursor.location(keyword), access_key_id=key_id,
+                         temporary=temporary, client_key=client_key)

@@ -1,0 +1,189 @@
+"""Reads the option list that follows COPY ... FROM, UNLOAD ... TO and CREATE LIBRARY ... FROM.
+
+Arguments are read by the shape the option table gives; what an option means for IAM is kept
+in :class:`ReadOptions` for the statement parsers to check and assemble.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from redshift_iam.core.statements import Authorization
+from redshift_iam.sql.cursor import Cursor
+from redshift_iam.sql.grammar import authorization as auth
+from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS, SWITCH_VALUES
+from redshift_iam.sql.lexer import Token
+
+
+@dataclass
+class ReadOptions:
+    """What the option list said. Mutable while reading; the parsers copy it into frozen
+    statements."""
+
+    command: str
+    seen: dict[str, Token] = field(default_factory=dict)
+    strings: dict[str, Token] = field(default_factory=dict)
+    auth: Authorization | None = None
+    data_format: str = "TEXT"
+    flags: set[str] = field(default_factory=set)  # VERBOSE, AUTO (ENCRYPTED AUTO), INCLUDE
+    partition_by: tuple[str, ...] = ()
+    job: str = ""
+
+
+def read_options(cursor: Cursor, command: str) -> ReadOptions:
+    """Consume options to the end of the statement. Unknown words are errors (RI111)."""
+    read = ReadOptions(command)
+    while cursor.peek() is not None:
+        token = cursor.next("an option")
+        if token.text == ",":
+            continue  # the reference's "[ parameter [ argument ] [, ... ] ]"
+        _read_one(cursor, read, token)
+    return read
+
+
+def _lookup(cursor: Cursor, command: str, token: Token) -> str:
+    if token.kind == "placeholder":
+        raise cursor.error("RI121", f"placeholder {token.text!r} where an option was expected",
+                           token)
+    option = OPTIONS.get(token.upper) if token.kind == "word" else None
+    if option is None:  # what follows an unknown word may be its secret value: hide it
+        raise cursor.error("RI111", f"unknown {command} option {cursor.shown(token)}", token,
+                           redact_from=token.end if cursor.peek() is not None else None)
+    if command not in option.commands:
+        raise cursor.error("RI111", f"{option.name} is not a {command} option", token)
+    return option.shape
+
+
+def _read_one(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    name, shape = token.upper, _lookup(cursor, read.command, token)
+    if name == "WITH":
+        token = cursor.expect_word("CREDENTIALS")
+        name, shape = "CREDENTIALS", "credentials"
+    if name in read.seen:
+        raise cursor.error("RI112", f"{name} is given twice", token)
+    read.seen[name] = token
+    handler = _SPECIAL.get(shape)
+    if handler:
+        handler(cursor, read, token)
+    else:
+        _read_plain(cursor, read, name, shape)
+
+
+def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> None:
+    """Arguments of the plain shapes; only string values are kept."""
+    if shape in ("string", "string?", "number", "word", "size"):
+        cursor.accept_word("AS")
+    if shape == "string":
+        read.strings[name] = cursor.expect_string(f"the {name} value")
+    elif shape == "secret":
+        cursor.accept_word("AS")
+        cursor.expect_string(f"the {name} value", secret=True)  # read past; never kept
+    elif shape == "string?" and cursor.peek() is not None and cursor.peek().kind == "string":
+        read.strings[name] = cursor.next("")
+    elif shape in ("number", "size"):
+        _expect_number(cursor, name)
+        if shape == "size":
+            cursor.accept_word("MB", "GB")
+    elif shape == "word":
+        value = cursor.next(f"the {name} value")
+        if value.kind not in ("word", "string"):
+            raise cursor.error("RI110", f"expected a value after {name}", value)
+    elif shape == "switch":
+        cursor.accept_word(*SWITCH_VALUES)
+    if name in DATA_FORMATS:
+        _set_format(cursor, read, name)
+
+
+def _expect_number(cursor: Cursor, name: str) -> None:
+    value = cursor.next(f"a number after {name}")
+    if value.kind != "number":
+        raise cursor.error("RI110", f"expected a number after {name}", value)
+
+
+def _set_format(cursor: Cursor, read: ReadOptions, name: str) -> None:
+    if read.data_format != "TEXT" and read.data_format != name:
+        raise cursor.error("RI113", f"{name} conflicts with {read.data_format}",
+                           read.seen.get(name) or cursor.tokens[cursor.pos - 1])
+    read.data_format = name
+
+
+def _format(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    cursor.accept_word("AS")
+    fmt = cursor.next("a data format")
+    if fmt.kind != "word" or fmt.upper not in DATA_FORMATS:
+        raise cursor.error("RI110", f"expected a data format ({', '.join(sorted(DATA_FORMATS))})"
+                           f" after FORMAT", fmt)
+    if read.command not in OPTIONS[fmt.upper].commands:
+        raise cursor.error("RI111", f"{fmt.upper} is not a {read.command} format", fmt)
+    _read_one(cursor, read, fmt)
+
+
+def _csv(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    _set_format(cursor, read, "CSV")
+    if cursor.accept_word("QUOTE"):
+        cursor.accept_word("AS")
+        cursor.expect_string("the QUOTE character")
+
+
+def _shapefile(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    _set_format(cursor, read, "SHAPEFILE")
+    if cursor.accept_word("SIMPLIFY"):
+        cursor.accept_word("AUTO")
+        nxt = cursor.peek()
+        if nxt is not None and nxt.kind in ("number", "string"):
+            cursor.next("")
+
+
+def _partition(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    cursor.expect_word("BY")
+    inside = cursor.skip_parens()
+    read.partition_by = tuple(t.value for t in inside if t.kind in ("word", "qident"))
+    if not read.partition_by:
+        raise cursor.error("RI110", "PARTITION BY needs at least one column", token)
+    if cursor.accept_word("INCLUDE"):
+        read.flags.add("INCLUDE")
+
+
+def _manifest(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    if read.command == "UNLOAD" and cursor.accept_word("VERBOSE"):
+        read.flags.add("VERBOSE")
+
+
+def _encrypted(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    if read.command == "UNLOAD" and cursor.accept_word("AUTO"):
+        read.flags.add("AUTO")
+
+
+def _null(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    if read.command == "COPY":
+        cursor.expect_word("AS")
+    else:
+        cursor.accept_word("AS")
+    cursor.expect_string("the NULL string")
+
+
+def _iam_role(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    read.auth = auth.from_iam_role(cursor, token)
+
+
+def _credentials(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    cursor.accept_word("AS")
+    value = cursor.expect_string("the credentials string")
+    read.auth = auth.from_credentials(cursor, token, value)
+
+
+def _job(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    cursor.expect_word("CREATE")
+    name = cursor.next("the job name")
+    if name.kind not in ("word", "qident"):
+        raise cursor.error("RI110", "expected the job name after JOB CREATE", name)
+    read.job = name.value
+    if cursor.accept_word("AUTO"):
+        cursor.expect_word("ON", "OFF")
+
+
+_SPECIAL = {
+    "format": _format, "csv": _csv, "shapefile": _shapefile, "partition": _partition,
+    "manifest": _manifest, "encrypted": _encrypted, "null": _null, "iam_role": _iam_role,
+    "credentials": _credentials, "job": _job,
+}

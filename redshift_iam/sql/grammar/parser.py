@@ -1,0 +1,239 @@
+"""Statements from tokens: the grammars of COPY, UNLOAD and CREATE [OR REPLACE] LIBRARY.
+
+Each ``parse_*`` function reads one statement's tokens (through a :class:`Cursor`) into a
+frozen statement value, checking the exclusions the Redshift reference states. Errors point
+at the offending token; snippets are redacted from the statement's first secret.
+"""
+
+from __future__ import annotations
+
+import re
+
+from redshift_iam.core.aws_names import check_region, check_s3, key_warnings, placeholder, split_s3
+from redshift_iam.core.statements import (
+    Authorization,
+    Copy,
+    CopyMode,
+    CreateLibrary,
+    DynamoTable,
+    EmrCluster,
+    S3Path,
+    Text,
+    Unload,
+)
+from redshift_iam.sql.cursor import Cursor
+from redshift_iam.sql.grammar import authorization as auth
+from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
+from redshift_iam.sql.grammar.options import ReadOptions, read_options
+from redshift_iam.sql.lexer import Token
+
+_EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
+_DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
+
+
+def _located_string(cursor: Cursor, token: Token) -> Text:
+    return Text(token.value, cursor.location(token))
+
+
+def _s3(cursor: Cursor, token: Token) -> S3Path:
+    problem = check_s3(token.value)
+    if problem:
+        raise cursor.problem(problem, token)
+    bucket, key = split_s3(token.value)
+    for code, message, _ in key_warnings(key):
+        cursor.warn(code, message, token)
+    return S3Path(bucket, key, cursor.location(token))
+
+
+def _table_name(cursor: Cursor) -> str:
+    parts = [cursor.next("the table name")]
+    while cursor.peek() is not None and cursor.peek().text == ".":
+        cursor.next("")
+        parts.append(cursor.next("the table name"))
+    for part in parts:
+        if part.text == "<":
+            raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
+        if part.kind not in ("word", "qident", "placeholder"):
+            raise cursor.error("RI110", "expected a table name", part)
+    return ".".join(p.value for p in parts)
+
+
+def parse_copy(cursor: Cursor) -> Copy:
+    keyword = cursor.expect_word("COPY")
+    table = _table_name(cursor)
+    if cursor.peek() is not None and cursor.peek().text == "(":
+        cursor.skip_parens()
+    cursor.expect_word("FROM")
+    source_token = cursor.expect_string("the data source")
+    source, mode = _copy_source(cursor, source_token)
+    read = read_options(cursor, "COPY")
+    if "SSH" in read.seen:
+        mode = CopyMode.SSH
+    elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
+        mode = CopyMode.MANIFEST
+    _check_options(cursor, read, mode.value if mode is not CopyMode.PREFIX else "s3")
+    jsonpaths = read.strings.get("JSON") or read.strings.get("AVRO")
+    authz = _authorization(cursor, read, keyword)
+    _check_copy_encryption(cursor, read, authz)
+    return Copy(
+        loc=cursor.location(keyword), table=table, source=source, mode=mode,
+        auth=authz, data_format=read.data_format,
+        jsonpaths=_jsonpaths(cursor, jsonpaths) if jsonpaths else None,
+        region=_region(cursor, read), encrypted="ENCRYPTED" in read.seen,
+        options=tuple(read.seen), job=read.job,
+    )
+
+
+def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorization) -> None:
+    """COPY's ENCRYPTED means client-side encryption and needs the master symmetric key."""
+    client = _client_key(cursor, read, authz)
+    if "ENCRYPTED" in read.seen and not client:
+        raise cursor.error("RI115", "COPY ENCRYPTED needs MASTER_SYMMETRIC_KEY (client-side "
+                                    "encryption); SSE-KMS and SSE-S3 files load without "
+                                    "ENCRYPTED", read.seen["ENCRYPTED"])
+    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen:
+        raise cursor.error("RI115", "MASTER_SYMMETRIC_KEY needs ENCRYPTED",
+                           read.seen["MASTER_SYMMETRIC_KEY"])
+
+
+def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
+                                                        CopyMode]:
+    value = token.value
+    problem = placeholder(value)
+    if problem:
+        raise cursor.problem(problem, token)
+    scheme = value.partition("://")[0].lower()
+    if scheme == "s3":
+        return _s3(cursor, token), CopyMode.PREFIX
+    if scheme == "dynamodb":
+        match = _DYNAMO.match(value)
+        if not match:
+            raise cursor.error("RI126", "expected 'dynamodb://table-name' with a valid table "
+                                        "name", token, 1)
+        return DynamoTable(match.group("name"), cursor.location(token)), CopyMode.DYNAMODB
+    if scheme == "emr":
+        match = _EMR.match(value)
+        if not match:
+            raise cursor.error("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", token, 1)
+        return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
+                CopyMode.EMR)
+    raise cursor.error("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
+                                "needs psql's \\copy, which uses no IAM", token, 1)
+
+
+def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | None:
+    """JSON/AVRO 'auto', 'auto ignorecase', 'noshred' need nothing; an s3:// value is a file."""
+    if token.value.lower() in ("auto", "auto ignorecase", "noshred"):
+        return None
+    if token.value[:5].lower() != "s3://":
+        raise cursor.error("RI110", "expected 'auto', 'auto ignorecase', 'noshred' or an "
+                                    "s3:// JSONPaths file", token, 1)
+    return _s3(cursor, token)
+
+
+def _region(cursor: Cursor, read: ReadOptions) -> Text | None:
+    token = read.strings.get("REGION")
+    if token is None:
+        return None
+    problem = placeholder(token.value) or check_region(token.value)
+    if problem:
+        raise cursor.problem(problem, token)
+    return _located_string(cursor, token)
+
+
+def _check_options(cursor: Cursor, read: ReadOptions, source_kind: str | None) -> None:
+    """The reference's exclusions: conflicting pairs and options a source rejects."""
+    seen = read.seen
+    for first, second, message in CONFLICTS:
+        if first in seen and second in seen:
+            raise cursor.error("RI113", message, max(seen[first], seen[second],
+                                                     key=lambda t: t.start))
+    if "TOKEN" in seen and "SESSION_TOKEN" in seen:
+        raise cursor.error("RI112", "TOKEN and SESSION_TOKEN both given", seen["TOKEN"])
+    if "IAM_ROLE" in seen and "TOKEN" in seen:
+        raise cursor.error("RI113", "IAM_ROLE can't be used with TOKEN", seen["TOKEN"])
+    for name in sorted(UNSUPPORTED_BY_SOURCE.get(source_kind or "", ()), key=str):
+        if name in seen:
+            raise cursor.error("RI114", f"{name} can't be used with COPY from {source_kind}",
+                               seen[name])
+
+
+def _authorization(cursor: Cursor, read: ReadOptions, keyword: Token) -> Authorization:
+    seen = read.seen
+    if "TOKEN" in seen:
+        cursor.warn("RW202", "TOKEN is not a documented option; it is read as SESSION_TOKEN",
+                    seen["TOKEN"])
+    if "ACCESS_KEY_ID" in seen or "SECRET_ACCESS_KEY" in seen:
+        if "ACCESS_KEY_ID" not in seen or "SECRET_ACCESS_KEY" not in seen:
+            raise cursor.error("RI115", "ACCESS_KEY_ID and SECRET_ACCESS_KEY go together",
+                               seen.get("ACCESS_KEY_ID") or seen["SECRET_ACCESS_KEY"])
+        key = read.strings["ACCESS_KEY_ID"]
+        return auth.keys(cursor, seen["ACCESS_KEY_ID"], key.value, key, 1,
+                         "SESSION_TOKEN" in seen or "TOKEN" in seen)
+    for name in ("SESSION_TOKEN", "TOKEN"):
+        if name in seen:
+            raise cursor.error("RI115", f"{name} needs ACCESS_KEY_ID and SECRET_ACCESS_KEY",
+                               seen[name])
+    if read.auth is None:
+        raise cursor.error("RI115", f"{keyword.upper} needs authorization (IAM_ROLE, "
+                                    "CREDENTIALS or ACCESS_KEY_ID/SECRET_ACCESS_KEY)", keyword)
+    return read.auth
+
+
+def _client_key(cursor: Cursor, read: ReadOptions, authz: Authorization) -> bool:
+    """ENCRYPTED with a master symmetric key: client-side encryption, retired by AWS."""
+    client = "MASTER_SYMMETRIC_KEY" in read.seen or authz.client_key
+    if client:
+        cursor.warn("RW205", "client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but "
+                             "AWS ends it for COPY and UNLOAD after April 30, 2026",
+                    read.seen.get("MASTER_SYMMETRIC_KEY") or cursor.tokens[0])
+    return client
+
+
+def parse_unload(cursor: Cursor) -> Unload:
+    keyword = cursor.expect_word("UNLOAD")
+    cursor.expect_punct("(")
+    cursor.expect_string("the SELECT query")
+    cursor.expect_punct(")")
+    cursor.expect_word("TO")
+    target = _s3(cursor, cursor.expect_string("the S3 target"))
+    read = read_options(cursor, "UNLOAD")
+    _check_options(cursor, read, None)
+    authz = _authorization(cursor, read, keyword)
+    encrypted, auto = "ENCRYPTED" in read.seen, "AUTO" in read.flags
+    client = _client_key(cursor, read, authz)
+    kms = read.strings.get("KMS_KEY_ID")
+    if auto and (kms or client):
+        raise cursor.error("RI113", "ENCRYPTED AUTO can't be used with KMS_KEY_ID or "
+                                    "MASTER_SYMMETRIC_KEY", read.seen["ENCRYPTED"])
+    if kms and not encrypted:
+        raise cursor.error("RI115", "KMS_KEY_ID needs ENCRYPTED", read.seen["KMS_KEY_ID"])
+    if encrypted and not (auto or kms or client):
+        raise cursor.error("RI115", "ENCRYPTED needs KMS_KEY_ID, MASTER_SYMMETRIC_KEY or AUTO: "
+                                    "nothing says which key encrypts", read.seen["ENCRYPTED"])
+    return Unload(
+        loc=cursor.location(keyword), target=target, auth=authz, region=_region(cursor, read),
+        encrypted=encrypted, encrypted_auto=auto,
+        kms_key=_located_string(cursor, kms) if kms else None, client_key=client,
+        cleanpath="CLEANPATH" in read.seen, partition_by=read.partition_by,
+        options=tuple(read.seen),
+    )
+
+
+def parse_library(cursor: Cursor) -> CreateLibrary:
+    keyword = cursor.expect_word("CREATE")
+    if cursor.accept_word("OR"):
+        cursor.expect_word("REPLACE")
+    cursor.expect_word("LIBRARY")
+    name = cursor.next("the library name").value
+    cursor.expect_word("LANGUAGE")
+    cursor.next("the language")
+    cursor.expect_word("FROM")
+    token = cursor.expect_string("'s3://...' or 'https://...'")
+    read = read_options(cursor, "CREATE LIBRARY")
+    _check_options(cursor, read, None)
+    loc = cursor.location(keyword)
+    if token.value[:8].lower() == "https://":
+        return CreateLibrary(loc, name, None, token.value, read.auth, _region(cursor, read))
+    return CreateLibrary(loc, name, _s3(cursor, token), token.value,
+                         _authorization(cursor, read, keyword), _region(cursor, read))

@@ -1,0 +1,287 @@
+"""The reader's entry point: scripts in, statements and diagnostics out.
+
+:func:`read_script` splits each source, classifies every statement by its first words with one
+regex (so unrelated SQL is never tokenized), reads the ones that touch AWS with
+:mod:`fastpath` or else :mod:`parser`, and collects every diagnostic instead of stopping at the
+first. A statement it does not map but that carries an authorization clause becomes
+:class:`Unmapped` (see :mod:`unmapped`), never a silent skip. A psql include (``\\i``,
+``\\ir`` ...) is read in place through the loader the caller passes (:mod:`includes` parses
+the command; the reader opens no file itself).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.source import IncludeError, Loader, Source
+from redshift_iam.core.statements import Script, Statement, Unmapped
+from redshift_iam.sql.fastpath import read_fast
+from redshift_iam.sql.includes import Include, includes
+from redshift_iam.sql.lexer import (
+    BAD,
+    FLAT_BLOCK,
+    META,
+    WORD,
+    Segment,
+    block_end,
+    is_empty,
+    leading_meta,
+    meta_line,
+    raise_unclosed,
+    segment_of,
+    statement_matches,
+    tokens,
+)
+from redshift_iam.sql.secrets import secret_start
+from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
+
+# One white-space character or one whole comment without a nested one: no two ways to match
+# the same text, so the repeated groups below cannot backtrack exponentially.
+_GAP = rf"(?:\s|--[^\n]*(?![^\n])|{FLAT_BLOCK})"
+# The first five words of a statement, stepping over comments; where they stop at a nested
+# comment, _words_slowly() reads on.
+_HEAD = LazyRegex(rf"{_GAP}*(\w+)" + rf"(?:{_GAP}+(\w+))?" * 4, re.S)
+_GAPS = LazyRegex(rf"{_GAP}*", re.S)
+_WORD = LazyRegex(r"\w+")
+_HEAD_WORDS = 5
+_VERBS = frozenset({"COPY", "UNLOAD", "CREATE"})
+# Every upper/lower-case spelling of the verbs: one set lookup per statement, no upper().
+_VERB_SPELLINGS = frozenset(
+    "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
+    for verb in _VERBS for bit in range(1 << len(verb)))
+_ROLE_MENTION = LazyRegex("|".join(ROLE_TEXT), re.I)
+# CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
+# white space between: what _classify() calls None, settled without splitting the head.
+_PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
+                           r"[^\W\d]", re.I)
+_JOB_VERBS = frozenset({"RUN", "LIST", "SHOW", "DROP", "ALTER"})
+_UNMAPPED_HEADS = {"EXTERNAL": "CREATE EXTERNAL {0}", "MODEL": "CREATE MODEL"}
+# Bounds on what a hostile script can make the reader open (psql has none: it recurses).
+MAX_INCLUDE_DEPTH = 32
+MAX_INCLUDES = 1000
+
+
+def read_script(sources: Iterable[Source], loader: Loader | None = None) -> Script:
+    """Read every statement of every source, and of the files their psql includes name, in
+    order; see the module docstring. ``loader`` reads an included file (see
+    :class:`~redshift_iam.source.IncludeLoader`); without one, an include is an error."""
+    reading = _Reading(loader or _no_includes)
+    for source in sources:
+        reading.source((source,))
+    return Script(tuple(reading.statements), reading.skipped, tuple(reading.diagnostics))
+
+
+def _no_includes(name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
+    raise IncludeError("RI100", f"cannot include {name}: this reader was given no file loader")
+
+
+class _Reading:
+    """What :func:`read_script` collects across its sources and the files they include."""
+
+    def __init__(self, loader: Loader) -> None:
+        self.loader, self.loaded = loader, 0
+        self.statements: list[Statement] = []
+        self.diagnostics: list[Diagnostic] = []
+        self.skipped = 0
+
+    def source(self, chain: tuple[Source, ...]) -> None:
+        """Read ``chain[-1]``, which ``chain[-2]`` includes (and so on up to a top script),
+        each include in place between the statements around it."""
+        source = chain[-1]
+        try:
+            segments, others, metas = _candidates(source)
+        except InputError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return
+        self.skipped += others
+        metas.reverse()  # pop() the next one
+        for segment, word in segments:
+            while metas and metas[-1].start < segment.start:
+                self.meta(chain, metas.pop())
+            self.statement(source, segment, word)
+        while metas:
+            self.meta(chain, metas.pop())
+
+    def statement(self, source: Source, segment: Segment, word: int) -> None:
+        try:
+            statement, warnings = read_statement(source, segment, word)
+        except InputError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return
+        self.diagnostics.extend(warnings)
+        if statement is None:
+            self.skipped += 1
+        else:
+            self.statements.append(statement)
+
+    def meta(self, chain: tuple[Source, ...], line: Segment) -> None:
+        """Read the files a meta-command line includes, each error on its own; other
+        meta-commands are ignored."""
+        try:
+            found = includes(chain[-1], line.start, line.end)
+        except InputError as exc:
+            self.diagnostics.append(exc.diagnostic)
+            return
+        for include in found:
+            try:
+                self.include(chain, include)
+            except InputError as exc:
+                self.diagnostics.append(exc.diagnostic)
+
+    def include(self, chain: tuple[Source, ...], include: Include) -> None:
+        """Read one included file in place; RI106 past the depth or count limits."""
+        source = chain[-1]
+        if len(chain) > MAX_INCLUDE_DEPTH or self.loaded >= MAX_INCLUDES:
+            limit = (f"more than {MAX_INCLUDE_DEPTH} nested includes"
+                     if len(chain) > MAX_INCLUDE_DEPTH else f"more than {MAX_INCLUDES} includes")
+            raise InputError(source.diagnostic("RI106", limit, include.offset))
+        try:
+            included = self.loader(include.path, include.relative, chain)
+        except IncludeError as exc:
+            raise InputError(source.diagnostic(exc.code, exc.message, include.offset)) from None
+        self.loaded += 1
+        self.source((*chain, included))
+
+
+def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int, list[Segment]]:
+    """The statements that may touch AWS (each with the offset of its first word, or -1),
+    how many others the source holds, and its psql meta-command lines (each from its first
+    backslash).
+
+    A statement is a candidate when its first word is COPY or UNLOAD, when it is a CREATE
+    that _PLAIN_CREATE cannot settle (LIBRARY, EXTERNAL, MODEL, or comments in its head), when
+    it starts with something other than a word, or when its text mentions an IAM role (found
+    for the whole text at once); :func:`read_statement` decides. The rest are only counted,
+    so unrelated SQL costs one C-level regex match per statement.
+    """
+    mentions = _role_mentions(source.text)
+    segments, others, index = [], 0, 0
+    metas = [] if (first := leading_meta(source)) is None else [first]
+    for match in statement_matches(source):  # the hot loop: as little per statement as can be
+        if match.lastindex >= META:  # ended by a meta-command line, the end, or unclosed
+            if match.lastindex == BAD:
+                raise_unclosed(source, match)
+            if match.lastindex == META:
+                metas.append(meta_line(source, match))
+        word, end = match[WORD], match.end()
+        if word is not None and mentions[index] >= end and (
+                word not in _VERB_SPELLINGS  # CREATE TABLE/FUNCTION...: by its first words
+                or word[1] in "rR" and _PLAIN_CREATE.match(source.text, match.start(WORD))):
+            others += 1
+            continue
+        if word is None and is_empty(match):
+            continue
+        while mentions[index] < end:
+            index += 1
+        segments.append((segment_of(match), match.start(WORD)))
+    return segments, others, metas
+
+
+def _role_mentions(text: str) -> list[int]:
+    """Sorted offsets of every case-insensitive iam_role, credentials and access_key_id, and
+    a sentinel past the end. Lower-casing and ``str.find`` are fastest, but lower-casing may
+    move offsets in text that is not ASCII; there a regex finds a superset (it also matches
+    the Kelvin sign as k, as ``unmapped.check_skipped``'s regexes do)."""
+    if not text.isascii():
+        return [m.start() for m in _ROLE_MENTION.finditer(text)] + [len(text) + 1]
+    lowered, found = text.lower(), []
+    for word in ROLE_TEXT:
+        at = lowered.find(word)
+        while at >= 0:
+            found.append(at)
+            at = lowered.find(word, at + 1)
+    found.sort()
+    found.append(len(text) + 1)
+    return found
+
+
+def read_statement(source: Source, segment: Segment, word: int = -1
+                   ) -> tuple[Statement | None, list[Diagnostic]]:
+    """One statement -> (statement or None when it touches no AWS resource, warnings).
+    ``word`` is the offset of its first word when the caller knows it: a plain COPY or
+    UNLOAD is then read by :mod:`fastpath`, which gives the parser's value or declines."""
+    if word >= 0 and source.text[word] in "cCuU":
+        statement = read_fast(source, word, segment.end)
+        if statement is not None:
+            return statement, []
+    kind = _kind(source, segment)
+    if kind is None:
+        return check_skipped(source, segment), []
+    return _parse(source, segment, kind)
+
+
+def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list[Diagnostic]]:
+    """The full parser, imported on first use: a script of plain statements never needs it."""
+    from redshift_iam.sql.cursor import Cursor
+    from redshift_iam.sql.grammar.parser import parse_copy, parse_library, parse_unload
+
+    redact = secret_start(source.text, segment.start, segment.end)
+    cursor = Cursor(source, list(tokens(source, segment)), redact)
+    if kind == "COPY":
+        statement = parse_copy(cursor)
+    elif kind == "UNLOAD":
+        statement = parse_unload(cursor)
+    elif kind == "LIBRARY":
+        statement = parse_library(cursor)
+    else:
+        statement = Unmapped(cursor.location(cursor.tokens[0]), kind)
+    return statement, cursor.warnings
+
+
+def _kind(source: Source, segment: Segment) -> str | None:
+    """What the statement is, from its first words."""
+    words = _head_words(source.text, segment.start, segment.end)
+    if not words or words[0] not in _VERBS:
+        return None
+    return _classify(words)
+
+
+def _head_words(text: str, start: int, end: int) -> list[str]:
+    """The first five words of ``text[start:end]`` (upper-cased), with nothing but white
+    space and comments between them: one regex match unless a nested comment stops it."""
+    head = _HEAD.match(text, start, end)
+    words = [w.upper() for w in head.groups() if w] if head else []
+    stop = head.end() if head else start
+    if len(words) < _HEAD_WORDS and text.startswith("/*", _GAPS.match(text, stop, end).end()):
+        words += _words_slowly(text, stop, end, _HEAD_WORDS - len(words))
+    return words
+
+
+def _words_slowly(text: str, pos: int, end: int, count: int) -> list[str]:
+    """Up to ``count`` words from ``pos``, each after white space and comments (nested ones
+    included); stops at anything else."""
+    words: list[str] = []
+    while len(words) < count:
+        gap = _GAPS.match(text, pos, end).end()
+        while text.startswith("/*", gap) and (after := block_end(text, gap, end)) is not None:
+            gap = _GAPS.match(text, after, end).end()
+        word = _WORD.match(text, gap, end)
+        if word is None or (gap == pos and words):
+            break
+        words.append(word.group().upper())
+        pos = word.end()
+    return words
+
+
+def _classify(words: list[str]) -> str | None:
+    """COPY, UNLOAD, LIBRARY, the name of an unmapped role-using statement, or None."""
+    if not words:
+        return None
+    if words[0] == "COPY":
+        if words[1:2] == ["JOB"] and words[2:3] and words[2] in _JOB_VERBS:
+            # RUN replays a stored COPY that this script may not show: not mappable here.
+            return "COPY JOB RUN" if words[2] == "RUN" else None
+        return "COPY"
+    if words[0] == "UNLOAD":
+        return "UNLOAD"
+    if words[0] != "CREATE":
+        return None
+    rest = words[3:] if words[1:3] == ["OR", "REPLACE"] else words[1:]
+    if rest[:1] == ["LIBRARY"]:
+        return "LIBRARY"
+    if rest[:1] and rest[0] in _UNMAPPED_HEADS:
+        return _UNMAPPED_HEADS[rest[0]].format(rest[1] if len(rest) > 1 else "").strip()
+    return None

@@ -146,8 +146,10 @@ def plan(reports: tuple[PrincipalReport, ...], pinned: Pinned, partition: str,
     kept, applying, notes = _one_account(reports, pinned)
     units = tuple(_unit(r) for r in kept if r.policies or r.trust)
     if not units:
-        raise PlanError("nothing to grant: no principal of the input needs a role or policy"
-                        + (f" in account {pinned.account}" if reports else ""))
+        raise PlanError("; ".join(["nothing to grant: no principal of the input needs a role "
+                                   "or policy" + (f" in account {pinned.account}"
+                                                  if pinned.account and reports else ""),
+                                   *notes]))
     for attribute in ("label", "logical"):
         seen: dict[str, str] = {}
         for unit in units:

@@ -182,10 +182,11 @@ def symbolic(value: str, plan: Plan, trust: bool = False) -> Text:
     parts: list[object] = ["arn:", partition if plan.pinned.partition else Sym("partition"),
                            f":{service}:"]
     parts += [Sym("region") if region and region == plan.placeholder_region else region, ":"]
+    if value in roles:  # created by this file, so in the account that applies it
+        account = plan.pinned.account or PLACEHOLDER_ACCOUNT
     parts += [Sym("account") if account in plan.applying else account, ":"]
     if value in roles:
-        path = rest[: rest.rindex("/") + 1]
-        parts += [path, Sym("role_name", roles[value])]
+        parts += [rest[: rest.rindex("/") + 1], Sym("role_name", roles[value])]
     else:
         parts.append(rest)
     return _joined(parts)

@@ -266,3 +266,15 @@ def test_cloudformation_sub_escapes_a_literal_template() -> None:
 def test_terraform_of_every_case_here_parses() -> None:
     for sql in (SAME_ACCOUNT_CHAIN, _many(60, role("Big")), copy("bkt-a", role("A"))):
         assert hcl2.loads(output(sql, "terraform"))["resource"]
+
+
+@pytest.mark.parametrize(("flags", "account"), [
+    ((), "${data.aws_caller_identity.current.account_id}"),
+    (("--account-id", "111122223333"), "111122223333"),
+])
+def test_a_role_of_the_file_is_in_the_applying_account(flags, account: str) -> None:
+    """Even when the SQL's ARN names no real account (the docs' 'account-number')."""
+    sql = copy("bkt-a", "arn:aws:iam::account-number:role/A", "arn:aws:iam::account-number:role/B")
+    policy = tf_blocks(output(sql, "terraform", *flags))['resource "aws_iam_policy" "A" {']
+    assert (f'Resource = "arn:${{data.aws_partition.current.partition}}:iam::{account}:role/'
+            '${var.B_role_name}"') in policy

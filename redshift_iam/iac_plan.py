@@ -211,9 +211,12 @@ def document(doc: dict, plan: Plan, trust: bool = False) -> dict:
     return symbolic(doc, plan, trust) if isinstance(doc, str) else doc
 
 
-def _pattern(resource: str) -> re.Pattern[str]:
-    return re.compile(re.escape(resource).replace(r"\*", ".*").replace(r"\?", ".") + r"\Z",
-                      re.S)
+def _patterns(resources: list[str]) -> re.Pattern[str] | None:
+    """One regex matching what any of the IAM wildcard ``resources`` matches; None if none."""
+    if not resources:
+        return None
+    return re.compile("|".join(f"(?:{re.escape(r)})\\Z".replace(r"\*", ".*").replace(r"\?", ".")
+                               for r in sorted(resources)), re.S)
 
 
 def statement_sources(statement: PolicyStatement, grants: Iterable[Grant]) -> tuple[str, ...]:
@@ -221,11 +224,11 @@ def statement_sources(statement: PolicyStatement, grants: Iterable[Grant]) -> tu
     resource matched by one of its resources; a conditioned ListBucket only by conditioned
     grants), sorted, at most :data:`_MAX_SOURCES` and a count of the rest."""
     actions, exact = set(statement.actions), set(statement.resources)
-    wild = [_pattern(r) for r in exact if "*" in r or "?" in r]
+    wild = _patterns([r for r in exact if "*" in r or "?" in r])
     conditioned = bool(statement.conditions) and statement.actions == (LIST_BUCKET,)
     found = {(g.location[0], g.location[1]) for g in grants
              if g.action in actions and (not conditioned or g.condition is not None)
-             and (g.resource in exact or any(p.match(g.resource) for p in wild))}
+             and (g.resource in exact or (wild is not None and wild.match(g.resource)))}
     return _sources(found)
 
 

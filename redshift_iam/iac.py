@@ -2,8 +2,9 @@
 cloudformation-json``); what goes into the file is decided by :mod:`iac_plan`.
 
 The Jinja templates (shipped as ``redshift_iam.templates``, ``StrictUndefined``) interpolate
-values only through ``|tojson`` or the ``hcl`` filter, which escapes strings with
-``json.dumps`` and HCL's ``$${``/``%%{`` (:mod:`hcl`). Each renderer parses its own output
+values only through ``|tojson`` or the ``hcl_block`` filter, which writes every string
+with ``json.dumps`` plus HCL's ``$${``/``%%{`` and only the tool's own references bare
+(:mod:`hcl`). Each renderer parses its own output
 (python-hcl2, json, yaml) before returning it, so a template bug never reaches ``terraform``
 or ``aws cloudformation``. jinja2, hcl2 and yaml are imported only when a format needs them.
 """
@@ -96,6 +97,7 @@ def policies_of(unit: Unit, plan_: Plan, context: Context) -> list[Policy]:
 
 
 def trust_of(unit: Unit, plan_: Plan, context: Context) -> tuple[dict, tuple[tuple, ...]]:
+    """The unit's trust policy (in-file roles as references) and each statement's sources."""
     links = [t for t in context.links if t.principal == unit.report.principal]
     doc: PolicyDocument = unit.report.trust
     return (document(doc.as_json(), plan_, trust=True),
@@ -110,6 +112,8 @@ def _commented(body: dict, sources: tuple[tuple[str, ...], ...]) -> dict:
 
 
 def _tf_unit(unit: Unit, plan_: Plan, context: Context) -> list[hcl.Block]:
+    """A principal's blocks: role variable and role, policies (and attachments, or inline
+    role policies), outputs."""
     label, blocks = unit.label, []
     if unit.role_name:
         variable = f"{label}_role_name"
@@ -175,11 +179,13 @@ def _symbols(node: object) -> set[str]:
 
 def render_terraform(reports: tuple[PrincipalReport, ...], context: Context = DEFAULT_CONTEXT
                      ) -> str:
+    """The Terraform text (see :func:`render`); kept for library callers."""
     return render("terraform", reports, context).text
 
 
 def render_cloudformation(reports: tuple[PrincipalReport, ...], context: Context = DEFAULT_CONTEXT
                           ) -> str:
+    """The CloudFormation JSON text (see :func:`render`); kept for library callers."""
     return render("cloudformation-json", reports, context).text
 
 

@@ -66,8 +66,8 @@ def string(parts: tuple, resolve: Resolver) -> str:
     for index, part in enumerate(parts):
         if isinstance(part, str):
             text = json.dumps(part, ensure_ascii=False)[1:-1]
-            if index + 1 < len(parts) and text.endswith(("$", "%")):
-                raise HclError(f"{part!r} ends with a template sign before an interpolation")
+            if index + 1 < len(parts) and text.endswith("$"):  # "$${" would be a literal
+                raise HclError(f"{part!r} ends with '$' before an interpolation")
             out.append(text.replace("${", "$${").replace("%{", "%%{"))
         else:
             out.append("${" + reference(resolve(part)) + "}")

@@ -24,38 +24,42 @@ def generate(fmt: str, *paths: str) -> str:
     return result.stdout
 
 
-def test_terraform_resources_for_a_chain(monkeypatch) -> None:
-    monkeypatch.chdir(ROOT)
-    parsed = hcl2.loads(generate("terraform", "samples/role_chain.sql"))
+CHAIN = ("copy t from 's3://bkt/in/' iam_role "
+         "'arn:aws:iam::123456789012:role/ClusterRole,arn:aws:iam::123456789012:role/Reader';\n")
+
+
+def test_terraform_resources_for_a_chain() -> None:
+    result = CliRunner().invoke(main, ["generate", "--format", "terraform"], input=CHAIN)
+    assert result.exit_code == 0, result.stderr
+    parsed = hcl2.loads(result.stdout)
     blocks = [(kind.strip('"'), label.strip('"'))
               for block in parsed["resource"] for kind, labels in block.items()
               for label in labels]
     assert blocks == [
-        ("aws_iam_policy", "ClusterRole"), ("aws_iam_role", "ClusterRole"),
+        ("aws_iam_role", "ClusterRole"), ("aws_iam_policy", "ClusterRole"),
         ("aws_iam_role_policy_attachment", "ClusterRole"),
-        ("aws_iam_policy", "PartnerReader"), ("aws_iam_role", "PartnerReader"),
-        ("aws_iam_role_policy_attachment", "PartnerReader"),
+        ("aws_iam_role", "Reader"), ("aws_iam_policy", "Reader"),
+        ("aws_iam_role_policy_attachment", "Reader"),
     ]
 
 
 def test_terraform_escapes_hcl_templates() -> None:
     analysis = run("copy t from 's3://bkt/a%{ x }/' iam_role default")
     text = render_terraform(analysis.reports)
-    assert '"arn:aws:s3:::bkt/a%%{ x }/*"' in text
+    assert '"arn:${data.aws_partition.current.partition}:s3:::bkt/a%%{ x }/*"' in text
     assert "%{ x }" not in text.replace("%%{ x }", "")
 
 
 def test_cloudformation_template(monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
-    template = json.loads(generate("cloudformation", "samples/role_chain.sql",
-                                   "samples/legacy_keys.sql"))
+    template = json.loads(generate("cloudformation-json", "samples/role_chain.sql",
+                                   "samples/legacy_keys.sql", "--account-id", "210987654321"))
     assert {name: r["Type"] for name, r in template["Resources"].items()} == {
-        "ClusterRoleRole": "AWS::IAM::Role", "ClusterRolePolicy": "AWS::IAM::ManagedPolicy",
         "PartnerReaderRole": "AWS::IAM::Role", "PartnerReaderPolicy": "AWS::IAM::ManagedPolicy",
         "UserAKIAIOSFODNN7EXAMPLEPolicy": "AWS::IAM::ManagedPolicy",
     }
-    assert template["Resources"]["ClusterRolePolicy"]["Properties"]["Roles"] == [
-        {"Ref": "ClusterRoleRole"}]
+    assert template["Resources"]["PartnerReaderPolicy"]["Properties"]["Roles"] == [
+        {"Ref": "PartnerReaderRole"}]
 
 
 def test_out_dir_with_terraform(tmp_path: Path, monkeypatch) -> None:

@@ -221,9 +221,10 @@ def trust(scripts, role, **kwargs):
 @click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
               "unified diff on stdout when the folder is not what generate would write.")
 @click.option("--format", "output_format", default="json", show_default=True,
-              type=click.Choice(["json", "terraform", "cloudformation"]),
-              help="json: the bundle (or one file per document); terraform: aws_iam_policy, "
-                   "aws_iam_role and attachments; cloudformation: a JSON template.")
+              type=click.Choice(["json", "terraform", "cloudformation", "cloudformation-json"]),
+              help="json: the bundle (or one file per document); terraform: roles, policies, "
+                   "variables and outputs; cloudformation: a YAML template "
+                   "(cloudformation-json: JSON). One account per file: see --account-id.")
 @guarded
 def generate(scripts, out_dir, force, check, output_format, **kwargs):
     """Print every principal's documents as one JSON bundle, or write them to --out-dir.
@@ -234,9 +235,10 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
     if check and out_dir is None:
         raise click.UsageError("--check compares an --out-dir folder with what generate would "
                                "write; give --out-dir DIR")
+    pinned = _iac_flags(kwargs) if output_format != "json" else None
     analysis = analyze_input(kwargs, scripts)
     if output_format != "json":
-        text, name = _render_iac(output_format, analysis)
+        text, name = _render_iac(output_format, analysis, pinned, kwargs)
         if out_dir is None:
             click.echo(text, nl=False)
             return
@@ -284,15 +286,32 @@ def _check_out_dir(out_dir, plan):
         raise Failure(stale.summary)
 
 
-def _render_iac(output_format, analysis):
-    """(text, file name) of a Terraform or CloudFormation rendering."""
+def _iac_flags(kwargs):
+    """What the command line gave (Pinned); the account and Region it did not give are set
+    to placeholders that the IaC renderers write as data sources / pseudo-parameters."""
+    from click.core import ParameterSource
+
+    from redshift_iam.output.iac_plan import PLACEHOLDER_ACCOUNT, Pinned, placeholder_region
+    source = click.get_current_context().get_parameter_source("partition")
+    pinned = Pinned(kwargs["partition"] if source is not ParameterSource.DEFAULT else "",
+                    kwargs["account_id"] or "", kwargs["region"] or "")
+    kwargs["account_id"] = pinned.account or PLACEHOLDER_ACCOUNT
+    kwargs["region"] = pinned.region or placeholder_region(kwargs["partition"])
+    return pinned
+
+
+def _render_iac(output_format, analysis, pinned, kwargs):
+    """(text, file name) of a Terraform or CloudFormation rendering; notes go to stderr."""
     from redshift_iam.output import iac
+    context = iac.Context(pinned, kwargs["partition"], kwargs["inline"],
+                          analysis.derivation.grants, analysis.derivation.trust_links)
     try:
-        if output_format == "terraform":
-            return iac.render_terraform(analysis.reports), "redshift-iam.tf"
-        return iac.render_cloudformation(analysis.reports), "redshift-iam.template.json"
+        text, notes = iac.render(output_format, analysis.reports, context)
     except iac.RenderError as exc:
         raise Failure(str(exc)) from None
+    for note in notes:
+        click.echo(f"redshift-iam: {note}", err=True)
+    return text, iac.FILE_NAMES[output_format]
 
 
 @main.command(epilog=EXIT_CODES)

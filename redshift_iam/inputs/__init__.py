@@ -1,0 +1,1 @@
+"""Inputs: the stage that finds and reads what the user gives (files, templates, source trees)."""

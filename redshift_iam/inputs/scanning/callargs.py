@@ -1,0 +1,83 @@
+"""The arguments of one visible call, turned into template text (``format`` style).
+
+A literal argument becomes its value (braces doubled, every character mapped to the literal's
+own character); any other argument becomes ``{source text}`` standing at the argument; generated
+text stands at the call's first character.
+"""
+
+from __future__ import annotations
+
+import ast
+
+from redshift_iam.inputs.scanning.host import HostText
+from redshift_iam.inputs.scanning.model import TextBuilder
+from redshift_iam.inputs.scanning.pystrings import read_literals
+
+MISSING = object()
+UNKNOWN = object()
+
+
+class CallArgs:
+    """Named access to a call's arguments; ``order`` names the positional parameters."""
+
+    def __init__(self, call: ast.Call, host: HostText, order: tuple[str, ...]) -> None:
+        self.host, self.call = host, call
+        self.args: dict[str, ast.AST] = dict(zip(order, call.args))
+        self.args.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
+        self.builder = TextBuilder()
+        self.at = host.offset(call.lineno, call.col_offset)
+
+    def value(self, name: str, default: object = MISSING) -> object:
+        """The literal value of ``name`` (strings, numbers, booleans, None, lists of those),
+        ``default`` when absent, ``UNKNOWN`` when it is not a literal."""
+        node = self.args.get(name)
+        if node is None:
+            return default
+        try:
+            return ast.literal_eval(node)
+        except (ValueError, TypeError, SyntaxError, RecursionError, MemoryError):
+            return UNKNOWN
+
+    def source(self, name: str) -> str:
+        """The argument's source text on one line."""
+        node = self.args[name]
+        start = self.host.offset(node.lineno, node.col_offset)
+        end = self.host.offset(node.end_lineno, node.end_col_offset)
+        return " ".join(self.host.text[start:end].split())
+
+    def text(self, text: str) -> None:
+        """Generated text, standing at the call."""
+        self.host.put(self.builder, text.replace("{", "{{").replace("}", "}}"), self.at)
+
+    def raw(self, text: str) -> None:
+        """Generated template text (placeholders kept), standing at the call."""
+        self.host.put(self.builder, text, self.at)
+
+    def emit(self, name: str, node: ast.AST | None = None) -> None:
+        """The argument ``name`` (or the list item ``node``): its value, else ``{source}``."""
+        node = node if node is not None else self.args[name]
+        start = self.host.offset(node.lineno, node.col_offset)
+        end = self.host.offset(node.end_lineno, node.end_col_offset)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and read_literals(
+                self.host, start, end, probe := TextBuilder(), True):
+            for run_index, run in enumerate(probe.runs):
+                stop = probe.runs[run_index + 1].start if run_index + 1 < len(probe.runs) \
+                    else probe.length
+                self.builder.add(probe.text()[run.start:stop], run.line, run.col, run.step)
+            return
+        if isinstance(node, ast.Constant):
+            self.host.put(self.builder, str(node.value), start)
+            return
+        source = " ".join(self.host.text[start:end].split())
+        self.host.put(self.builder, "{" + source + "}", start)
+
+    def items(self, name: str, separator: str) -> None:
+        """A list argument: each item emitted, joined by ``separator``; non-list: ``{source}``."""
+        node = self.args[name]
+        if not isinstance(node, (ast.List, ast.Tuple)):
+            self.emit(name)
+            return
+        for index, item in enumerate(node.elts):
+            if index:
+                self.text(separator)
+            self.emit(name, item)

@@ -1,6 +1,6 @@
 """The arguments of one visible call, turned into template text (``format`` style).
 
-A literal argument becomes its value (braces doubled, every character mapped to the literal's
+A literal argument becomes its value (Jinja ``{{ x }}`` becomes ``{x}``, other braces doubled, every character mapped to the literal's
 own character); any other argument becomes ``{source text}`` standing at the argument; generated
 text stands at the call's first character.
 """
@@ -8,11 +8,13 @@ text stands at the call's first character.
 from __future__ import annotations
 
 import ast
+import re
 
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import TextBuilder
+from redshift_iam.inputs.scanning.model import Fragment, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
 
+_JINJA = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 MISSING = object()
 UNKNOWN = object()
 
@@ -59,17 +61,31 @@ class CallArgs:
         start = self.host.offset(node.lineno, node.col_offset)
         end = self.host.offset(node.end_lineno, node.end_col_offset)
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and read_literals(
-                self.host, start, end, probe := TextBuilder(), True):
-            for run_index, run in enumerate(probe.runs):
-                stop = probe.runs[run_index + 1].start if run_index + 1 < len(probe.runs) \
-                    else probe.length
-                self.builder.add(probe.text()[run.start:stop], run.line, run.col, run.step)
+                self.host, start, end, probe := TextBuilder()):
+            self._value(probe)
             return
         if isinstance(node, ast.Constant):
             self.host.put(self.builder, str(node.value), start)
             return
         source = " ".join(self.host.text[start:end].split())
         self.host.put(self.builder, "{" + source + "}", start)
+
+    def _value(self, probe: TextBuilder) -> None:
+        """A literal's characters, braces doubled; Jinja ``{{ expr }}`` (Airflow renders its
+        template fields before building the SQL) becomes the placeholder ``{expr}``."""
+        text, index = probe.text(), 0
+        fragment = Fragment("", "", text, "", tuple(probe.runs), {}, ())
+        for match in [*_JINJA.finditer(text), None]:
+            stop = match.start() if match else len(text)
+            for offset in range(index, stop):
+                _, line, col = fragment.location(offset)
+                char = text[offset]
+                self.builder.add(char * 2 if char in "{}" else char, line, col,
+                                 0 if char in "{}" else 1)
+            if match:
+                _, line, col = fragment.location(match.start())
+                self.builder.add("{" + match.group(1) + "}", line, col, 0)
+                index = match.end()
 
     def items(self, name: str, separator: str) -> None:
         """A list argument: each item emitted, joined by ``separator``; non-list: ``{source}``."""

@@ -39,9 +39,14 @@ def walk(paths: list[str]) -> Iterator[Entry | Skipped]:
             continue
         if stat.S_ISDIR(mode):
             listed = _git_files(given)
-            yield from (_listed(given, listed) if listed is not None else _plain(given))
+            found = _listed(given, listed) if listed is not None else _plain(given)
+            yield from sorted(found, key=_display)
         else:
             yield Entry(display, given)
+
+
+def _display(item: Entry | Skipped) -> str:
+    return item.display if isinstance(item, Entry) else item.path
 
 
 def _join(root: str, rel: str) -> str:

@@ -77,7 +77,8 @@ def test_fragments_text_style_positional_and_positions(result):
 def test_bindings_and_skipped_and_ignored_file(result):
     scanned, root = result
     by_path = {f.path[len(root) + 1:]: f for f in scanned.fragments}
-    assert by_path["dags/load.py"].bindings == {"BUCKET": Binding("acme-raw", f"{root}/dags/load.py:3")}
+    assert by_path["dags/load.py"].bindings == {
+        "BUCKET": Binding("acme-raw", f"{root}/dags/load.py:3")}
     assert by_path["plugins/operators.py"].bindings == {
         "TABLE": Binding("sales", f"{root}/plugins/operators.py:1")}
     assert scanned.skipped == [

@@ -1,6 +1,7 @@
 """The arguments of one visible call, turned into template text (``format`` style).
 
-A literal argument becomes its value (Jinja ``{{ x }}`` becomes ``{x}``, other braces doubled, every character mapped to the literal's
+A literal argument becomes its value (Jinja ``{{ x }}`` becomes ``{x}``, other braces
+doubled, every character mapped to the literal's
 own character); any other argument becomes ``{source text}`` standing at the argument; generated
 text stands at the call's first character.
 """
@@ -24,7 +25,7 @@ class CallArgs:
 
     def __init__(self, call: ast.Call, host: HostText, order: tuple[str, ...]) -> None:
         self.host, self.call = host, call
-        self.args: dict[str, ast.AST] = dict(zip(order, call.args))
+        self.args: dict[str, ast.AST] = dict(zip(order, call.args, strict=False))
         self.args.update({kw.arg: kw.value for kw in call.keywords if kw.arg})
         self.builder = TextBuilder()
         self.at = host.offset(call.lineno, call.col_offset)

@@ -85,7 +85,7 @@ class TextBuilder:
         self.length = 0
 
     def add(self, text: str, line: int, col: int, step: int = 1) -> None:
-        """Append ``text`` standing at host ``line``:``col`` (no host line break inside if step 1)."""
+        """Append ``text`` standing at host ``line``:``col`` (no host line break if step 1)."""
         if not text:
             return
         last = self.runs[-1] if self.runs else None

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import ast
 
-from redshift_iam.inputs.scanning.callargs import MISSING, UNKNOWN, CallArgs
+from redshift_iam.inputs.scanning.callargs import UNKNOWN, CallArgs
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Fragment, Skipped
 

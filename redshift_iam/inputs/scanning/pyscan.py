@@ -66,7 +66,8 @@ def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Templa
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
         right = node.right
         names = () if isinstance(right, ast.Dict) else tuple(
-            _source(host, item) for item in (right.elts if isinstance(right, ast.Tuple) else [right]))
+            _source(host, item)
+            for item in (right.elts if isinstance(right, ast.Tuple) else [right]))
         templates[id(node.left)] = _Template("percent", names)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         _concatenation(node, host, path, done, found)

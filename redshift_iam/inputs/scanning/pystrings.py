@@ -117,7 +117,7 @@ def _expression(host: HostText, index: int, builder: TextBuilder) -> int:
             depth += 1
         elif char in ")]" or (char == "}" and depth):
             depth -= 1
-        elif depth == 0 and (char == "}" or char == ":" or (char == "!" and src[cursor + 1] != "=")):
+        elif depth == 0 and (char in "}:" or (char == "!" and src[cursor + 1: cursor + 2] != "=")):
             stop = cursor if stop < 0 else stop
             if char == "}":
                 break

@@ -54,13 +54,19 @@ class Fragment(NamedTuple):
     def location(self, text_offset: int) -> Location:
         """The host file position of the character at ``text_offset`` (clamped to the text)."""
         runs = self.offsets
-        index = max(bisect_right([run.start for run in runs], text_offset) - 1, 0)
-        run = runs[index]
+        run = runs[max(bisect_right(runs, text_offset, key=_start) - 1, 0)]
         return Location(self.path, run.line, run.col + run.step * (text_offset - run.start))
 
 
+def _start(run: Run) -> int:
+    return run.start
+
+
 class Skipped(NamedTuple):
-    """A place the scanner did not read, or read only in part, and why (1-based line/col)."""
+    """A place the scanner did not read, or read only in part, and why.
+
+    ``line``/``col`` are 1-based; 0/0 when the reason concerns the file (or link) as a whole.
+    """
 
     path: str
     line: int

@@ -126,7 +126,8 @@ def _redshift_to_s3(args: CallArgs) -> str:
             args.emit("schema")
             args.text(".")
         args.emit("table")
-    _from_s3(args, "$$)\nTO 's3://", "table" if "table" in args.args else "")
+    has_table = args.value("table", None) is not None
+    _from_s3(args, "$$)\nTO 's3://", "table" if has_table else "")
     _credentials(args, "aws_default")
     _unload_options(args)
     args.text(";")
@@ -181,8 +182,8 @@ def _wrangler_path(args: CallArgs, staged: bool) -> None:
     """``path``; ``staged`` (copy/unload): a trailing ``*`` dropped and a ``/`` added."""
     value = args.value("path")
     args.emit("path")
-    if staged and not (isinstance(value, str) and value.endswith("/")):
-        if isinstance(value, str) and value.endswith("*"):
+    if staged and isinstance(value, str) and not value.endswith("/"):
+        if value.endswith("*"):
             args.builder.parts[-1] = args.builder.parts[-1][:-1]
             args.builder.length -= 1
         args.text("/")
@@ -202,11 +203,10 @@ def _wrangler_copy(args: CallArgs, staged: bool) -> str:
     _wrangler_path(args, staged)
     args.text("' ")
     _wrangler_auth(args)
-    args.text("FORMAT AS ")
-    data_format = args.value("data_format", "parquet")
-    if data_format is UNKNOWN or staged:
-        args.text("PARQUET") if staged or "data_format" not in args.args else args.emit(
-            "data_format")
+    args.text("\nFORMAT AS ")
+    data_format = "parquet" if staged else args.value("data_format", "parquet")
+    if data_format is UNKNOWN:
+        args.emit("data_format")
     else:
         args.text(str(data_format).upper())
     _flag(args, "serialize_to_json", False, " SERIALIZETOJSON")

@@ -5,7 +5,8 @@ COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY (``sqlstart.starts_statement``) beco
 except docstrings (bare string statements, never executed). One fragment covers an implicitly
 concatenated literal, and a ``+`` chain of plain literals. Styles: ``auto`` for plain literals
 (Jinja in Airflow ``sql=`` strings), ``format`` for f-strings and the receiver of ``.format(...)``
-(positional names: the arguments' source text), ``percent`` for the left side of ``%``
+(positional names: the arguments' source text; literal keyword arguments are bindings),
+``percent`` for the left side of ``%``
 (positional names: the tuple's items, or the single right operand). Module-level ``NAME = "..."``
 bindings go with every fragment of the file. Calls that build SQL from arguments are derived by
 ``pycalls``. Skipped: a ``+`` chain with a non-literal part whose literal part starts a
@@ -29,8 +30,9 @@ _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 class _Template:
     """How one literal node is read: its style and positional names."""
 
-    def __init__(self, style: str, positional: tuple[str, ...] = ()) -> None:
-        self.style, self.positional = style, positional
+    def __init__(self, style: str, positional: tuple[str, ...] = (),
+                 keywords: dict[str, Binding] | None = None) -> None:
+        self.style, self.positional, self.keywords = style, positional, keywords or {}
 
 
 def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped]]:
@@ -48,11 +50,13 @@ def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped
             template = templates.get(id(node)) or _Template(
                 "format" if isinstance(node, ast.JoinedStr) else "auto")
             fragment = _fragment(path, host, node, node, template, bindings)
-            if fragment is not None:
-                found.append(((node.lineno, node.col_offset), fragment))
+            if fragment is None:
+                fragment = _skip(path, host, node, "string literal whose constant text starts a "
+                                 "statement could not be read whole: not scanned")
+            found.append(((node.lineno, node.col_offset), fragment))
     found.sort(key=lambda item: item[0])
     fragments = [item for _, item in found if isinstance(item, Fragment)]
-    fragments = [f._replace(bindings=bindings) if f.host == "python" else f for f in fragments]
+    fragments = [f if f.bindings else f._replace(bindings=bindings) for f in fragments]
     return fragments, [item for _, item in found if isinstance(item, Skipped)]
 
 
@@ -82,7 +86,10 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, _Templ
     if isinstance(func, ast.Attribute) and _is_str(func.value):
         if func.attr == "format":
             names = tuple(_source(host, arg) for arg in node.args)
-            templates[id(func.value)] = _Template("format", names)
+            keywords = {kw.arg: Binding(kw.value.value, f"{path}:{kw.value.lineno}")
+                        for kw in node.keywords if kw.arg and isinstance(kw.value, ast.Constant)
+                        and isinstance(kw.value.value, str)}
+            templates[id(func.value)] = _Template("format", names, keywords)
         elif func.attr not in _HARMLESS_METHODS and _quick_check(func.value):
             done.add(id(func.value))
             found.append(((func.value.lineno, func.value.col_offset), _skip(
@@ -128,13 +135,12 @@ def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST, template
     end = host.offset(last.end_lineno, last.end_col_offset)
     builder = TextBuilder()
     braces = isinstance(first, ast.JoinedStr)  # plain pieces joined to an f-string
-    if not read_literals(host, start, end, builder, braces) or not builder.runs:
+    if not read_literals(host, start, end, builder, braces) or not builder.runs \
+            or not starts_statement(builder.text()):
         return None
     text = builder.text()
-    if not starts_statement(text):
-        return None
-    return Fragment(path, "python", text, template.style, tuple(builder.runs), bindings,
-                    template.positional)
+    return Fragment(path, "python", text, template.style, tuple(builder.runs),
+                    dict(sorted({**bindings, **template.keywords}.items())), template.positional)
 
 
 def _bindings(tree: ast.Module, path: str) -> dict[str, Binding]:

@@ -12,7 +12,9 @@ _STATEMENT_START = re.compile(
 )
 # Whole-file templates (.sql, Jinja-SQL) are handed on when a keyword stands anywhere as a word.
 _ANYWHERE = re.compile(r"\b(?:COPY|UNLOAD|CREATE\s+(?:OR\s+REPLACE\s+)?LIBRARY)\b", re.IGNORECASE)
-KEYWORDS = (b"copy", b"unload", b"library")
+# The three statement words, and the Airflow transfer operators (which build a COPY or UNLOAD
+# without spelling either word in the DAG).
+KEYWORDS = (b"copy", b"unload", b"library", b"s3toredshift", b"redshifttos3")
 
 
 def starts_statement(text: str) -> bool:
@@ -30,5 +32,5 @@ def mentions_statement(text: str) -> bool:
 
 
 def has_keyword(lowered: bytes) -> bool:
-    """The cheap prefilter: does the lower-cased file hold ``copy``, ``unload`` or ``library``?"""
+    """The cheap prefilter: does the lower-cased file hold one of ``KEYWORDS``?"""
     return any(word in lowered for word in KEYWORDS)

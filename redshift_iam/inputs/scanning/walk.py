@@ -79,6 +79,9 @@ def _listed(root: str, names: list[str]) -> Iterator[Entry | Skipped]:
                 continue
         if os.path.isfile(real):
             yield Entry(_join(root, name), real)
+        elif os.path.isdir(real):
+            yield Skipped(_join(root, name), 0, 0, "a nested git repository or submodule: not "
+                          "read; scan it as a path of its own")
 
 
 def _link_problem(real: str, root: str) -> str:

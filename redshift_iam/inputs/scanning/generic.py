@@ -4,7 +4,8 @@
 ``triple`` (``\"\"\"...\"\"\"``; a following ``.stripMargin`` strips each line's margin up to
 ``|``), ``double`` and ``single`` (one line; ``\\"``, ``\\\\``, ``\\n``, ``\\t`` decoded),
 ``backtick`` (Go raw strings, JavaScript templates), ``heredoc`` (``<<TAG``, ``<<-TAG``,
-``<<~TAG``, quoted tags ``<<'TAG'`` take every character literally). Heredoc indentation:
+``<<~TAG``, quoted tags ``<<'TAG'`` take every character literally); Kotlin's
+``.trimMargin()`` is read like ``.stripMargin``. Heredoc indentation:
 Ruby ``<<~`` and Terraform ``<<-`` remove the common indentation of the non-blank lines, shell
 ``<<-`` removes leading tabs, Ruby ``<<-`` removes nothing. A literal is a fragment when
 ``sqlstart.starts_statement`` accepts its text.
@@ -16,7 +17,7 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Fragment, TextBuilder
+from redshift_iam.inputs.scanning.model import Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.sqlstart import starts_statement
 
 
@@ -51,7 +52,7 @@ LANGUAGES = {
 }
 
 _FORMS = {
-    "triple": r'(?P<triple>[sf]?"""(?P<tbody>.*?)"""(?P<strip>\.stripMargin)?)',
+    "triple": r'(?P<triple>[sf]?"""(?P<tbody>.*?)"""(?P<strip>\.stripMargin|\.trimMargin\(\))?)',
     "double": r'(?P<double>"(?P<dbody>(?:[^"\\\n]|\\.)*)")',
     "single": r"(?P<single>'(?P<sbody>(?:[^'\\\n]|\\.)*)')",
     "backtick": r"(?P<backtick>`(?P<bbody>[^`]*)`)",
@@ -59,25 +60,40 @@ _FORMS = {
     "comment": r"(?P<comment>(?://|#)[^\n]*)",
 }
 _PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+_PLUS_AFTER = re.compile(r"[ \t]*\+")
 _ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
 
 
-def scan_generic(path: str, host: HostText, language: Language) -> list[Fragment]:
-    """Every literal of ``language``'s forms in ``host`` whose text starts a statement."""
+def scan_generic(path: str, host: HostText,
+                 language: Language) -> tuple[list[Fragment], list[Skipped]]:
+    """Every literal of ``language``'s forms in ``host`` whose text starts a statement; one
+    joined to other parts by ``+`` is skipped (it cannot be read whole)."""
     pattern = _pattern(language.forms)
-    fragments, index = [], 0
+    fragments, skipped, index = [], [], 0
     while True:
         match = pattern.search(host.text, index)
         if match is None:
-            return fragments
+            return fragments, skipped
         index = match.end()
         if match.lastgroup == "comment":
             continue
         builder, style, end = _literal(match, host, language)
         index = max(index, end)
-        if builder is not None and builder.runs and starts_statement(builder.text()):
-            fragments.append(Fragment(path, language.host, builder.text(), style,
-                                      tuple(builder.runs), {}, ()))
+        if builder is None or not builder.runs or not starts_statement(builder.text()):
+            continue
+        if _glued(host.text, match.start(), end):
+            line, col = host.position(match.start())
+            skipped.append(Skipped(path, line, col, "SQL built by concatenation (+) with other "
+                                   "parts: write it as one literal or template"))
+            continue
+        fragments.append(Fragment(path, language.host, builder.text(), style,
+                                  tuple(builder.runs), {}, ()))
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Is the literal at ``start:end`` an operand of ``+``?"""
+    before = text[max(0, start - 80):start].rstrip()
+    return before.endswith("+") or _PLUS_AFTER.match(text, end) is not None
 
 
 def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:

@@ -80,7 +80,7 @@ def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
         return _whole(entry.display, kind, host), []
     if kind == "python":
         return _python(entry.display, host)
-    return scan_generic(entry.display, host, LANGUAGES[kind]), []
+    return scan_generic(entry.display, host, LANGUAGES[kind])
 
 
 def _read(real: str) -> tuple[bytes, str]:
@@ -113,6 +113,7 @@ def _python(display: str, host: HostText) -> tuple[list[Fragment], list[Skipped]
     except SyntaxError as error:
         note = Skipped(display, error.lineno or 0, error.offset or 0,
                        f"not Python 3 ({error.msg}): string literals read by the generic scan")
-        return scan_generic(display, host, LANGUAGES[".py"]), [note]
+        fragments, skipped = scan_generic(display, host, LANGUAGES[".py"])
+        return fragments, [note, *skipped]
     except (RecursionError, MemoryError):
         return [], [Skipped(display, 0, 0, "too deeply nested for Python's parser: not read")]

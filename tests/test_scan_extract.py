@@ -13,12 +13,20 @@ import pytest
 from redshift_iam.inputs.scanning import Binding, Skipped, scan
 
 FIXTURE = Path(__file__).parent / "fixtures" / "scan_repo"
+IGNORED = "COPY secret FROM 's3://ignored/' IAM_ROLE 'arn:aws:iam::123456789012:role/ignored';\n"
+
+
+def _copy(root: Path) -> None:
+    """The fixture, plus the file its .gitignore ignores (which git would not commit)."""
+    shutil.copytree(FIXTURE, root)
+    (root / "scratch").mkdir()
+    (root / "scratch" / "ignored.sql").write_text(IGNORED)
 
 
 @pytest.fixture(scope="module")
 def result(tmp_path_factory):
     root = tmp_path_factory.mktemp("scan") / "repo"
-    shutil.copytree(FIXTURE, root)
+    _copy(root)
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     subprocess.run(["git", "init", "-q", str(root)], check=True)
@@ -90,6 +98,15 @@ def test_bindings_and_skipped_and_ignored_file(result):
     ]
     assert scanned.files_read == 9  # scratch/ignored.sql is ignored by git: never read
     assert not any("ignored" in f.path for f in scanned.fragments)
+    assert scan([root]) == scanned  # deterministic
+
+
+def test_without_git_the_ignored_file_is_read(tmp_path):
+    root = tmp_path / "repo"
+    _copy(root)
+    result = scan([str(root)])
+    assert result.files_read == 10
+    assert [f.text for f in result.fragments if f.path.endswith("ignored.sql")] == [IGNORED]
 
 
 def test_plain_walk_reads_the_ignored_file_outside_git(tmp_path):

@@ -55,6 +55,26 @@ def test_large_and_vanished_files(tmp_path, monkeypatch):
     ]
 
 
+def test_unreadable_missing_and_unsupported_paths(tmp_path, monkeypatch):
+    (tmp_path / "locked.sql").write_text(SQL)
+    (tmp_path / "notes.txt").write_text(SQL)
+    real_open = open
+
+    def locked(path, *args, **kwargs):
+        if str(path).endswith("locked.sql"):
+            raise PermissionError(13, "Permission denied")
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(scan_module, "open", locked, raising=False)
+    paths = [str(tmp_path / name) for name in ("locked.sql", "missing.sql", "notes.txt")]
+    assert scan(paths).skipped == [
+        Skipped(paths[0], 0, 0, "unreadable: Permission denied"),
+        Skipped(paths[1], 0, 0, "cannot read the path: No such file or directory"),
+        Skipped(paths[2], 0, 0, "not a kind of file scan reads (.sql, .j2, .jinja, .py or a "
+                "language of generic.LANGUAGES)"),
+    ]
+
+
 def test_prefilter_and_unknown_extensions_are_not_parsed(tmp_path):
     (tmp_path / "notes.md").write_text(SQL)
     (tmp_path / "a.py").write_text("x = 'nothing here'\n")

@@ -79,7 +79,8 @@ GENERIC_CASES = [
     ("load.rb", "q = <<-SQL\n  COPY t\n  SQL\nr = 'UNLOAD x'\n",
      [("  COPY t\n", "ruby", (), (2, 3)), ("UNLOAD x", "none", (), (4, 6))]),
     ("load.go", 'q := fmt.Sprintf(`\n\tCOPY %s`, t)\n', [("\n\tCOPY %s", "auto", (), (2, 2))]),
-    ("load.ksh", "echo \"UNLOAD ('x') TO '$P'\"\n", [("UNLOAD ('x') TO '$P'", "shell", (), (1, 7))]),
+    ("load.ksh", "echo \"UNLOAD ('x') TO '$P'\"\n",
+     [("UNLOAD ('x') TO '$P'", "shell", (), (1, 7))]),
 ]
 
 

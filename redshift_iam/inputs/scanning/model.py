@@ -34,8 +34,8 @@ class Binding(NamedTuple):
 class Fragment(NamedTuple):
     """One piece of SQL template text found in a host file.
 
-    ``path`` is relative to the scanned path as given; ``host`` the language (see
-    ``languages.HOSTS``); ``style`` the template style the host implies: ``auto`` (.sql, Jinja,
+    ``path`` is the scanned path as given joined with the path below it; ``host`` the language
+    (``sql``, ``jinja-sql``, ``python`` or a ``generic.LANGUAGES`` host); ``style`` the template style the host implies: ``auto`` (.sql, Jinja,
     plain Python literals), ``format`` (f-strings, ``.format()``, SQL built from call
     arguments: ``{{`` is a literal brace), ``percent`` (``%`` templates), ``ruby`` (``#{}``),
     ``shell`` (``${x}``/``$x``: shell, Scala/Groovy/Kotlin, Terraform) or ``none`` (quoted

@@ -38,6 +38,9 @@ def scan(paths: list[str]) -> ScanResult:
             continue
         kind = kind_of(item.display)
         if kind is None:
+            if item.given:
+                skipped.append(Skipped(item.display, 0, 0, "not a kind of file scan reads (.sql, "
+                                       ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
             continue
         files_read += 1
         found, problems = _scan_file(item, kind)

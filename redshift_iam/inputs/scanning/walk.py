@@ -22,10 +22,11 @@ from redshift_iam.inputs.scanning.model import Skipped
 
 
 class Entry(NamedTuple):
-    """A file to read: its display path and the path to open."""
+    """A file to read: its display path, the path to open, and whether it was given by name."""
 
     display: str
     real: str
+    given: bool = False
 
 
 def walk(paths: list[str]) -> Iterator[Entry | Skipped]:
@@ -42,7 +43,7 @@ def walk(paths: list[str]) -> Iterator[Entry | Skipped]:
             found = _listed(given, listed) if listed is not None else _plain(given)
             yield from sorted(found, key=_display)
         else:
-            yield Entry(display, given)
+            yield Entry(display, given, True)
 
 
 def _display(item: Entry | Skipped) -> str:

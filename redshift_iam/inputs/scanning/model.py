@@ -35,12 +35,13 @@ class Fragment(NamedTuple):
     """One piece of SQL template text found in a host file.
 
     ``path`` is the scanned path as given joined with the path below it; ``host`` the language
-    (``sql``, ``jinja-sql``, ``python`` or a ``generic.LANGUAGES`` host); ``style`` the template style the host implies: ``auto`` (.sql, Jinja,
-    plain Python literals), ``format`` (f-strings, ``.format()``, SQL built from call
-    arguments: ``{{`` is a literal brace), ``percent`` (``%`` templates), ``ruby`` (``#{}``),
-    ``shell`` (``${x}``/``$x``: shell, Scala/Groovy/Kotlin, Terraform) or ``none`` (quoted
-    heredocs: every character literal). ``positional`` names the positional slots (``{}``,
-    ``%s``) by the source text of the arguments passed for them.
+    (``sql``, ``jinja-sql``, ``python`` or a ``generic.LANGUAGES`` host); ``style`` the
+    template style the host implies: ``auto`` (.sql, Jinja, plain Python literals),
+    ``format`` (f-strings, ``.format()``, SQL built from call arguments: ``{{`` is a literal
+    brace), ``percent`` (``%`` templates), ``ruby`` (``#{}``), ``shell`` (``${x}``/``$x``:
+    shell, Scala/Groovy/Kotlin, Terraform) or ``none`` (quoted heredocs: every character
+    literal). ``positional`` names the positional slots (``{}``, ``%s``) by the source text of
+    the arguments passed for them.
     """
 
     path: str

@@ -90,3 +90,15 @@ def test_literal_values_keep_their_host_positions(tmp_path):
     assert fragment.text.startswith("COPY t\nFROM 's3://acme-{{raw}}/a\tb'")
     where = {char: str(fragment.location(fragment.text.index(char))) for char in "{\tm"}
     assert where == {"{": f"{path}:2:32", "\t": f"{path}:3:14", "m": f"{path}:2:29"}
+
+
+def test_f_string_arguments_are_templates_and_quotes_are_doubled_in_unload(tmp_path):
+    path = tmp_path / "u.py"
+    path.write_text('wr.redshift.unload(\n    sql=f"SELECT * FROM {t} WHERE s = \'a\'",\n'
+                    '    path=f"{p}out", con=con, iam_role="arn:aws:iam::123456789012:role/u")\n')
+    (fragment,) = scan([str(path)]).fragments
+    assert fragment.text.startswith(
+        "UNLOAD ('SELECT * FROM {t} WHERE s = ''a''')\nTO '{p}out'\n"
+        "IAM_ROLE 'arn:aws:iam::123456789012:role/u'\nALLOWOVERWRITE")
+    where = [str(fragment.location(fragment.text.index(part))) for part in ("{t}", "''a", "{p}")]
+    assert where == [f"{path}:2:25", f"{path}:2:39", f"{path}:3:12"]

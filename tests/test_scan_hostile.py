@@ -90,7 +90,7 @@ _ESCAPES = st.sampled_from(["\\n", "\\t", "\\'", '\\"', "\\\\", "\\x41", "\\u00e
 @given(pieces=st.lists(st.lists(_ESCAPES, max_size=8), min_size=1, max_size=3),
        indent=st.integers(0, 6))
 def test_every_character_maps_to_its_host_character(tmp_path_factory, pieces, indent):
-    literals = ["'COPY " + "".join(pieces[0]) + "'"]
+    literals = ["'UNLOAD (" + "".join(pieces[0]) + "'"]
     literals += ['"' + "".join(piece) + '"' for piece in pieces[1:]]
     source = "x = (\n" + "\n".join(" " * indent + lit for lit in literals) + ")\n"
     path = tmp_path_factory.mktemp("h") / "m.py"

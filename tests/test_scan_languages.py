@@ -24,27 +24,28 @@ def _found(tmp_path, name, source):
 
 PYTHON_CASES = [
     # implicit concatenation over lines, an escape, a comment between the pieces
-    ('q = ("-- load\\n"\n     # why\n     "COPY t "\n     \'FROM x\')\n',
-     [("-- load\nCOPY t FROM x", "auto", (), (3, 7))]),
+    ('q = ("-- load\\n"\n     # why\n     "COPY t "\n     \'FROM "x"\')\n',
+     [('-- load\nCOPY t FROM "x"', "auto", (), (3, 7))]),
     # a line continuation inside the literal, a tab before the statement
-    ('q = "\\\n\tCOPY t"\n', [("\tCOPY t", "auto", (), (2, 2))]),
+    ('q = "\\\n\tCOPY t FROM :src"\n', [("\tCOPY t FROM :src", "auto", (), (2, 2))]),
     # f-string: fields named by their expression, conversion and spec dropped, {{ kept
     ('q = f"UNLOAD ({{x}} {cfg[\'q\']!r}) TO \'{path:>10}\'"\n',
      [("UNLOAD ({{x}} {cfg['q']}) TO '{path}'", "format", (), (1, 7))]),
     # a plain piece joined to an f-string: its braces doubled
-    ('q = ("COPY {a} " f"{b}")\n', [("COPY {{a}} {b}", "format", (), (1, 7))]),
+    ('q = ("COPY {a} " f"FROM {b}")\n', [("COPY {{a}} FROM {b}", "format", (), (1, 7))]),
     # another statement first, then COPY; CREATE OR REPLACE LIBRARY
-    ('q = "BEGIN; COPY t"\nr = """\n  create or replace library f"""\n',
-     [("BEGIN; COPY t", "auto", (), (1, 13)), ("\n  create or replace library f", "auto", (),
-                                              (3, 3))]),
-    # docstrings and words that merely contain the keywords are not statements
-    ('"""COPY t FROM x"""\ndef f():\n    "UNLOAD docs"\nq = "copying"\n', []),
+    ('q = "BEGIN; UNLOAD (x)"\nr = """\n  create or replace library f from \'%s\'"""\n',
+     [("BEGIN; UNLOAD (x)", "auto", (), (1, 13)),
+      ("\n  create or replace library f from '%s'", "auto", (), (3, 3))]),
+    # docstrings, prose and words that merely contain the keywords are not statements
+    ('"""COPY t FROM \'x\'"""\ndef f():\n    "UNLOAD (docs)"\nq = ("copying", "unload",\n'
+     '     "Copy complete", "copy files from the bucket", "UNLOAD done; COPY t FROM x")\n', []),
     # an all-literal + chain is one fragment
-    ('q = "COPY t " + \\\n    "FROM x"\n', [("COPY t FROM x", "auto", (), (1, 6))]),
+    ('q = "COPY t " + \\\n    "FROM $x"\n', [("COPY t FROM $x", "auto", (), (1, 6))]),
     # % with one operand; .format with literal keywords
     ('q = "COPY t FROM \'%s\'" % path\n', [("COPY t FROM '%s'", "percent", ("path",), (1, 6))]),
     # non-ASCII text before the literal: columns in characters
-    ('é = 1; q = "COPY t"\n', [("COPY t", "auto", (), (1, 13))]),
+    ('é = 1; q = "UNLOAD (q)"\n', [("UNLOAD (q)", "auto", (), (1, 13))]),
 ]
 
 
@@ -76,9 +77,10 @@ GENERIC_CASES = [
      [("COPY t\n  FROM 's3://${var.b}/'\n", "shell", (), (2, 5))]),
     ("run.sh", "psql <<-'SQL'\n\t\tCOPY t FROM '$X'\n\tSQL\n",
      [("COPY t FROM '$X'\n", "none", (), (2, 3))]),
-    ("load.rb", "q = <<-SQL\n  COPY t\n  SQL\nr = 'UNLOAD x'\n",
-     [("  COPY t\n", "ruby", (), (2, 3)), ("UNLOAD x", "none", (), (4, 6))]),
-    ("load.go", 'q := fmt.Sprintf(`\n\tCOPY %s`, t)\n', [("\n\tCOPY %s", "auto", (), (2, 2))]),
+    ("load.rb", "q = <<-SQL\n  COPY t FROM '#{x}'\n  SQL\nr = 'UNLOAD (x)'\n",
+     [("  COPY t FROM '#{x}'\n", "ruby", (), (2, 3)), ("UNLOAD (x)", "none", (), (4, 6))]),
+    ("load.go", 'q := fmt.Sprintf(`\n\tCOPY %s FROM %s`, t)\n',
+     [("\n\tCOPY %s FROM %s", "auto", (), (2, 2))]),
     ("load.ksh", "echo \"UNLOAD ('x') TO '$P'\"\n",
      [("UNLOAD ('x') TO '$P'", "shell", (), (1, 7))]),
 ]

@@ -56,33 +56,37 @@ class CallArgs:
         """Generated template text (placeholders kept), standing at the call."""
         self.host.put(self.builder, text, self.at)
 
-    def emit(self, name: str, node: ast.AST | None = None) -> None:
-        """The argument ``name`` (or the list item ``node``): its value, else ``{source}``."""
+    def emit(self, name: str, node: ast.AST | None = None, quotes: bool = False) -> None:
+        """The argument ``name`` (or the list item ``node``): a string literal's value, an
+        f-string's template text, another constant's text, else ``{source}``. ``quotes``
+        doubles single quotes (the value stands inside a quoted SQL string)."""
         node = node if node is not None else self.args[name]
         start = self.host.offset(node.lineno, node.col_offset)
         end = self.host.offset(node.end_lineno, node.end_col_offset)
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and read_literals(
-                self.host, start, end, probe := TextBuilder()):
-            self._value(probe)
-            return
-        if isinstance(node, ast.Constant):
+        is_text = isinstance(node, ast.JoinedStr) or (
+            isinstance(node, ast.Constant) and isinstance(node.value, str))
+        if is_text and read_literals(self.host, start, end, probe := TextBuilder()):
+            self._value(probe, template=isinstance(node, ast.JoinedStr), quotes=quotes)
+        elif isinstance(node, ast.Constant):
             self.host.put(self.builder, str(node.value), start)
-            return
-        source = " ".join(self.host.text[start:end].split())
-        self.host.put(self.builder, "{" + source + "}", start)
+        else:
+            source = " ".join(self.host.text[start:end].split())
+            self.host.put(self.builder, "{" + source + "}", start)
 
-    def _value(self, probe: TextBuilder) -> None:
-        """A literal's characters, braces doubled; Jinja ``{{ expr }}`` (Airflow renders its
-        template fields before building the SQL) becomes the placeholder ``{expr}``."""
+    def _value(self, probe: TextBuilder, template: bool, quotes: bool) -> None:
+        """Copy ``probe`` character by character. A plain literal's braces are doubled and its
+        Jinja ``{{ expr }}`` (Airflow renders its template fields before building the SQL)
+        becomes the placeholder ``{expr}``; an f-string's text is a template already."""
         text, index = probe.text(), 0
         fragment = Fragment("", "", text, "", tuple(probe.runs), {}, ())
-        for match in [*_JINJA.finditer(text), None]:
+        matches = [] if template else list(_JINJA.finditer(text))
+        for match in [*matches, None]:
             stop = match.start() if match else len(text)
             for offset in range(index, stop):
                 _, line, col = fragment.location(offset)
                 char = text[offset]
-                self.builder.add(char * 2 if char in "{}" else char, line, col,
-                                 0 if char in "{}" else 1)
+                doubled = (char in "{}" and not template) or (char == "'" and quotes)
+                self.builder.add(char * 2 if doubled else char, line, col, 0 if doubled else 1)
             if match:
                 _, line, col = fragment.location(match.start())
                 self.builder.add("{" + match.group(1) + "}", line, col, 0)

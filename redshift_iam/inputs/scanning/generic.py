@@ -18,7 +18,7 @@ from typing import NamedTuple
 
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Fragment, Skipped, TextBuilder
-from redshift_iam.inputs.scanning.sqlstart import starts_statement
+from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
 
 class Language(NamedTuple):
@@ -79,15 +79,16 @@ def scan_generic(path: str, host: HostText,
             continue
         builder, style, end = _literal(match, host, language)
         index = max(index, end)
-        if builder is None or not builder.runs or not starts_statement(builder.text()):
+        if builder is None or not builder.runs:
             continue
-        if _glued(host.text, match.start(), end):
+        if _glued(host.text, match.start(), end) and builds_statement([builder.text()]):
             line, col = host.position(match.start())
             skipped.append(Skipped(path, line, col, "SQL built by concatenation (+) with other "
                                    "parts: write it as one literal or template"))
             continue
-        fragments.append(Fragment(path, language.host, builder.text(), style,
-                                  tuple(builder.runs), {}, ()))
+        if starts_statement(builder.text()):
+            fragments.append(Fragment(path, language.host, builder.text(), style,
+                                      tuple(builder.runs), {}, ()))
 
 
 def _glued(text: str, start: int, end: int) -> bool:

@@ -222,11 +222,7 @@ def _wrangler_unload(args: CallArgs, staged: bool) -> str:
     if "path" not in args.args or "sql" not in args.args:
         return "redshift.unload without sql= or path=: the UNLOAD cannot be derived"
     args.text("UNLOAD ('")
-    query = args.args["sql"]
-    if isinstance(query, ast.Constant) and isinstance(query.value, str) and "'" in query.value:
-        args.text(query.value.replace("'", "''"))  # quotes doubled: the text stands at the call
-    else:
-        args.emit("sql")
+    args.emit("sql", quotes=True)
     args.text("')\nTO '")
     _wrangler_path(args, staged)
     args.text("'\n")

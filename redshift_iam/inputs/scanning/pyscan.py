@@ -22,7 +22,7 @@ from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
-from redshift_iam.inputs.scanning.sqlstart import starts_statement
+from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
@@ -121,7 +121,8 @@ def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],
             if fragment is not None:
                 found.append(((node.lineno, node.col_offset), fragment))
         return
-    if any(_quick_check(leaf) for leaf in literal):
+    if builds_statement([leaf.value if isinstance(leaf, ast.Constant) and _is_str(leaf) else None
+                         for leaf in leaves]):
         found.append(((node.lineno, node.col_offset), _skip(
             path, host, node, "SQL built by concatenation with parts that are not literals ("
             + " + ".join(_source(host, leaf) if not _is_str(leaf) else "'...'" for leaf in leaves)

@@ -22,7 +22,12 @@ from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
-from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
+from redshift_iam.inputs.scanning.sqlstart import (
+    builds_statement,
+    hint_lines,
+    spans_hint,
+    starts_statement,
+)
 
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
@@ -42,7 +47,7 @@ def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped
     found: list[tuple[tuple[int, int], Fragment | Skipped]] = []
     templates: dict[int, _Template] = {}
     done: set[int] = set()
-    nodes = list(ast.walk(tree))
+    nodes = _near_hints(tree, hint_lines(host.text, host.starts))
     for node in nodes:
         _mark(node, host, path, templates, done, found)
     for node in nodes:
@@ -58,6 +63,20 @@ def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped
     fragments = [item for _, item in found if isinstance(item, Fragment)]
     fragments = [f if f.bindings else f._replace(bindings=bindings) for f in fragments]
     return fragments, [item for _, item in found if isinstance(item, Skipped)]
+
+
+def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
+    """The nodes whose lines hold a hint of SQL (``sqlstart.hint_lines``), and their ancestors:
+    a subtree far from every hint holds no statement and is not visited."""
+    nodes, stack = [], [tree]
+    while stack:
+        node = stack.pop()
+        first = getattr(node, "lineno", None)
+        if first is not None and not spans_hint(hints, first, node.end_lineno or first):
+            continue
+        nodes.append(node)
+        stack.extend(ast.iter_child_nodes(node))
+    return nodes
 
 
 def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Template],

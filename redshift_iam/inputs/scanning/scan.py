@@ -5,7 +5,9 @@ Which files (``kind_of``): ``.sql`` (host ``sql``; ``jinja-sql`` under a dbt ``m
 (style ``auto``), handed on when a keyword stands anywhere in them as a word; ``.py`` is read
 with ``ast`` (``pyscan``); the extensions in ``generic.LANGUAGES`` by the generic literal scan.
 Other files are not opened. Each file is read once, at most ``MAX_BYTES``; a file whose
-lower-cased bytes hold none of ``copy``, ``unload``, ``library`` is not parsed. Skipped (never
+lower-cased bytes hold none of ``copy``, ``unload``, ``library`` (nor the Airflow transfer names)
+is not parsed, nor source code where no keyword stands as in a statement
+(``sqlstart.worth_parsing``). Skipped (never
 an exception): too large, binary (a NUL byte), not UTF-8, unreadable, vanished, too deeply
 nested for ``ast``; Python ``ast`` rejects is read by the generic scan, with a note in skipped.
 """
@@ -18,7 +20,7 @@ from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Fragment, ScanResult, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pyscan import scan_python
-from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
+from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement, worth_parsing
 from redshift_iam.inputs.scanning.walk import Entry, walk
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -69,7 +71,9 @@ def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
     data, problem = _read(entry.real)
     if problem:
         return [], [Skipped(entry.display, 0, 0, problem)]
-    if not has_keyword(data.lower()):
+    lowered = data.lower()
+    if not has_keyword(lowered) or (kind not in ("sql", "jinja-sql")
+                                     and not worth_parsing(lowered)):
         return [], []
     if b"\0" in data:
         return [], [Skipped(entry.display, 0, 0, "binary file (holds NUL bytes): not read")]

@@ -4,10 +4,11 @@ Contract of :func:`walk`: yields :class:`Entry` rows (a file to read, with its d
 path as given joined with the path below it, POSIX slashes) and :class:`Skipped` rows, sorted by
 display path within each given path. Inside a git work tree the files are those git lists
 (``git ls-files -z --cached --others --exclude-standard``: tracked and untracked, not ignored),
-asked once per given directory; where git is absent or the directory is not a work tree, a plain
-walk. ``.git`` is never entered. A symlinked directory is never followed (inside the tree its
-files are read under their real path; a loop or a link out of the tree is skipped with its
-reason); a dangling or looping symlink is skipped with its reason.
+asked once per given directory; where git is absent, the directory is not in a work tree, or
+the directory given is itself ignored by git, a plain walk. ``.git`` is never entered. A
+symlinked directory is never followed (inside the tree its files are read under their real
+path; a loop or a link out of the tree is skipped with its reason); a dangling or looping
+symlink is skipped with its reason.
 """
 
 from __future__ import annotations
@@ -54,19 +55,29 @@ def _join(root: str, rel: str) -> str:
     return os.path.normpath(os.path.join(root, rel)).replace(os.sep, "/")
 
 
-def _git_files(root: str) -> list[str] | None:
-    """The files git lists under ``root`` (relative), or None when git cannot say."""
+def _git(root: str, *args: str) -> subprocess.CompletedProcess | None:
     try:
-        done = subprocess.run(
-            ["git", "-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-            capture_output=True, timeout=120, check=False, stdin=subprocess.DEVNULL,
+        return subprocess.run(
+            ["git", "-C", root, *args], capture_output=True, timeout=120, check=False,
+            stdin=subprocess.DEVNULL,
             env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"})
     except (OSError, subprocess.SubprocessError):
         return None
-    if done.returncode != 0:
+
+
+def _git_files(root: str) -> list[str] | None:
+    """The files git lists under ``root`` (relative), or None when git cannot say or when
+    ``root`` itself is ignored (a directory given by name is then walked plainly)."""
+    done = _git(root, "ls-files", "-z", "--cached", "--others", "--exclude-standard")
+    if done is None or done.returncode != 0:
         return None
-    names = done.stdout.decode("utf-8", "surrogateescape").split("\0")
-    return sorted({name for name in names if name})
+    names = sorted({name for name in done.stdout.decode("utf-8", "surrogateescape").split("\0")
+                    if name})
+    if not names:
+        ignored = _git(root, "check-ignore", "-q", ".")
+        if ignored is not None and ignored.returncode == 0:
+            return None
+    return names
 
 
 def _listed(root: str, names: list[str]) -> Iterator[Entry | Skipped]:

@@ -17,17 +17,13 @@ statement, a statement literal passed through a method other than ``format``/``s
 from __future__ import annotations
 
 import ast
+from bisect import bisect_left
 
 from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
-from redshift_iam.inputs.scanning.sqlstart import (
-    builds_statement,
-    hint_lines,
-    spans_hint,
-    starts_statement,
-)
+from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
@@ -40,14 +36,16 @@ class _Template:
         self.style, self.positional, self.keywords = style, positional, keywords or {}
 
 
-def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped]]:
-    """Fragments and skipped places of one Python file (see the module docstring)."""
+def scan_python(path: str, host: HostText,
+                hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
+    """Fragments and skipped places of one Python file (see the module docstring); only the
+    subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited."""
     tree = ast.parse(host.text)
     bindings = _bindings(tree, path)
     found: list[tuple[tuple[int, int], Fragment | Skipped]] = []
     templates: dict[int, _Template] = {}
     done: set[int] = set()
-    nodes = _near_hints(tree, hint_lines(host.text, host.starts))
+    nodes = _near_hints(tree, hints)
     for node in nodes:
         _mark(node, host, path, templates, done, found)
     for node in nodes:
@@ -66,13 +64,13 @@ def scan_python(path: str, host: HostText) -> tuple[list[Fragment], list[Skipped
 
 
 def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
-    """The nodes whose lines hold a hint of SQL (``sqlstart.hint_lines``), and their ancestors:
+    """The nodes whose lines hold a hint of SQL (``hints.hint_lines``), and their ancestors:
     a subtree far from every hint holds no statement and is not visited."""
     nodes, stack = [], [tree]
     while stack:
         node = stack.pop()
         first = getattr(node, "lineno", None)
-        if first is not None and not spans_hint(hints, first, node.end_lineno or first):
+        if first is not None and not _spans(hints, first, node.end_lineno or first):
             continue
         nodes.append(node)
         stack.extend(ast.iter_child_nodes(node))
@@ -175,6 +173,11 @@ def _bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
                     and isinstance(value.value, str):
                 found[target.id] = Binding(value.value, f"{path}:{stmt.lineno}")
     return dict(sorted(found.items()))
+
+
+def _spans(hints: list[int], first: int, last: int) -> bool:
+    index = bisect_left(hints, first)
+    return index < len(hints) and hints[index] <= last
 
 
 def _is_str(node: ast.AST) -> bool:

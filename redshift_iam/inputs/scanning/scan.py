@@ -6,8 +6,7 @@ Which files (``kind_of``): ``.sql`` (host ``sql``; ``jinja-sql`` under a dbt ``m
 with ``ast`` (``pyscan``); the extensions in ``generic.LANGUAGES`` by the generic literal scan.
 Other files are not opened. Each file is read once, at most ``MAX_BYTES``; a file whose
 lower-cased bytes hold none of ``copy``, ``unload``, ``library`` (nor the Airflow transfer names)
-is not parsed, nor source code where no keyword stands as in a statement
-(``sqlstart.worth_parsing``). Skipped (never
+is not parsed, nor source code where no keyword stands as SQL would (``hints``). Skipped (never
 an exception): too large, binary (a NUL byte), not UTF-8, unreadable, vanished, too deeply
 nested for ``ast``; Python ``ast`` rejects is read by the generic scan, with a note in skipped.
 """
@@ -17,10 +16,11 @@ from __future__ import annotations
 import os
 
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
+from redshift_iam.inputs.scanning.hints import hint_lines
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Fragment, ScanResult, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pyscan import scan_python
-from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement, worth_parsing
+from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
 from redshift_iam.inputs.scanning.walk import Entry, walk
 
 MAX_BYTES = 16 * 1024 * 1024
@@ -72,8 +72,10 @@ def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
     if problem:
         return [], [Skipped(entry.display, 0, 0, problem)]
     lowered = data.lower()
-    if not has_keyword(lowered) or (kind not in ("sql", "jinja-sql")
-                                     and not worth_parsing(lowered)):
+    if not has_keyword(lowered):
+        return [], []
+    hints = [] if kind in ("sql", "jinja-sql") else hint_lines(data, lowered)
+    if kind not in ("sql", "jinja-sql") and not hints:
         return [], []
     if b"\0" in data:
         return [], [Skipped(entry.display, 0, 0, "binary file (holds NUL bytes): not read")]
@@ -86,7 +88,7 @@ def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
     if kind in ("sql", "jinja-sql"):
         return _whole(entry.display, kind, host), []
     if kind == "python":
-        return _python(entry.display, host)
+        return _python(entry.display, host, hints)
     return scan_generic(entry.display, host, LANGUAGES[kind])
 
 
@@ -113,10 +115,11 @@ def _whole(display: str, kind: str, host: HostText) -> list[Fragment]:
     return [Fragment(display, kind, host.text, "auto", tuple(builder.runs), {}, ())]
 
 
-def _python(display: str, host: HostText) -> tuple[list[Fragment], list[Skipped]]:
+def _python(display: str, host: HostText,
+            hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
     """``ast`` first; Python it rejects falls back to the generic scan, with a note."""
     try:
-        return scan_python(display, host)
+        return scan_python(display, host, hints)
     except SyntaxError as error:
         note = Skipped(display, error.lineno or 0, error.offset or 0,
                        f"not Python 3 ({error.msg}): string literals read by the generic scan")

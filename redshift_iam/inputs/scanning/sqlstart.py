@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
 
 # A statement starts the text or follows a `;`; white space and SQL comments may precede it.
 # Its shape tells SQL from prose ("Copy complete", a bare "unload" argument): COPY and CREATE
@@ -22,13 +21,6 @@ _ANYWHERE = re.compile(r"\b(?:COPY|UNLOAD|CREATE\s+(?:OR\s+REPLACE\s+)?LIBRARY)\
 # The three statement words, and the Airflow transfer operators (which build a COPY or UNLOAD
 # without spelling either word in the DAG).
 KEYWORDS = (b"copy", b"unload", b"library", b"s3toredshift", b"redshifttos3")
-# `import copy`, `x.copy()`, `copy.deepcopy` and "unload" as a word are common in code: source
-# files are parsed only when a keyword stands as in a statement or a known call is named.
-_SOURCE_HINT = re.compile(
-    rb"\bcopy\s+[\w\"'{%$#<:`]|\bunload\s*\(|\blibrary\s|s3toredshift|redshifttos3"
-    rb"|redshift\s*\.\s*(?:copy|unload)")
-_SOURCE_HINT_TEXT = re.compile(_SOURCE_HINT.pattern.decode(), re.IGNORECASE)
-
 
 def starts_statement(text: str) -> bool:
     """True when a statement in ``text`` starts with COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY.
@@ -54,24 +46,6 @@ def builds_statement(parts: list[str | None]) -> bool:
 def mentions_statement(text: str) -> bool:
     """True when COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY stands anywhere in ``text``."""
     return _ANYWHERE.search(text) is not None
-
-
-def hint_lines(text: str, line_starts: list[int]) -> list[int]:
-    """The 1-based lines where ``worth_parsing``'s hints stand in ``text``, sorted."""
-    return sorted({bisect_right(line_starts, match.start())
-                   for match in _SOURCE_HINT_TEXT.finditer(text)})
-
-
-def worth_parsing(lowered: bytes) -> bool:
-    """The second prefilter, for source code: does a keyword stand as a statement would (``copy``
-    before a name, quote or placeholder; ``unload (``; ``library``; a known call)?"""
-    return _SOURCE_HINT.search(lowered) is not None
-
-
-def spans_hint(hints: list[int], first: int, last: int) -> bool:
-    """Does a hint line fall in ``first..last``?"""
-    index = bisect_left(hints, first)
-    return index < len(hints) and hints[index] <= last
 
 
 def has_keyword(lowered: bytes) -> bool:

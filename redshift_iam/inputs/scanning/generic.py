@@ -1,0 +1,181 @@
+"""The generic literal scan for languages other than Python (and Python that ``ast`` rejects).
+
+``LANGUAGES`` says, per host, which literal forms are read and the template style each implies:
+``triple`` (``\"\"\"...\"\"\"``; a following ``.stripMargin`` strips each line's margin up to
+``|``), ``double`` and ``single`` (one line; ``\\"``, ``\\\\``, ``\\n``, ``\\t`` decoded),
+``backtick`` (Go raw strings, JavaScript templates), ``heredoc`` (``<<TAG``, ``<<-TAG``,
+``<<~TAG``, quoted tags ``<<'TAG'`` take every character literally); Kotlin's
+``.trimMargin()`` is read like ``.stripMargin``. Heredoc indentation:
+Ruby ``<<~`` and Terraform ``<<-`` remove the common indentation of the non-blank lines, shell
+``<<-`` removes leading tabs, Ruby ``<<-`` removes nothing. A literal is a fragment when
+``sqlstart.starts_statement`` accepts its text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from redshift_iam.inputs.scanning.host import HostText
+from redshift_iam.inputs.scanning.model import Fragment, Skipped, TextBuilder
+from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
+
+
+class Language(NamedTuple):
+    """One host: literal forms read, style of interpolating literals, heredoc indentation rule."""
+
+    host: str
+    forms: tuple[str, ...]
+    style: str
+    dedent: str  # heredoc `<<-`/`<<~` rule: 'common', 'tabs' or 'ruby'
+
+
+_SCALA = ("triple", "double")
+LANGUAGES = {
+    ".scala": Language("scala", _SCALA, "shell", ""),
+    ".sc": Language("scala", _SCALA, "shell", ""),
+    ".java": Language("java", _SCALA, "auto", ""),
+    ".kt": Language("kotlin", _SCALA, "shell", ""),
+    ".kts": Language("kotlin", _SCALA, "shell", ""),
+    ".groovy": Language("groovy", ("triple", "double", "single"), "shell", ""),
+    ".rb": Language("ruby", ("heredoc", "double", "single"), "ruby", "ruby"),
+    ".go": Language("go", ("backtick", "double"), "auto", ""),
+    ".sh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
+    ".bash": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
+    ".zsh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
+    ".ksh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
+    ".tf": Language("terraform", ("heredoc", "double"), "shell", "common"),
+    ".hcl": Language("terraform", ("heredoc", "double"), "shell", "common"),
+    ".js": Language("javascript", ("backtick", "double", "single"), "shell", ""),
+    ".ts": Language("typescript", ("backtick", "double", "single"), "shell", ""),
+    ".py": Language("python", ("triple", "double", "single"), "auto", ""),
+}
+
+_FORMS = {
+    "triple": r'(?P<triple>[sf]?"""(?P<tbody>.*?)"""(?P<strip>\.stripMargin|\.trimMargin\(\))?)',
+    "double": r'(?P<double>"(?P<dbody>(?:[^"\\\n]|\\.)*)")',
+    "single": r"(?P<single>'(?P<sbody>(?:[^'\\\n]|\\.)*)')",
+    "backtick": r"(?P<backtick>`(?P<bbody>[^`]*)`)",
+    "heredoc": r"(?P<heredoc><<(?P<hmode>[~-]?)(?P<hq>['\"]?)(?P<tag>[A-Za-z_]\w*)(?P=hq)[^\n]*\n)",
+    "comment": r"(?P<comment>(?://|#)[^\n]*)",
+}
+_PATTERNS: dict[tuple[str, ...], re.Pattern[str]] = {}
+_PLUS_AFTER = re.compile(r"[ \t]*\+")
+_ESCAPES = {'"': '"', "'": "'", "\\": "\\", "n": "\n", "t": "\t"}
+
+
+def scan_generic(path: str, host: HostText,
+                 language: Language) -> tuple[list[Fragment], list[Skipped]]:
+    """Every literal of ``language``'s forms in ``host`` whose text starts a statement; one
+    joined to other parts by ``+`` is skipped (it cannot be read whole)."""
+    pattern = _pattern(language.forms)
+    fragments, skipped, index = [], [], 0
+    while True:
+        match = pattern.search(host.text, index)
+        if match is None:
+            return fragments, skipped
+        index = match.end()
+        if match.lastgroup == "comment":
+            continue
+        builder, style, end = _literal(match, host, language)
+        index = max(index, end)
+        if builder is None or not builder.runs:
+            continue
+        if _glued(host.text, match.start(), end) and builds_statement([builder.text()]):
+            line, col = host.position(match.start())
+            skipped.append(Skipped(path, line, col, "SQL built by concatenation (+) with other "
+                                   "parts: write it as one literal or template"))
+            continue
+        if starts_statement(builder.text()):
+            fragments.append(Fragment(path, language.host, builder.text(), style,
+                                      tuple(builder.runs), {}, ()))
+
+
+def _glued(text: str, start: int, end: int) -> bool:
+    """Is the literal at ``start:end`` an operand of ``+``?"""
+    before = text[max(0, start - 80):start].rstrip()
+    return before.endswith("+") or _PLUS_AFTER.match(text, end) is not None
+
+
+def _pattern(forms: tuple[str, ...]) -> re.Pattern[str]:
+    if forms not in _PATTERNS:
+        parts = [_FORMS[form] for form in forms] + [_FORMS["comment"]]
+        _PATTERNS[forms] = re.compile("|".join(parts), re.DOTALL)
+    return _PATTERNS[forms]
+
+
+def _literal(match: re.Match[str], host: HostText,
+             language: Language) -> tuple[TextBuilder | None, str, int]:
+    """The text of one matched literal, its style and the offset after it."""
+    builder, kind = TextBuilder(), match.lastgroup
+    if kind == "heredoc":
+        return _heredoc(match, host, language, builder)
+    if kind in ("triple", "backtick"):
+        group = "tbody" if kind == "triple" else "bbody"
+        margin = kind == "triple" and match.group("strip") is not None
+        _lines(host, match.start(group), match.end(group), builder, margin=margin)
+        plain_scala = kind == "triple" and match.group("triple")[0] not in "sf"
+        style = "auto" if plain_scala and language.host == "scala" else language.style
+        return builder, style, match.end()
+    body = "dbody" if kind == "double" else "sbody"
+    _escaped(host, match.start(body), match.end(body), builder)
+    quoted = body == "sbody" and language.host in ("ruby", "shell")
+    return builder, "none" if quoted else language.style, match.end()
+
+
+def _escaped(host: HostText, start: int, end: int, builder: TextBuilder) -> None:
+    """A one-line quoted body: ``\\"``, ``\\'``, ``\\\\``, ``\\n``, ``\\t`` become one character."""
+    index = start
+    while index < end:
+        slash = host.text.find("\\", index, end)
+        stop = end if slash < 0 else slash
+        host.copy(builder, index, stop)
+        if slash < 0:
+            return
+        char = host.text[slash + 1]
+        if char in _ESCAPES:
+            host.put(builder, _ESCAPES[char], slash)
+        else:
+            host.copy(builder, slash, slash + 2)
+        index = slash + 2
+
+
+def _lines(host: HostText, start: int, end: int, builder: TextBuilder, margin: bool = False,
+           cut: int = 0, tabs: bool = False) -> None:
+    """Copy ``start:end`` line by line, dropping each later line's margin (up to ``|``), its
+    first ``cut`` characters, or its leading tabs."""
+    index, first = start, True
+    while index < end:
+        stop = host.text.find("\n", index, end)
+        stop = end if stop < 0 else stop + 1
+        skip = index
+        if margin and not first:
+            stripped = len(host.text[index:stop]) - len(host.text[index:stop].lstrip(" \t"))
+            if host.text[index + stripped: index + stripped + 1] == "|":
+                skip = index + stripped + 1
+        elif cut and host.text[index:stop].strip():
+            skip = index + cut
+        elif tabs:
+            skip = index + len(host.text[index:stop]) - len(host.text[index:stop].lstrip("\t"))
+        host.copy(builder, skip, stop)
+        index, first = stop, False
+
+
+def _heredoc(match: re.Match[str], host: HostText, language: Language,
+             builder: TextBuilder) -> tuple[TextBuilder | None, str, int]:
+    """A heredoc body from the line after ``<<TAG`` to the line holding only ``TAG``."""
+    mode, tag, body = match.group("hmode"), match.group("tag"), match.end()
+    indented = r"[ \t]*" if mode else ""
+    close = re.compile(rf"^{indented}{re.escape(tag)}[ \t]*$", re.MULTILINE).search(
+        host.text, body)
+    if close is None:
+        return None, "", body
+    lines = host.text[body: close.start()].split("\n")
+    cut = 0
+    if (mode == "~" and language.dedent == "ruby") or (mode == "-" and language.dedent == "common"):
+        cut = min((len(line) - len(line.lstrip(" \t")) for line in lines if line.strip()),
+                  default=0)
+    _lines(host, body, close.start(), builder, cut=cut,
+           tabs=mode == "-" and language.dedent == "tabs")
+    style = "none" if match.group("hq") else language.style
+    return builder, style, close.end()

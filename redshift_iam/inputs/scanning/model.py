@@ -1,0 +1,108 @@
+"""Values handed on by the scanner: fragments of SQL template text with an exact map to the host.
+
+A :class:`Fragment`'s ``offsets`` is a tuple of :class:`Run` rows sorted by ``start``: text offsets
+``start .. next.start-1`` map to the host file's ``line``/``col`` (1-based, columns in characters),
+advancing the column by ``step`` (1: the text is the host's characters one by one; 0: generated or
+decoded text that all stands at one host place, e.g. ``\\n`` or the SQL an operator call builds).
+A run never crosses a host line break, so the map needs no copy of the host file.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from typing import NamedTuple
+
+from redshift_iam.core.diagnostics import Location
+
+
+class Run(NamedTuple):
+    """Text offsets from ``start`` stand at host ``line``:``col`` + ``step`` per character."""
+
+    start: int
+    line: int
+    col: int
+    step: int
+
+
+class Binding(NamedTuple):
+    """A module-level name bound to a string literal: its value and where (``path:line``)."""
+
+    value: str
+    origin: str
+
+
+class Fragment(NamedTuple):
+    """One piece of SQL template text found in a host file.
+
+    ``path`` is the scanned path as given joined with the path below it; ``host`` the language
+    (``sql``, ``jinja-sql``, ``python`` or a ``generic.LANGUAGES`` host); ``style`` the
+    template style the host implies: ``auto`` (.sql, Jinja, plain Python literals),
+    ``format`` (f-strings, ``.format()``, SQL built from call arguments: ``{{`` is a literal
+    brace), ``percent`` (``%`` templates), ``ruby`` (``#{}``), ``shell`` (``${x}``/``$x``:
+    shell, Scala/Groovy/Kotlin, Terraform) or ``none`` (quoted heredocs: every character
+    literal). ``positional`` names the positional slots (``{}``, ``%s``) by the source text of
+    the arguments passed for them.
+    """
+
+    path: str
+    host: str
+    text: str
+    style: str
+    offsets: tuple[Run, ...]
+    bindings: dict[str, Binding]
+    positional: tuple[str, ...]
+
+    def location(self, text_offset: int) -> Location:
+        """The host file position of the character at ``text_offset`` (clamped to the text)."""
+        runs = self.offsets
+        run = runs[max(bisect_right(runs, text_offset, key=_start) - 1, 0)]
+        return Location(self.path, run.line, run.col + run.step * (text_offset - run.start))
+
+
+def _start(run: Run) -> int:
+    return run.start
+
+
+class Skipped(NamedTuple):
+    """A place the scanner did not read, or read only in part, and why.
+
+    ``line``/``col`` are 1-based; 0/0 when the reason concerns the file (or link) as a whole.
+    """
+
+    path: str
+    line: int
+    col: int
+    reason: str
+
+
+class ScanResult(NamedTuple):
+    """Everything ``scan`` found: fragments and skipped places in walk order, files read."""
+
+    fragments: list[Fragment]
+    skipped: list[Skipped]
+    files_read: int
+
+
+class TextBuilder:
+    """Builds template text and its run map piece by piece."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.runs: list[Run] = []
+        self.length = 0
+
+    def add(self, text: str, line: int, col: int, step: int = 1) -> None:
+        """Append ``text`` standing at host ``line``:``col`` (no host line break if step 1)."""
+        if not text:
+            return
+        last = self.runs[-1] if self.runs else None
+        joins = (last is not None and step == 1 and last.step == 1 and last.line == line
+                 and last.col + (self.length - last.start) == col)
+        if not joins:
+            self.runs.append(Run(self.length, line, col, step))
+        self.parts.append(text)
+        self.length += len(text)
+
+    def text(self) -> str:
+        """The text built so far."""
+        return "".join(self.parts)

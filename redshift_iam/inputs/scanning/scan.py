@@ -1,0 +1,129 @@
+"""``scan(paths)``: every SQL fragment holding COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY.
+
+Which files (``kind_of``): ``.sql`` (host ``sql``; ``jinja-sql`` under a dbt ``models/`` or
+``macros/`` directory), ``.j2``/``.jinja``/``.jinja2`` (``jinja-sql``) are whole-file templates
+(style ``auto``), handed on when a keyword stands anywhere in them as a word; ``.py`` is read
+with ``ast`` (``pyscan``); the extensions in ``generic.LANGUAGES`` by the generic literal scan.
+Other files are not opened. Each file is read once, at most ``MAX_BYTES``; a file whose
+lower-cased bytes hold none of ``copy``, ``unload``, ``library`` (nor the Airflow transfer names)
+is not parsed, nor source code where no keyword stands as SQL would (``hints``). Skipped (never
+an exception): too large, binary (a NUL byte), not UTF-8, unreadable, vanished, too deeply
+nested for ``ast``; Python ``ast`` rejects is read by the generic scan, with a note in skipped.
+"""
+
+from __future__ import annotations
+
+import os
+
+from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
+from redshift_iam.inputs.scanning.hints import hint_lines
+from redshift_iam.inputs.scanning.host import HostText
+from redshift_iam.inputs.scanning.model import Fragment, ScanResult, Skipped, TextBuilder
+from redshift_iam.inputs.scanning.pyscan import scan_python
+from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
+from redshift_iam.inputs.scanning.walk import Entry, walk
+
+MAX_BYTES = 16 * 1024 * 1024
+_WHOLE = {".sql": "sql", ".j2": "jinja-sql", ".jinja": "jinja-sql", ".jinja2": "jinja-sql"}
+_DBT_DIRS = frozenset({"models", "macros"})
+
+
+def scan(paths: list[str]) -> ScanResult:
+    """Fragments and skipped places under ``paths``, in walk order; ``files_read`` counts the
+    files opened (see the module docstring)."""
+    fragments: list[Fragment] = []
+    skipped: list[Skipped] = []
+    files_read = 0
+    for item in walk(list(paths)):
+        if isinstance(item, Skipped):
+            skipped.append(item)
+            continue
+        kind = kind_of(item.display)
+        if kind is None:
+            if item.given:
+                skipped.append(Skipped(item.display, 0, 0, "not a kind of file scan reads (.sql, "
+                                       ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
+            continue
+        files_read += 1
+        found, problems = _scan_file(item, kind)
+        fragments.extend(found)
+        skipped.extend(problems)
+    return ScanResult(fragments, skipped, files_read)
+
+
+def kind_of(display: str) -> str | None:
+    """The host a file is read as (``sql``, ``jinja-sql``, ``python``, a generic language's
+    extension), or None when it is not read."""
+    stem, ext = os.path.splitext(display)
+    ext = ext.lower()
+    if ext == ".sql":
+        parts = display.split("/")[:-1]
+        return "jinja-sql" if _DBT_DIRS.intersection(parts) else "sql"
+    if ext in _WHOLE:
+        return _WHOLE[ext]
+    if ext == ".py":
+        return "python"
+    return ext if ext in LANGUAGES else None
+
+
+def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
+    """Read one file once and hand it to its reader; problems become Skipped rows."""
+    data, problem = _read(entry.real)
+    if problem:
+        return [], [Skipped(entry.display, 0, 0, problem)]
+    lowered = data.lower()
+    if not has_keyword(lowered):
+        return [], []
+    hints = [] if kind in ("sql", "jinja-sql") else hint_lines(data, lowered)
+    if kind not in ("sql", "jinja-sql") and not hints:
+        return [], []
+    if b"\0" in data:
+        return [], [Skipped(entry.display, 0, 0, "binary file (holds NUL bytes): not read")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return [], [Skipped(entry.display, 0, 0, f"not UTF-8 text (byte {error.start}): not "
+                            "read; convert it (iconv -t UTF-8)")]
+    host = HostText(text.replace("\r\n", "\n") if "\r" in text else text)
+    if kind in ("sql", "jinja-sql"):
+        return _whole(entry.display, kind, host), []
+    if kind == "python":
+        return _python(entry.display, host, hints)
+    return scan_generic(entry.display, host, LANGUAGES[kind])
+
+
+def _read(real: str) -> tuple[bytes, str]:
+    """The file's bytes, or the reason it cannot be read."""
+    try:
+        with open(real, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_BYTES:
+                return b"", f"larger than {MAX_BYTES // (1024 * 1024)} MB ({size} bytes): not read"
+            return handle.read(MAX_BYTES + 1), ""
+    except FileNotFoundError:
+        return b"", "vanished during the scan: not read"
+    except OSError as error:
+        return b"", f"unreadable: {error.strerror or error}"
+
+
+def _whole(display: str, kind: str, host: HostText) -> list[Fragment]:
+    """A whole-file template, when a keyword stands in it as a word."""
+    if not mentions_statement(host.text):
+        return []
+    builder = TextBuilder()
+    host.copy(builder, 0, len(host.text))
+    return [Fragment(display, kind, host.text, "auto", tuple(builder.runs), {}, ())]
+
+
+def _python(display: str, host: HostText,
+            hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
+    """``ast`` first; Python it rejects falls back to the generic scan, with a note."""
+    try:
+        return scan_python(display, host, hints)
+    except SyntaxError as error:
+        note = Skipped(display, error.lineno or 0, error.offset or 0,
+                       f"not Python 3 ({error.msg}): string literals read by the generic scan")
+        fragments, skipped = scan_generic(display, host, LANGUAGES[".py"])
+        return fragments, [note, *skipped]
+    except (RecursionError, MemoryError):
+        return [], [Skipped(display, 0, 0, "too deeply nested for Python's parser: not read")]

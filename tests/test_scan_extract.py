@@ -1,0 +1,121 @@
+"""scan(): fragments, styles, positional names, bindings and exact host positions of the fixture
+repository (tests/fixtures/scan_repo), inside a git work tree that ignores one file."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from redshift_iam.inputs.scanning import Binding, Skipped, scan
+
+FIXTURE = Path(__file__).parent / "fixtures" / "scan_repo"
+IGNORED = "COPY secret FROM 's3://ignored/' IAM_ROLE 'arn:aws:iam::123456789012:role/ignored';\n"
+
+
+def _copy(root: Path) -> None:
+    """The fixture, plus the file its .gitignore ignores (which git would not commit)."""
+    shutil.copytree(FIXTURE, root)
+    (root / "scratch").mkdir()
+    (root / "scratch" / "ignored.sql").write_text(IGNORED)
+
+
+@pytest.fixture(scope="module")
+def result(tmp_path_factory):
+    root = tmp_path_factory.mktemp("scan") / "repo"
+    _copy(root)
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    return scan([str(root)]), str(root)
+
+
+def _first_word(fragment):
+    """The host position of the statement's first word (COPY/UNLOAD) in the fragment."""
+    offset = re.search(r"\b(COPY|UNLOAD)\b", fragment.text).start()
+    return str(fragment.location(offset))
+
+
+def test_fragments_text_style_positional_and_positions(result):
+    scanned, root = result
+    rows = [(f.path[len(root) + 1:], f.host, f.style, f.text, f.positional,
+             _first_word(f)[len(root) + 1:]) for f in scanned.fragments]
+    assert rows == [
+        ("dags/load.py", "python", "auto",
+         "\n        COPY sales FROM 's3://{{ params.bucket }}/sales/{{ ds }}/'\n"
+         "        IAM_ROLE '{{ var.value.role }}' FORMAT AS PARQUET;\n    ", (),
+         "dags/load.py:8:9"),
+        ("dags/transfers.py", "python", "format",
+         "COPY public.sales\nFROM 's3://acme-raw/sales/{ds}'\ncredentials\n"
+         "'{aws_conn.aws_loader}'\nFORMAT AS PARQUET\n{MANIFEST_OPTION};", (),
+         "dags/transfers.py:4:15"),
+        ("dags/transfers.py", "python", "format",
+         "UNLOAD ($$SELECT * FROM public.sales$$)\nTO 's3://{EXPORT_BUCKET}/exports/sales_'\n"
+         "credentials\n'{aws_conn.aws_default}'\nPARQUET;", (), "dags/transfers.py:14:9"),
+        ("dbt/macros/unload_orders.sql", "jinja-sql", "auto",
+         (FIXTURE / "dbt/macros/unload_orders.sql").read_text(), (),
+         "dbt/macros/unload_orders.sql:2:3"),
+        ("go/load.go", "go", "auto", "COPY orders FROM 's3://acme-orders/in/'\n"
+         "IAM_ROLE 'arn:aws:iam::123456789012:role/orders' CSV;", (), "go/load.go:3:18"),
+        ("jvm/LoadSpec.scala", "scala", "shell", "\nCOPY events\nFROM 's3://${bucket}/events/'\n"
+         "IAM_ROLE 'arn:aws:iam::123456789012:role/loader' JSON 'auto';", (),
+         "jvm/LoadSpec.scala:3:6"),
+        ("legacy/old_loader.py", "python", "auto",
+         "COPY legacy FROM 's3://old-bucket/data/' "
+         "CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/old'", (),
+         "legacy/old_loader.py:2:8"),
+        ("plugins/operators.py", "python", "format",
+         "COPY {table} FROM '{s3_path}' IAM_ROLE '{role}' CSV;", (), "plugins/operators.py:5:13"),
+        ("plugins/operators.py", "python", "format",
+         "UNLOAD ('SELECT * FROM {}')\nTO '{}' IAM_ROLE 'arn:aws:iam::123456789012:role/u';",
+         ("table", "s3_path"), "plugins/operators.py:10:13"),
+        ("plugins/operators.py", "python", "percent",
+         "COPY t FROM 's3://%s/k' IAM_ROLE '%s';", ("bucket", "ROLE"),
+         "plugins/operators.py:15:13"),
+        ("ruby/loader.rb", "ruby", "ruby", "COPY clicks\nFROM 's3://#{bucket}/clicks/'\n"
+         "IAM_ROLE 'arn:aws:iam::123456789012:role/clicks';\n", (), "ruby/loader.rb:3:5"),
+        ("shell/load.sh", "shell", "shell", "COPY users FROM 's3://${BUCKET}/users/'\n"
+         "IAM_ROLE '${ROLE}' CSV;\n", (), "shell/load.sh:3:1"),
+    ]
+
+
+def test_bindings_and_skipped_and_ignored_file(result):
+    scanned, root = result
+    by_path = {f.path[len(root) + 1:]: f for f in scanned.fragments}
+    assert by_path["dags/load.py"].bindings == {
+        "BUCKET": Binding("acme-raw", f"{root}/dags/load.py:3")}
+    assert by_path["plugins/operators.py"].bindings == {
+        "TABLE": Binding("sales", f"{root}/plugins/operators.py:1")}
+    assert scanned.skipped == [
+        Skipped(f"{root}/legacy/old_loader.py", 1, 1, "not Python 3 (Missing parentheses in call "
+                "to 'print'. Did you mean print(...)?): string literals read by the generic scan"),
+        Skipped(f"{root}/plugins/operators.py", 19, 12, "SQL built by concatenation with parts "
+                "that are not literals ('...' + table + '...'); write it as one template "
+                "(f-string or .format) so it can be read whole"),
+    ]
+    assert scanned.files_read == 9  # scratch/ignored.sql is ignored by git: never read
+    assert not any("ignored" in f.path for f in scanned.fragments)
+    assert scan([root]) == scanned  # deterministic
+
+
+def test_without_git_the_ignored_file_is_read(tmp_path):
+    root = tmp_path / "repo"
+    _copy(root)
+    result = scan([str(root)])
+    assert result.files_read == 10
+    assert [f.text for f in result.fragments if f.path.endswith("ignored.sql")] == [IGNORED]
+
+
+def test_plain_walk_reads_the_ignored_file_outside_git(tmp_path):
+    root = tmp_path / "plain"
+    shutil.copytree(FIXTURE / "dbt", root / "dbt")
+    (root / "x.sql").write_text("-- nothing\nCOPY t FROM 's3://b/k' IAM_ROLE 'r';\n")
+    result = scan([str(root)])
+    assert [(f.path, str(f.location(11))) for f in result.fragments] == [
+        (f"{root}/dbt/macros/unload_orders.sql", f"{root}/dbt/macros/unload_orders.sql:1:12"),
+        (f"{root}/x.sql", f"{root}/x.sql:2:1"),
+    ]
+    assert result.fragments[1].host == "sql"

@@ -76,6 +76,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                               "role on request), drop --inline, or allow folding"),
     "RI161": (Severity.ERROR, "IAM's default trust policy quota is 2,048 characters; use fewer "
                               "--db-user values or ask AWS for the 4,096 quota"),
+    "RI170": (Severity.ERROR, "a spec is YAML or JSON; fix the syntax at this position"),
+    "RI171": (Severity.ERROR, "see the spec format in the README (\"Operation specs\") and "
+                              "redshift_iam/spec/schema.json"),
     "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
     "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
     "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),

@@ -7,8 +7,6 @@ at the offending token; snippets are redacted from the statement's first secret.
 
 from __future__ import annotations
 
-import re
-
 from redshift_iam import auth
 from redshift_iam.cursor import Cursor
 from redshift_iam.lexer import Token
@@ -25,10 +23,17 @@ from redshift_iam.statements import (
     Text,
     Unload,
 )
-from redshift_iam.values import check_region, check_s3, placeholder, split_s3
-
-_EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
-_DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
+from redshift_iam.values import (
+    DYNAMO_SOURCE,
+    EMR_SOURCE,
+    JSONPATHS_WORDS,
+    check_jsonpaths,
+    check_region,
+    check_s3,
+    copy_source_scheme,
+    placeholder,
+    split_s3,
+)
 
 
 def _located_string(cursor: Cursor, token: Token) -> Text:
@@ -102,36 +107,26 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
 
 def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
                                                         CopyMode]:
-    value = token.value
-    problem = placeholder(value)
+    scheme, problem = copy_source_scheme(token.value)
     if problem:
         raise cursor.problem(problem, token)
-    scheme = value.partition("://")[0].lower()
     if scheme == "s3":
         return _s3(cursor, token), CopyMode.PREFIX
     if scheme == "dynamodb":
-        match = _DYNAMO.match(value)
-        if not match:
-            raise cursor.error("RI126", "expected 'dynamodb://table-name' with a valid table "
-                                        "name", token, 1)
-        return DynamoTable(match.group("name"), cursor.location(token)), CopyMode.DYNAMODB
-    if scheme == "emr":
-        match = _EMR.match(value)
-        if not match:
-            raise cursor.error("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", token, 1)
-        return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
-                CopyMode.EMR)
-    raise cursor.error("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
-                                "needs psql's \\copy, which uses no IAM", token, 1)
+        name = DYNAMO_SOURCE.match(token.value).group("name")
+        return DynamoTable(name, cursor.location(token)), CopyMode.DYNAMODB
+    match = EMR_SOURCE.match(token.value)
+    return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
+            CopyMode.EMR)
 
 
 def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | None:
     """JSON/AVRO 'auto', 'auto ignorecase', 'noshred' need nothing; an s3:// value is a file."""
-    if token.value.lower() in ("auto", "auto ignorecase", "noshred"):
+    if token.value.lower() in JSONPATHS_WORDS:
         return None
-    if token.value[:5].lower() != "s3://":
-        raise cursor.error("RI110", "expected 'auto', 'auto ignorecase', 'noshred' or an "
-                                    "s3:// JSONPaths file", token, 1)
+    problem = check_jsonpaths(token.value)
+    if problem:
+        raise cursor.problem(problem, token)
     return _s3(cursor, token)
 
 

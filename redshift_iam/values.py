@@ -34,6 +34,10 @@ _KMS_ARN = LazyRegex(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?
 _KMS_ID = LazyRegex(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                      r"|mrk-[0-9a-f]{32})\Z", _A)
 _KMS_ALIAS = LazyRegex(r"^alias/[\w/+=,.@-]+\Z", _A)
+# COPY sources other than S3 (copy-parameters-data-source-dynamodb.md, -emr.md)
+EMR_SOURCE = LazyRegex(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
+DYNAMO_SOURCE = LazyRegex(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
+JSONPATHS_WORDS = ("auto", "auto ignorecase", "noshred")  # JSON/AVRO arguments that name no file
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
 _PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
 
@@ -106,6 +110,32 @@ def check_s3(uri: str) -> Problem | None:
         return ("RI120", f"the S3 key is {len(parts[1].encode('utf-8'))} bytes; S3 keys are at "
                          f"most {MAX_KEY_BYTES}", 6 + len(parts[0]))
     return None
+
+
+def copy_source_scheme(value: str) -> tuple[str, Problem | None]:
+    """The scheme of a COPY ``FROM`` value (s3, dynamodb or emr) and what is wrong with its
+    shape: a placeholder (RI121) or a malformed DynamoDB/EMR source or unknown scheme (RI126).
+    S3 locations are judged further by :func:`check_s3`."""
+    found = placeholder(value)
+    if found:
+        return "", found
+    scheme = value.partition("://")[0].lower()
+    if scheme == "dynamodb" and not DYNAMO_SOURCE.match(value):
+        return scheme, ("RI126", "expected 'dynamodb://table-name' with a valid table name", 0)
+    if scheme == "emr" and not EMR_SOURCE.match(value):
+        return scheme, ("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", 0)
+    if scheme not in ("s3", "dynamodb", "emr"):
+        return scheme, ("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
+                                 "needs psql's \\copy, which uses no IAM", 0)
+    return scheme, None
+
+
+def check_jsonpaths(value: str) -> Problem | None:
+    """A JSON/AVRO argument: one of JSONPATHS_WORDS (any case) or an s3:// JSONPaths file."""
+    if value.lower() in JSONPATHS_WORDS or value[:5].lower() == "s3://":
+        return None
+    return ("RI110", "expected 'auto', 'auto ignorecase', 'noshred' or an s3:// JSONPaths file",
+            0)
 
 
 def arn_partition(arn: str) -> str:

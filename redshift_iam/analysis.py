@@ -143,10 +143,34 @@ def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
 DEFAULT_LIMITS = Limits()
 
 
+def read_inputs(sources: Iterable[Source], input_format: str = "auto") -> Script:
+    """SQL scripts and specs (:func:`redshift_iam.spec.is_spec`) -> one Script, statements
+    in input order. Runs of SQL sources are read together, as before specs existed."""
+    from redshift_iam.spec import is_spec
+
+    parts: list[Script] = []
+    run: list[Source] = []
+    for source in sources:
+        if not is_spec(source.name, input_format):
+            run.append(source)
+            continue
+        from redshift_iam.spec.reader import read_spec
+        parts += [read_script(run)] if run else []
+        parts.append(read_spec(source))
+        run = []
+    if run or not parts:
+        parts.append(read_script(run))
+    if len(parts) == 1:
+        return parts[0]
+    return Script(tuple(s for p in parts for s in p.statements), sum(p.skipped for p in parts),
+                  tuple(d for p in parts for d in p.diagnostics))
+
+
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
-            limits: Limits = DEFAULT_LIMITS) -> Analysis:
-    """Read, derive and build every principal's permissions and trust policies."""
-    script = read_script(sources)
+            limits: Limits = DEFAULT_LIMITS, input_format: str = "auto") -> Analysis:
+    """Read (SQL and specs), derive and build every principal's permissions and trust
+    policies."""
+    script = read_inputs(sources, input_format)
     derivation = derive(script, settings)
     reports, sizing = [], []
     for principal in derivation.principals():

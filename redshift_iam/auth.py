@@ -12,9 +12,15 @@ from redshift_iam.cursor import Cursor
 from redshift_iam.diagnostics import Location
 from redshift_iam.lexer import Token
 from redshift_iam.statements import AuthKind, Authorization, Text
-from redshift_iam.values import ACCOUNT, check_role_arn, placeholder, role_arn_parts
+from redshift_iam.values import (
+    ACCOUNT,
+    MAX_ROLE_CHAIN,
+    check_role_arn,
+    placeholder,
+    role_arn_parts,
+)
 
-MAX_CHAIN = 10
+MAX_CHAIN = MAX_ROLE_CHAIN
 _SPACE = re.compile(r"\s")
 _KEY_NAME = re.compile(r"^[a-z_]{1,40}\Z")
 _CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",

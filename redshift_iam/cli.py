@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from redshift_iam import __version__
-from redshift_iam.cli_options import role_option, shared_options, trust_options
+from redshift_iam.cli_options import input_options, role_option, shared_options, trust_options
 from redshift_iam.diagnostics import InputError
 
 EXIT_CODES = """\b
@@ -60,12 +60,29 @@ def _read_sources(scripts):
         scripts = ("-",)
     stdin = sys.stdin.buffer.read() if "-" in scripts else None
     sources, problems = [], []
-    for path in scripts:
+    for path in _expand_directories(scripts, problems):
         try:
             sources.append(read_source(path, stdin))
         except InputError as exc:
             problems.append(exc.diagnostic)
     return sources, problems
+
+
+def _expand_directories(scripts, problems):
+    """Each directory argument -> its SQL scripts and specs (spec.directory_inputs); a file
+    named twice is read once."""
+    from redshift_iam.diagnostics import Diagnostic
+    from redshift_iam.spec import directory_inputs
+    paths = []
+    for path in scripts:
+        if path != "-" and os.path.isdir(path):
+            found = directory_inputs(path)
+            if not found:
+                problems.append(Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
+            paths += found
+        else:
+            paths.append(path)
+    return list(dict.fromkeys(paths))
 
 
 def analyze_input(kwargs, scripts):
@@ -81,7 +98,7 @@ def analyze_input(kwargs, scripts):
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
-    analysis = analyze(sources, settings, trust, limits)
+    analysis = analyze(sources, settings, trust, limits, kwargs.get("input_format", "auto"))
     found = problems + list(analysis.diagnostics)
     if found:  # one write: a big script can have thousands
         click.echo("\n".join(d.render() for d in found), err=True)
@@ -257,3 +274,31 @@ def explain(scripts, output_format, **kwargs):
     from redshift_iam.render import explain_json, explain_text
     analysis = analyze_input(kwargs, scripts)
     click.echo((explain_json if output_format == "json" else explain_text)(analysis), nl=False)
+
+
+@main.command(name="spec", epilog=EXIT_CODES)
+@input_options
+@guarded
+def spec_command(scripts, input_format):
+    """Print the operation spec (YAML) of the input, SQL or specs.
+
+    The spec reads back to the same policies and trust policies. Example:
+
+    \b
+      redshift-iam spec etl.sql > etl.yaml && redshift-iam policy etl.yaml
+    """
+    from redshift_iam.analysis import read_inputs
+    from redshift_iam.diagnostics import Severity
+    from redshift_iam.spec.writer import UnwritableError, write_spec
+    sources, problems = _read_sources(scripts)
+    script = read_inputs(sources, input_format)
+    found = problems + list(script.diagnostics)
+    if found:
+        click.echo("\n".join(d.render() for d in found), err=True)
+    failures = problems + [d for d in script.diagnostics if d.severity is Severity.ERROR]
+    if failures:
+        raise Failure(f"{len(failures)} problem(s); no document written")
+    try:
+        click.echo(write_spec(script), nl=False)
+    except UnwritableError as exc:
+        raise Failure(str(exc)) from None

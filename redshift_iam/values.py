@@ -26,6 +26,7 @@ _IPV4 = LazyRegex(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
 _RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
                               r"--x-s3|--table-s3)\Z", _A)
 MAX_KEY_BYTES = 1024
+MAX_ROLE_CHAIN = 10  # IAM_ROLE 'a,b,...' (copy-parameters-authorization.md)
 _ROLE_ARN = LazyRegex(
     r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
     r"[\w+=,.@-]+)\Z", _A)

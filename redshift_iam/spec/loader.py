@@ -11,8 +11,17 @@ from __future__ import annotations
 import json
 from typing import NamedTuple
 
-from redshift_iam.diagnostics import InputError
-from redshift_iam.source import Source
+from redshift_iam.diagnostics import Diagnostic, InputError
+from redshift_iam.source import SECRET_WORDS, Source
+
+
+def diagnostic(source: Source, code: str, message: str, offset: int) -> Diagnostic:
+    """A diagnostic at ``offset`` whose snippet hides its line from the first word that may
+    name a secret (secret_access_key, token, master_symmetric_key, credentials) on."""
+    begin = source.text.rfind("\n", 0, offset) + 1
+    end = source.text.find("\n", offset)
+    secret = SECRET_WORDS.search(source.text, begin, len(source.text) if end < 0 else end)
+    return source.diagnostic(code, message, offset, secret.start() if secret else None)
 
 
 class Entry(NamedTuple):
@@ -64,7 +73,7 @@ def _yaml_tree(source: Source) -> Node:
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "bad YAML"
-        raise InputError(source.diagnostic("RI170", f"not valid YAML: {problem}",
+        raise InputError(diagnostic(source, "RI170", f"not valid YAML: {problem}",
                                            mark.index if mark else 0)) from None
 
 
@@ -76,9 +85,9 @@ def _yaml_node(source: Source, node, loader) -> Node:  # noqa: ANN001 - yaml's t
         for key, value in node.value:
             name = _yaml_node(source, key, loader)
             if not isinstance(name.value, str):
-                raise InputError(source.diagnostic("RI170", "a key must be a string", name.offset))
+                raise InputError(diagnostic(source, "RI170", "a key must be a string", name.offset))
             if name.value in members:
-                raise InputError(source.diagnostic("RI170", f"key {name.value!r} is given twice",
+                raise InputError(diagnostic(source, "RI170", f"key {name.value!r} is given twice",
                                                    name.offset))
             members[name.value] = Entry(name.offset, _yaml_node(source, value, loader))
         return Node(members, offset)
@@ -99,7 +108,7 @@ class _Json:
 
     def fail(self, message: str, offset: int | None = None) -> InputError:
         at = self.pos if offset is None else offset
-        return InputError(self.source.diagnostic("RI170", f"not valid JSON: {message}", at))
+        return InputError(diagnostic(self.source, "RI170", f"not valid JSON: {message}", at))
 
     def skip(self) -> None:
         while self.pos < len(self.text) and self.text[self.pos] in _WHITE:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from redshift_iam.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.options import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.source import Source
-from redshift_iam.spec.loader import Entry, Node, load
+from redshift_iam.spec.loader import Entry, Node, diagnostic, load
 from redshift_iam.spec.validate import validate
 from redshift_iam.statements import (
     AuthKind,
@@ -101,7 +101,7 @@ class Operation:
         return None
 
     def error(self, code: str, message: str, offset: int) -> InputError:
-        return InputError(self.source.diagnostic(code, message, offset))
+        return InputError(diagnostic(self.source, code, message, offset))
 
     def problem(self, problem: tuple[str, str, int], path: str, node: Node, start: int = 0
                 ) -> InputError:
@@ -109,7 +109,7 @@ class Operation:
         return self.error(code, f"{path}: {message}", node.text_offset + start + offset)
 
     def warn(self, code: str, message: str, offset: int) -> None:
-        self.warnings.append(self.source.diagnostic(code, message, offset))
+        self.warnings.append(diagnostic(self.source, code, message, offset))
 
     def present(self) -> dict[str, int]:
         """SQL option -> offset of its key, for the keys given here (as the SQL would show)."""
@@ -304,7 +304,7 @@ def read_unload(op: Operation) -> Unload:
         encrypted=encrypted is not None, encrypted_auto=encrypted == "auto",
         kms_key=Text(kms[1].value, op.source.location(kms[1].text_offset)) if kms else None,
         client_key=encrypted == "client", cleanpath=bool(op.get("cleanpath")),
-        partition_by=tuple(op.get("partition_by") or ()), options=tuple(op.present()),
+        partition_by=tuple(n.value for n in op.get("partition_by") or ()), options=tuple(op.present()),
     )
 
 

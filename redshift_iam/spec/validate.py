@@ -14,7 +14,7 @@ from importlib import resources
 
 from redshift_iam.diagnostics import Diagnostic
 from redshift_iam.source import Source
-from redshift_iam.spec.loader import Node
+from redshift_iam.spec.loader import Node, diagnostic
 from redshift_iam.values import shown
 
 # Keys that would hold a secret: named with a fix, never with their value.
@@ -67,7 +67,7 @@ def validate(tree: Node, source: Source) -> list[Diagnostic]:
     found: list[tuple[int, str, Diagnostic]] = []
     for error in Draft202012Validator(schema()).iter_errors(tree.plain()):
         for offset, message in _messages(tree, list(error.absolute_path), error):
-            found.append((offset, message, source.diagnostic("RI171", message, offset)))
+            found.append((offset, message, diagnostic(source, "RI171", message, offset)))
     found.sort(key=lambda item: (item[0], item[1]))
     unique = dict.fromkeys(item[2] for item in found)  # anyOf branches may repeat one error
     return list(unique)

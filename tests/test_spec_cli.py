@@ -119,7 +119,7 @@ def test_spec_command_fails_on_bad_or_unmapped_input(tmp_path: Path) -> None:
     bad.write_text("copy t from 's3://B/k' iam_role default;\n")
     result = invoke("spec", str(bad))
     assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.startswith(f"{bad}:1:14: error RI120: 'B' is not a valid S3 bucket")
+    assert result.stderr.startswith(f"{bad}:1:19: error RI120: 'B' is not a valid S3 bucket")
     unmapped = tmp_path / "u.sql"
     unmapped.write_text("create external schema s from data catalog iam_role default;\n")
     result = invoke("spec", str(unmapped))

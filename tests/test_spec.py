@@ -37,7 +37,8 @@ def _spec(text: str, name: str = "s.yaml") -> Script:
 
 # (operation under `operations:`, top-level lines, the equivalent SQL)
 EQUIVALENT = [
-    ("copy: {table: t, from: 's3://bkt/k/'}", f"role: {R}", f"copy t from 's3://bkt/k/' iam_role '{R}'"),
+    ("copy: {table: t, from: 's3://bkt/k/'}", f"role: {R}",
+     f"copy t from 's3://bkt/k/' iam_role '{R}'"),
     ("copy: {table: t, from: 's3://bkt/m', manifest: true}", f"role: {R}",
      f"copy t from 's3://bkt/m' iam_role '{R}' manifest"),
     ("copy: {table: t, from: 's3://bkt/h', ssh: true}", f"role: {R}",
@@ -60,20 +61,23 @@ EQUIVALENT = [
      "copy t from 's3://bkt/k' iam_role default job create j1"),
     ("copy: {table: t, from: 's3://bkt/k', access_key_id: AKIAX}", "",
      "copy t from 's3://bkt/k' access_key_id 'AKIAX' secret_access_key 's'"),
-    ("copy: {table: t, from: 's3://bkt/k', access_key_id: AKIAX, session_token: true}", f"role: {R}",
+    ("copy: {table: t, from: 's3://bkt/k', access_key_id: AKIAX, session_token: true}",
+     f"role: {R}",
      "copy t from 's3://bkt/k' access_key_id 'AKIAX' secret_access_key 's' session_token 't'"),
     ("copy: {table: t, from: 's3://bkt/k', role: [" + R + ", " + R2 + "]}", "",
      f"copy t from 's3://bkt/k' iam_role '{R},{R2}'"),
     (f"copy: {{table: t, from: 's3://bkt/k', role: '{R},{R2}'}}", "",
      f"copy t from 's3://bkt/k' iam_role '{R},{R2}'"),
-    ("unload: {to: 's3://bkt/out/'}", f"role: {R}", f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}'"),
+    ("unload: {to: 's3://bkt/out/'}", f"role: {R}",
+     f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}'"),
     ("unload: {to: 's3://bkt/out/', cleanpath: true}", f"role: {R}",
      f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}' cleanpath"),
     ("unload: {to: 's3://bkt/out/', allowoverwrite: true, manifest: true}", f"role: {R}",
      f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}' allowoverwrite manifest"),
     (f"unload: {{to: 's3://bkt/out/', encrypted: true, kms_key_id: '{KMS}'}}", f"role: {R}",
      f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}' kms_key_id '{KMS}' encrypted"),
-    ("unload: {to: 's3://bkt/out/', encrypted: true, kms_key_id: 1234abcd-12ab-34cd-56ef-1234567890ab}",
+    ("unload: {to: 's3://bkt/out/', encrypted: true, "
+     "kms_key_id: 1234abcd-12ab-34cd-56ef-1234567890ab}",
      f"role: {R}\nregion: eu-west-1",
      f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}' region 'eu-west-1' "
      "kms_key_id '1234abcd-12ab-34cd-56ef-1234567890ab' encrypted"),

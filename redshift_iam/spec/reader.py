@@ -13,10 +13,9 @@ from redshift_iam.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.options import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.source import Source
 from redshift_iam.spec.loader import Entry, Node, diagnostic, load
+from redshift_iam.spec.principals import authorization
 from redshift_iam.spec.validate import validate
 from redshift_iam.statements import (
-    AuthKind,
-    Authorization,
     Copy,
     CopyMode,
     CreateLibrary,
@@ -29,18 +28,14 @@ from redshift_iam.statements import (
     Unload,
 )
 from redshift_iam.values import (
-    ACCOUNT,
     DYNAMO_SOURCE,
     EMR_SOURCE,
     JSONPATHS_WORDS,
-    MAX_ROLE_CHAIN,
     check_jsonpaths,
     check_region,
-    check_role_arn,
     check_s3,
     copy_source_scheme,
     placeholder,
-    role_arn_parts,
     split_s3,
 )
 
@@ -165,72 +160,6 @@ def region(op: Operation, allowed: bool = True) -> Text | None:
     return Text(node.value, op.source.location(node.text_offset))
 
 
-def authorization(op: Operation, keyword: str, needed: bool = True) -> Authorization | None:
-    """``access_key_id`` [+ ``session_token``], else ``role`` here or at the top level."""
-    if op.get("session_token") and not op.get("access_key_id"):
-        raise op.error("RI115", f"{op.path}: session_token needs access_key_id",
-                       op.members["session_token"].key_offset)
-    if op.get("access_key_id") is not None:
-        return _keys(op)
-    found = op.node("role", inherit=needed)
-    if found is None:
-        if not needed:
-            return None
-        raise op.error("RI115", f"{op.path}: {keyword} needs authorization: give role (here or "
-                                "at the top level) or access_key_id", op.key_offset)
-    path, node = found
-    loc = op.source.location(node.text_offset)
-    if isinstance(node.value, str) and node.value.lower() == "default":
-        return Authorization(AuthKind.DEFAULT_ROLE, loc)
-    return Authorization(AuthKind.ROLE, loc, roles=_chain(op, path, node))
-
-
-def _keys(op: Operation) -> Authorization:
-    path, node = op.node("access_key_id")
-    problem = placeholder(node.value)
-    if problem:
-        raise op.problem(problem, path, node)
-    if not node.value:
-        raise op.error("RI115", f"{path}: the access key id is empty", node.offset)
-    at, temporary = op.members["access_key_id"].key_offset, bool(op.get("session_token"))
-    op.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns access "
-                     f"key {node.value}", at)
-    if temporary:
-        op.warn("RW204", "temporary credentials: the policy belongs to whoever issued them", at)
-    return Authorization(AuthKind.KEYS, op.source.location(at), access_key_id=node.value,
-                         temporary=temporary)
-
-
-def _chain(op: Operation, path: str, node: Node) -> tuple[Text, ...]:
-    """A role list, or a comma string as IAM_ROLE 'a,b' (no spaces), checked like SQL's."""
-    if isinstance(node.value, list):
-        items = [(f"{path}[{i}]", item, item.value, 0) for i, item in enumerate(node.value)]
-    else:
-        space = next((i for i, ch in enumerate(node.value) if ch.isspace()), -1)
-        if space >= 0:
-            raise op.error("RI123", f"{path}: a role chain must not contain spaces",
-                           node.text_offset + space)
-        items, start = [], 0
-        for arn in node.value.split(","):
-            items.append((path, node, arn, start))
-            start += len(arn) + 1
-    if len(items) > MAX_ROLE_CHAIN:
-        raise op.error("RI113", f"{path}: a role chain has at most {MAX_ROLE_CHAIN} roles, "
-                                f"found {len(items)}", node.offset)
-    return tuple(_role(op, *item) for item in items)
-
-
-def _role(op: Operation, path: str, node: Node, arn: str, start: int) -> Text:
-    problem = check_role_arn(arn)
-    if problem:
-        raise op.problem(problem, path, node, start)
-    account = role_arn_parts(arn).group("account")
-    if not ACCOUNT.match(account):
-        op.warn("RW201", f"role {arn} names account {account!r}, not a 12-digit account id",
-                node.offset)
-    return Text(arn, op.source.location(node.text_offset + start))
-
-
 def read_copy(op: Operation) -> Copy:
     path, node = op.node("from")
     scheme, problem = copy_source_scheme(node.value)
@@ -304,7 +233,8 @@ def read_unload(op: Operation) -> Unload:
         encrypted=encrypted is not None, encrypted_auto=encrypted == "auto",
         kms_key=Text(kms[1].value, op.source.location(kms[1].text_offset)) if kms else None,
         client_key=encrypted == "client", cleanpath=bool(op.get("cleanpath")),
-        partition_by=tuple(n.value for n in op.get("partition_by") or ()), options=tuple(op.present()),
+        partition_by=tuple(n.value for n in op.get("partition_by") or ()),
+        options=tuple(op.present()),
     )
 
 

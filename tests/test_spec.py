@@ -307,3 +307,54 @@ def test_writer_output_reads_back_to_the_same_statements() -> None:
     again = _spec(write_spec(first))
     assert _unlocated(again.statements) == _unlocated(first.statements)
     assert write_spec(again) == write_spec(first)
+
+
+def test_policy_of_a_spec_allows_what_it_needs_and_no_neighbour() -> None:
+    from tests.helpers import run
+    from tests.iam_eval import allowed
+
+    spec = (f"role: {R}\noperations:\n"
+            "  - copy: {table: t, from: 's3://raw/orders.manifest', manifest: true}\n"
+            "  - unload: {to: 's3://out/daily/p_', cleanpath: true}\n")
+    (report,) = run(spec, name="s.yaml").reports
+    docs = [doc.as_json() for doc in report.policies]
+    assert allowed(docs, "s3:GetObject", "arn:aws:s3:::raw/orders.manifest")
+    assert not allowed(docs, "s3:GetObject", "arn:aws:s3:::raw/orders.manifest2")
+    assert allowed(docs, "s3:DeleteObject", "arn:aws:s3:::out/daily/p_0001")
+    assert not allowed(docs, "s3:DeleteObject", "arn:aws:s3:::out/daily/q_0001")
+    assert not allowed(docs, "s3:PutObject", "arn:aws:s3:::raw/orders.manifest")
+    assert allowed(docs, "s3:ListBucket", "arn:aws:s3:::out", {"s3:prefix": "daily/p_1"})
+    assert not allowed(docs, "s3:ListBucket", "arn:aws:s3:::out", {"s3:prefix": "daily/"})
+
+
+@pytest.mark.parametrize("text", ["true", "123", "1.5", "null", "~", "", " x", "x ", "a: b",
+                                  "#x", "s3://bkt/k #c", "é/ü", "tab\there", "line\nbreak",
+                                  "'q'", '"dq"', "- x", "[a]", "{a}", "yes", "0x1F", "2024-01-01",
+                                  "*star", "&anchor", "!tag", "%x", "@x", "`x"])
+def test_writer_scalars_read_back_as_the_same_string(text: str) -> None:
+    import yaml
+
+    from redshift_iam.spec.writer import scalar
+    assert yaml.safe_load(f"k: {scalar(text)}\n") == {"k": text}
+
+
+def test_writer_round_trip_of_mixed_principals() -> None:
+    sql = (f"copy a from 's3://bkt/a' iam_role '{R},{R2}';\n"
+           "unload ('x') to 's3://bkt/o' access_key_id 'AKIAX' secret_access_key 's' "
+           "session_token 't';\n"
+           "create library f language plpythonu from 'https://example.com/f.zip' "
+           "iam_role default;\n"
+           "copy \"Odd Table\" from 'dynamodb://Tab' iam_role default region 'us-west-2';\n")
+    script = read_inputs([Source("m.sql", sql)])
+    text = write_spec(script)
+    assert text == (
+        "operations:\n"
+        "  - copy:\n      table: a\n      from: s3://bkt/a\n      role:\n"
+        f"        - {R}\n        - {R2}\n"
+        "  - unload:\n      to: s3://bkt/o\n      access_key_id: AKIAX\n      session_token: true\n"
+        "  - create_library:\n      name: f\n      from: https://example.com/f.zip\n"
+        "      role: default\n"
+        "  - copy:\n      table: \"Odd Table\"\n      from: dynamodb://Tab\n"
+        "      region: us-west-2\n"
+        "      role: default\n")
+    assert _unlocated(_spec(text).statements) == _unlocated(script.statements)

@@ -358,3 +358,14 @@ def test_writer_round_trip_of_mixed_principals() -> None:
         "      region: us-west-2\n"
         "      role: default\n")
     assert _unlocated(_spec(text).statements) == _unlocated(script.statements)
+
+
+def test_hostile_specs_fail_cleanly() -> None:
+    laughs = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\noperations: []\n"
+    assert [d.render().split("\n", 1)[0] for d in _spec(laughs).diagnostics] == [
+        "s.yaml:1:4: error RI170: this list or mapping is used again through an alias (*name); "
+        "a spec may alias only plain values"]
+    deep = "[" * 2000 + "]" * 2000  # beyond the recursion limit
+    for name in ("d.json", "d.yaml"):
+        (found,) = _spec(deep, name).diagnostics
+        assert found.code == "RI170" and str(found.location) == f"{name}:1:1"

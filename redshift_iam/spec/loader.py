@@ -57,9 +57,12 @@ class Node(NamedTuple):
 def load(source: Source) -> Node:
     """Parse a spec (JSON when the name ends ``.json``, else YAML). Syntax errors and
     duplicate keys raise InputError RI170 at their position."""
-    if source.name.lower().endswith(".json"):
-        return _Json(source).document()
-    return _yaml_tree(source)
+    try:
+        if source.name.lower().endswith(".json"):
+            return _Json(source).document()
+        return _yaml_tree(source)
+    except RecursionError:
+        raise InputError(diagnostic(source, "RI170", "the spec is nested too deeply", 0)) from None
 
 
 def _yaml_tree(source: Source) -> Node:
@@ -69,7 +72,7 @@ def _yaml_tree(source: Source) -> Node:
         root = yaml.compose(source.text, Loader=yaml.SafeLoader)
         if root is None:
             return Node(None, 0)
-        return _yaml_node(source, root, yaml.SafeLoader(""))
+        return _yaml_node(source, root, yaml.SafeLoader(""), set())
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "bad YAML"
@@ -77,22 +80,30 @@ def _yaml_tree(source: Source) -> Node:
                                            mark.index if mark else 0)) from None
 
 
-def _yaml_node(source: Source, node, loader) -> Node:  # noqa: ANN001 - yaml's types
-    """A composed yaml node -> Node; scalars are typed by the safe loader's resolvers."""
+def _yaml_node(source: Source, node, loader, seen: set[int]) -> Node:  # noqa: ANN001
+    """A composed yaml node -> Node; scalars are typed by the safe loader's resolvers.
+    A collection met twice came through an alias: refused, since nested aliases expand
+    exponentially (the "billion laughs")."""
     offset = node.start_mark.index
+    if node.id != "scalar":
+        if id(node) in seen:
+            raise InputError(diagnostic(source, "RI170", "this list or mapping is used again "
+                                                         "through an alias (*name); a spec may "
+                                                         "alias only plain values", offset))
+        seen.add(id(node))
     if node.id == "mapping":
         members: dict[str, Entry] = {}
         for key, value in node.value:
-            name = _yaml_node(source, key, loader)
+            name = _yaml_node(source, key, loader, seen)
             if not isinstance(name.value, str):
                 raise InputError(diagnostic(source, "RI170", "a key must be a string", name.offset))
             if name.value in members:
                 raise InputError(diagnostic(source, "RI170", f"key {name.value!r} is given twice",
                                                    name.offset))
-            members[name.value] = Entry(name.offset, _yaml_node(source, value, loader))
+            members[name.value] = Entry(name.offset, _yaml_node(source, value, loader, seen))
         return Node(members, offset)
     if node.id == "sequence":
-        return Node([_yaml_node(source, item, loader) for item in node.value], offset)
+        return Node([_yaml_node(source, item, loader, seen) for item in node.value], offset)
     return Node(loader.construct_object(node), offset, node.style in ("'", '"'))
 
 

@@ -13,11 +13,11 @@ from redshift_iam.diagnostics import Location
 from redshift_iam.lexer import Token
 from redshift_iam.statements import AuthKind, Authorization, Text
 from redshift_iam.values import (
-    ACCOUNT,
     MAX_ROLE_CHAIN,
     check_role_arn,
+    key_warnings,
     placeholder,
-    role_arn_parts,
+    role_account_warning,
 )
 
 MAX_CHAIN = MAX_ROLE_CHAIN
@@ -42,10 +42,9 @@ def role_chain(cursor: Cursor, token: Token, text: str, start: int) -> tuple[Tex
         problem = check_role_arn(arn)
         if problem:
             raise cursor.error(problem[0], problem[1], token, offset + problem[2])
-        account = role_arn_parts(arn).group("account")
-        if not ACCOUNT.match(account):
-            cursor.warn("RW201", f"role {arn} names account {account!r}, not a 12-digit "
-                                 "account id", token)
+        warning = role_account_warning(arn)
+        if warning:
+            cursor.warn(*warning, token)
         loc = Location(cursor.source.name, token.line, token.col + offset)
         chain.append(Text(arn, loc))
         offset += len(arn) + 1
@@ -107,10 +106,7 @@ def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
         raise cursor.error(problem[0], problem[1], token, offset + problem[2])
     if not key_id:
         raise cursor.error("RI115", "the access key id is empty", token, offset)
-    cursor.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns "
-                         f"access key {key_id}", keyword)
-    if temporary:
-        cursor.warn("RW204", "temporary credentials: the policy belongs to whoever issued them",
-                    keyword)
+    for code, message in key_warnings(key_id, temporary):
+        cursor.warn(code, message, keyword)
     return Authorization(AuthKind.KEYS, cursor.location(keyword), access_key_id=key_id,
                          temporary=temporary, client_key=client_key)

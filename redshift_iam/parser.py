@@ -24,6 +24,7 @@ from redshift_iam.statements import (
     Unload,
 )
 from redshift_iam.values import (
+    CLIENT_SIDE_WARNING,
     DYNAMO_SOURCE,
     EMR_SOURCE,
     JSONPATHS_WORDS,
@@ -32,6 +33,7 @@ from redshift_iam.values import (
     check_s3,
     copy_source_scheme,
     placeholder,
+    s3_key_warnings,
     split_s3,
 )
 
@@ -45,12 +47,8 @@ def _s3(cursor: Cursor, token: Token) -> S3Path:
     if problem:
         raise cursor.problem(problem, token)
     bucket, key = split_s3(token.value)
-    if "*" in key or "?" in key:
-        cursor.warn("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
-                    token)
-    if key != key.strip():
-        cursor.warn("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
-                             "granted as written", token)
+    for code, message in s3_key_warnings(key):
+        cursor.warn(code, message, token)
     return S3Path(bucket, key, cursor.location(token))
 
 
@@ -76,7 +74,7 @@ def parse_copy(cursor: Cursor) -> Copy:
     source_token = cursor.expect_string("the data source")
     source, mode = _copy_source(cursor, source_token)
     read = read_options(cursor, "COPY")
-    if "SSH" in read.seen:
+    if "SSH" in read.seen and mode is CopyMode.PREFIX:  # else RI114 below
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
         mode = CopyMode.MANIFEST
@@ -183,8 +181,7 @@ def _client_key(cursor: Cursor, read: ReadOptions, authz: Authorization) -> bool
     """ENCRYPTED with a master symmetric key: client-side encryption, retired by AWS."""
     client = "MASTER_SYMMETRIC_KEY" in read.seen or authz.client_key
     if client:
-        cursor.warn("RW205", "client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but "
-                             "AWS ends it for COPY and UNLOAD after April 30, 2026",
+        cursor.warn("RW205", CLIENT_SIDE_WARNING,
                     read.seen.get("MASTER_SYMMETRIC_KEY") or cursor.tokens[0])
     return client
 

@@ -139,6 +139,41 @@ def check_jsonpaths(value: str) -> Problem | None:
             0)
 
 
+Warning = tuple[str, str]  # (code, message) about a value that is valid but suspicious
+
+# RW205: the same text for COPY and UNLOAD, SQL and specs
+CLIENT_SIDE_WARNING = ("client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but AWS "
+                       "ends it for COPY and UNLOAD after April 30, 2026")
+
+
+def s3_key_warnings(key: str) -> list[Warning]:
+    """RW206 (IAM wildcards in the key) and RW207 (white space around it)."""
+    found = []
+    if "*" in key or "?" in key:
+        found.append(("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards"))
+    if key != key.strip():
+        found.append(("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+                               "granted as written"))
+    return found
+
+
+def role_account_warning(arn: str) -> Warning | None:
+    """RW201 for a (valid) role ARN whose account is not 12 digits."""
+    account = _ROLE_ARN.match(arn).group("account")
+    if ACCOUNT.match(account):
+        return None
+    return ("RW201", f"role {arn} names account {account!r}, not a 12-digit account id")
+
+
+def key_warnings(key_id: str, temporary: bool) -> list[Warning]:
+    """RW203 (key-based authorization) and, for temporary credentials, RW204."""
+    found = [("RW203", f"key-based authorization: the policy is for the IAM user that owns "
+                       f"access key {key_id}")]
+    if temporary:
+        found.append(("RW204", "temporary credentials: the policy belongs to whoever issued them"))
+    return found
+
+
 def arn_partition(arn: str) -> str:
     """The partition field of an ARN (``aws`` in ``arn:aws:...``); '' if there is none."""
     parts = arn.split(":", 2)

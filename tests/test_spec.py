@@ -68,6 +68,8 @@ EQUIVALENT = [
      f"copy t from 's3://bkt/k' iam_role '{R},{R2}'"),
     (f"copy: {{table: t, from: 's3://bkt/k', role: '{R},{R2}'}}", "",
      f"copy t from 's3://bkt/k' iam_role '{R},{R2}'"),
+    ("copy: {table: t, from: 's3://bkt/k*?/ '}", "role: arn:aws:iam::1234567890123:role/D",
+     "copy t from 's3://bkt/k*?/ ' iam_role 'arn:aws:iam::1234567890123:role/D'"),
     ("unload: {to: 's3://bkt/out/'}", f"role: {R}",
      f"unload ('select 1') to 's3://bkt/out/' iam_role '{R}'"),
     ("unload: {to: 's3://bkt/out/', cleanpath: true}", f"role: {R}",
@@ -243,6 +245,9 @@ BAD = [
       "emr"]),
     (f"role: {R}\noperations:\n  - copy: {{from: 'emr://j-1/x', region: us-east-1}}\n",
      ["s.yaml:3:33: error RI114: operations[0].copy: region can't be used with COPY from emr"]),
+    (f"role: {R}\noperations:\n  - copy: {{from: 'dynamodb://Tab', ssh: true}}\n",
+     ["s.yaml:3:36: error RI114: operations[0].copy: ssh can't be used with COPY from "
+      "dynamodb"]),
     (f"role: {R}\noperations:\n  - copy: {{from: 'dynamodb://Tab', format: csv}}\n",
      ["s.yaml:3:36: error RI114: operations[0].copy: format can't be used with COPY from "
       "dynamodb"]),
@@ -369,3 +374,12 @@ def test_hostile_specs_fail_cleanly() -> None:
     for name in ("d.json", "d.yaml"):
         (found,) = _spec(deep, name).diagnostics
         assert found.code == "RI170" and str(found.location) == f"{name}:1:1"
+
+
+@pytest.mark.parametrize("source", ["dynamodb://Tab", "emr://j-1/x"])
+def test_sql_rejects_ssh_from_dynamodb_and_emr_as_specs_do(source: str) -> None:
+    """SSH names an SSH manifest in S3; the SQL reader used to take it as the COPY's mode."""
+    kind = source.split(":", 1)[0]
+    (found,) = read_inputs([Source("t.sql", f"copy t from '{source}' iam_role default ssh;")]
+                           ).diagnostics
+    assert (found.code, found.message) == ("RI114", f"SSH can't be used with COPY from {kind}")

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING
 from redshift_iam.spec.loader import Node
 from redshift_iam.statements import AuthKind, Authorization, Text
 from redshift_iam.values import (
-    ACCOUNT,
     MAX_ROLE_CHAIN,
     check_role_arn,
+    key_warnings,
     placeholder,
-    role_arn_parts,
+    role_account_warning,
 )
 
 if TYPE_CHECKING:
@@ -48,10 +48,8 @@ def _keys(op: Operation) -> Authorization:
     if not node.value:
         raise op.error("RI115", f"{path}: the access key id is empty", node.offset)
     at, temporary = op.members["access_key_id"].key_offset, bool(op.get("session_token"))
-    op.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns access "
-                     f"key {node.value}", at)
-    if temporary:
-        op.warn("RW204", "temporary credentials: the policy belongs to whoever issued them", at)
+    for code, message in key_warnings(node.value, temporary):
+        op.warn(code, message, at)
     return Authorization(AuthKind.KEYS, op.source.location(at), access_key_id=node.value,
                          temporary=temporary)
 
@@ -79,8 +77,7 @@ def _role(op: Operation, path: str, node: Node, arn: str, start: int) -> Text:
     problem = check_role_arn(arn)
     if problem:
         raise op.problem(problem, path, node, start)
-    account = role_arn_parts(arn).group("account")
-    if not ACCOUNT.match(account):
-        op.warn("RW201", f"role {arn} names account {account!r}, not a 12-digit account id",
-                node.offset)
+    warning = role_account_warning(arn)
+    if warning:
+        op.warn(*warning, node.offset)
     return Text(arn, op.source.location(node.text_offset + start))

@@ -28,6 +28,7 @@ from redshift_iam.statements import (
     Unload,
 )
 from redshift_iam.values import (
+    CLIENT_SIDE_WARNING,
     DYNAMO_SOURCE,
     EMR_SOURCE,
     JSONPATHS_WORDS,
@@ -36,6 +37,7 @@ from redshift_iam.values import (
     check_s3,
     copy_source_scheme,
     placeholder,
+    s3_key_warnings,
     split_s3,
 )
 
@@ -43,8 +45,6 @@ from redshift_iam.values import (
 _SPEC_WORDS = {"IAM_ROLE": "role", "MASTER_SYMMETRIC_KEY": "encrypted: client"}
 _KEY_OPTIONS = {"role": "IAM_ROLE", "partition_by": "PARTITION"}  # where not key.upper()
 _NOT_OPTIONS = frozenset({"table", "from", "to", "query", "name", "language"})
-CLIENT_WARNING = ("client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but AWS ends "
-                  "it for COPY and UNLOAD after April 30, 2026")
 
 
 def read_spec(source: Source) -> Script:
@@ -139,12 +139,8 @@ def s3_path(op: Operation, key: str) -> S3Path:
     if problem:
         raise op.problem(problem, path, node)
     bucket, prefix = split_s3(node.value)
-    if "*" in prefix or "?" in prefix:
-        op.warn("RW206", f"S3 key {prefix[:80]!r} holds * or ?, which IAM reads as wildcards",
-                node.offset)
-    if prefix != prefix.strip():
-        op.warn("RW207", f"S3 key {prefix[:80]!r} starts or ends with white space; it is "
-                         "granted as written", node.offset)
+    for code, message in s3_key_warnings(prefix):
+        op.warn(code, message, node.offset)
     return S3Path(bucket, prefix, op.source.location(node.text_offset))
 
 
@@ -169,7 +165,7 @@ def read_copy(op: Operation) -> Copy:
     op.check_exclusions(mode.value if mode is not CopyMode.PREFIX else "s3")
     data_format, jsonpaths = _copy_format(op)
     if op.get("encrypted"):
-        op.warn("RW205", CLIENT_WARNING, op.members["encrypted"].key_offset)
+        op.warn("RW205", CLIENT_SIDE_WARNING, op.members["encrypted"].key_offset)
     return Copy(
         loc=op.loc, table=op.get("table") or op.path.rsplit(".", 1)[0], source=source, mode=mode,
         auth=authorization(op, "COPY"), data_format=data_format, jsonpaths=jsonpaths,
@@ -227,7 +223,7 @@ def read_unload(op: Operation) -> Unload:
                                 "auto): nothing says which key encrypts",
                        op.members["encrypted"].key_offset)
     if encrypted == "client":
-        op.warn("RW205", CLIENT_WARNING, op.members["encrypted"].key_offset)
+        op.warn("RW205", CLIENT_SIDE_WARNING, op.members["encrypted"].key_offset)
     return Unload(
         loc=op.loc, target=target, auth=authorization(op, "UNLOAD"), region=region(op),
         encrypted=encrypted is not None, encrypted_auto=encrypted == "auto",

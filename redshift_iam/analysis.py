@@ -13,7 +13,7 @@ from redshift_iam.core.grants import Principal
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
 from redshift_iam.core.source import Loader, Source
-from redshift_iam.core.statements import AuthKind
+from redshift_iam.core.statements import AuthKind, Script
 from redshift_iam.derive.derive import derive
 from redshift_iam.documents.build import DEFAULT_LIMITS, _report
 from redshift_iam.sql.lexer import Segment, split
@@ -58,12 +58,38 @@ def _snippet(source: Source, starts: list[int], segments: list[Segment],
 
 
 
+def read_inputs(sources: Iterable[Source], input_format: str = "auto",
+                loader: Loader | None = None) -> Script:
+    """SQL scripts and specs (:func:`redshift_iam.spec.is_spec`) -> one Script, statements
+    in input order. Runs of SQL sources are read together, as before specs existed."""
+    from redshift_iam.spec import is_spec
+
+    parts: list[Script] = []
+    run: list[Source] = []
+    for source in sources:
+        if not is_spec(source.name, input_format):
+            run.append(source)
+            continue
+        from redshift_iam.spec.reader import read_spec
+        parts += [read_script(run, loader)] if run else []
+        parts.append(read_spec(source))
+        run = []
+    if run or not parts:
+        parts.append(read_script(run, loader))
+    if len(parts) == 1:
+        return parts[0]
+    return Script(tuple(s for p in parts for s in p.statements), sum(p.skipped for p in parts),
+                  tuple(d for p in parts for d in p.diagnostics))
+
+
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
-            limits: Limits = DEFAULT_LIMITS, loader: Loader | None = None) -> Analysis:
-    """Read, derive and build every principal's permissions and trust policies; ``loader``
-    reads the files psql includes name (see :func:`~redshift_iam.reader.read_script`)."""
+            limits: Limits = DEFAULT_LIMITS, loader: Loader | None = None,
+            input_format: str = "auto") -> Analysis:
+    """Read (SQL and specs), derive and build every principal's permissions and trust
+    policies; ``loader`` reads the files psql includes name (see
+    :func:`~redshift_iam.sql.reader.read_script`)."""
     sources = tuple(sources)
-    script = read_script(sources, loader)
+    script = read_inputs(sources, input_format, loader)
     derivation = derive(script, settings)
     derivation = derivation._replace(
         diagnostics=with_snippets(derivation.diagnostics, sources))

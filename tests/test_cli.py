@@ -149,7 +149,7 @@ def test_usage_errors_exit_2(args: list[str], message: str, script) -> None:
 
 @pytest.mark.parametrize("make, message", [
     (lambda p: str(p / "missing.sql"), "no such file"),
-    (lambda p: str(p), "is a directory, not a script"),
+    (lambda p: str(p), "holds no *.sql file and no spec"),  # an empty directory
     (lambda p: (p / "b.sql").write_bytes(b"copy \x00\x01") and str(p / "b.sql"), "looks binary"),
     (lambda p: (p / "l.sql").write_bytes(b"select '\xe9';") and str(p / "l.sql"),
      "byte 0xe9 at offset 8 is not UTF-8"),

@@ -282,13 +282,13 @@ def test_missing_directory_and_unreadable_paths_are_all_reported(tmp_path: Path,
     through_file = good + "/x.sql"
     result = invoke("policy", good, missing, str(tmp_path), str(loop), str(dangling),
                     through_file)
+    # the directory stands for its *.sql files (dangling, good, loop), each read once
     assert_failed(result, "".join([
         error("", "RI100", f"{missing}: no such file"),
-        error("", "RI100", f"{tmp_path} is a directory, not a script"),
-        error("", "RI100", f"{loop}: Too many levels of symbolic links"),
         error("", "RI100", f"{dangling}: no such file"),
+        error("", "RI100", f"{loop}: Too many levels of symbolic links"),
         error("", "RI100", f"{through_file}: Not a directory"),
-    ]) + tail(5))
+    ]) + tail(4))
 
 
 @pytest.mark.parametrize("command", ["policy", "trust", "generate", "explain"])

@@ -13,7 +13,7 @@ import click
 
 from redshift_iam import __version__
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.options import role_option, shared_options, trust_options
+from redshift_iam.cli.options import input_options, role_option, shared_options, trust_options
 from redshift_iam.core.diagnostics import InputError
 
 EXIT_CODES = """\b
@@ -69,12 +69,29 @@ def _read_sources(scripts, stdin=None):
     if stdin is None and "-" in scripts:
         stdin = sys.stdin.buffer.read()
     sources, problems = [], []
-    for path in scripts:
+    for path in _expand_directories(scripts, problems):
         try:
             sources.append(read_source(path, stdin))
         except InputError as exc:
             problems.append(exc.diagnostic)
     return sources, problems
+
+
+def _expand_directories(scripts, problems):
+    """Each directory argument -> its SQL scripts and specs (spec.directory_inputs); a file
+    named twice is read once."""
+    from redshift_iam.core.diagnostics import Diagnostic
+    from redshift_iam.spec import directory_inputs
+    paths = []
+    for path in scripts:
+        if path != "-" and os.path.isdir(path):
+            found = directory_inputs(path)
+            if not found:
+                problems.append(Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
+            paths += found
+        else:
+            paths.append(path)
+    return list(dict.fromkeys(paths))
 
 
 def analyze_input(kwargs, scripts, stdin=None, review=False):
@@ -93,7 +110,8 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts, stdin)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
-    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()))
+    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
+                       kwargs.get("input_format", "auto"))
     cli_errors.diagnostics(problems + list(analysis.diagnostics))
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
     if failures:
@@ -335,3 +353,30 @@ def explain(scripts, output_format, **kwargs):
         if unresolved:
             raise Failure(f"{len(unresolved)} unresolved need(s), marked in the explanation; "
                           "supply them (see the hints) or pass --allow-unresolved", "unresolved")
+
+
+@main.command(name="spec", epilog=EXIT_CODES)
+@input_options
+@guarded
+def spec_command(scripts, input_format):
+    """Print the operation spec (YAML) of the input, SQL or specs.
+
+    The spec reads back to the same policies and trust policies. Example:
+
+    \b
+      redshift-iam spec etl.sql > etl.yaml && redshift-iam policy etl.yaml
+    """
+    from redshift_iam.analysis import read_inputs
+    from redshift_iam.core.diagnostics import Severity
+    from redshift_iam.inputs.files import IncludeLoader
+    from redshift_iam.spec.writer import UnwritableError, write_spec
+    sources, problems = _read_sources(scripts)
+    script = read_inputs(sources, input_format, IncludeLoader(Path.cwd()))
+    cli_errors.diagnostics(problems + list(script.diagnostics))
+    failures = problems + [d for d in script.diagnostics if d.severity is Severity.ERROR]
+    if failures:
+        raise Failure(f"{len(failures)} problem(s); no document written")
+    try:
+        click.echo(write_spec(script), nl=False)
+    except UnwritableError as exc:
+        raise Failure(str(exc)) from None

@@ -35,10 +35,20 @@ def _trust_regions(ctx, param, values):
     return values
 
 
+def input_options(func):
+    """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
+    func = click.option(
+        "--input-format", type=click.Choice(["auto", "sql", "spec"]), default="auto",
+        show_default=True,
+        help="auto: files ending .yaml, .yml or .json are operation specs, the rest SQL; "
+             "sql or spec: read every input so.")(func)
+    return click.argument("scripts", nargs=-1, metavar="[SCRIPT]...")(func)
+
+
 def shared_options(func):
     """Options every command that reads SQL takes."""
     options = [
-        click.argument("scripts", nargs=-1, metavar="[SCRIPT]..."),
+        input_options,
         click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
                      help="Account for ARNs the SQL does not fully name (12 digits, or "
                           "1234-5678-9012 as the console shows it). A role's own account wins "

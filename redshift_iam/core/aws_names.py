@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import TEMPLATE
@@ -26,6 +27,7 @@ _IPV4 = LazyRegex(r"^\d+\.\d+\.\d+\.\d+\Z", _A)
 _RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-s3|\.mrap|"
                               r"--x-s3|--table-s3)\Z", _A)
 MAX_KEY_BYTES = 1024
+MAX_ROLE_CHAIN = 10  # IAM_ROLE 'a,b,...' (copy-parameters-authorization.md)
 _ROLE_ARN = LazyRegex(
     r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
     r"[\w+=,.@-]+)\Z", _A)
@@ -34,6 +36,10 @@ _KMS_ARN = LazyRegex(r"^arn:(?P<partition>[a-z-]+):kms:(?P<region>[a-z0-9-]+):(?
 _KMS_ID = LazyRegex(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"
                      r"|mrk-[0-9a-f]{32})\Z", _A)
 _KMS_ALIAS = LazyRegex(r"^alias/[\w/+=,.@-]+\Z", _A)
+# COPY sources other than S3 (copy-parameters-data-source-dynamodb.md, -emr.md)
+EMR_SOURCE = LazyRegex(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
+DYNAMO_SOURCE = LazyRegex(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
+JSONPATHS_WORDS = ("auto", "auto ignorecase", "noshred")  # JSON/AVRO arguments that name no file
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
 _PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
 
@@ -129,6 +135,57 @@ def kms_arn_parts(arn: str) -> re.Match[str] | None:
     return _KMS_ARN.match(arn)
 
 
+def copy_source_scheme(value: str) -> tuple[str, Problem | None]:
+    """The scheme of a COPY ``FROM`` value (s3, dynamodb or emr) and what is wrong with its
+    shape: a placeholder (RI121) or a malformed DynamoDB/EMR source or unknown scheme (RI126).
+    S3 locations are judged further by :func:`check_s3`."""
+    found = placeholder(value)
+    if found:
+        return "", found
+    scheme = value.partition("://")[0].lower()
+    if scheme == "dynamodb" and not DYNAMO_SOURCE.match(value):
+        return scheme, ("RI126", "expected 'dynamodb://table-name' with a valid table name", 0)
+    if scheme == "emr" and not EMR_SOURCE.match(value):
+        return scheme, ("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", 0)
+    if scheme not in ("s3", "dynamodb", "emr"):
+        return scheme, ("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
+                                 "needs psql's \\copy, which uses no IAM", 0)
+    return scheme, None
+
+
+def check_jsonpaths(value: str) -> Problem | None:
+    """A JSON/AVRO argument: one of JSONPATHS_WORDS (any case) or an s3:// JSONPaths file."""
+    if value.lower() in JSONPATHS_WORDS or value[:5].lower() == "s3://":
+        return None
+    return ("RI110", "expected 'auto', 'auto ignorecase', 'noshred' or an s3:// JSONPaths file",
+            0)
+
+
+Warning = tuple[str, str]  # (code, message) about a value that is valid but suspicious
+
+# RW205: the same text for COPY and UNLOAD, SQL and specs
+CLIENT_SIDE_WARNING = ("client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but AWS "
+                       "ends it for COPY and UNLOAD after April 30, 2026")
+
+
+
+def role_account_warning(arn: str) -> Warning | None:
+    """RW201 for a (valid) role ARN whose account is not 12 digits."""
+    account = _ROLE_ARN.match(arn).group("account")
+    if ACCOUNT.match(account):
+        return None
+    return ("RW201", f"role {arn} names account {account!r}, not a 12-digit account id")
+
+
+def access_key_warnings(key_id: str, temporary: bool) -> list[Warning]:
+    """RW203 (key-based authorization) and, for temporary credentials, RW204."""
+    found = [("RW203", f"key-based authorization: the policy is for the IAM user that owns "
+                       f"access key {key_id}")]
+    if temporary:
+        found.append(("RW204", "temporary credentials: the policy belongs to whoever issued them"))
+    return found
+
+
 def arn_partition(arn: str) -> str:
     """The partition field of an ARN (``aws`` in ``arn:aws:...``); '' if there is none."""
     parts = arn.split(":", 2)
@@ -174,3 +231,35 @@ def kms_kind(key: str) -> str:
 
 _DB_USER = LazyRegex(r"^arn:aws(?:-cn|-us-gov)?:redshift:[a-z0-9-]+:\d{12}:dbuser:[^/\s]+/\S+\Z",
                       re.ASCII)
+
+
+class KeyIdRule(NamedTuple):
+    """One shape rule of access key ids: the first match of ``bad`` is where it is broken."""
+
+    bad: LazyRegex
+    message: str  # {pos}: 1-based character position, {n}: the id's length
+    doc: str
+
+
+_KEY_ID_API = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKey.html"
+_KEY_ID_PREFIX = "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html"
+# The values never appear in a message: a malformed key id is often a pasted secret key.
+KEY_ID_RULES = (
+    KeyIdRule(LazyRegex(r"[^A-Z0-9]", re.A),
+              "character {pos} of the access key id is not an uppercase letter or digit",
+              _KEY_ID_API),
+    KeyIdRule(LazyRegex(r"\A(?!AKIA|ASIA)"), "an access key id starts with AKIA (an IAM "
+              "user's key) or ASIA (temporary credentials)", _KEY_ID_PREFIX),
+    KeyIdRule(LazyRegex(r"\A(?=.{0,15}\Z)|(?<=\A.{128})(?=.)", re.S),
+              "an access key id has 16 to 128 characters, this one has {n}", _KEY_ID_API),
+)
+
+
+def check_key_id(key_id: str) -> tuple[str, int] | None:
+    """(message, offset of the first bad character) when ``key_id`` is not shaped like an
+    AWS access key id, else None. Checked in :data:`KEY_ID_RULES` order."""
+    for rule in KEY_ID_RULES:
+        found = rule.bad.search(key_id)
+        if found:
+            return rule.message.format(pos=found.start() + 1, n=len(key_id)), found.start()
+    return None

@@ -98,6 +98,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI177": (Severity.ERROR, "fix the template, or give the values it needs with --var"),
     "RI178": (Severity.ERROR, "pip install 'redshift-iam[render]' (jinja2) to read Jinja "
                               "templates, or pass --template-style none"),
+    "RI180": (Severity.ERROR, "a spec is YAML or JSON; fix the syntax at this position"),
+    "RI181": (Severity.ERROR, "see the spec format in the README (\"Operation specs\") and "
+                              "redshift_iam/spec/schema.json"),
     "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
     "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
     "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),

@@ -7,16 +7,21 @@ here; only their presence survives.
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
-from redshift_iam.core.aws_names import ACCOUNT, check_role_arn, placeholder, role_arn_parts
+from redshift_iam.core.aws_names import (
+    MAX_ROLE_CHAIN,
+    access_key_warnings,
+    check_key_id,
+    check_role_arn,
+    placeholder,
+    role_account_warning,
+)
 from redshift_iam.core.diagnostics import Location
-from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.statements import AuthKind, Authorization, Text
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.lexer import Token
 
-MAX_CHAIN = 10
+MAX_CHAIN = MAX_ROLE_CHAIN
 _SPACE = re.compile(r"\s")
 _KEY_NAME = re.compile(r"^[a-z_]{1,40}\Z")
 _CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",
@@ -38,10 +43,9 @@ def role_chain(cursor: Cursor, token: Token, text: str, start: int) -> tuple[Tex
         problem = check_role_arn(arn)
         if problem:
             raise cursor.error(problem[0], problem[1], token, offset + problem[2])
-        account = role_arn_parts(arn).group("account")
-        if not ACCOUNT.match(account):
-            cursor.warn("RW201", f"role {arn} names account {account!r}, not a 12-digit "
-                                 "account id", token)
+        warning = role_account_warning(arn)
+        if warning:
+            cursor.warn(*warning, token)
         loc = Location(cursor.source.name, token.line, token.col + offset)
         chain.append(Text(arn, loc))
         offset += len(arn) + 1
@@ -95,38 +99,6 @@ def from_credentials(cursor: Cursor, keyword: Token, token: Token) -> Authorizat
     return keys(cursor, keyword, key_id, token, offset, "token" in pairs, client_key)
 
 
-class KeyIdRule(NamedTuple):
-    """One shape rule of access key ids: the first match of ``bad`` is where it is broken."""
-
-    bad: LazyRegex
-    message: str  # {pos}: 1-based character position, {n}: the id's length
-    doc: str
-
-
-_KEY_ID_API = "https://docs.aws.amazon.com/IAM/latest/APIReference/API_AccessKey.html"
-_KEY_ID_PREFIX = "https://docs.aws.amazon.com/STS/latest/APIReference/API_GetAccessKeyInfo.html"
-# The values never appear in a message: a malformed key id is often a pasted secret key.
-KEY_ID_RULES = (
-    KeyIdRule(LazyRegex(r"[^A-Z0-9]", re.A),
-              "character {pos} of the access key id is not an uppercase letter or digit",
-              _KEY_ID_API),
-    KeyIdRule(LazyRegex(r"\A(?!AKIA|ASIA)"), "an access key id starts with AKIA (an IAM "
-              "user's key) or ASIA (temporary credentials)", _KEY_ID_PREFIX),
-    KeyIdRule(LazyRegex(r"\A(?=.{0,15}\Z)|(?<=\A.{128})(?=.)", re.S),
-              "an access key id has 16 to 128 characters, this one has {n}", _KEY_ID_API),
-)
-
-
-def check_key_id(key_id: str) -> tuple[str, int] | None:
-    """(message, offset of the first bad character) when ``key_id`` is not shaped like an
-    AWS access key id, else None. Checked in :data:`KEY_ID_RULES` order."""
-    for rule in KEY_ID_RULES:
-        found = rule.bad.search(key_id)
-        if found:
-            return rule.message.format(pos=found.start() + 1, n=len(key_id)), found.start()
-    return None
-
-
 def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
          temporary: bool, client_key: bool = False) -> Authorization:
     """Key-based authorization; the owner of ``key_id`` is the principal. A key id that is
@@ -140,10 +112,7 @@ def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
     if bad_shape:
         raise cursor.error("RI127", bad_shape[0], token, offset + bad_shape[1],
                            redact_from=token.start + offset)
-    cursor.warn("RW203", f"key-based authorization: the policy is for the IAM user that owns "
-                         f"access key {key_id}", keyword)
-    if temporary:
-        cursor.warn("RW204", "temporary credentials: the policy belongs to whoever issued them",
-                    keyword)
+    for code, message in access_key_warnings(key_id, temporary):
+        cursor.warn(code, message, keyword)
     return Authorization(AuthKind.KEYS, cursor.location(keyword), access_key_id=key_id,
                          temporary=temporary, client_key=client_key)

@@ -7,9 +7,19 @@ at the offending token; snippets are redacted from the statement's first secret.
 
 from __future__ import annotations
 
-import re
-
-from redshift_iam.core.aws_names import check_region, check_s3, key_warnings, placeholder, split_s3
+from redshift_iam.core.aws_names import (
+    CLIENT_SIDE_WARNING,
+    DYNAMO_SOURCE,
+    EMR_SOURCE,
+    JSONPATHS_WORDS,
+    check_jsonpaths,
+    check_region,
+    check_s3,
+    copy_source_scheme,
+    key_warnings,
+    placeholder,
+    split_s3,
+)
 from redshift_iam.core.statements import (
     Authorization,
     Copy,
@@ -26,9 +36,6 @@ from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.grammar.options import ReadOptions, read_options
 from redshift_iam.sql.lexer import Token
-
-_EMR = re.compile(r"^emr://(?P<id>j-[A-Za-z0-9]+)(?:/(?P<path>.*))?\Z", re.I | re.S)
-_DYNAMO = re.compile(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I | re.A)
 
 
 def _located_string(cursor: Cursor, token: Token) -> Text:
@@ -67,7 +74,7 @@ def parse_copy(cursor: Cursor) -> Copy:
     source_token = cursor.expect_string("the data source")
     source, mode = _copy_source(cursor, source_token)
     read = read_options(cursor, "COPY")
-    if "SSH" in read.seen:
+    if "SSH" in read.seen and mode is CopyMode.PREFIX:  # else RI114 below
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
         mode = CopyMode.MANIFEST
@@ -98,36 +105,26 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
 
 def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
                                                         CopyMode]:
-    value = token.value
-    problem = placeholder(value)
+    scheme, problem = copy_source_scheme(token.value)
     if problem:
         raise cursor.problem(problem, token)
-    scheme = value.partition("://")[0].lower()
     if scheme == "s3":
         return _s3(cursor, token), CopyMode.PREFIX
     if scheme == "dynamodb":
-        match = _DYNAMO.match(value)
-        if not match:
-            raise cursor.error("RI126", "expected 'dynamodb://table-name' with a valid table "
-                                        "name", token, 1)
-        return DynamoTable(match.group("name"), cursor.location(token)), CopyMode.DYNAMODB
-    if scheme == "emr":
-        match = _EMR.match(value)
-        if not match:
-            raise cursor.error("RI126", "expected 'emr://j-CLUSTERID/hdfs_path'", token, 1)
-        return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
-                CopyMode.EMR)
-    raise cursor.error("RI126", "not an s3://, dynamodb:// or emr:// source; a local file "
-                                "needs psql's \\copy, which uses no IAM", token, 1)
+        name = DYNAMO_SOURCE.match(token.value).group("name")
+        return DynamoTable(name, cursor.location(token)), CopyMode.DYNAMODB
+    match = EMR_SOURCE.match(token.value)
+    return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
+            CopyMode.EMR)
 
 
 def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | None:
     """JSON/AVRO 'auto', 'auto ignorecase', 'noshred' need nothing; an s3:// value is a file."""
-    if token.value.lower() in ("auto", "auto ignorecase", "noshred"):
+    if token.value.lower() in JSONPATHS_WORDS:
         return None
-    if token.value[:5].lower() != "s3://":
-        raise cursor.error("RI110", "expected 'auto', 'auto ignorecase', 'noshred' or an "
-                                    "s3:// JSONPaths file", token, 1)
+    problem = check_jsonpaths(token.value)
+    if problem:
+        raise cursor.problem(problem, token)
     return _s3(cursor, token)
 
 
@@ -184,8 +181,7 @@ def _client_key(cursor: Cursor, read: ReadOptions, authz: Authorization) -> bool
     """ENCRYPTED with a master symmetric key: client-side encryption, retired by AWS."""
     client = "MASTER_SYMMETRIC_KEY" in read.seen or authz.client_key
     if client:
-        cursor.warn("RW205", "client-side encryption (MASTER_SYMMETRIC_KEY) needs no IAM, but "
-                             "AWS ends it for COPY and UNLOAD after April 30, 2026",
+        cursor.warn("RW205", CLIENT_SIDE_WARNING,
                     read.seen.get("MASTER_SYMMETRIC_KEY") or cursor.tokens[0])
     return client
 

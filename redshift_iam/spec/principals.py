@@ -1,0 +1,88 @@
+"""Who an operation runs as: ``access_key_id`` [+ ``session_token``], else ``role`` (a role
+ARN, ``default``, or a chain) here or at the top level -> :class:`Authorization`, checked as
+the SQL reader checks IAM_ROLE and ACCESS_KEY_ID (same codes and messages)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from redshift_iam.core.aws_names import (
+    MAX_ROLE_CHAIN,
+    access_key_warnings,
+    check_key_id,
+    check_role_arn,
+    placeholder,
+    role_account_warning,
+)
+from redshift_iam.core.statements import AuthKind, Authorization, Text
+from redshift_iam.spec.loader import Node
+
+if TYPE_CHECKING:
+    from redshift_iam.spec.reader import Operation
+
+
+def authorization(op: Operation, keyword: str, needed: bool = True) -> Authorization | None:
+    """``access_key_id`` [+ ``session_token``], else ``role`` here or at the top level."""
+    if op.get("session_token") and not op.get("access_key_id"):
+        raise op.error("RI115", f"{op.path}: session_token needs access_key_id",
+                       op.members["session_token"].key_offset)
+    if op.get("access_key_id") is not None:
+        return _keys(op)
+    found = op.node("role", inherit=needed)
+    if found is None:
+        if not needed:
+            return None
+        raise op.error("RI115", f"{op.path}: {keyword} needs authorization: give role (here or "
+                                "at the top level) or access_key_id", op.key_offset)
+    path, node = found
+    loc = op.source.location(node.text_offset)
+    if isinstance(node.value, str) and node.value.lower() == "default":
+        return Authorization(AuthKind.DEFAULT_ROLE, loc)
+    return Authorization(AuthKind.ROLE, loc, roles=_chain(op, path, node))
+
+
+def _keys(op: Operation) -> Authorization:
+    path, node = op.node("access_key_id")
+    problem = placeholder(node.value)
+    if problem:
+        raise op.problem(problem, path, node)
+    if not node.value:
+        raise op.error("RI115", f"{path}: the access key id is empty", node.offset)
+    bad_shape = check_key_id(node.value)
+    if bad_shape:
+        raise op.error("RI127", f"{path}: {bad_shape[0]}", node.text_offset + bad_shape[1],
+                       redact_from=node.offset)
+    at, temporary = op.members["access_key_id"].key_offset, bool(op.get("session_token"))
+    for code, message in access_key_warnings(node.value, temporary):
+        op.warn(code, message, at)
+    return Authorization(AuthKind.KEYS, op.source.location(at), access_key_id=node.value,
+                         temporary=temporary)
+
+
+def _chain(op: Operation, path: str, node: Node) -> tuple[Text, ...]:
+    """A role list, or a comma string as IAM_ROLE 'a,b' (no spaces), checked like SQL's."""
+    if isinstance(node.value, list):
+        items = [(f"{path}[{i}]", item, item.value, 0) for i, item in enumerate(node.value)]
+    else:
+        space = next((i for i, ch in enumerate(node.value) if ch.isspace()), -1)
+        if space >= 0:
+            raise op.error("RI123", f"{path}: a role chain must not contain spaces",
+                           node.text_offset + space)
+        items, start = [], 0
+        for arn in node.value.split(","):
+            items.append((path, node, arn, start))
+            start += len(arn) + 1
+    if len(items) > MAX_ROLE_CHAIN:
+        raise op.error("RI113", f"{path}: a role chain has at most {MAX_ROLE_CHAIN} roles, "
+                                f"found {len(items)}", node.offset)
+    return tuple(_role(op, *item) for item in items)
+
+
+def _role(op: Operation, path: str, node: Node, arn: str, start: int) -> Text:
+    problem = check_role_arn(arn)
+    if problem:
+        raise op.problem(problem, path, node, start)
+    warning = role_account_warning(arn)
+    if warning:
+        op.warn(*warning, node.offset)
+    return Text(arn, op.source.location(node.text_offset + start))

@@ -99,15 +99,14 @@ def stage_seconds(path: Path) -> list[tuple[str, float]]:
     """Each stage of ``generate`` on ``path``, run in this process (best of two)."""
     from redshift_iam.core.reports import Analysis
     from redshift_iam.core.settings import Limits, TrustOptions
-    from redshift_iam.derive.derive import derive
-    from redshift_iam.documents.build import _report
-    from redshift_iam.inputs.files import read_source
-    from redshift_iam.inputs.flags import build_settings
-    from redshift_iam.output.render import bundle
-    from redshift_iam.sql.reader import read_script
+    from redshift_iam.derive import derive
+    from redshift_iam.documents import build_reports
+    from redshift_iam.inputs import build_settings, read_source
+    from redshift_iam.output import bundle
+    from redshift_iam.sql import read_script
 
     def fit(derivation):
-        return [_report(p, derivation, TrustOptions(), Limits()) for p in derivation.principals()]
+        return build_reports(derivation, TrustOptions(), Limits())
 
     best: dict[str, float] = {}
     for _ in range(2):
@@ -116,9 +115,8 @@ def stage_seconds(path: Path) -> list[tuple[str, float]]:
         script = timed("split and parse", read_script, [source])
         settings = build_settings("aws", "", "us-east-1", (), ())
         derivation = timed("derive grants", derive, script, settings)
-        found = timed("fit quotas", fit, derivation)
-        reports, sizing = [r for r, _ in found], [d for _, ds in found for d in ds]
-        analysis = Analysis(script, derivation, tuple(reports), tuple(sizing))
+        reports, sizing = timed("fit quotas", fit, derivation)
+        analysis = Analysis(script, derivation, reports, sizing)
         timed("render JSON", bundle, analysis)
     return list(best.items())
 

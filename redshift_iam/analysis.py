@@ -1,68 +1,32 @@
 """The library's front door: sources and settings in, per-principal documents out.
 
-The CLI calls :func:`analyze`, then picks what to print. Everything here is pure: no I/O.
+:func:`analyze` composes the stages, each through its one door: the SQL reader (or the spec
+reader) -> derive -> documents. The CLI calls it (or :func:`read_inputs`,
+:func:`standard_trust`, :func:`select`) and picks what to print. Everything here is pure:
+no I/O but through the include ``loader`` the caller passes.
 """
 
 from __future__ import annotations
 
-from bisect import bisect_right
 from collections.abc import Iterable
 
-from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Principal
+from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
 from redshift_iam.core.source import Loader, Source
 from redshift_iam.core.statements import AuthKind, Script
-from redshift_iam.derive.derive import derive
-from redshift_iam.documents.build import DEFAULT_LIMITS, _report
-from redshift_iam.sql.lexer import Segment, split
-from redshift_iam.sql.reader import read_script
-from redshift_iam.sql.secrets import secret_start
-
-
-def with_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, ...]
-                  ) -> tuple[Diagnostic, ...]:
-    """Give every located diagnostic without a snippet (the derive stage makes them from
-    statements, not text) the line and caret of its source, hidden from the statement's first
-    secret-bearing option on, exactly as the reader hides it. A location in a text that is
-    not among ``sources`` keeps no snippet."""
-    by_name = {source.name: source for source in sources}
-    segments: dict[str, tuple[list[int], list[Segment]]] = {}
-    done = []
-    for diagnostic in diagnostics:
-        source = by_name.get(diagnostic.location.file) if diagnostic.location else None
-        if diagnostic.snippet or source is None:
-            done.append(diagnostic)
-            continue
-        if source.name not in segments:  # split once per source, and only when needed
-            found = list(split(source))
-            segments[source.name] = ([segment.start for segment in found], found)
-        snippet = _snippet(source, *segments[source.name], diagnostic.location)
-        done.append(diagnostic._replace(snippet=snippet))
-    return tuple(done)
-
-
-def _snippet(source: Source, starts: list[int], segments: list[Segment],
-             location: Location) -> str:
-    """The snippet at ``location``, redacted from the secret of the statement holding it."""
-    lines = source.line_starts()
-    offset = min(lines[location.line - 1] + location.col - 1, len(source.text))
-    index = bisect_right(starts, offset) - 1
-    redact = None
-    if index >= 0 and offset <= segments[index].end:
-        segment = segments[index]
-        redact = secret_start(source.text, segment.start, segment.end)
-    return source.snippet(offset, redact)
-
-
+from redshift_iam.derive import derive
+from redshift_iam.documents import DEFAULT_LIMITS, build_reports
+from redshift_iam.documents import standard_trust as _standard_trust
+from redshift_iam.sql import attach_snippets, read_script
 
 
 def read_inputs(sources: Iterable[Source], input_format: str = "auto",
                 loader: Loader | None = None) -> Script:
     """SQL scripts and specs (:func:`redshift_iam.spec.is_spec`) -> one Script, statements
     in input order. Runs of SQL sources are read together, as before specs existed."""
-    from redshift_iam.spec import is_spec
+    from redshift_iam.spec import is_spec, read_spec
 
     parts: list[Script] = []
     run: list[Source] = []
@@ -70,7 +34,6 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
         if not is_spec(source.name, input_format):
             run.append(source)
             continue
-        from redshift_iam.spec.reader import read_spec
         parts += [read_script(run, loader)] if run else []
         parts.append(read_spec(source))
         run = []
@@ -79,7 +42,8 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
     if len(parts) == 1:
         return parts[0]
     return Script(tuple(s for p in parts for s in p.statements), sum(p.skipped for p in parts),
-                  tuple(d for p in parts for d in p.diagnostics))
+                  tuple(d for p in parts for d in p.diagnostics),
+                  tuple(t for p in parts for t in p.texts))
 
 
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
@@ -87,18 +51,18 @@ def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
             input_format: str = "auto") -> Analysis:
     """Read (SQL and specs), derive and build every principal's permissions and trust
     policies; ``loader`` reads the files psql includes name (see
-    :func:`~redshift_iam.sql.reader.read_script`)."""
-    sources = tuple(sources)
-    script = read_inputs(sources, input_format, loader)
+    :func:`redshift_iam.sql.read_script`)."""
+    script = read_inputs(tuple(sources), input_format, loader)
     derivation = derive(script, settings)
     derivation = derivation._replace(
-        diagnostics=with_snippets(derivation.diagnostics, sources))
-    reports, sizing = [], []
-    for principal in derivation.principals():
-        report, found = _report(principal, derivation, trust, limits)
-        reports.append(report)
-        sizing += found
-    return Analysis(script, derivation, tuple(reports), tuple(sizing))
+        diagnostics=attach_snippets(derivation.diagnostics, script.texts))
+    reports, sizing = build_reports(derivation, trust, limits)
+    return Analysis(script, derivation, reports, sizing)
+
+
+def standard_trust(trust: TrustOptions) -> PolicyDocument:
+    """The trust policy of a role attached to a cluster or workgroup, with no SQL at all."""
+    return _standard_trust(trust)
 
 
 class SelectionError(Exception):

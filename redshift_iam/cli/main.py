@@ -39,29 +39,21 @@ class Failure(click.ClickException):
 
 
 def _trust_settings(kwargs):
-    """TrustOptions from the trust flags, which must agree with --partition."""
-    from redshift_iam.core.aws_names import arn_partition, partition_of_region
-    from redshift_iam.core.settings import TrustOptions
-    if kwargs.get("trust_regions") and kwargs.get("serverless"):
-        raise click.UsageError("--trust-region is documented for provisioned clusters only; "
-                               "it can't be combined with --serverless")
-    partition = kwargs["partition"]
-    for region in kwargs.get("trust_regions", ()):
-        if partition_of_region(region) != partition:
-            raise click.UsageError(f"--trust-region {region} is not in partition {partition} "
-                                   "(--partition)")
-    for user in kwargs.get("db_users", ()):
-        if arn_partition(user) != partition:
-            raise click.UsageError(f"--db-user {user} is not in partition {partition} "
-                                   "(--partition)")
-    return TrustOptions(kwargs.get("serverless", False), tuple(kwargs.get("trust_regions", ())),
-                        tuple(kwargs.get("db_users", ())))
+    """TrustOptions from the trust flags (checked against --partition); a bad one is a usage
+    error."""
+    from redshift_iam.inputs import FlagError, build_trust_options
+    try:
+        return build_trust_options(kwargs["partition"], kwargs.get("serverless", False),
+                             tuple(kwargs.get("trust_regions", ())),
+                             tuple(kwargs.get("db_users", ())))
+    except FlagError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 def _read_sources(scripts, stdin=None):
     """Sources of the scripts (standard input when there are none); ``stdin`` is its bytes
     when the caller has read them already."""
-    from redshift_iam.inputs.files import read_source
+    from redshift_iam.inputs import read_source
     if not scripts:
         if stdin is None and sys.stdin.isatty():
             raise click.UsageError("no SCRIPT given and standard input is a terminal")
@@ -100,8 +92,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
     exits 1 afterwards (``explain``)."""
     from redshift_iam.analysis import analyze
     from redshift_iam.core.settings import Limits
-    from redshift_iam.inputs.files import IncludeLoader
-    from redshift_iam.inputs.flags import FlagError, build_settings
+    from redshift_iam.inputs import FlagError, IncludeLoader, build_settings
     trust = _trust_settings(kwargs)
     try:
         settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
@@ -183,7 +174,7 @@ def policy(scripts, role, part, **kwargs):
       redshift-iam policy etl.sql | aws iam put-role-policy --role-name R \\
         --policy-name P --policy-document file:///dev/stdin
     """
-    from redshift_iam.output.render import document
+    from redshift_iam.output import document
     report = _pick(analyze_input(kwargs, scripts), role)
     docs = report.policies
     if not docs:
@@ -214,8 +205,8 @@ def trust(scripts, role, **kwargs):
       aws iam create-role --role-name R \\
         --assume-role-policy-document "$(redshift-iam trust </dev/null)"
     """
-    from redshift_iam.documents.trust import standard_trust
-    from redshift_iam.output.render import document
+    from redshift_iam.analysis import standard_trust
+    from redshift_iam.output import document
     stdin = None
     if not scripts:
         stdin = b"" if sys.stdin.isatty() else sys.stdin.buffer.read()
@@ -249,7 +240,7 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
 
     Input that needs no permission gives an empty "principals" list and exit 0.
     """
-    from redshift_iam.output.outdir import plan_documents, plan_single
+    from redshift_iam.output import plan_documents, plan_single
     if check and out_dir is None:
         raise click.UsageError("--check compares an --out-dir folder with what generate would "
                                "write; give --out-dir DIR")
@@ -262,7 +253,7 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
             return
         plan = plan_single(name, text, analysis.reports)
     elif out_dir is None:
-        from redshift_iam.output.render import bundle
+        from redshift_iam.output import bundle
         click.echo(bundle(analysis), nl=False)
         return
     else:
@@ -275,7 +266,7 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
 
 def _write_out_dir(out_dir, plan, force):
     """Bring the folder up to date; each file written or removed is reported on stderr."""
-    from redshift_iam.output.outdir import OutDirError, write_out_dir
+    from redshift_iam.output import OutDirError, write_out_dir
     try:
         outcome = write_out_dir(out_dir, plan.files, force, plan.index)
     except OutDirError as exc:
@@ -292,7 +283,7 @@ def _write_out_dir(out_dir, plan, force):
 
 def _check_out_dir(out_dir, plan):
     """--check: the diff on stdout and exit 1 when the folder is stale; write nothing."""
-    from redshift_iam.output.outdir import OutDirError, check_out_dir
+    from redshift_iam.output import OutDirError, check_out_dir
     try:
         stale = check_out_dir(out_dir, plan.files)
     except OutDirError as exc:
@@ -309,7 +300,7 @@ def _iac_flags(kwargs):
     to placeholders that the IaC renderers write as data sources / pseudo-parameters."""
     from click.core import ParameterSource
 
-    from redshift_iam.output.iac_plan import PLACEHOLDER_ACCOUNT, Pinned, placeholder_region
+    from redshift_iam.output import PLACEHOLDER_ACCOUNT, Pinned, placeholder_region
     source = click.get_current_context().get_parameter_source("partition")
     pinned = Pinned(kwargs["partition"] if source is not ParameterSource.DEFAULT else "",
                     kwargs["account_id"] or "", kwargs["region"] or "")
@@ -320,16 +311,16 @@ def _iac_flags(kwargs):
 
 def _render_iac(output_format, analysis, pinned, kwargs):
     """(text, file name) of a Terraform or CloudFormation rendering; notes go to stderr."""
-    from redshift_iam.output import iac
-    context = iac.Context(pinned, kwargs["partition"], kwargs["inline"],
-                          analysis.derivation.grants, analysis.derivation.trust_links)
+    from redshift_iam.output import FILE_NAMES, IacContext, RenderError, render_iac
+    context = IacContext(pinned, kwargs["partition"], kwargs["inline"],
+                         analysis.derivation.grants, analysis.derivation.trust_links)
     try:
-        text, notes = iac.render(output_format, analysis.reports, context)
-    except iac.RenderError as exc:
+        text, notes = render_iac(output_format, analysis.reports, context)
+    except RenderError as exc:
         raise Failure(str(exc)) from None
     for note in notes:
         click.echo(f"redshift-iam: {note}", err=True)
-    return text, iac.FILE_NAMES[output_format]
+    return text, FILE_NAMES[output_format]
 
 
 @main.command(epilog=EXIT_CODES)
@@ -345,7 +336,7 @@ def explain(scripts, output_format, **kwargs):
     (without --allow-unresolved). Errors in the input print nothing on stdout. The text fits
     100 columns; doc links are relative to the prefixes stated under "Rules:".
     """
-    from redshift_iam.output.render import explain_json, explain_text
+    from redshift_iam.output import explain_json, explain_text
     analysis = analyze_input(kwargs, scripts, review=True)
     click.echo((explain_json if output_format == "json" else explain_text)(analysis), nl=False)
     if not kwargs["allow_unresolved"]:
@@ -368,8 +359,8 @@ def spec_command(scripts, input_format):
     """
     from redshift_iam.analysis import read_inputs
     from redshift_iam.core.diagnostics import Severity
-    from redshift_iam.inputs.files import IncludeLoader
-    from redshift_iam.spec.writer import UnwritableError, write_spec
+    from redshift_iam.inputs import IncludeLoader
+    from redshift_iam.spec import UnwritableError, write_spec
     sources, problems = _read_sources(scripts)
     script = read_inputs(sources, input_format, IncludeLoader(Path.cwd()))
     cli_errors.diagnostics(problems + list(script.diagnostics))

@@ -11,10 +11,10 @@ from redshift_iam.core.aws_names import _DB_USER
 def _flag(check_name):
     """A click callback running a flags.py check; its FlagError becomes a usage error."""
     def callback(ctx, param, value):
-        from redshift_iam.inputs import flags
+        import redshift_iam.inputs as inputs
         try:
-            return getattr(flags, check_name)(value) if value else value
-        except flags.FlagError as exc:
+            return getattr(inputs, check_name)(value) if value else value
+        except inputs.FlagError as exc:
             raise click.BadParameter(str(exc)) from None
     return callback
 

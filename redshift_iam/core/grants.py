@@ -4,7 +4,9 @@ supply what the SQL cannot (account, Region, partition, manifests, keys)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from enum import Enum
+from types import MappingProxyType
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
@@ -127,12 +129,14 @@ class S3Access(NamedTuple):
 
 
 class Derivation(NamedTuple):
-    """Every grant and trust link the script needs, plus the diagnostics of deriving them."""
+    """Every grant and trust link the script needs, plus the diagnostics of deriving them.
+    ``docs`` maps each rule id a grant may name to the AWS documentation behind it."""
 
     grants: tuple[Grant, ...]
     trust_links: tuple[TrustLink, ...]
     diagnostics: tuple[Diagnostic, ...]
     skipped: int
+    docs: Mapping[str, str] = MappingProxyType({})
 
     def principals(self) -> tuple[Principal, ...]:
         found = {g.principal for g in self.grants} | {t.principal for t in self.trust_links}

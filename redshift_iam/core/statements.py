@@ -11,6 +11,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.source import Source
 
 
 class Text(NamedTuple):
@@ -118,8 +119,10 @@ Statement = Copy | Unload | CreateLibrary | Unmapped
 
 class Script(NamedTuple):
     """Everything read from the inputs: the statements that matter, how many were skipped,
-    and the diagnostics found while reading (errors make the whole run fail)."""
+    the diagnostics found while reading (errors make the whole run fail), and every text the
+    locations point into (the inputs and the files they include), for snippets."""
 
     statements: tuple[Statement, ...]
     skipped: int
     diagnostics: tuple[Diagnostic, ...]
+    texts: tuple[Source, ...] = ()

@@ -18,7 +18,7 @@ from redshift_iam.core.settings import KmsTarget
 from redshift_iam.core.statements import AuthKind, Text
 
 if TYPE_CHECKING:
-    from redshift_iam.derive.derive import _Collector
+    from redshift_iam.derive.engine import _Collector
 
 
 class Unresolved(Exception):

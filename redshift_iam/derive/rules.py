@@ -14,14 +14,14 @@ k), ``prefix-exact`` -> ``k``, ``prefix-stem`` -> ``<stem>*``.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import NamedTuple
 
+from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Condition, KeyMatch, S3Access
 from redshift_iam.core.lazyre import LazyRegex
 
-DG = "https://docs.aws.amazon.com/redshift/latest/dg/"
-MG = "https://docs.aws.amazon.com/redshift/latest/mgmt/"
-S3UG = "https://docs.aws.amazon.com/AmazonS3/latest/userguide/"
 PERMS = DG + "copy-usage_notes-access-permissions.html#copy-usage_notes-iam-permissions"
 
 
@@ -85,6 +85,9 @@ RULES: dict[str, Rule] = {rule.id: rule for rule in (
          (Permission(("sts:AssumeRole",), "arn"),),
          MG + "authorizing-redshift-service.html#authorizing-redshift-service-chaining-roles"),
 )}
+
+# rule id -> its documentation link, as the derivation hands it to the output stage
+RULE_DOCS: Mapping[str, str] = MappingProxyType({rule.id: rule.doc for rule in RULES.values()})
 
 _COMPRESSION = LazyRegex(r"\.(?:gz|bz2|lzo|zst)$", re.I)
 

@@ -86,8 +86,10 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
 _LOCATION, _FILE_LINE = attrgetter("location"), itemgetter(0, 1)
 
 
-def _report(principal: Principal, derivation: Derivation, trust: TrustOptions,
-            limits: Limits) -> tuple[PrincipalReport, list[Diagnostic]]:
+def report(principal: Principal, derivation: Derivation, trust: TrustOptions,
+           limits: Limits) -> tuple[PrincipalReport, list[Diagnostic]]:
+    """One principal's documents within ``limits``, its trust policy, the statements
+    (``file:line``) that need them, and the diagnostics of fitting them."""
     grants = [g for g in derivation.grants if g.principal == principal]
     links = [t for t in derivation.trust_links if t.principal == principal]
     where = set(map(_FILE_LINE, map(_LOCATION, grants)))  # C-level: a 10 MB script has 37k
@@ -119,3 +121,15 @@ def too_large_hint(limits: Limits) -> str:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def build_reports(derivation: Derivation, trust: TrustOptions, limits: Limits = DEFAULT_LIMITS
+                  ) -> tuple[tuple[PrincipalReport, ...], tuple[Diagnostic, ...]]:
+    """Every principal's documents (sorted by principal), and the diagnostics of sizing them:
+    folds made (RW210), documents that do not fit (RI160, RI161)."""
+    reports, sizing = [], []
+    for principal in derivation.principals():
+        built, found = report(principal, derivation, trust, limits)
+        reports.append(built)
+        sizing += found
+    return tuple(reports), tuple(sizing)

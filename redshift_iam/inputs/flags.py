@@ -23,7 +23,7 @@ from redshift_iam.core.aws_names import (
 )
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings
+from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings, TrustOptions
 from redshift_iam.core.source import Source
 
 _CONSOLE_ACCOUNT = re.compile(r"\d{4}-\d{4}-\d{4}\Z", re.ASCII)
@@ -204,3 +204,20 @@ def build_settings(partition: str, account_id: str, region: str, manifests: tupl
         targets.append(KmsTarget(parts[0], parts[1], key))
     return Settings(partition, account_id, region, loaded, tuple(sorted(targets, key=str)),
                     aliases, tuple(notes))
+
+
+def build_trust_options(partition: str, serverless: bool, regions: tuple[str, ...],
+                        db_users: tuple[str, ...]) -> TrustOptions:
+    """The trust flags as TrustOptions: ``--trust-region`` is for provisioned clusters only,
+    and every Region and dbuser ARN must be in ``partition``."""
+    if regions and serverless:
+        raise FlagError("--trust-region is documented for provisioned clusters only; it can't "
+                        "be combined with --serverless")
+    for region in regions:
+        if partition_of_region(region) != partition:
+            raise FlagError(f"--trust-region {region} is not in partition {partition} "
+                            "(--partition)")
+    for user in db_users:
+        if arn_partition(user) != partition:
+            raise FlagError(f"--db-user {user} is not in partition {partition} (--partition)")
+    return TrustOptions(serverless, regions, db_users)

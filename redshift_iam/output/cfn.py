@@ -12,7 +12,7 @@ import json
 
 from redshift_iam.output.iac import (
     DESCRIPTION,
-    Context,
+    IacContext,
     RenderError,
     description_of,
     environment,
@@ -53,7 +53,7 @@ def _metadata(sids: list[str], sources: tuple[tuple[str, ...], ...]) -> dict:
     return {sid: list(where) for sid, where in zip(sids, sources, strict=True) if where}
 
 
-def _role(unit: Unit, plan: Plan, context: Context, inline: list) -> dict:
+def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
     trust, sources = trust_of(unit, plan, context)
     properties = {"RoleName": {"Ref": f"{unit.logical}RoleName"}, "Path": unit.role_path,
                   "AssumeRolePolicyDocument": trust}
@@ -69,7 +69,7 @@ def _role(unit: Unit, plan: Plan, context: Context, inline: list) -> dict:
             "Properties": properties}
 
 
-def _unit(unit: Unit, plan: Plan, context: Context) -> tuple[dict, dict, dict]:
+def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict]:
     """(parameters, resources, outputs) of one principal."""
     name, parameters, resources, outputs = unit.logical, {}, {}, {}
     policies = policies_of(unit, plan, context)
@@ -99,7 +99,7 @@ def _unit(unit: Unit, plan: Plan, context: Context) -> tuple[dict, dict, dict]:
     return parameters, resources, outputs
 
 
-def render(plan: Plan, context: Context, yaml: bool) -> str:
+def render(plan: Plan, context: IacContext, yaml: bool) -> str:
     """The template as YAML (``yaml``) or JSON, parsed back before it is returned."""
     logical = {unit.label: unit.logical for unit in plan.units}
     sections: tuple[dict, dict, dict] = ({}, {}, {})

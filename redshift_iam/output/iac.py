@@ -41,7 +41,7 @@ class RenderError(Exception):
     """The renderer could not produce a valid document, or its libraries are missing."""
 
 
-class Context(NamedTuple):
+class IacContext(NamedTuple):
     """What the renderers need besides the reports: what the command line gave, the
     partition, ``--inline``, and the grants and trust links (for provenance)."""
 
@@ -52,7 +52,7 @@ class Context(NamedTuple):
     links: tuple[TrustLink, ...] = ()
 
 
-DEFAULT_CONTEXT = Context()
+DEFAULT_CONTEXT = IacContext()
 
 
 class Rendering(NamedTuple):
@@ -83,7 +83,7 @@ def description_of(unit: Unit) -> tuple:
     return ("Permissions the Redshift SQL needs, for ", *whom, " (redshift-iam)")
 
 
-def policies_of(unit: Unit, plan_: Plan, context: Context) -> list[Policy]:
+def policies_of(unit: Unit, plan_: Plan, context: IacContext) -> list[Policy]:
     """Each document's name ``redshift-iam-<name>[-N]``: from the principal alone, so names
     stay put when the input grows."""
     grants = [g for g in context.grants if g.principal == unit.report.principal]
@@ -111,7 +111,7 @@ def install_hint() -> str:
     return "pip install 'redshift-iam[render]'"
 
 
-def trust_of(unit: Unit, plan_: Plan, context: Context) -> tuple[dict, tuple[tuple, ...]]:
+def trust_of(unit: Unit, plan_: Plan, context: IacContext) -> tuple[dict, tuple[tuple, ...]]:
     """The unit's trust policy (in-file roles as references) and each statement's sources."""
     links = [t for t in context.links if t.principal == unit.report.principal]
     doc: PolicyDocument = unit.report.trust
@@ -126,7 +126,7 @@ def _commented(body: dict, sources: tuple[tuple[str, ...], ...]) -> dict:
     return {**body, "Statement": statements}
 
 
-def _tf_unit(unit: Unit, plan_: Plan, context: Context) -> list[hcl.Block]:
+def _tf_unit(unit: Unit, plan_: Plan, context: IacContext) -> list[hcl.Block]:
     """A principal's blocks: role variable and role, policies (and attachments, or inline
     role policies), outputs."""
     label, blocks = unit.label, []
@@ -192,20 +192,20 @@ def _symbols(node: object) -> set[str]:
     return set()
 
 
-def render_terraform(reports: tuple[PrincipalReport, ...], context: Context = DEFAULT_CONTEXT
+def render_terraform(reports: tuple[PrincipalReport, ...], context: IacContext = DEFAULT_CONTEXT
                      ) -> str:
-    """The Terraform text (see :func:`render`); kept for library callers."""
-    return render("terraform", reports, context).text
+    """The Terraform text (see :func:`render_iac`); kept for library callers."""
+    return render_iac("terraform", reports, context).text
 
 
-def render_cloudformation(reports: tuple[PrincipalReport, ...], context: Context = DEFAULT_CONTEXT
-                          ) -> str:
-    """The CloudFormation JSON text (see :func:`render`); kept for library callers."""
-    return render("cloudformation-json", reports, context).text
+def render_cloudformation(reports: tuple[PrincipalReport, ...],
+                          context: IacContext = DEFAULT_CONTEXT) -> str:
+    """The CloudFormation JSON text (see :func:`render_iac`); kept for library callers."""
+    return render_iac("cloudformation-json", reports, context).text
 
 
-def render(output_format: str, reports: tuple[PrincipalReport, ...],
-           context: Context = DEFAULT_CONTEXT) -> Rendering:
+def render_iac(output_format: str, reports: tuple[PrincipalReport, ...],
+               context: IacContext = DEFAULT_CONTEXT) -> Rendering:
     """The file of ``output_format`` (one of :data:`FORMATS`) and notes for stderr; raises
     RenderError when the principals cannot go into one file or the output does not parse."""
     try:
@@ -220,7 +220,7 @@ def render(output_format: str, reports: tuple[PrincipalReport, ...],
     return Rendering(text, plan_.left_out)
 
 
-def _terraform(plan_: Plan, context: Context) -> str:
+def _terraform(plan_: Plan, context: IacContext) -> str:
     blocks = [b for unit in plan_.units for b in _tf_unit(unit, plan_, context)]
     used = _symbols([b.attributes for b in blocks])
     data = [hcl.Block("data", (source, "current"), ())

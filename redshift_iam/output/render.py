@@ -6,13 +6,14 @@ import json
 import re
 import textwrap
 from bisect import bisect_right
+from collections.abc import Callable, Mapping
 
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
+from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
-from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
-from redshift_iam.derive.rules import DG, MG, RULES, S3UG
+from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
 
 _BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
 
@@ -50,24 +51,32 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
     }
 
 
+def _copy(statement: Copy) -> tuple[str, str]:
+    source = statement.source
+    where = getattr(source, "uri", None) or getattr(source, "name", None)
+    if where is None:
+        where = f"emr://{source.cluster_id}/{source.path}"
+    elif statement.mode.value == "dynamodb":
+        where = f"dynamodb://{where}"
+    return f"COPY {statement.mode.value}", f"{statement.table} <- {where}"
+
+
+# One row per statement kind of core.statements.Statement (a test holds it complete):
+# (kind, what it reads or writes) for people.
+DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
+    Copy: _copy,
+    Unload: lambda s: ("UNLOAD", f"-> {s.target.uri}"),
+    CreateLibrary: lambda s: ("CREATE LIBRARY", f"{s.name} <- {s.url}"),
+    Unmapped: lambda s: ("UNMAPPED", s.what),
+}
+
+
 def describe(statement: Statement) -> tuple[str, str]:
     """(kind, what it reads or writes) for people."""
-    if isinstance(statement, Copy):
-        source = statement.source
-        where = getattr(source, "uri", None) or getattr(source, "name", None)
-        if where is None:
-            where = f"emr://{source.cluster_id}/{source.path}"
-        elif statement.mode.value == "dynamodb":
-            where = f"dynamodb://{where}"
-        return f"COPY {statement.mode.value}", f"{statement.table} <- {where}"
-    if isinstance(statement, Unload):
-        return "UNLOAD", f"-> {statement.target.uri}"
-    if isinstance(statement, CreateLibrary):
-        return "CREATE LIBRARY", f"{statement.name} <- {statement.url}"
-    return "UNMAPPED", statement.what
+    return DESCRIBERS[type(statement)](statement)
 
 
-def _grant_row(grant: Grant) -> dict[str, object]:
+def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
     cond = grant.condition
     return {
         "principal": grant.principal.name,
@@ -75,7 +84,7 @@ def _grant_row(grant: Grant) -> dict[str, object]:
         "resource": grant.resource,
         "condition": f"{cond.operator} {cond.key} {cond.value}" if cond else None,
         "rule": grant.rule,
-        "doc": RULES[grant.rule].doc,
+        "doc": docs[grant.rule],
     }
 
 
@@ -88,7 +97,7 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
     for statement in analysis.script.statements:
         kind, subject = describe(statement)
         grants = by_location.get(statement.loc, [])
-        unique = {tuple(_grant_row(g).items()): g for g in grants}
+        unique = {tuple(_grant_row(g, analysis.derivation.docs).items()): g for g in grants}
         rows.append({
             "location": statement.loc.short, "kind": kind, "subject": subject,
             "grants": [dict(key) for key in sorted(unique)],
@@ -140,7 +149,7 @@ def explain_text(analysis: Analysis) -> str:
         for fold in folds:
             lines += _wrap(fold.message(), "    ", "      ")
     if used:
-        lines.extend(["", "Rules:", *_legend(sorted(used))])
+        lines.extend(["", "Rules:", *_legend(sorted(used), analysis.derivation.docs)])
     return "\n".join(lines) + "\n"
 
 
@@ -181,12 +190,12 @@ def _marked(diagnostics: list[Diagnostic]) -> list[str]:
     return lines
 
 
-def _legend(rules: list[str]) -> list[str]:
+def _legend(rules: list[str], docs: Mapping[str, str]) -> list[str]:
     """``rule  link`` per rule (the link under the rule when the line would be too long), the
     link relative to a prefix named once at the end."""
     width, lines, prefixes = max(map(len, rules)), [], {}
     for rule in rules:
-        link = RULES[rule].doc
+        link = docs[rule]
         for short, prefix in _DOC_PREFIXES.items():
             if link.startswith(prefix):
                 link, prefixes[short] = short + link[len(prefix):], prefix

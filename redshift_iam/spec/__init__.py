@@ -14,6 +14,7 @@ import os
 import re
 from pathlib import Path
 
+from redshift_iam.core.lazy import lazy_exports
 from redshift_iam.core.lazyre import LazyRegex
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
@@ -59,3 +60,8 @@ def _spec_file(path: str) -> bool:
     except OSError:
         return True
     return looks_like_spec(path, text)
+
+
+__getattr__, __dir__ = lazy_exports(__name__, {
+    "read_spec": "reader", "write_spec": "writer", "UnwritableError": "writer",
+})

@@ -12,8 +12,8 @@ import json
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.secrets import SECRET_WORDS
 from redshift_iam.core.source import Source
-from redshift_iam.sql.secrets import SECRET_WORDS
 
 
 def diagnostic(source: Source, code: str, message: str, offset: int,

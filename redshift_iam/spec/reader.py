@@ -23,6 +23,7 @@ from redshift_iam.core.aws_names import (
     split_s3,
 )
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.exclusions import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import (
     Copy,
@@ -39,7 +40,6 @@ from redshift_iam.core.statements import (
 from redshift_iam.spec.loader import Entry, Node, diagnostic, load
 from redshift_iam.spec.principals import authorization
 from redshift_iam.spec.validate import validate
-from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 
 # SQL option -> how a spec says it (for the shared exclusion messages).
 _SPEC_WORDS = {"IAM_ROLE": "role", "MASTER_SYMMETRIC_KEY": "encrypted: client"}
@@ -52,10 +52,10 @@ def read_spec(source: Source) -> Script:
     try:
         tree = load(source)
     except InputError as exc:
-        return Script((), 0, (exc.diagnostic,))
+        return Script((), 0, (exc.diagnostic,), (source,))
     problems = validate(tree, source)
     if problems:
-        return Script((), 0, tuple(problems))
+        return Script((), 0, tuple(problems), (source,))
     top = tree.value
     statements: list[Statement] = []
     diagnostics: list[Diagnostic] = []
@@ -66,7 +66,7 @@ def read_spec(source: Source) -> Script:
             statements.append(_READERS[kind](op))
         except InputError as exc:
             diagnostics.append(exc.diagnostic)
-    return Script(tuple(statements), 0, tuple(diagnostics))
+    return Script(tuple(statements), 0, tuple(diagnostics), (source,))
 
 
 class Operation:

@@ -13,8 +13,8 @@ import re
 from typing import NoReturn
 
 from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
-from redshift_iam.sql.secrets import secret_start
 
 # ``/*``, then text holding neither ``*/`` nor ``/*``, then ``*/``; possessive, so no backtracking.
 FLAT_BLOCK = r"/\*[^*/]*+(?:(?:\*(?!/)|/(?!\*))[^*/]*+)*+\*/"

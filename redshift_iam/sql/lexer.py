@@ -18,9 +18,9 @@ from typing import NamedTuple, NoReturn
 
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.placeholders import PLACEHOLDER
+from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
 from redshift_iam.sql.comments import FLAT_BLOCK, Joined, block_end, nested_end, raise_open_comment
-from redshift_iam.sql.secrets import secret_start
 
 _STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
 _QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
 from redshift_iam.core.statements import Script, Statement, Unmapped
 from redshift_iam.sql.fastpath import read_fast
@@ -35,7 +36,6 @@ from redshift_iam.sql.lexer import (
     statement_matches,
     tokens,
 )
-from redshift_iam.sql.secrets import secret_start
 from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
 
 # One white-space character or one whole comment without a nested one: no two ways to match
@@ -71,7 +71,8 @@ def read_script(sources: Iterable[Source], loader: Loader | None = None) -> Scri
     reading = _Reading(loader or _no_includes)
     for source in sources:
         reading.source((source,))
-    return Script(tuple(reading.statements), reading.skipped, tuple(reading.diagnostics))
+    return Script(tuple(reading.statements), reading.skipped, tuple(reading.diagnostics),
+                  tuple(reading.texts))
 
 
 def _no_includes(name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
@@ -85,12 +86,14 @@ class _Reading:
         self.loader, self.loaded = loader, 0
         self.statements: list[Statement] = []
         self.diagnostics: list[Diagnostic] = []
+        self.texts: list[Source] = []  # every text read, included files too
         self.skipped = 0
 
     def source(self, chain: tuple[Source, ...]) -> None:
         """Read ``chain[-1]``, which ``chain[-2]`` includes (and so on up to a top script),
         each include in place between the statements around it."""
         source = chain[-1]
+        self.texts.append(source)
         try:
             segments, others, metas = _candidates(source)
         except InputError as exc:
@@ -216,19 +219,14 @@ def read_statement(source: Source, segment: Segment, word: int = -1
 def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list[Diagnostic]]:
     """The full parser, imported on first use: a script of plain statements never needs it."""
     from redshift_iam.sql.cursor import Cursor
-    from redshift_iam.sql.grammar.parser import parse_copy, parse_library, parse_unload
+    from redshift_iam.sql.grammar import STATEMENT_PARSERS
 
     redact = secret_start(source.text, segment.start, segment.end)
     cursor = Cursor(source, list(tokens(source, segment)), redact)
-    if kind == "COPY":
-        statement = parse_copy(cursor)
-    elif kind == "UNLOAD":
-        statement = parse_unload(cursor)
-    elif kind == "LIBRARY":
-        statement = parse_library(cursor)
-    else:
-        statement = Unmapped(cursor.location(cursor.tokens[0]), kind)
-    return statement, cursor.warnings
+    parse = STATEMENT_PARSERS.get(kind)
+    if parse is None:  # a role-using statement the tool does not map yet
+        return Unmapped(cursor.location(cursor.tokens[0]), kind), cursor.warnings
+    return parse(cursor), cursor.warnings
 
 
 def _kind(source: Source, segment: Segment) -> str | None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from redshift_iam.core.exclusions import CONFLICTS, UNSUPPORTED_BY_SOURCE
+
 COPY, UNLOAD, LIBRARY = "COPY", "UNLOAD", "CREATE LIBRARY"
 _C, _U, _L = frozenset({COPY}), frozenset({UNLOAD}), frozenset({LIBRARY})
 _CU = _C | _U
@@ -70,29 +72,5 @@ OPTIONS: dict[str, Option] = {name: Option(name, shape, cmds) for name, shape, c
 DATA_FORMATS = frozenset({"CSV", "JSON", "AVRO", "PARQUET", "ORC", "SHAPEFILE", "FIXEDWIDTH"})
 SWITCH_VALUES = frozenset({"ON", "OFF", "TRUE", "FALSE", "PRESET"})
 
-# Options the reference forbids with a COPY source (copy-parameters-data-source-*.md).
-# DynamoDB also rejects every data format parameter.
-UNSUPPORTED_BY_SOURCE: dict[str, frozenset[str]] = {
-    "s3": frozenset({"SSH", "READRATIO"}),
-    "manifest": frozenset({"SSH", "READRATIO"}),
-    "emr": frozenset({"ENCRYPTED", "MANIFEST", "REGION", "READRATIO", "SSH"}),
-    "ssh": frozenset({"ENCRYPTED", "MANIFEST", "READRATIO"}),
-    "dynamodb": frozenset({"ESCAPE", "FILLRECORD", "IGNOREBLANKLINES", "IGNOREHEADER", "NULL",
-                           "REMOVEQUOTES", "ACCEPTINVCHARS", "MANIFEST", "ENCRYPTED", "SSH",
-                           "FORMAT", "CSV", "DELIMITER", "FIXEDWIDTH", "SHAPEFILE", "AVRO",
-                           "JSON", "PARQUET", "ORC", "QUOTE", "BZIP2", "GZIP", "LZOP", "ZSTD"}),
-}
-
-# Pairs the reference says cannot be combined (r_UNLOAD.md, copy-parameters-authorization.md).
-CONFLICTS: tuple[tuple[str, str, str], ...] = (
-    ("IAM_ROLE", "CREDENTIALS", "IAM_ROLE can't be used with CREDENTIALS"),
-    ("IAM_ROLE", "ACCESS_KEY_ID", "IAM_ROLE can't be used with ACCESS_KEY_ID"),
-    ("IAM_ROLE", "SECRET_ACCESS_KEY", "IAM_ROLE can't be used with SECRET_ACCESS_KEY"),
-    ("IAM_ROLE", "SESSION_TOKEN", "IAM_ROLE can't be used with SESSION_TOKEN"),
-    ("CREDENTIALS", "ACCESS_KEY_ID", "CREDENTIALS can't be used with ACCESS_KEY_ID"),
-    ("CREDENTIALS", "SECRET_ACCESS_KEY", "CREDENTIALS can't be used with SECRET_ACCESS_KEY"),
-    ("CREDENTIALS", "MASTER_SYMMETRIC_KEY", "MASTER_SYMMETRIC_KEY can't be used with CREDENTIALS"),
-    ("KMS_KEY_ID", "CREDENTIALS", "KMS_KEY_ID can't be used with CREDENTIALS"),
-    ("KMS_KEY_ID", "MASTER_SYMMETRIC_KEY", "KMS_KEY_ID can't be used with MASTER_SYMMETRIC_KEY"),
-    ("CLEANPATH", "ALLOWOVERWRITE", "CLEANPATH can't be used with ALLOWOVERWRITE"),
-)
+__all__ = ["CONFLICTS", "DATA_FORMATS", "OPTIONS", "SWITCH_VALUES", "UNSUPPORTED_BY_SOURCE",
+           "Option"]

@@ -9,6 +9,8 @@ the grant it would have produced is left out, never guessed (see :mod:`arns`).
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable
+from typing import NamedTuple
 
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
@@ -24,12 +26,13 @@ from redshift_iam.core.statements import (
     EmrCluster,
     S3Path,
     Script,
+    Statement,
     Text,
     Unload,
     Unmapped,
 )
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
-from redshift_iam.derive.rules import RULES, condition, object_access, resource
+from redshift_iam.derive.rules import RULE_DOCS, RULES, condition, object_access, resource
 
 
 class _Collector:
@@ -77,15 +80,17 @@ def derive(script: Script, settings: Settings) -> Derivation:
     links: list[TrustLink] = []
     diagnostics: list[Diagnostic] = list(settings.notes)
     for statement in script.statements:
-        if isinstance(statement, Unmapped):
+        kind = DERIVERS[type(statement)]
+        if kind.grants is None:
             diagnostics.append(Diagnostic("RI130", f"{statement.what} is not mapped to IAM "
                                                    "permissions yet", statement.loc))
         elif not _needs_nothing(statement):
-            diagnostics.extend(_derive_one(statement, settings, grants, links))
-    return Derivation(tuple(grants), tuple(links), tuple(diagnostics), script.skipped)
+            diagnostics.extend(_derive_one(statement, kind, settings, grants, links))
+    return Derivation(tuple(grants), tuple(links), tuple(diagnostics), script.skipped,
+                      RULE_DOCS)
 
 
-def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
+def _derive_one(statement: Copy | Unload | CreateLibrary, kind: Deriver, settings: Settings,
                 grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
     """Append one statement's grants and trust links; return its diagnostics. What is known
     is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
@@ -96,16 +101,13 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     except Unresolved as exc:
         return [exc.diagnostic]
     scope = f"copy:{statement.table}" if isinstance(statement, Copy) else ""
-    out = _Collector(settings, principal, account, statement.loc, scope, _KIND[type(statement)])
-    found = _statement(out, statement)
+    out = _Collector(settings, principal, account, statement.loc, scope, kind.name)
+    found = _statement(out, statement, kind)
     if out.grants or found:
         grants.extend(chain)
         grants.extend(out.grants)
         links.extend(chain_links)
     return found
-
-
-_KIND = {Copy: "COPY", Unload: "UNLOAD", CreateLibrary: "CREATE LIBRARY"}
 
 
 def _needs_nothing(statement: Copy | Unload | CreateLibrary) -> bool:
@@ -147,19 +149,15 @@ def _check_partition(role: Text, settings: Settings) -> None:
                                              f"--partition {partition}", role.loc))
 
 
-def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary) -> list[Diagnostic]:
+def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary, kind: Deriver
+               ) -> list[Diagnostic]:
     """The statement's grants by kind, then the SSE-KMS grants of every object it reads or
     writes (so no read kind can miss them); each distinct diagnostic once."""
     found: list[Diagnostic] = []
     try:
         if statement.region:
             region_of(out, statement.region, statement.region.loc)  # its partition must match
-        if isinstance(statement, Copy):
-            found += _copy(out, statement)
-        elif isinstance(statement, Unload):
-            found += _unload(out, statement)
-        elif statement.source is not None:
-            out.s3("library-s3", statement.source)
+        found += kind.grants(out, statement)
     except Unresolved as exc:
         found.append(exc.diagnostic)
     own_key = isinstance(statement, Unload) and statement.kms_key is not None
@@ -220,3 +218,26 @@ def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
                                     unload.loc, fix=f"pass --kms-key s3://{target.bucket}="
                                                     "KEY_ARN (the bucket's default key)"))
     return found
+
+
+def _library(out: _Collector, library: CreateLibrary) -> list[Diagnostic]:
+    if library.source is not None:
+        out.s3("library-s3", library.source)
+    return []
+
+
+class Deriver(NamedTuple):
+    """How this stage handles one statement kind: its name in messages, and the function
+    that adds the statement's own grants (None: not mapped yet, RI130)."""
+
+    name: str
+    grants: Callable[[_Collector, Statement], list[Diagnostic]] | None
+
+
+# One row per statement kind of core.statements.Statement (a test holds it complete).
+DERIVERS: dict[type, Deriver] = {
+    Copy: Deriver("COPY", _copy),
+    Unload: Deriver("UNLOAD", _unload),
+    CreateLibrary: Deriver("CREATE LIBRARY", _library),
+    Unmapped: Deriver("UNMAPPED", None),
+}

@@ -1,0 +1,46 @@
+"""Snippets for diagnostics made away from the text (the derive stage works on statements):
+the line and caret of the statement that holds them, redacted as the reader redacts."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.secrets import secret_start
+from redshift_iam.core.source import Source
+from redshift_iam.sql.lexer import Segment, split
+
+
+def attach_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, ...]
+                    ) -> tuple[Diagnostic, ...]:
+    """Give every located diagnostic without a snippet (the derive stage makes them from
+    statements, not text) the line and caret of its source, hidden from the statement's first
+    secret-bearing option on, exactly as the reader hides it. A location in a text that is
+    not among ``sources`` keeps no snippet."""
+    by_name = {source.name: source for source in sources}
+    segments: dict[str, tuple[list[int], list[Segment]]] = {}
+    done = []
+    for diagnostic in diagnostics:
+        source = by_name.get(diagnostic.location.file) if diagnostic.location else None
+        if diagnostic.snippet or source is None:
+            done.append(diagnostic)
+            continue
+        if source.name not in segments:  # split once per source, and only when needed
+            found = list(split(source))
+            segments[source.name] = ([segment.start for segment in found], found)
+        snippet = _snippet(source, *segments[source.name], diagnostic.location)
+        done.append(diagnostic._replace(snippet=snippet))
+    return tuple(done)
+
+
+def _snippet(source: Source, starts: list[int], segments: list[Segment],
+             location: Location) -> str:
+    """The snippet at ``location``, redacted from the secret of the statement holding it."""
+    lines = source.line_starts()
+    offset = min(lines[location.line - 1] + location.col - 1, len(source.text))
+    index = bisect_right(starts, offset) - 1
+    redact = None
+    if index >= 0 and offset <= segments[index].end:
+        segment = segments[index]
+        redact = secret_start(source.text, segment.start, segment.end)
+    return source.snippet(offset, redact)

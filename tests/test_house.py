@@ -1,0 +1,104 @@
+"""The house (docs/architecture.md): stages around a core, one door each, one row per
+statement kind in every stage's table, and the import contracts that keep it so."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+import typing
+from pathlib import Path
+
+import pytest
+
+import redshift_iam
+from redshift_iam.core.statements import Statement, Unmapped
+from redshift_iam.derive.engine import DERIVERS
+from redshift_iam.output.render import DESCRIBERS
+from redshift_iam.sql.grammar import STATEMENT_PARSERS
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = Path(redshift_iam.__file__).resolve().parent
+STAGES = ("inputs", "sql", "spec", "derive", "documents", "output")
+KINDS = set(typing.get_args(Statement))
+
+
+def test_every_statement_kind_has_a_row_in_every_stage() -> None:
+    parsed = {typing.get_type_hints(parse)["return"] for parse in STATEMENT_PARSERS.values()}
+    assert parsed | {Unmapped} == KINDS  # the reader makes Unmapped for kinds without a parser
+    assert set(DERIVERS) == KINDS
+    assert set(DESCRIBERS) == KINDS
+
+
+def _imports(path: Path) -> list[tuple[int, str]]:
+    """(line, module) of every ``from redshift_iam... import`` and ``import redshift_iam...``
+    in a file, function-level ones included."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            found.append((node.lineno, node.module))
+        elif isinstance(node, ast.Import):
+            found += [(node.lineno, alias.name) for alias in node.names]
+    return [(line, module) for line, module in found if module.startswith("redshift_iam")]
+
+
+def _package_of(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).parts
+    return parts[0] if len(parts) > 1 else path.stem
+
+
+def test_other_packages_enter_a_stage_only_by_its_door() -> None:
+    """Outside a stage, only ``redshift_iam.<stage>`` is imported, never its modules: the
+    package root is the stage's one public entry. The core's modules may be imported
+    directly (they are the shared vocabulary)."""
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        home = _package_of(path)
+        for line, module in _imports(path):
+            parts = module.split(".")
+            if len(parts) > 2 and parts[1] in STAGES and parts[1] != home:
+                wrong.append(f"{path.relative_to(ROOT)}:{line}: {module}")
+    assert wrong == []
+
+
+def test_every_public_name_of_a_door_loads() -> None:
+    import importlib
+    for stage in STAGES:
+        module = importlib.import_module(f"redshift_iam.{stage}")
+        for name in getattr(module, "__all__", ()):
+            assert getattr(module, name) is not None, f"redshift_iam.{stage}.{name}"
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    lint = Path(sys.executable).with_name("lint-imports")
+    if not lint.exists():
+        pytest.skip("import-linter is not installed next to this Python")
+    return subprocess.run([str(lint), "--config", str(tree / "pyproject.toml")], cwd=tree,
+                          env={"PYTHONPATH": str(tree), "PATH": str(lint.parent)},
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_the_import_contracts_hold() -> None:
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "Contracts: 2 kept, 0 broken." in result.stdout
+
+
+@pytest.mark.parametrize("module, intruder", [
+    ("derive/engine.py", "import redshift_iam.sql.lexer"),  # a stage importing a stage
+    ("core/grants.py", "import redshift_iam.derive"),  # the core importing a stage
+    ("output/render.py", "import redshift_iam.analysis"),  # a stage importing the front door
+    ("core/source.py", "import click"),  # the core using a third-party package
+])
+def test_the_contracts_would_fail_on_a_wrong_import(tmp_path: Path, module: str,
+                                                    intruder: str) -> None:
+    shutil.copytree(PACKAGE, tmp_path / "redshift_iam",
+                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "redshift_iam" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n{intruder}  # noqa\n",
+                      encoding="utf-8")
+    result = _lint_imports(tmp_path)
+    assert result.returncode == 1
+    assert "1 broken" in result.stdout

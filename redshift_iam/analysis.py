@@ -26,7 +26,7 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
                 loader: Loader | None = None) -> Script:
     """SQL scripts and specs (:func:`redshift_iam.spec.is_spec`) -> one Script, statements
     in input order. Runs of SQL sources are read together, as before specs existed."""
-    from redshift_iam.spec import is_spec, read_spec
+    from redshift_iam.spec import is_spec
 
     parts: list[Script] = []
     run: list[Source] = []
@@ -34,6 +34,7 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
         if not is_spec(source.name, input_format):
             run.append(source)
             continue
+        from redshift_iam.spec import read_spec  # loads the spec reader only for a spec
         parts += [read_script(run, loader)] if run else []
         parts.append(read_spec(source))
         run = []

@@ -9,7 +9,6 @@ from redshift_iam.core.grants import Derivation, Grant, Principal
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Fold, PrincipalReport
 from redshift_iam.core.settings import TRUST_LIMIT, Limits, TrustOptions
-from redshift_iam.documents.fold import Folding
 from redshift_iam.documents.packing import TooLarge, pack
 from redshift_iam.documents.policy import Compact, compact, with_sids
 from redshift_iam.documents.trust import build_trust
@@ -59,6 +58,8 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
     if not limits.fold:
         raise TooLarge(f"needs {_needed(state, limits)} policies of at most {limits.size} "
                        f"characters; the limit is {limits.count} and folding is off (--no-fold)")
+    from redshift_iam.documents.fold import Folding  # loaded only when folding is needed
+
     folding, folds = Folding(grants), []
     for depth in range(folding.max_depth, 0, -1):
         folding.distinct()

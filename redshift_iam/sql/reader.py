@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.lazyre import LazyRegex
@@ -20,7 +21,6 @@ from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
 from redshift_iam.core.statements import Script, Statement, Unmapped
 from redshift_iam.sql.fastpath import read_fast
-from redshift_iam.sql.includes import Include, includes
 from redshift_iam.sql.lexer import (
     BAD,
     FLAT_BLOCK,
@@ -37,6 +37,9 @@ from redshift_iam.sql.lexer import (
     tokens,
 )
 from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
+
+if TYPE_CHECKING:
+    from redshift_iam.sql.includes import Include
 
 # One white-space character or one whole comment without a nested one: no two ways to match
 # the same text, so the repeated groups below cannot backtrack exponentially.
@@ -124,6 +127,8 @@ class _Reading:
         """Read the files a meta-command line includes, each error on its own; other
         meta-commands are ignored."""
         try:
+            from redshift_iam.sql.includes import includes  # only scripts with a \ line
+
             found = includes(chain[-1], line.start, line.end)
         except InputError as exc:
             self.diagnostics.append(exc.diagnostic)

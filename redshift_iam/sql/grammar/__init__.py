@@ -1,20 +1,10 @@
 """The grammars of the statements the tool maps, and their option table.
 
-:data:`STATEMENT_PARSERS` is the stage's row per statement kind (as sqlglot's): the kind the
-reader classifies a statement as -> the grammar that reads it into its frozen value. A kind
-without a row that still names a role is read as ``Unmapped`` (RI130).
+:data:`STATEMENT_PARSERS` (in :mod:`kinds`) is the row per statement kind; the grammars load
+on first use, so a script of plain statements (read by the fast path) never imports them.
 """
 
-from __future__ import annotations
+from redshift_iam.core.lazy import lazy_exports
 
-from collections.abc import Callable
-
-from redshift_iam.core.statements import Statement
-from redshift_iam.sql.cursor import Cursor
-from redshift_iam.sql.grammar.parser import parse_copy, parse_library, parse_unload
-
-STATEMENT_PARSERS: dict[str, Callable[[Cursor], Statement]] = {
-    "COPY": parse_copy,
-    "UNLOAD": parse_unload,
-    "LIBRARY": parse_library,
-}
+__getattr__, __dir__ = lazy_exports(__name__, {"STATEMENT_PARSERS": "kinds"})
+__all__ = ["STATEMENT_PARSERS"]

@@ -32,7 +32,7 @@ ALLOWED = {
     # prohibited field Resource."), so every trust statement draws this finding.
     ("trust", "MALFORMED", "Statement contains neither Resource nor NotResource"),
     # Community auditor: sts:AssumeRole "exposes credentials". A role chain (IAM_ROLE 'A,B')
-    # needs exactly that, on the next role's ARN only (RULES.md, role chains; rule
+    # needs exactly that, on the next role's ARN only (docs/rules.md, role chains; rule
     # "role-chain"); the test below checks that it is the whole of such a statement.
     ("policy", "CREDENTIALS_EXPOSURE", ""),
 }

@@ -1,4 +1,4 @@
-"""One line per rule of RULES.md: SQL in, the exact set of grants out."""
+"""One line per rule of docs/rules.md: SQL in, the exact set of grants out."""
 
 from __future__ import annotations
 

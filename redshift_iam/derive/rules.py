@@ -1,4 +1,4 @@
-"""RULES.md as data: one row per rule, with the AWS documentation behind it.
+"""The grant rules of docs/rules.md as data: one row per rule, with the AWS documentation behind it.
 
 A rule lists the permissions it grants as (actions, resource shape, condition shape). The
 shapes are interpreted by :func:`resources`; :mod:`derive` decides which rules a statement
@@ -33,7 +33,7 @@ class Permission(NamedTuple):
 
 class Rule(NamedTuple):
     id: str
-    sql: str  # what the SQL shows, as in RULES.md
+    sql: str  # what the SQL shows, as in docs/rules.md
     permissions: tuple[Permission, ...]
     doc: str
     access: str = ""  # "read" or "write": the objects it names are read or written (SSE-KMS)

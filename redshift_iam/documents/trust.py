@@ -1,4 +1,4 @@
-"""Trust policies for the roles Redshift assumes (RULES.md, "Trust policy")."""
+"""Trust policies for the roles Redshift assumes (docs/rules.md, "Trust policies")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The placeholder forms of RULES.md "Templated SQL", one row each, and the names they carry.
+"""The placeholder forms of docs/rules.md, "Templated SQL", one row each, and the names they carry.
 
 Each :class:`Form` row says how a placeholder is written (``regex``, with a ``name`` group or a
 ``body`` group that :func:`normalise` turns into a dotted name), whether it is read inside SQL

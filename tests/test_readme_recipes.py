@@ -201,3 +201,22 @@ def _assert_files(work: Path) -> None:
         "OrdersLoader~123456789012.trust.json"])
     assert 'resource "aws_iam_role" "OrdersLoader"' in (work / "iam.tf").read_text()
     assert "Type: AWS::IAM::Role" in (work / "iam.yaml").read_text()
+
+
+def test_the_quick_start_puts_the_command_on_path(tmp_path: Path) -> None:
+    """The Quick start block is ``make demo``, activating .venv, ``redshift-iam --version``,
+    ``make test``; its middle lines run as written with .venv the test's virtualenv (make demo
+    itself is checked on a fresh clone, not here: it installs from PyPI)."""
+    from importlib.metadata import version
+
+    lines = [line.split("  #")[0].strip() for line in readme_block("Quick start").splitlines()]
+    assert lines == ["make demo", ". .venv/bin/activate", "redshift-iam --version", "make test"]
+    if not (BIN / "activate").is_file():
+        pytest.skip("the tests do not run in a virtualenv")
+    (tmp_path / ".venv").symlink_to(BIN.parent)
+    env = {k: v for k, v in os.environ.items() if k != "VIRTUAL_ENV"}
+    env["PATH"] = "/usr/bin:/bin"  # not the test's: activate must put the command there
+    done = subprocess.run(["bash", "-ec", "; ".join(lines[1:3])], cwd=tmp_path, env=env,
+                          capture_output=True, text=True)
+    expected = f"redshift-iam, version {version('redshift-iam')}\n"
+    assert (done.returncode, done.stdout) == (0, expected)

@@ -159,6 +159,11 @@ def test_check_iam_passes_on_fresh_output_and_fails_ci_with_the_diff(demo: Path)
         f"--- iam/{EXPORTER}.trust.json\n+++ iam/{EXPORTER}.trust.json\n"
                     + _one_line_hunk(good, "redshift.amazonaws.com", "ec2.amazonaws.com"))
     assert edited.read_text() != good  # --check writes nothing
+    assert NOTHING.search(make(demo).stdout)  # the scripts did not change: make cannot know
+    fixed = make(demo, "-B", "iam", "GENERATE_FLAGS=--force")  # as the README says
+    assert fixed.returncode == 0, fixed.stderr
+    assert edited.read_text() == good
+    assert make(demo, "check-iam").returncode == 0
 
 
 def _one_line_hunk(text: str, old: str, new: str) -> str:

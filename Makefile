@@ -19,6 +19,7 @@ demo: $(STAMP)
 	@$(BIN)/redshift-iam policy samples/nightly_etl.sql
 	@echo '== redshift-iam trust samples/nightly_etl.sql' >&2
 	@$(BIN)/redshift-iam trust samples/nightly_etl.sql
+	@echo '== the command is $(BIN)/redshift-iam: `. $(BIN)/activate` puts it on PATH in this shell (or: pipx install .)' >&2
 
 lint: $(STAMP)
 	$(BIN)/ruff check redshift_iam tests bench tools

@@ -61,9 +61,10 @@ _Slot = tuple[_Lane, str]  # a lane's keys that fold into one pattern at the cur
 
 
 class Folding:
-    """One principal's S3 keys as :func:`~redshift_iam.documents.build.fit` folds them, depth
-    by depth, without rebuilding grants: each lane maps a key to the position of its first
-    grant.
+    """The S3 keys of some grants (fit passes one principal's) as
+    :func:`~redshift_iam.documents.build.fit` folds them, depth by depth, without rebuilding
+    grants: each lane maps a key to the position of its first grant, and the keys of
+    different principals are in different lanes.
 
     ``distinct()`` keeps a key that several principals share once; ``candidates(depth)``
     lists the folds possible now; ``widening(state)`` gives the compacted grants with the

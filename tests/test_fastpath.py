@@ -1,4 +1,4 @@
-"""The COPY/UNLOAD shortcut (redshift_iam/fastpath.py) against the full parser.
+"""The COPY/UNLOAD shortcut (redshift_iam/sql/fastpath.py) against the full parser.
 
 The one property that matters: whenever the shortcut accepts a statement, the parser reads
 it to exactly the same value (locations included) with no warning and no error. Declining is

@@ -13,11 +13,12 @@ from redshift_iam.analysis import analyze
 from redshift_iam.cli.main import main
 from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.grants import Condition, Grant, Principal
+from redshift_iam.core.reports import Fold
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import AuthKind
 from redshift_iam.documents.build import fit
-from redshift_iam.documents.fold import Folding, apply, candidates
+from redshift_iam.documents.fold import Folding
 from redshift_iam.documents.packing import pack
 from redshift_iam.documents.policy import build_policy, compact, statement_parts, with_sids
 from tests.iam_eval import allowed
@@ -36,6 +37,42 @@ def grants_for(keys: list[tuple[str, str, str]], scope: str = "") -> list[Grant]
         out.append(Grant(P, "s3:ListBucket", f"arn:aws:s3:::{bucket}",
                          Condition("StringLike", "s3:prefix", key + "*"), "t", HERE, scope))
     return out
+
+
+def bucket_and_key(grant: Grant) -> tuple[str, str] | None:
+    """(bucket, key pattern) of an S3 object grant or an s3:prefix condition."""
+    head, sep, tail = grant.resource.partition(":s3:::")
+    if not sep:
+        return None
+    if grant.condition is not None:
+        return tail, grant.condition.value
+    bucket, slash, key = tail.partition("/")
+    return (bucket, key) if slash else None
+
+
+def folded(grants: list[Grant], folds: list[Fold]) -> list[Grant]:
+    """The reference model of folding: the grants with the keys of ``folds`` replaced by
+    their patterns, each only in its own group (principal, action, bucket, first segment and
+    scope). The fit stage's Folding and Widening must give what compacting these gives."""
+    renames = {(fold.principal, action, fold.bucket, key.split("/", 1)[0], fold.scope, key):
+               fold.pattern for fold in folds for key in fold.replaced for action in fold.actions}
+    out = []
+    for grant in grants:
+        found = bucket_and_key(grant)
+        target = found and renames.get((grant.principal, grant.action, found[0],
+                                        found[1].split("/", 1)[0], grant.scope, found[1]))
+        if target and grant.condition is not None:
+            grant = grant._replace(condition=grant.condition._replace(value=target))
+        elif target:
+            head, _, tail = grant.resource.partition(":s3:::")
+            grant = grant._replace(resource=f"{head}:s3:::{tail.partition('/')[0]}/{target}")
+        out.append(grant)
+    return out
+
+
+def candidates(grants: list[Grant], depth: int) -> list[Fold]:
+    """The folds a fresh Folding of ``grants`` finds at ``depth``."""
+    return Folding(grants).candidates(depth)
 
 
 def probes(grants: list[Grant], rnd: random.Random) -> list[tuple[str, str, dict]]:
@@ -125,14 +162,14 @@ def test_fold_rules() -> None:
     shallow_folds = candidates(grants, 1)
     assert [(f.bucket, f.pattern, len(f.replaced)) for f in shallow_folds] == [
         ("lake", "shared/dt=*", 3)]
-    shallow = apply(grants, shallow_folds)
+    shallow = folded(grants, shallow_folds)
     untouched = {g.resource for g in shallow if g.scope == "copy:b" or "other" in g.resource
                  or "top_" in g.resource}
     assert untouched == {g.resource for g in grants if g.scope == "copy:b"
                          or "other" in g.resource or "top_" in g.resource}
     assert {g.resource for g in shallow if g.scope == "copy:a" and "lake/shared" in g.resource} \
         == {"arn:aws:s3:::lake/shared/dt=*"}
-    assert candidates(grants, 0) == [] and apply(grants, []) == grants
+    assert candidates(grants, 0) == [] and folded(grants, []) == grants
     assert shallow_folds[0].message() == (
         f"{ROLE}: folded 3 keys of s3://lake/ (shared/dt=2024-01-01/run_1/*, "
         "shared/dt=2024-01-01/run_2/*, shared/dt=2024-01-02/run_3/*) into shared/dt=* for "
@@ -246,10 +283,10 @@ def test_folding_stage_matches_folding_the_grants(keys) -> None:
         widening = folding.widening(state)
         for count in sorted({0, 1, len(possible) // 2, len(possible)}):
             trial = widening.at(count)
-            assert trial.parts() == statement_parts(apply(grants, possible[:count]))
-            assert trial.size() == build_policy(apply(grants, possible[:count])).size
+            assert trial.parts() == statement_parts(folded(grants, possible[:count]))
+            assert trial.size() == build_policy(folded(grants, possible[:count])).size
         folding.apply()
-        grants, state = apply(grants, possible), trial
+        grants, state = folded(grants, possible), trial
 
 
 def test_principals_sharing_a_key_fold_as_the_later_grant() -> None:

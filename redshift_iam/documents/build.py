@@ -49,7 +49,8 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
     quota requires. Raises TooLarge when they cannot fit.
 
     The grants are compacted once; each trial widens the compacted state by the folds' patterns
-    (:class:`~redshift_iam.widening.Widening`) and counts its size without rendering it."""
+    (:class:`~redshift_iam.documents.widening.Widening`) and counts its size without rendering
+    it."""
     exact = state = compact(grants)
     size = state.size()
     docs = _packed(state, size, limits)

@@ -1,9 +1,9 @@
 """How one depth's folds widen a compacted policy, without recompacting every grant.
 
-:class:`~redshift_iam.fold.Folding` ranks the folds possible at a depth; :class:`Widening`
-answers "what would the compacted grants be with the first ``count`` folds applied?" for any
-``count``, which is what :func:`redshift_iam.analysis.fit` asks while it looks for the
-fewest folds that fit the quota.
+:class:`~redshift_iam.documents.fold.Folding` ranks the folds possible at a depth;
+:class:`Widening` answers "what would the compacted grants be with the first ``count`` folds
+applied?" for any ``count``, which is what :func:`redshift_iam.documents.build.fit` asks
+while it looks for the fewest folds that fit the quota.
 """
 
 from __future__ import annotations
@@ -11,11 +11,21 @@ from __future__ import annotations
 from bisect import bisect_left
 from itertools import chain, compress, repeat
 from operator import add, contains
+from typing import NamedTuple
 
 from redshift_iam.documents.policy import Compact, covering, prefix_block
 
 _S3 = ":s3:::"
 NEVER = 1 << 62  # a rank no count reaches
+
+
+class Listed(NamedTuple):
+    """A resource an unconditioned s3:ListBucket lists while ``since <= count < until``."""
+
+    arn: str
+    since: int
+    until: int
+
 
 def keyed(resource: str) -> bool:
     """An S3 object ARN (bucket/key), as opposed to a bucket's."""
@@ -34,8 +44,7 @@ class Widening:
     """
 
     def __init__(self, state: Compact, resources: dict[str, dict[str, int]],
-                 prefixes: dict[str, dict[str, int]], listable: list[tuple[str, int, int]]
-                 ) -> None:
+                 prefixes: dict[str, dict[str, int]], listable: list[Listed]) -> None:
         self._state, self._listable = state, listable
         self._resources = {action: _List(state.resources.get(action, []), added)
                            for action, added in resources.items()}
@@ -68,7 +77,7 @@ class _List:
             spans.append((low, high, rank))
             if not covered:
                 fresh.append((pattern, rank, NEVER))
-        self._spans = [span for span in sorted(spans) if span[0] < span[1]]
+        self._spans = [(low, high, rank) for low, high, rank in sorted(spans) if low < high]
         self._fresh = _cover_ranks(fresh)
 
     def at(self, count: int) -> list[str]:
@@ -108,7 +117,8 @@ def _runs(items: list[str], patterns: list[str]) -> tuple[list, ...]:
 
 
 def _covers(wildcard: str, pattern: str) -> bool:
-    """Whether ``wildcard`` covers the wildcard ``pattern`` (see covered_dropped)."""
+    """Whether ``wildcard`` covers the wildcard ``pattern`` (as in
+    :func:`~redshift_iam.documents.policy.covered_dropped`)."""
     return wildcard != pattern and wildcard.endswith("*") and pattern[:-1].startswith(
         wildcard[:-1])
 
@@ -117,11 +127,12 @@ def _cover_ranks(fresh: list[tuple[str, int, int]]) -> list[tuple[str, int, int]
     """``fresh`` with, for each pattern, the first rank from which another covers it."""
     order = sorted(fresh)
     patterns = [pattern for pattern, _, _ in order]
+    ranks = [rank for _, rank, _ in order]
     covered = [until for _, _, until in order]
     for index in covering(patterns):
-        low, high = prefix_block(patterns, patterns[index][:-1])
+        wildcard = patterns[index]
+        low, high = prefix_block(patterns, wildcard[:-1])
         for other in range(low, high):
-            if _covers(patterns[index], patterns[other]):
-                covered[other] = min(covered[other], order[index][1])
-    return [(pattern, rank, until)
-            for (pattern, rank, _), until in zip(order, covered, strict=True)]
+            if _covers(wildcard, patterns[other]):
+                covered[other] = min(covered[other], ranks[index])
+    return list(zip(patterns, ranks, covered, strict=True))

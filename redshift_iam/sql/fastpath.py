@@ -5,12 +5,18 @@ words, simple quoted strings, one role, and options that only describe the data.
 :func:`read_fast` reads the statement with a few C-level regex matches instead of the token
 stream, and returns exactly the value :mod:`parser` would (locations included).
 
+Its option knowledge is the option table's (:mod:`redshift_iam.sql.grammar.option_table`):
+it reads the options whose row is not marked parser-only, each by a pattern derived from the
+row's shape (:data:`FAST_ARGS`), and declines what ``CONFLICTS`` and ``UNSUPPORTED_BY_SOURCE``
+forbid and what :func:`~redshift_iam.core.aws_names.key_warnings` would warn about.
+
 It declines (returns None) at the first thing outside that plain subset - a comment, an
-escape, a placeholder, a column list, a role chain, an option that changes permissions in a
-way only the parser checks (ENCRYPTED, KMS_KEY_ID, CREDENTIALS, keys, SSH, JOB, SHAPEFILE,
-QUOTE, JSONPaths files ...), anything that would warn or fail, an option given twice - and
-the caller then runs the full parser, which reports whatever is wrong. Declining is always
-safe; accepting must give the parser's exact value, which ``tests/test_fastpath.py`` checks.
+escape, a placeholder, a column list, a role chain, a parser-only option (a secret, one that
+changes who or what is accessed: ENCRYPTED, KMS_KEY_ID, CREDENTIALS, keys, SSH, JOB,
+SHAPEFILE ..., or one that parses differently inside another: CSV's QUOTE), a JSONPaths
+file, anything that would warn or fail, an option given twice - and the caller then runs the
+full parser, which reports whatever is wrong. Declining is always safe; accepting must give
+the parser's exact value, which ``tests/test_fastpath.py`` checks.
 """
 
 from __future__ import annotations
@@ -21,6 +27,7 @@ from bisect import bisect_right
 
 from redshift_iam.core.aws_names import (
     ACCOUNT,
+    JSONPATHS_WORDS,
     check_region,
     check_role_arn,
     check_s3,
@@ -39,7 +46,14 @@ from redshift_iam.core.statements import (
     Text,
     Unload,
 )
-from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS
+from redshift_iam.sql.grammar.option_table import (
+    CONFLICTS,
+    DATA_FORMATS,
+    OPTIONS,
+    SWITCH_VALUES,
+    UNSUPPORTED_BY_SOURCE,
+    Option,
+)
 
 _W = r"[ \t\n]"
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
@@ -50,57 +64,59 @@ _COPY = re.compile(rf"copy{_W}+(?P<table>{_IDENT}(?:\.{_IDENT}){{0,2}}){_W}+from
 _UNLOAD = re.compile(rf"unload{_W}*\({_W}*'[^'\\]*(?:''[^'\\]*)*'{_W}*\){_W}*to{_W}+"
                      rf"(?P<src>{_STR})", re.I | re.A)
 _AS = rf"(?:{_W}+as(?={_W}))?"
-_SWITCH = r"on|off|true|false|preset"
-# Options only the parser reads: they carry secrets, change who or what is accessed
-# (CREDENTIALS, keys, ENCRYPTED, KMS_KEY_ID, SSH, READRATIO, SHAPEFILE, JOB), or parse
-# differently inside another option (CSV QUOTE).
-_PARSER_ONLY = frozenset({
-    "CREDENTIALS", "WITH", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY", "SESSION_TOKEN", "TOKEN",
-    "ENCRYPTED", "MASTER_SYMMETRIC_KEY", "KMS_KEY_ID", "SSH", "READRATIO", "SHAPEFILE", "QUOTE",
-    "JOB",
-})
-# Arguments by the option table's shape; a few options get their own pattern per command.
-_ARGS = {
+_SWITCH = "|".join(sorted(SWITCH_VALUES)).lower()
+_JSONPATHS = "|".join(map(re.escape, JSONPATHS_WORDS))  # a file: the parser checks it
+# The arguments of each shape of the option table (see Option), as far as the shortcut reads
+# them: every fast-readable row's shape must be here (tests/test_option_table.py). CSV is
+# read bare: its QUOTE is NESTED, so the shortcut declines at it. FORMAT is in _scanner.
+FAST_ARGS = {
     "flag": "", "csv": "", "number": rf"{_AS}{_W}+\d+",
     "size": rf"{_AS}{_W}+\d+(?:{_W}+(?:mb|gb))?", "switch": rf"(?:{_W}+(?:{_SWITCH}))?",
     "word": rf"{_AS}{_W}+(?!as(?:{_W}|\Z))(?:{_IDENT}|{_ANY_STR})",
     "string": rf"{_AS}{_W}+{_ANY_STR}", "string?": rf"(?:{_AS}{_W}+{_ANY_STR})?",
+    "region": rf"{_AS}{_W}+'(?P<region>[^'\\]*)'",
+    "jsonpaths": rf"(?:{_AS}{_W}+'(?:{_JSONPATHS})')?", "verbose": rf"(?:{_W}+verbose)?",
+    "null_as": rf"{_W}+as{_W}+{_ANY_STR}", "null": rf"{_AS}{_W}+{_ANY_STR}",
     "iam_role": rf"{_W}+(?:(?P<default>default)|'(?P<arn>[^'\\,\s]*)')",
     "partition": rf"{_W}+by{_W}*\({_W}*(?P<columns>{_IDENT}(?:{_W}*,{_W}*{_IDENT})*){_W}*\)"
                  rf"(?:{_W}+include)?",
 }
-_OWN_ARGS = {
-    ("COPY", "JSON"): rf"(?:{_AS}{_W}+'(?:auto|auto ignorecase|noshred)')?",
-    ("COPY", "AVRO"): rf"(?:{_AS}{_W}+'(?:auto|auto ignorecase|noshred)')?",
-    ("UNLOAD", "JSON"): "", ("COPY", "MANIFEST"): "",
-    ("UNLOAD", "MANIFEST"): rf"(?:{_W}+verbose)?",
-    ("COPY", "NULL"): rf"{_W}+as{_W}+{_ANY_STR}", ("UNLOAD", "NULL"): rf"{_AS}{_W}+{_ANY_STR}",
-    ("COPY", "REGION"): rf"{_AS}{_W}+'(?P<region>[^'\\]*)'",
-    ("UNLOAD", "REGION"): rf"{_AS}{_W}+'(?P<region>[^'\\]*)'",
-}
+
+
+def fast_options(command: str) -> dict[str, Option]:
+    """The options of ``command`` the shortcut reads: every row not marked parser-only."""
+    return {name: option for name, option in OPTIONS.items()
+            if command in option.commands and not option.parser_only}
 
 
 @functools.cache
 def _scanner(command: str) -> re.Pattern[str]:
     """One option per match: ``kw`` is its keyword as written, and ``junk`` is set instead
     when the text there is no option this shortcut reads (the caller then declines)."""
-    formats = "|".join(sorted(f for f in DATA_FORMATS - _PARSER_ONLY
-                              if command in OPTIONS[f].commands))
+    readable = fast_options(command)
+    formats = "|".join(sorted(DATA_FORMATS.intersection(readable)))
     alternatives = []
-    for name, option in OPTIONS.items():
-        if command not in option.commands or name in _PARSER_ONLY:
-            continue
-        if name == "FORMAT":
-            args = rf"{_AS}(?={_W}+(?:{formats})\b)"
-        else:
-            args = _OWN_ARGS.get((command, name), _ARGS.get(option.shape))
-        if args is None:
-            raise ValueError(f"no fast-path arguments for {name} ({option.shape})")
+    for name, option in readable.items():
+        shape = option.shapes[command]
+        args = rf"{_AS}(?={_W}+(?:{formats})\b)" if shape == "format" else FAST_ARGS[shape]
         alternatives.append(f"{name.lower()}{args}")
     return re.compile(rf"{_W}+(?=(?P<kw>\w+))(?:{'|'.join(alternatives)})(?={_W}|\Z)"
                       r"|(?P<junk>.)", re.I | re.A | re.S)
 
 
+@functools.cache
+def _conflicts(command: str) -> tuple[tuple[str, str], ...]:
+    """The pairs of CONFLICTS the shortcut could read both of (the parser rejects them)."""
+    readable = fast_options(command)
+    return tuple((first, second) for first, second, _ in CONFLICTS
+                 if first in readable and second in readable)
+
+
+@functools.cache
+def _unsupported(kind: str) -> frozenset[str]:
+    """The fast-readable options the reference forbids with a COPY from ``kind`` ("s3" or
+    "manifest"; the parser rejects them)."""
+    return UNSUPPORTED_BY_SOURCE[kind].intersection(fast_options("COPY"))
 
 
 class _Decline(Exception):
@@ -149,7 +165,10 @@ def _copy(source: Source, head: re.Match[str], end: int) -> Copy:
     where = _Where(source)
     read = _options(source, where, head, end, "COPY")
     formats = [name for name in read.names if name in DATA_FORMATS]  # at most one
-    mode = CopyMode.MANIFEST if "MANIFEST" in read.names else CopyMode.PREFIX
+    kind = "manifest" if "MANIFEST" in read.names else "s3"
+    if not _unsupported(kind).isdisjoint(read.names):
+        raise _Decline  # RI114 (none today: SSH and READRATIO are parser-only)
+    mode = CopyMode.MANIFEST if kind == "manifest" else CopyMode.PREFIX
     return Copy(where.at(head.start()), head["table"], _s3(where, head), mode, read.auth,
                 formats[0] if formats else "TEXT", None, read.region, False, read.names, "")
 
@@ -157,8 +176,6 @@ def _copy(source: Source, head: re.Match[str], end: int) -> Copy:
 def _unload(source: Source, head: re.Match[str], end: int) -> Unload:
     where = _Where(source)
     read = _options(source, where, head, end, "UNLOAD")
-    if "CLEANPATH" in read.names and "ALLOWOVERWRITE" in read.names:
-        raise _Decline
     return Unload(where.at(head.start()), _s3(where, head), read.auth, read.region,
                   False, False, None, False, "CLEANPATH" in read.names, read.partition_by,
                   read.names)
@@ -178,6 +195,9 @@ def _options(source: Source, where: _Where, head: re.Match[str], end: int, comma
     if (len(set(names)) != len(names) or "IAM_ROLE" not in names
             or len(DATA_FORMATS.intersection(names)) > 1):
         raise _Decline
+    for first, second in _conflicts(command):
+        if first in names and second in names:
+            raise _Decline  # RI113
     role = matches[names.index("IAM_ROLE")]
     region = matches[names.index("REGION")] if "REGION" in names else None
     partition = matches[names.index("PARTITION")]["columns"] if "PARTITION" in names else ""

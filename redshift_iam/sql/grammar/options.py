@@ -1,7 +1,8 @@
 """Reads the option list that follows COPY ... FROM, UNLOAD ... TO and CREATE LIBRARY ... FROM.
 
-Arguments are read by the shape the option table gives; what an option means for IAM is kept
-in :class:`ReadOptions` for the statement parsers to check and assemble.
+Arguments are read by the shape the option table gives for the command (the shortcut in
+:mod:`redshift_iam.sql.fastpath` derives its patterns from the same shapes); what an option
+means for IAM is kept in :class:`ReadOptions` for the statement parsers to check and assemble.
 """
 
 from __future__ import annotations
@@ -49,16 +50,17 @@ def _lookup(cursor: Cursor, command: str, token: Token) -> str:
     if option is None:  # what follows an unknown word may be its secret value: hide it
         raise cursor.error("RI111", f"unknown {command} option {cursor.shown(token)}", token,
                            redact_from=token.end if cursor.peek() is not None else None)
-    if command not in option.commands:
+    shape = option.shapes.get(command)
+    if shape is None:
         raise cursor.error("RI111", f"{option.name} is not a {command} option", token)
-    return option.shape
+    return shape
 
 
 def _read_one(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     name, shape = token.upper, _lookup(cursor, read.command, token)
-    if name == "WITH":
+    if shape == "with":  # WITH CREDENTIALS is CREDENTIALS
         token = cursor.expect_word("CREDENTIALS")
-        name, shape = "CREDENTIALS", "credentials"
+        name, shape = "CREDENTIALS", OPTIONS["CREDENTIALS"].shapes[read.command]
     if name in read.seen:
         raise cursor.error("RI112", f"{name} is given twice", token)
     read.seen[name] = token
@@ -69,17 +71,23 @@ def _read_one(cursor: Cursor, read: ReadOptions, token: Token) -> None:
         _read_plain(cursor, read, name, shape)
 
 
+# The shapes _read_plain reads; the others have a handler in _SPECIAL.
+PLAIN_SHAPES = frozenset({"flag", "string", "region", "string?", "jsonpaths", "number", "word",
+                          "size", "secret", "switch"})
+
+
 def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> None:
-    """Arguments of the plain shapes; only string values are kept."""
-    if shape in ("string", "string?", "number", "word", "size"):
+    """Arguments of the PLAIN_SHAPES; only string values are kept."""
+    if shape in ("string", "region", "string?", "jsonpaths", "number", "word", "size"):
         cursor.accept_word("AS")
-    if shape == "string":
+    if shape in ("string", "region"):
         read.strings[name] = cursor.expect_string(f"the {name} value")
     elif shape == "secret":
         cursor.accept_word("AS")
         cursor.expect_string(f"the {name} value", secret=True)  # read past; never kept
-    elif shape == "string?" and cursor.peek() is not None and cursor.peek().kind == "string":
-        read.strings[name] = cursor.next("")
+    elif shape in ("string?", "jsonpaths"):
+        if cursor.peek() is not None and cursor.peek().kind == "string":
+            read.strings[name] = cursor.next("")
     elif shape in ("number", "size"):
         _expect_number(cursor, name)
         if shape == "size":
@@ -144,21 +152,23 @@ def _partition(cursor: Cursor, read: ReadOptions, token: Token) -> None:
         read.flags.add("INCLUDE")
 
 
-def _manifest(cursor: Cursor, read: ReadOptions, token: Token) -> None:
-    if read.command == "UNLOAD" and cursor.accept_word("VERBOSE"):
+def _verbose(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    if cursor.accept_word("VERBOSE"):
         read.flags.add("VERBOSE")
 
 
-def _encrypted(cursor: Cursor, read: ReadOptions, token: Token) -> None:
-    if read.command == "UNLOAD" and cursor.accept_word("AUTO"):
+def _auto(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    if cursor.accept_word("AUTO"):
         read.flags.add("AUTO")
 
 
+def _null_as(cursor: Cursor, read: ReadOptions, token: Token) -> None:
+    cursor.expect_word("AS")
+    cursor.expect_string("the NULL string")
+
+
 def _null(cursor: Cursor, read: ReadOptions, token: Token) -> None:
-    if read.command == "COPY":
-        cursor.expect_word("AS")
-    else:
-        cursor.accept_word("AS")
+    cursor.accept_word("AS")
     cursor.expect_string("the NULL string")
 
 
@@ -184,6 +194,6 @@ def _job(cursor: Cursor, read: ReadOptions, token: Token) -> None:
 
 _SPECIAL = {
     "format": _format, "csv": _csv, "shapefile": _shapefile, "partition": _partition,
-    "manifest": _manifest, "encrypted": _encrypted, "null": _null, "iam_role": _iam_role,
-    "credentials": _credentials, "job": _job,
+    "verbose": _verbose, "auto": _auto, "null_as": _null_as, "null": _null,
+    "iam_role": _iam_role, "credentials": _credentials, "job": _job,
 }

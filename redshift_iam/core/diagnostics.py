@@ -60,8 +60,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI120": (Severity.ERROR, "write the location as s3://bucket/key with a valid bucket name"),
     "RI126": (Severity.ERROR, "COPY reads from 's3://bucket/key', 'dynamodb://TableName' or "
                               "'emr://j-CLUSTERID/path'"),
-    "RI121": (Severity.ERROR, "replace the placeholder with the real value; templated SQL is not "
-                              "expanded yet"),
+    "RI121": (Severity.ERROR, "replace the placeholder with the real value (the CLI reads "
+                              "template placeholders: --var NAME=VALUE)"),
     "RI122": (Severity.ERROR, "use an AWS Region code such as us-east-1"),
     "RI123": (Severity.ERROR, "write the role as arn:aws:iam::123456789012:role/NAME"),
     "RI124": (Severity.ERROR, "give a KMS key ARN, key id or alias/NAME"),

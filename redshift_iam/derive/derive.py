@@ -283,7 +283,7 @@ def _open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: st
     where = statement.target if isinstance(statement, Unload) else statement.source
     if isinstance(where, Open):
         slots.append(where)
-    slots += statement.open_options
+    slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
     found = []
     for slot in slots:
         found += templated.unresolved(slot.what, slot.text, places, kind, slot.loc)

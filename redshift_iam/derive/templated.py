@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
 from redshift_iam.core.statements import Copy, CreateLibrary, Unload
 
@@ -54,6 +55,7 @@ OPTION_EFFECTS = {
     "CREATE LIBRARY": "REGION or the authorization",
 }
 DOC_STYLE = "RI149"
+_LOCATION_HEAD = LazyRegex(r"[^/]*//[^/]*|[^/]*")
 
 
 def table(statement: Copy | Unload | CreateLibrary) -> dict[int, Placeholder]:
@@ -66,13 +68,24 @@ def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,
     """One diagnostic per unresolved placeholder in ``text`` (the slot's rendered text)."""
     row = SLOTS[slot]
     found = []
-    for index in dict.fromkeys(indices(text)):
+    for index in dict.fromkeys(_blocking(slot, text)):
         placeholder = places.get(index)
         if placeholder is None:
             continue
         found.append(_diagnostic(row, slot, text, placeholder, places, kind))
     return found or [Diagnostic(row.code, f"{row.what.format(kind)} is a placeholder without "
                                           f"a value: {row.effect}", loc)]
+
+
+def _blocking(slot: str, text: str) -> tuple[int, ...]:
+    """The placeholders that leave the slot open: for a location, those in its scheme and
+    bucket (one in the key would only be a wildcard once the bucket is known)."""
+    if slot in ("location", "jsonpaths"):
+        head = _LOCATION_HEAD.match(text)
+        found = indices(head.group()) if head else ()
+        if found:
+            return found
+    return indices(text)
 
 
 def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,

@@ -11,9 +11,9 @@ from __future__ import annotations
 import functools
 
 from redshift_iam.core.aws_names import arn_partition, role_account
-from redshift_iam.core.placeholders import has_sentinel, wildcard
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
+from redshift_iam.core.placeholders import has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -30,8 +30,8 @@ from redshift_iam.core.statements import (
     Unload,
     Unmapped,
 )
-from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive import templated
+from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULES, condition, object_access, resource
 
 

@@ -35,7 +35,8 @@ _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
         # reports it), not a $NAME$ placeholder
         r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
         r"|(?P<meta>\\set\b[^\n]*)"
-        r"|(?P<string>'(?:''|[^'])*'?|\"(?:\"\"|[^\"])*\"?)")
+        # strings as the SQL lexer reads them: '' and a backslash escape stay inside
+        r"|(?P<string>'(?:''|\\.|[^'\\])*'?|\"(?:\"\"|[^\"])*\"?)")
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).
 _FIRST = r"(?=[-/$\\'\"{}%#:<])"
 _SET = re.compile(r"\\set[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]+(?P<value>.*?))?[ \t]*$")

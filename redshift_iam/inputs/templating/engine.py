@@ -30,9 +30,13 @@ from redshift_iam.inputs.templating.variables import Value, Values
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
 _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
-        r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$)"
+        r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$"
+        # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
+        # reports it), not a $NAME$ placeholder
+        r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
         r"|(?P<meta>\\set\b[^\n]*)"
-        r"|(?P<string>'(?:''|[^'])*'?|\"(?:\"\"|[^\"])*\"?)")
+        # strings as the SQL lexer reads them: '' and a backslash escape stay inside
+        r"|(?P<string>'(?:''|\\.|[^'\\])*'?|\"(?:\"\"|[^\"])*\"?)")
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).
 _FIRST = r"(?=[-/$\\'\"{}%#:<])"
 _SET = re.compile(r"\\set[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]+(?P<value>.*?))?[ \t]*$")

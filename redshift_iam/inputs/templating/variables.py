@@ -166,3 +166,6 @@ def merge(*sources: Values) -> dict[str, Value]:
     for source in sources:
         merged.update(source)
     return merged
+
+
+merge_vars = merge  # the name the inputs stage exports

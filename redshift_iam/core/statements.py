@@ -59,6 +59,11 @@ class Open(NamedTuple):
     text: str
     loc: Location
 
+    @property
+    def uri(self) -> str:
+        """The location as rendered (sentinels where the placeholders stand)."""
+        return self.text
+
 
 class AuthKind(str, Enum):
     ROLE = "role"  # IAM_ROLE 'arn[,arn...]' or CREDENTIALS 'aws_iam_role=...'

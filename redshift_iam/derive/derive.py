@@ -13,7 +13,7 @@ import functools
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
-from redshift_iam.core.placeholders import has_sentinel, wildcard
+from redshift_iam.core.placeholders import SENTINEL_OPEN, has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -34,6 +34,8 @@ from redshift_iam.derive import templated
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULES, condition, object_access, resource
 
+_NO_PLACES: dict = {}  # a plain statement's placeholders (never written to)
+
 
 class _Collector:
     """Accumulates one statement's output. Internal to this module. ``account`` is the data
@@ -44,17 +46,18 @@ class _Collector:
                  "accesses", "places", "notes")
 
     def __init__(self, settings: Settings, principal: Principal, account: str, loc: Location,
-                 scope: str = "", kind: str = "statement", places: dict | None = None) -> None:
+                 scope: str = "", kind: str = "statement", places: dict = _NO_PLACES
+                 ) -> None:
         self.settings, self.principal, self.account, self.loc = settings, principal, account, loc
         self.scope, self.kind = scope, kind
         self.grants: list[Grant] = []
         self.accesses: list[S3Access] = []
-        self.places = places or {}  # the statement's template placeholders by index
+        self.places = places  # the statement's template placeholders by index
         self.notes: list[Diagnostic] = []  # RW221: placeholders in keys
 
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)
-        if has_sentinel(key):  # any text in its place: '*' there (a whole-key one: the bucket)
+        if SENTINEL_OPEN in key:  # any text in its place: '*' there (a whole-key one: the bucket)
             self.notes += templated.key_warnings(bucket, key, self.places)
             key = wildcard(key)
             key = "" if key == "*" and rule_id in _PREFIX_RULES else key
@@ -99,7 +102,8 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     """Append one statement's grants and trust links; return its diagnostics. What is known
     is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
     from https://, with any authorization) names no principal: no chain grant, no trust."""
-    kind, places = _KIND[type(statement)], templated.table(statement)
+    kind = _KIND[type(statement)]
+    places = templated.table(statement) if statement.placeholders else _NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
         return _open_slots(statement, places, kind)
     if statement.open_options:
@@ -187,7 +191,7 @@ def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary) -> lis
         found.append(exc.diagnostic)
     own_key = isinstance(statement, Unload) and statement.kms_key is not None
     found += sse_kms(out, statement.region, own_key)
-    return list(dict.fromkeys(out.notes + found))
+    return list(dict.fromkeys(out.notes + found if out.notes else found))
 
 
 def _open(out: _Collector, slot: Open) -> list[Diagnostic]:

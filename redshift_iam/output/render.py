@@ -9,6 +9,7 @@ from bisect import bisect_right
 
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.grants import Grant
+from redshift_iam.core.placeholders import shown
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
@@ -51,7 +52,12 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
 
 
 def describe(statement: Statement) -> tuple[str, str]:
-    """(kind, what it reads or writes) for people."""
+    """(kind, what it reads or writes) for people; template placeholders as written."""
+    kind, subject = _describe(statement)
+    return kind, shown(subject, getattr(statement, "placeholders", ()))
+
+
+def _describe(statement: Statement) -> tuple[str, str]:
     if isinstance(statement, Copy):
         source = statement.source
         where = getattr(source, "uri", None) or getattr(source, "name", None)

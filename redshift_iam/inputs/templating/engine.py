@@ -18,6 +18,7 @@ from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
+    LEADS,
     STYLES,
     TRIGGERS,
     forms_for,
@@ -51,7 +52,7 @@ def _alternatives(rows: Sequence, in_strings: bool) -> str:
 def _has_placeholder(style: str, text: str) -> bool:
     """The cheap check: a literal-led search per enabled style (over-matching is fine)."""
     styles = TRIGGERS if style == "auto" else (style,)
-    return any(TRIGGERS[name].search(text) for name in styles)
+    return any(LEADS[name] in text and TRIGGERS[name].search(text) for name in styles)
 
 
 @functools.cache

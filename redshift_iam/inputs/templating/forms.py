@@ -68,11 +68,15 @@ _TRIGGERS = {
     "angle": r"<[A-Za-z_][\w.-]*>",
 }
 TRIGGERS = {style: LazyRegex(pattern) for style, pattern in _TRIGGERS.items()}
+# The text each trigger starts with: a substring test (memchr) settles most plain scripts
+# before any regex runs.
+LEADS = {"jinja": "{", "format": "{", "percent": "%", "shell": "$", "ruby": "#", "psql": ":",
+         "angle": "<"}
 
-_SUBSCRIPT = re.compile(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
-_DBT_CALL = re.compile(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
-_SHELL_DEFAULT = re.compile(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
-_SIMPLE = re.compile(rf"^{_PATH}$")
+_SUBSCRIPT = LazyRegex(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
+_DBT_CALL = LazyRegex(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
+_SHELL_DEFAULT = LazyRegex(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
+_SIMPLE = LazyRegex(rf"^{_PATH}$")
 
 
 def forms_for(style: str) -> tuple[Form, ...]:

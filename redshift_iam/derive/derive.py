@@ -105,7 +105,7 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     kind = _KIND[type(statement)]
     places = templated.table(statement) if statement.placeholders else _NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
-        return _open_slots(statement, places, kind)
+        return templated.open_slots(statement, places, kind)
     if statement.open_options:
         settled = _settled(statement, settings, grants, links)
         if settled is not None:
@@ -278,20 +278,6 @@ def _unload_key(out: _Collector, unload: Unload) -> list[Diagnostic]:
     except Unresolved as exc:
         return [exc.diagnostic]
     return []
-
-
-def _open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
-                ) -> list[Diagnostic]:
-    """A statement whose principal is a placeholder: that, and its other open slots."""
-    slots = [statement.auth.open]
-    where = statement.target if isinstance(statement, Unload) else statement.source
-    if isinstance(where, Open):
-        slots.append(where)
-    slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
-    found = []
-    for slot in slots:
-        found += templated.unresolved(slot.what, slot.text, places, kind, slot.loc)
-    return found
 
 
 def _settled(statement: Copy | Unload | CreateLibrary, settings: Settings,

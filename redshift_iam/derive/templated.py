@@ -20,7 +20,7 @@ from typing import NamedTuple
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
-from redshift_iam.core.statements import Copy, CreateLibrary, Unload
+from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
 
 
 class Slot(NamedTuple):
@@ -75,6 +75,20 @@ def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,
         found.append(_diagnostic(row, slot, text, placeholder, places, kind))
     return found or [Diagnostic(row.code, f"{row.what.format(kind)} is a placeholder without "
                                           f"a value: {row.effect}", loc)]
+
+
+def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
+                ) -> list[Diagnostic]:
+    """A statement whose principal is a placeholder: that, and its other open slots."""
+    slots = [statement.auth.open]
+    where = statement.target if isinstance(statement, Unload) else statement.source
+    if isinstance(where, Open):
+        slots.append(where)
+    slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
+    found = []
+    for slot in slots:
+        found += unresolved(slot.what, slot.text, places, kind, slot.loc)
+    return found
 
 
 def _blocking(slot: str, text: str) -> tuple[int, ...]:

@@ -399,3 +399,12 @@ def test_a_secret_from_a_value_is_never_shown() -> None:
     assert (diagnostic.code, str(diagnostic.location)) == ("RI111", "t.sql:1:28")
     assert secret not in diagnostic.render()
     assert diagnostic.snippet == "    1 | COPY t FROM 's3://acme/d/' ****\n      |" + " " * 28 + "^"
+
+
+def test_a_missing_include_where_options_stand_is_unresolved() -> None:
+    analysis = read(f"COPY t FROM 's3://acme/d/' {R} {{% include 'opts.sql' %}}")
+    assert found(analysis) == [(
+        "RI148", "t.sql:1:74", "{% include 'opts.sql' %} (a file that is not there) is "
+        "unresolved in the options of this COPY: the option set is unknown: it may add "
+        "MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the authorization",
+        "pass --template-path DIR, the folder that holds opts.sql")]

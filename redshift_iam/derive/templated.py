@@ -118,6 +118,8 @@ def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
 
 def _named(placeholder: Placeholder) -> str:
     """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
+    if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
+        return f"{placeholder.text} (a file that is not there)"
     if placeholder.name and placeholder.name != placeholder.text:
         return f"variable {placeholder.name} ({placeholder.text})"
     return placeholder.label
@@ -125,6 +127,9 @@ def _named(placeholder: Placeholder) -> str:
 
 def fill(placeholder: Placeholder) -> str:
     """The hint: the ``--var`` that fills the placeholder."""
+    if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
+        return (f"pass --template-path DIR, the folder that holds "
+                f"{placeholder.name[len('include '):]}")
     if placeholder.form == "jinja-block":
         names = [name.strip() for name in placeholder.name.split(",") if name.strip()]
         return "pass " + " ".join(f"--var {name}=VALUE" for name in names) + \

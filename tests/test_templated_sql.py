@@ -408,3 +408,14 @@ def test_a_missing_include_where_options_stand_is_unresolved() -> None:
         "unresolved in the options of this COPY: the option set is unknown: it may add "
         "MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the authorization",
         "pass --template-path DIR, the folder that holds opts.sql")]
+
+
+def test_a_wildcard_key_gets_the_kms_grant_of_the_targets_it_covers() -> None:
+    from redshift_iam.core.settings import KmsTarget
+
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    settings = Settings(kms_targets=(KmsTarget("acme", "sales/2024/", key),))
+    covered = read(f"COPY t FROM 's3://acme/sales/{{ds}}/' {R}", settings=settings)
+    assert ("kms:Decrypt", key) in {(g.action, g.resource) for g in covered.derivation.grants}
+    other = read(f"COPY t FROM 's3://acme/other/{{ds}}/' {R}", settings=settings)
+    assert "kms:Decrypt" not in {g.action for g in other.derivation.grants}

@@ -8,10 +8,12 @@ define at import, which is most of a short run's start-up.
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
-from redshift_iam.core.placeholders import Placeholder
+
+if TYPE_CHECKING:
+    from redshift_iam.core.placeholders import Placeholder
 
 
 class Text(NamedTuple):

@@ -30,9 +30,16 @@ from redshift_iam.core.statements import (
     Unload,
     Unmapped,
 )
-from redshift_iam.derive import templated
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULES, condition, object_access, resource
+
+
+def _templated():  # noqa: ANN202 -- the module; only templated input needs it
+    """``derive.templated``, imported on first use: plain SQL never needs it."""
+    from redshift_iam.derive import templated
+
+    return templated
+
 
 _NO_PLACES: dict = {}  # a plain statement's placeholders (never written to)
 
@@ -58,7 +65,7 @@ class _Collector:
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)
         if SENTINEL_OPEN in key:  # any text in its place: '*' there (a whole-key one: the bucket)
-            self.notes += templated.key_warnings(bucket, key, self.places)
+            self.notes += _templated().key_warnings(bucket, key, self.places)
             key = wildcard(key)
             key = "" if key == "*" and rule_id in _PREFIX_RULES else key
         rule = RULES[rule_id]
@@ -103,9 +110,9 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
     from https://, with any authorization) names no principal: no chain grant, no trust."""
     kind = _KIND[type(statement)]
-    places = templated.table(statement) if statement.placeholders else _NO_PLACES
+    places = _templated().table(statement) if statement.placeholders else _NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
-        return templated.open_slots(statement, places, kind)
+        return _templated().open_slots(statement, places, kind)
     if statement.open_options:
         settled = _settled(statement, settings, grants, links)
         if settled is not None:
@@ -119,7 +126,7 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     out = _Collector(settings, principal, account, statement.loc, scope, kind, places)
     found = _statement(out, statement)
     for slot in statement.open_options:
-        found += templated.unresolved("options", slot.text, places, kind, slot.loc)
+        found += _templated().unresolved("options", slot.text, places, kind, slot.loc)
     if out.grants or found:
         grants.extend(chain)
         grants.extend(out.grants)
@@ -196,7 +203,7 @@ def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary) -> lis
 
 def _open(out: _Collector, slot: Open) -> list[Diagnostic]:
     """The diagnostics of an open slot (its grants are left out)."""
-    return templated.unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
+    return _templated().unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
 
 
 def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
@@ -216,7 +223,7 @@ def _copy_source(out: _Collector, copy: Copy) -> list[Diagnostic]:
             else copy.source.cluster_id
         if has_sentinel(name):
             slot = "table" if isinstance(copy.source, DynamoTable) else "cluster"
-            return templated.unresolved(slot, name, out.places, out.kind, copy.source.loc)
+            return _templated().unresolved(slot, name, out.places, out.kind, copy.source.loc)
     if isinstance(copy.source, DynamoTable):
         region, account = region_of(out, copy.region, copy.source.loc), account_of(out, copy.loc)
         arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
@@ -271,7 +278,7 @@ def _unload_key(out: _Collector, unload: Unload) -> list[Diagnostic]:
     if not unload.kms_key:
         return []
     if has_sentinel(unload.kms_key.value):
-        return templated.unresolved("key", unload.kms_key.value, out.places, out.kind,
+        return _templated().unresolved("key", unload.kms_key.value, out.places, out.kind,
                                     unload.kms_key.loc)
     try:
         out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))

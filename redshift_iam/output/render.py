@@ -9,7 +9,6 @@ from bisect import bisect_right
 
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.grants import Grant
-from redshift_iam.core.placeholders import shown
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
@@ -54,7 +53,11 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
 def describe(statement: Statement) -> tuple[str, str]:
     """(kind, what it reads or writes) for people; template placeholders as written."""
     kind, subject = _describe(statement)
-    return kind, shown(subject, getattr(statement, "placeholders", ()))
+    placeholders = getattr(statement, "placeholders", ())
+    if not placeholders:
+        return kind, subject
+    from redshift_iam.core.placeholders import shown
+    return kind, shown(subject, placeholders)
 
 
 def _describe(statement: Statement) -> tuple[str, str]:

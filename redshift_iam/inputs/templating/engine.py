@@ -18,15 +18,14 @@ from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
-    LEADS,
     STYLES,
-    TRIGGERS,
     forms_for,
     normalise,
     shell_body,
     splice,
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
+from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.variables import Value, Values
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
@@ -51,8 +50,7 @@ def _alternatives(rows: Sequence, in_strings: bool) -> str:
 
 def _has_placeholder(style: str, text: str) -> bool:
     """The cheap check: a literal-led search per enabled style (over-matching is fine)."""
-    styles = TRIGGERS if style == "auto" else (style,)
-    return any(LEADS[name] in text and TRIGGERS[name].search(text) for name in styles)
+    return may_hold(text, style)
 
 
 @functools.cache

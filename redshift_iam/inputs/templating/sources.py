@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.source import Source, Verbatim
-from redshift_iam.inputs.templating.forms import LEADS, STYLES, TRIGGERS
+from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
 
 if TYPE_CHECKING:
     from redshift_iam.inputs.templating.variables import Values
@@ -25,9 +25,9 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
                   template_path: str | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
     template that cannot be rendered safely."""
-    if style not in STYLES:
+    if style not in TRIGGERS and style not in ("auto", "none"):
         raise ValueError(f"unknown template style {style!r}")
-    if not _may_hold(source.text, "auto" if style == "none" else style):
+    if not may_hold(source.text, "auto" if style == "none" else style):
         return source, ()
     if style == "none":
         return Source(source.name, source.text, Verbatim(source)), ()
@@ -38,8 +38,3 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings
 
-
-def _may_hold(text: str, style: str) -> bool:
-    """The cheap check: a substring test, then a literal-led search per enabled style."""
-    styles = TRIGGERS if style == "auto" else (style,)
-    return any(LEADS[name] in text and TRIGGERS[name].search(text) for name in styles)

@@ -359,3 +359,63 @@ def test_plain_sql_is_passed_through_untouched() -> None:
     plain = Source("t.sql", PLAIN)
     assert render_source(plain, {}, "auto")[0] is plain
     assert render_source(plain, {}, "none")[0] is plain
+
+
+# --- Jinja blocks read per branch; positions and secrets through values ---------------------
+
+@pytest.mark.parametrize(("options", "codes"), [
+    ("{% if j %}JSON 's3://acme/p.json'{% endif %}", ["RI148"]),  # the branches differ
+    ("{% if j %}BOGUS{% endif %}", ["RI148"]),  # a branch that does not read: unknown
+    ("{% if a %}GZIP{% endif %} {% if b %}CSV{% endif %}", []),  # 4 readings, equal grants
+    ("{% for o in opts %}{{ o }} {% endfor %}", ["RI148"]),  # a loop on an unknown list
+])
+def test_blocks_are_read_once_per_branch(options: str, codes: list[str]) -> None:
+    analysis = read(f"COPY t FROM 's3://acme/d/' {R} {options}")
+    assert [d.code for d in analysis.diagnostics] == codes
+    assert {(g.action, g.resource) for g in analysis.derivation.grants} == {
+        ("s3:GetObject", "arn:aws:s3:::acme/d/*"), ("s3:ListBucket", "arn:aws:s3:::acme")}
+
+
+def test_a_loop_over_a_given_list_is_rendered() -> None:
+    given = {"opts": Value(["GZIP", "MANIFEST"], "", "vars.yaml:2")}
+    analysis = read(f"COPY t FROM 's3://acme/m' {R} {{% for o in opts %}}{{{{ o }}}} "
+                    "{% endfor %}", given)
+    assert [d.code for d in analysis.diagnostics] == ["RI142"]  # MANIFEST came from the loop
+
+
+def test_positions_after_a_multi_line_value_are_the_templates() -> None:
+    analysis = read(f"COPY t FROM 's3://acme/d/' {R} {{{{ opts }}}}\n  BOGUS 'x'",
+                    values(opts='"GZIP\\nCSV\\nDELIMITER \'|\'"'))
+    assert [(d.code, str(d.location), d.message) for d in analysis.diagnostics] == [
+        ("RI111", "t.sql:2:3", "unknown COPY option 'BOGUS'")]
+
+
+def test_a_secret_from_a_value_is_never_shown() -> None:
+    secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+    creds = (f"\"CREDENTIALS 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
+             f"aws_secret_access_key={secret}' BOGUS\"")
+    analysis = read("COPY t FROM 's3://acme/d/' {{ creds }}", values(creds=creds))
+    [diagnostic] = analysis.diagnostics
+    assert (diagnostic.code, str(diagnostic.location)) == ("RI111", "t.sql:1:28")
+    assert secret not in diagnostic.render()
+    assert diagnostic.snippet == "    1 | COPY t FROM 's3://acme/d/' ****\n      |" + " " * 28 + "^"
+
+
+def test_a_missing_include_where_options_stand_is_unresolved() -> None:
+    analysis = read(f"COPY t FROM 's3://acme/d/' {R} {{% include 'opts.sql' %}}")
+    assert found(analysis) == [(
+        "RI148", "t.sql:1:74", "{% include 'opts.sql' %} (a file that is not there) is "
+        "unresolved in the options of this COPY: the option set is unknown: it may add "
+        "MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the authorization",
+        "pass --template-path DIR, the folder that holds opts.sql")]
+
+
+def test_a_wildcard_key_gets_the_kms_grant_of_the_targets_it_covers() -> None:
+    from redshift_iam.core.settings import KmsTarget
+
+    key = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+    settings = Settings(kms_targets=(KmsTarget("acme", "sales/2024/", key),))
+    covered = read(f"COPY t FROM 's3://acme/sales/{{ds}}/' {R}", settings=settings)
+    assert ("kms:Decrypt", key) in {(g.action, g.resource) for g in covered.derivation.grants}
+    other = read(f"COPY t FROM 's3://acme/other/{{ds}}/' {R}", settings=settings)
+    assert "kms:Decrypt" not in {g.action for g in other.derivation.grants}

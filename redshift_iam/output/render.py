@@ -72,8 +72,13 @@ DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
 
 
 def describe(statement: Statement) -> tuple[str, str]:
-    """(kind, what it reads or writes) for people."""
-    return DESCRIBERS[type(statement)](statement)
+    """(kind, what it reads or writes) for people; template placeholders as written."""
+    kind, subject = DESCRIBERS[type(statement)](statement)
+    placeholders = getattr(statement, "placeholders", ())
+    if not placeholders:
+        return kind, subject
+    from redshift_iam.core.placeholders import shown
+    return kind, shown(subject, placeholders)
 
 
 def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:

@@ -19,13 +19,13 @@ from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
     STYLES,
-    TRIGGERS,
     forms_for,
     normalise,
     shell_body,
     splice,
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
+from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.variables import Value, Values
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
@@ -50,8 +50,7 @@ def _alternatives(rows: Sequence, in_strings: bool) -> str:
 
 def _has_placeholder(style: str, text: str) -> bool:
     """The cheap check: a literal-led search per enabled style (over-matching is fine)."""
-    styles = TRIGGERS if style == "auto" else (style,)
-    return any(TRIGGERS[name].search(text) for name in styles)
+    return may_hold(text, style)
 
 
 @functools.cache

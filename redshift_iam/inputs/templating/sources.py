@@ -6,25 +6,35 @@ as the very same Source (one regex search paid). A template comes back as a Sour
 snippets are the template's). With ``--template-style none`` a script that holds
 template-looking text is marked :class:`~redshift_iam.core.source.Verbatim`: every character
 is literal (``{x}`` in a key is granted as written) and nothing is refused as a placeholder.
+The engine (and what it imports) is loaded only for a script that may hold a placeholder.
 """
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.source import Source, Verbatim
-from redshift_iam.inputs.templating.engine import _has_placeholder, template
-from redshift_iam.inputs.templating.variables import Values
+from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
+
+if TYPE_CHECKING:
+    from redshift_iam.inputs.templating.variables import Values
 
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
                   template_path: str | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
     template that cannot be rendered safely."""
-    if style == "none":
-        if _has_placeholder("auto", source.text):
-            return Source(source.name, source.text, Verbatim(source)), ()
+    if style not in TRIGGERS and style not in ("auto", "none"):
+        raise ValueError(f"unknown template style {style!r}")
+    if not may_hold(source.text, "auto" if style == "none" else style):
         return source, ()
+    if style == "none":
+        return Source(source.name, source.text, Verbatim(source)), ()
+    from redshift_iam.inputs.templating.engine import template
+
     templated = template(source, values, style, template_path)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings
+

@@ -84,7 +84,8 @@ def test_trust_on_a_terminal_prints_the_standard_trust(monkeypatch) -> None:
         def buffer(self):
             raise AssertionError("a terminal on stdin is never read")
 
-    monkeypatch.setattr("redshift_iam.cli.main.sys", types.SimpleNamespace(stdin=Terminal()))
+    for module in ("redshift_iam.cli.build", "redshift_iam.cli.common"):
+        monkeypatch.setattr(f"{module}.sys", types.SimpleNamespace(stdin=Terminal()))
     result = invoke("trust", stdin=CHAIN)
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout) == SERVICE

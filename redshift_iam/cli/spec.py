@@ -1,0 +1,38 @@
+"""The spec command: the operation spec (YAML) of the input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from redshift_iam.cli import errors as cli_errors
+from redshift_iam.cli.common import EXIT_CODES, Failure, guarded, read_sources
+from redshift_iam.cli.options import input_options
+
+
+@click.command(name="spec", epilog=EXIT_CODES)
+@input_options
+@guarded
+def spec_command(scripts, input_format):
+    """Print the operation spec (YAML) of the input, SQL or specs.
+
+    The spec reads back to the same policies and trust policies. Example:
+
+    \b
+      redshift-iam spec etl.sql > etl.yaml && redshift-iam policy etl.yaml
+    """
+    from redshift_iam.analysis import read_inputs
+    from redshift_iam.core.diagnostics import Severity
+    from redshift_iam.inputs import IncludeLoader
+    from redshift_iam.spec import UnwritableError, write_spec
+    sources, problems = read_sources(scripts)
+    script = read_inputs(sources, input_format, IncludeLoader(Path.cwd()))
+    cli_errors.diagnostics(problems + list(script.diagnostics))
+    failures = problems + [d for d in script.diagnostics if d.severity is Severity.ERROR]
+    if failures:
+        raise Failure(f"{len(failures)} problem(s); no document written")
+    try:
+        click.echo(write_spec(script), nl=False)
+    except UnwritableError as exc:
+        raise Failure(str(exc)) from None

@@ -8,7 +8,8 @@ from hypothesis import strategies as st
 
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.source import Source
-from redshift_iam.sql.lexer import Segment, _split_reference, split, tokens
+from redshift_iam.sql.lexer import Segment, _split_reference, split
+from redshift_iam.sql.tokens import tokens
 
 
 def statements(text: str) -> list[str]:

@@ -11,8 +11,9 @@ from hypothesis import strategies as st
 
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.source import Source
-from redshift_iam.sql.lexer import Segment, block_end, split, tokens
+from redshift_iam.sql.lexer import Segment, block_end, split
 from redshift_iam.sql.reader import read_script
+from redshift_iam.sql.tokens import tokens
 from tests.helpers import ROLE, run
 from tests.iam_eval import allowed
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from redshift_iam.core.aws_names import Problem
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.source import Source
-from redshift_iam.sql.lexer import Token
+from redshift_iam.sql.tokens import Token
 
 
 @dataclass

@@ -1,14 +1,8 @@
-"""The statement reader's first stage: split a script into statements, and tokenize one.
+"""The statement reader's first stage: split a script into statements.
 
 Splitting is one regex pass that steps over strings, quoted identifiers, comments and
 dollar-quoted bodies, so unrelated SQL costs no more than a regex scan. Only the statements
-that may touch AWS are tokenized; each token keeps its offset, line and column.
-
-Template placeholders (Jinja ``{{ x }}``, ``{% %}``, ``${VAR}``, ``{name}``, ``%s``,
-``%(name)s``, psql ``:var``) are tokens of their own kind, so later stages can treat them as
-typed values with positions instead of as syntax errors. In a rendered template, an
-unresolved placeholder is a sentinel (``core.placeholders``): bare it is a ``sentinel`` token;
-inside a string literal it stays in the string's value, where the parser classifies it.
+that may touch AWS are tokenized (:mod:`redshift_iam.sql.tokens`).
 """
 
 from __future__ import annotations
@@ -19,28 +13,27 @@ from collections.abc import Iterator
 from typing import NamedTuple, NoReturn
 
 from redshift_iam.core.diagnostics import InputError
-from redshift_iam.core.placeholders import PLACEHOLDER, SENTINEL_CLOSE, SENTINEL_OPEN
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
 from redshift_iam.sql.comments import FLAT_BLOCK, Joined, block_end, nested_end, raise_open_comment
 
-_STRING = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
-_QIDENT = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
-_DOLLAR = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
+STRING_PATTERN = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
+QIDENT_PATTERN = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
+DOLLAR_PATTERN = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
            r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
 # A block comment with no nested opener inside (see comments.py). The group is empty when it
 # stops at a nested ``/*`` or at the end of the text; then block_end() scans the nesting.
-_BLOCK = FLAT_BLOCK[:-3] + r"(?P<{0}>\*/)?"
+BLOCK_PATTERN = FLAT_BLOCK[:-3] + r"(?P<{0}>\*/)?"
 
 # The reference splitter only needs to see what can hide a semicolon, and the semicolons
 # themselves. A psql meta-command line (\set, \i ...) ends a statement too. It runs only to
 # report an unclosed construct, so it is compiled on first use.
 _SPLIT_PATTERN = (
     "|".join([
-        f"(?P<string>{_STRING.format('s_end')})",
-        f"(?P<qident>{_QIDENT.format('q_end')})",
-        f"(?P<dollar>{_DOLLAR.format('d_')})",
-        f"(?P<block>{_BLOCK.format('b_end')})",
+        f"(?P<string>{STRING_PATTERN.format('s_end')})",
+        f"(?P<qident>{QIDENT_PATTERN.format('q_end')})",
+        f"(?P<dollar>{DOLLAR_PATTERN.format('d_')})",
+        f"(?P<block>{BLOCK_PATTERN.format('b_end')})",
         r"(?P<line>--[^\n]*)",
         r"(?P<meta>(?:^|\n)[ \t]*\\[^\n]*)",
         r"(?P<semi>;)",
@@ -53,58 +46,11 @@ def _split_regex() -> re.Pattern[str]:
     return re.compile(_SPLIT_PATTERN, re.S)
 
 
-_TOKEN_PATTERN = (
-    "|".join([
-        r"(?P<ws>\s+)",
-        r"(?P<comment>--[^\n]*)",
-        f"(?P<block>{_BLOCK.format('b_end')})",
-        f"(?P<string>{_STRING.format('s_end')})",
-        f"(?P<qident>{_QIDENT.format('q_end')})",
-        f"(?P<dollar>{_DOLLAR.format('d_')})",
-        r"(?P<op>::)",
-        f"(?P<sentinel>{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE})",
-        f"(?P<placeholder>{PLACEHOLDER})",
-        r"(?P<word>#?[^\W\d][\w$]*)",  # $ may follow the first character; # starts a temp table
-        r"(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)",
-        r"(?P<punct>[(),;.\[\]])",
-        r"(?P<op2><=|>=|<>|!=|\|\||[-+*/%<>=~!@#^&|`?:$\\{}])",
-        r"(?P<other>.)",
-    ])
-)
-
-
-@functools.cache
-def _token_regex() -> re.Pattern[str]:
-    """Compiled on first use: scripts of plain statements never tokenize."""
-    return re.compile(_TOKEN_PATTERN, re.S)
-
-_UNTERMINATED = {
+UNTERMINATED = {
     "string": ("s_end", "RI101", "unterminated string"),
     "qident": ("q_end", "RI102", "unterminated quoted identifier"),
     "block": ("b_end", "RI103", "unterminated block comment"),
 }
-
-
-class Token(NamedTuple):
-    """One lexical token. ``value`` is the unescaped text for strings and quoted identifiers.
-
-    A NamedTuple rather than a dataclass: it is immutable and typed, and it is the one value
-    created per token, so its cheap construction matters."""
-
-    kind: str  # word, string, qident, dollar, number, punct, op, placeholder, sentinel
-    text: str
-    value: str
-    start: int
-    line: int
-    col: int
-
-    @property
-    def upper(self) -> str:
-        return self.text.upper()
-
-    @property
-    def end(self) -> int:
-        return self.start + len(self.text)
 
 
 class Segment(NamedTuple):
@@ -114,7 +60,7 @@ class Segment(NamedTuple):
     end: int
 
 
-def _check_closed(source: Source, match: re.Match[str], kind: str, statement: int = 0) -> None:
+def check_closed(source: Source, match: re.Match[str], kind: str, statement: int = 0) -> None:
     """Raise the RI10x error for a string, identifier, comment or body that never ends.
 
     The snippet hides the rest of an unterminated string (it may be swallowing a secret) and
@@ -124,7 +70,7 @@ def _check_closed(source: Source, match: re.Match[str], kind: str, statement: in
         group, code, message = "", "RI104", "unterminated dollar-quoted body"
         closed = match.group("d_a") or match.group("d_b")
     else:
-        group, code, message = _UNTERMINATED[kind]
+        group, code, message = UNTERMINATED[kind]
         closed = match.group(group)
     if not closed:
         secret = secret_start(source.text, statement, match.start())
@@ -272,66 +218,6 @@ def _split_reference(source: Source, start: int) -> Iterator[Segment]:
                 pos = nested_end(source, match.start(), len(text), start)
                 break
             elif kind in ("string", "qident", "dollar"):
-                _check_closed(source, match, kind, start)
+                check_closed(source, match, kind, start)
     if text[start:].strip():
         yield Segment(start, len(text))
-
-
-def _unescape_string(raw: str) -> str:
-    body = raw[1:-1] if raw[0] == "'" else raw[2:-1]
-    if "'" not in body and "\\" not in body:
-        return body
-    return re.sub(r"''|\\(['\\])", lambda m: m.group(1) or "'", body)
-
-
-def _value(kind: str, raw: str) -> str:
-    if kind == "string":
-        return _unescape_string(raw)
-    if kind == "qident":
-        return raw[1:-1].replace('""', '"')
-    if kind == "dollar":
-        return raw[raw.index("$", 1) + 1: raw.rindex("$", 0, len(raw) - 1)]
-    return raw
-
-
-def tokens(source: Source, segment: Segment) -> Iterator[Token]:
-    """Tokenize one statement lazily; whitespace and comments are dropped.
-
-    Line and column are tracked as the scan goes (one bisect per statement, not per token),
-    so this stays linear in the statement. A rendered template (``source.origin``) maps each
-    token to the template's line and column instead.
-    """
-    if source.origin is not None:
-        return _mapped(source, segment)
-    return _tokens(source, segment)
-
-
-def _mapped(source: Source, segment: Segment) -> Iterator[Token]:
-    for token in _tokens(source, segment):
-        where = source.location(token.start)
-        yield token._replace(line=where.line, col=where.col)
-
-
-def _tokens(source: Source, segment: Segment) -> Iterator[Token]:
-    text, pos = source.text, segment.start
-    first = source.location(segment.start)
-    line, line_start = first.line, segment.start - first.col + 1
-    while pos is not None:
-        resume, pos = pos, None
-        for match in _token_regex().finditer(text, resume, segment.end):
-            kind, start = match.lastgroup, match.start()
-            raw = match.group()
-            if kind not in ("ws", "comment"):
-                if kind == "block" and not match.group("b_end"):  # nested: step over it whole
-                    pos = nested_end(source, start, segment.end, segment.start)
-                    raw = text[start:pos]
-                elif kind in _UNTERMINATED or kind == "dollar":
-                    _check_closed(source, match, kind)
-                if kind != "block":
-                    kind = "op" if kind == "op2" else kind
-                    yield Token(kind, raw, _value(kind, raw), start, line, start - line_start + 1)
-            if "\n" in raw:
-                line += raw.count("\n")
-                line_start = start + raw.rindex("\n") + 1
-            if pos is not None:
-                break

@@ -34,8 +34,8 @@ from redshift_iam.sql.lexer import (
     raise_unclosed,
     segment_of,
     statement_matches,
-    tokens,
 )
+from redshift_iam.sql.tokens import tokens
 from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
 
 if TYPE_CHECKING:

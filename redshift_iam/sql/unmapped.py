@@ -13,7 +13,8 @@ import re
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import Statement, Unmapped
-from redshift_iam.sql.lexer import Segment, Token, tokens
+from redshift_iam.sql.lexer import Segment
+from redshift_iam.sql.tokens import Token, tokens
 
 ROLE_TEXT = ("iam_role", "credentials", "access_key_id")
 _ROLE_WORDS = LazyRegex(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)

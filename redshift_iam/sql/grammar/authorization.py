@@ -20,7 +20,7 @@ from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.statements import AuthKind, Authorization, Text
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import slots
-from redshift_iam.sql.lexer import Token
+from redshift_iam.sql.tokens import Token
 
 MAX_CHAIN = MAX_ROLE_CHAIN
 _SPACE = re.compile(r"\s")

@@ -14,7 +14,7 @@ from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import slots
 from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS, SWITCH_VALUES
-from redshift_iam.sql.lexer import Token
+from redshift_iam.sql.tokens import Token
 
 
 @dataclass

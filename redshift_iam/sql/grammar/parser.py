@@ -38,7 +38,7 @@ from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import slots
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.grammar.options import ReadOptions, read_options
-from redshift_iam.sql.lexer import Token
+from redshift_iam.sql.tokens import Token
 
 
 def _located_string(cursor: Cursor, token: Token) -> Text:

@@ -28,7 +28,7 @@ from redshift_iam.core.statements import (
     S3Path,
 )
 from redshift_iam.sql.cursor import Cursor
-from redshift_iam.sql.lexer import Token
+from redshift_iam.sql.tokens import Token
 
 # A DynamoDB table name or EMR cluster id in which sentinels may stand.
 _SENTINELS = LazyRegex(f"{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE}")

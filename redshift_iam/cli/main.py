@@ -124,10 +124,11 @@ def _template_values(files, given, problems):
     return merge_vars(*loaded, dict(given))
 
 
-def analyze_input(kwargs, scripts, stdin=None, review=False):
+def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
     """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
     With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
-    exits 1 afterwards (``explain``)."""
+    exits 1 afterwards (``explain``). With ``variables`` (Terraform, CloudFormation) a named
+    placeholder without a value where a grant needs one is a variable of the file."""
     from redshift_iam.analysis import analyze
     from redshift_iam.core.settings import Limits
     from redshift_iam.inputs import FlagError, IncludeLoader, build_settings
@@ -137,6 +138,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
                                   kwargs["manifests"], kwargs["kms_keys"])
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
+    settings = settings._replace(variables=variables)
     sources, problems = _read_sources(scripts, stdin)
     sources, notes = _render_templates(sources, kwargs, problems)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
@@ -284,7 +286,7 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
         raise click.UsageError("--check compares an --out-dir folder with what generate would "
                                "write; give --out-dir DIR")
     pinned = _iac_flags(kwargs) if output_format != "json" else None
-    analysis = analyze_input(kwargs, scripts)
+    analysis = analyze_input(kwargs, scripts, variables=output_format != "json")
     if output_format != "json":
         text, name = _render_iac(output_format, analysis, pinned, kwargs)
         if out_dir is None:
@@ -352,7 +354,9 @@ def _render_iac(output_format, analysis, pinned, kwargs):
     """(text, file name) of a Terraform or CloudFormation rendering; notes go to stderr."""
     from redshift_iam.output import FILE_NAMES, IacContext, RenderError, render_iac
     context = IacContext(pinned, kwargs["partition"], kwargs["inline"],
-                         analysis.derivation.grants, analysis.derivation.trust_links)
+                         analysis.derivation.grants, analysis.derivation.trust_links,
+                         tuple(p for s in analysis.script.statements
+                               for p in getattr(s, "placeholders", ())))
     try:
         text, notes = render_iac(output_format, analysis.reports, context)
     except RenderError as exc:

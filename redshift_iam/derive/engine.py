@@ -33,7 +33,7 @@ from redshift_iam.core.statements import (
     Unload,
     Unmapped,
 )
-from redshift_iam.derive import templated
+from redshift_iam.derive import templated, variables
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULE_DOCS, RULES, condition, object_access, resource
 
@@ -100,9 +100,21 @@ def derive(script: Script, settings: Settings) -> Derivation:
 
 def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
                 grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
-    """Append one statement's grants and trust links; return its diagnostics. What is known
-    is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
-    from https://, with any authorization) names no principal: no chain grant, no trust."""
+    """Append one statement's grants and trust links; return its diagnostics. With
+    ``settings.variables`` the open values a variable can stand for are variables first
+    (:mod:`variables`)."""
+    if not (settings.variables and statement.placeholders):
+        return _derive_statement(statement, settings, grants, links)
+    marked, notes = variables.substitute(statement, templated.table(statement),
+                                         DERIVERS[type(statement)].name)
+    return list(dict.fromkeys(notes + _derive_statement(marked, settings, grants, links)))
+
+
+def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settings,
+                      grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
+    """See :func:`_derive_one`. What is known is kept (for --allow-unresolved). A statement
+    that needs no AWS access (CREATE LIBRARY from https://, with any authorization) names no
+    principal: no chain grant, no trust."""
     kind, places = DERIVERS[type(statement)].name, templated.table(statement)
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
         return _open_slots(statement, places, kind)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from redshift_iam.core.grants import Grant, TrustLink
+from redshift_iam.core.placeholders import PARTS, Placeholder
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.output import hcl
@@ -28,7 +29,9 @@ from redshift_iam.output.iac_plan import (
     plan,
     statement_sources,
     trust_sources,
+    variable_names,
 )
+from redshift_iam.output.iac_vars import Variable, tf_expression, variables
 
 FORMATS = ("terraform", "cloudformation", "cloudformation-json")
 FILE_NAMES = {"terraform": "redshift-iam.tf", "cloudformation": "redshift-iam.template.yaml",
@@ -50,6 +53,7 @@ class IacContext(NamedTuple):
     inline: bool = False
     grants: tuple[Grant, ...] = ()
     links: tuple[TrustLink, ...] = ()
+    placeholders: tuple[Placeholder, ...] = ()  # the script's, for the variables' descriptions
 
 
 DEFAULT_CONTEXT = IacContext()
@@ -173,6 +177,26 @@ _PROVIDERS = hcl.Block("terraform", (), (("required_providers", hcl.Block(
     "required_providers", (), (("aws", {"source": "hashicorp/aws", "version": ">= 4.0"}),))),))
 
 
+def _tf_resolver(found: dict[str, Variable]):
+    """Symbol -> reference or expression, template variables included."""
+    def resolve(symbol: Sym) -> str | hcl.Expr | hcl.Ref:
+        if symbol.kind == "var" or symbol.kind in PARTS:
+            expression = tf_expression(symbol, found)
+            return expression.expression if isinstance(expression, hcl.Ref) else expression
+        return _tf_resolve(symbol)
+    return resolve
+
+
+def _tf_variables(blocks: list[hcl.Block], plan_: Plan, context: IacContext
+                  ) -> tuple[dict[str, Variable], list[hcl.Block]]:
+    """The template variables the blocks use, and their ``variable`` blocks."""
+    taken = [f"{unit.label}_role_name" for unit in plan_.units if unit.role_name]
+    found = variables(variable_names([b.attributes for b in blocks]), context.placeholders,
+                      taken)
+    return found, [hcl.Block("variable", (v.tf,), (
+        ("description", v.description), ("type", hcl.Ref("string")))) for v in found.values()]
+
+
 def _tf_resolve(symbol: Sym) -> str:
     if symbol.kind == "role_arn":
         return f"aws_iam_role.{symbol.label}.arn"
@@ -225,9 +249,12 @@ def _terraform(plan_: Plan, context: IacContext) -> str:
     used = _symbols([b.attributes for b in blocks])
     data = [hcl.Block("data", (source, "current"), ())
             for kind, (source, _) in sorted(_TF_DATA.items()) if kind in used]
+    found, declared = _tf_variables(blocks, plan_, context)
+    resolve = _tf_resolver(found)
     env = environment()
-    env.filters["hcl_block"] = lambda b: hcl.block(b, 0, _tf_resolve)
-    text = env.get_template("terraform.tf.j2").render(blocks=[_PROVIDERS, *data, *blocks])
+    env.filters["hcl_block"] = lambda b: hcl.block(b, 0, resolve)
+    text = env.get_template("terraform.tf.j2").render(
+        blocks=[_PROVIDERS, *data, *declared, *blocks])
     try:
         import hcl2
     except ImportError:

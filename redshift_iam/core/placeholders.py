@@ -162,3 +162,14 @@ def readable(text: str) -> str:
         return readable(bytes.fromhex(match.group("hex")).decode("utf-8"))
 
     return MARKER.sub(one, text)
+
+
+def marker_names(text: str) -> set[str]:
+    """The names of the variables whose markers ``text`` holds (in locations too)."""
+    found: set[str] = set()
+    for match in MARKER.finditer(text) if has_marker(text) else ():
+        if match.group("name"):
+            found.add(match.group("name"))
+        else:
+            found |= marker_names(bytes.fromhex(match.group("hex")).decode("utf-8"))
+    return found

@@ -107,7 +107,9 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
         return _derive_statement(statement, settings, grants, links)
     marked, notes = variables.substitute(statement, templated.table(statement),
                                          DERIVERS[type(statement)].name)
-    return list(dict.fromkeys(notes + _derive_statement(marked, settings, grants, links)))
+    before = len(grants)
+    found = _derive_statement(marked, settings, grants, links)
+    return list(dict.fromkeys(variables.used(notes, grants[before:]) + found))
 
 
 def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settings,

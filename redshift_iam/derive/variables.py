@@ -15,6 +15,7 @@ file (a manifest's entries).
 from __future__ import annotations
 
 from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.grants import Grant
 from redshift_iam.core.placeholders import (
     SENTINEL,
     SENTINEL_CLOSE,
@@ -23,6 +24,7 @@ from redshift_iam.core.placeholders import (
     can_be_variable,
     has_sentinel,
     indices,
+    marker_names,
     part,
     shown,
     variable,
@@ -46,7 +48,8 @@ _FIELDS = ("source", "target", "jsonpaths")
 def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
                ) -> tuple[Statement, list[Diagnostic]]:
     """The statement with every open value a variable can stand for written with variable
-    markers, and an RW222 warning per placeholder made a variable."""
+    markers, and an RW222 warning per placeholder made a variable (keep those :func:`used`
+    by a grant: a REGION no grant needs is no variable of the file)."""
     changes: dict[str, object] = {}
     notes: list[Diagnostic] = []
     for field in _FIELDS:
@@ -64,6 +67,15 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
                 changes[field] = value._replace(value=marked)
                 notes += _notes(slot, value.value, places, kind)
     return (statement._replace(**changes) if changes else statement), notes
+
+
+def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
+    """The RW222 notes whose variable a grant uses."""
+    names: set[str] = set()
+    for grant in grants:
+        names |= marker_names(grant.resource)
+        names |= marker_names(grant.condition.value) if grant.condition else set()
+    return [note for note in notes if note.message.rsplit(" ", 1)[-1] in names]
 
 
 def _value(value: object, places: dict[int, Placeholder]) -> tuple[object, str, str]:

@@ -67,9 +67,17 @@ def _carries_secret(statement: Statement) -> bool:
         getattr(statement, "client_key", False))
 
 
+_SHOWN = 60  # characters of a long value the text shows (json shows it whole)
+
+
 def text_cells(entry: dict[str, object]) -> tuple[str, str, str]:
-    """(name, location, state) of an entry for the text table."""
+    """(name, location, state) of an entry for the text table; the value as a JSON string,
+    a long one cut after :data:`_SHOWN` characters with its length."""
     state = STATUS_TEXT[str(entry["status"])]
     if entry["status"] == "resolved":
-        state = f"= {json.dumps(entry['value'], ensure_ascii=False)}  ({entry['origin']})"
+        value = str(entry["value"])
+        quoted = json.dumps(value[:_SHOWN], ensure_ascii=False)
+        if len(value) > _SHOWN:
+            quoted = f"{quoted[:-1]}...\" ({len(value)} characters)"
+        state = f"= {quoted}  ({entry['origin']})"
     return str(entry["name"]), str(entry["location"]), state

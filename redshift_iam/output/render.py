@@ -179,12 +179,17 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
 
 
 def _placeholder_lines(entries: list[dict[str, object]]) -> list[str]:
-    """``placeholders:`` and one aligned line per placeholder (wrapped beyond WIDTH)."""
+    """``placeholders:`` and a line per placeholder, name and location aligned, its state
+    after them when the line fits WIDTH, else on the lines below."""
     if not entries:
         return []
+    cells = [places.text_cells(entry) for entry in entries]
     lines = ["  placeholders:"]
-    for line in _aligned([places.text_cells(entry) for entry in entries]):
-        lines += [line] if len(line) <= WIDTH else _wrap(line.strip(), "    ", "        ")
+    for head, (_, _, state) in zip(_aligned([c[:2] for c in cells]), cells, strict=True):
+        if len(head) + 2 + len(state) <= WIDTH:
+            lines.append(f"{head}  {state}")
+        else:
+            lines += [head.rstrip(), *_wrap(state, " " * 8, " " * 8)]
     return lines
 
 

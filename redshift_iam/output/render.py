@@ -184,8 +184,10 @@ def _placeholder_lines(entries: list[dict[str, object]]) -> list[str]:
     if not entries:
         return []
     cells = [places.text_cells(entry) for entry in entries]
+    widths = [max(len(cell[i]) for cell in cells) for i in (0, 1)]
     lines = ["  placeholders:"]
-    for head, (_, _, state) in zip(_aligned([c[:2] for c in cells]), cells, strict=True):
+    for name, where, state in cells:
+        head = f"    {name.ljust(widths[0])}  {where.ljust(widths[1])}"
         if len(head) + 2 + len(state) <= WIDTH:
             lines.append(f"{head}  {state}")
         else:

@@ -8,8 +8,8 @@ where it stands, the grants are derived as usual, and the renderers declare the 
 interpolate it at that place. What stays unresolved (RI14x) as before: a positional slot, a
 shell expression or a Jinja block (no name to give a value for), the role or authorization
 (who gets the permissions), option slots (the option set is unknown), a KMS_KEY_ID that is
-neither one placeholder nor an ARN, and what a variable's value would have to settle in the
-file (a manifest's entries).
+neither one placeholder nor an ARN, and the location of a COPY ... MANIFEST (its entries
+come from ``--manifest URI=FILE``, which needs the URI).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from redshift_iam.core.placeholders import (
 )
 from redshift_iam.core.statements import (
     Copy,
+    CopyMode,
     CreateLibrary,
     DynamoTable,
     EmrCluster,
@@ -54,6 +55,8 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
     notes: list[Diagnostic] = []
     for field in _FIELDS:
         value = getattr(statement, field, None)
+        if field == "source" and getattr(statement, "mode", None) is CopyMode.MANIFEST:
+            continue  # its entries come from --manifest URI=FILE, which needs the URI
         new, slot, text = _value(value, places)
         if new is not None:
             changes[field] = new

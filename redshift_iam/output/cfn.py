@@ -26,9 +26,11 @@ from redshift_iam.output.iac_vars import Variable, cfn_expression, variables
 _PSEUDO = {"partition": "AWS::Partition", "account": "AWS::AccountId", "region": "AWS::Region"}
 
 
-def _value(node: object, logical: dict[str, str], found: dict[str, Variable]) -> object:
+def _value(node: object, logical: dict[str, str], found: dict[str, Variable] | None = None
+           ) -> object:
     """A document node with every text (tuple of parts) as a string, ``Fn::GetAtt``, ``Ref``
     (a lone template variable) or ``Fn::Sub`` (literal ``${`` escaped as ``${!``)."""
+    found = found or {}
     if isinstance(node, dict):
         return {key: _value(value, logical, found) for key, value in node.items()}
     if isinstance(node, list):

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
-from redshift_iam.core.placeholders import has_sentinel, wildcard
+from redshift_iam.core.placeholders import has_marker, has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -178,6 +178,8 @@ def _role_principal(arn: str) -> Principal:
 
 
 def _check_partition(role: Text, settings: Settings) -> None:
+    if has_marker(role.value):  # a variable of the IaC file (derive.variables)
+        return
     partition = arn_partition(role.value)
     if partition != settings.partition:
         raise Unresolved(Diagnostic("RI125", f"role {role.value} is in partition {partition}, "

@@ -2,14 +2,16 @@
 ``generate --format terraform|cloudformation|cloudformation-json``).
 
 A named placeholder left without a value in the S3 location (bucket, scheme or the whole
-location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID or a REGION does not leave
-its grants out here: :func:`substitute` writes a variable marker (``core.placeholders``)
-where it stands, the grants are derived as usual, and the renderers declare the variable and
-interpolate it at that place. What stays unresolved (RI14x) as before: a positional slot, a
-shell expression or a Jinja block (no name to give a value for), the role or authorization
-(who gets the permissions), option slots (the option set is unknown), a KMS_KEY_ID that is
-neither one placeholder nor an ARN, and the location of a COPY ... MANIFEST (its entries
-come from ``--manifest URI=FILE``, which needs the URI).
+location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID, a REGION, or as the whole
+ARN of the one role (``IAM_ROLE '{role}'``) does not leave its grants out here:
+:func:`substitute` writes a variable marker (``core.placeholders``) where it stands, the
+grants are derived as usual, and the renderers declare the variable and interpolate it at
+that place. What stays unresolved (RI14x) as before: a positional slot, a shell expression
+or a Jinja block (no name to give a value for); part of a role ARN, a role chain, an access
+key id or a whole authorization (who gets the permissions is never guessed); option slots
+(the option set is unknown); a KMS_KEY_ID that is neither one placeholder nor an ARN; the
+location of a COPY ... MANIFEST (its entries come from ``--manifest URI=FILE``, which needs
+the URI).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from redshift_iam.core.placeholders import (
     variable,
 )
 from redshift_iam.core.statements import (
+    AuthKind,
+    Authorization,
     Copy,
     CopyMode,
     CreateLibrary,
@@ -62,6 +66,10 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
             changes[field] = new
             notes += _notes("jsonpaths" if field == "jsonpaths" else slot, text, places, kind,
                             getattr(value, "text", text))
+    auth = _role(statement.auth, places)
+    if auth is not None:
+        changes["auth"] = auth
+        notes += _notes("role", statement.auth.open.text, places, kind)
     for field, slot in (("region", "region"), ("kms_key", "key")):
         value = getattr(statement, field, None)
         if isinstance(value, Text) and has_sentinel(value.value) and _fits(slot, value.value):
@@ -76,9 +84,24 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
     """The RW222 notes whose variable a grant uses."""
     names: set[str] = set()
     for grant in grants:
-        names |= marker_names(grant.resource)
+        names |= marker_names(grant.resource) | marker_names(grant.principal.name)
         names |= marker_names(grant.condition.value) if grant.condition else set()
     return [note for note in notes if note.message.rsplit(" ", 1)[-1] in names]
+
+
+def _role(auth: Authorization | None, places: dict[int, Placeholder]
+          ) -> Authorization | None:
+    """IAM_ROLE '{role}' (or aws_iam_role={role}): one role whose whole ARN is one named
+    placeholder, as a role named by its variable; None for anything else (a chain, part of
+    an ARN, keys, a whole authorization)."""
+    if auth is None or auth.kind is not AuthKind.OPEN or auth.open.what != "role":
+        return None
+    if SENTINEL.fullmatch(auth.open.text) is None:
+        return None
+    marked = _marked(auth.open.text, places)
+    if marked is None:
+        return None
+    return Authorization(AuthKind.ROLE, auth.loc, (Text(marked, auth.open.loc),))
 
 
 def _value(value: object, places: dict[int, Placeholder]) -> tuple[object, str, str]:

@@ -21,7 +21,7 @@ from redshift_iam.output.iac import (
     trust_of,
 )
 from redshift_iam.output.iac_plan import Plan, Sym, Unit, variable_names
-from redshift_iam.output.iac_vars import Variable, cfn_expression, variables
+from redshift_iam.output.iac_vars import Variable, cfn_expression, cfn_role, variables
 
 _PSEUDO = {"partition": "AWS::Partition", "account": "AWS::AccountId", "region": "AWS::Region"}
 
@@ -79,6 +79,8 @@ def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
 
 def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict]:
     """(parameters, resources, outputs) of one principal."""
+    if unit.role_variable:
+        raise cfn_role(unit.role_variable)
     name, parameters, resources, outputs = unit.logical, {}, {}, {}
     policies = policies_of(unit, plan, context)
     if unit.role_name:

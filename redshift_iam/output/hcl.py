@@ -35,8 +35,9 @@ class Expr(NamedTuple):
     text: str
 
 
-# The functions :func:`call` writes: what the renderer needs to take S3 locations apart.
-FUNCTIONS = frozenset({"trimprefix", "split", "replace"})
+# The functions :func:`call` writes: what the renderer needs to take S3 locations and role
+# ARNs apart.
+FUNCTIONS = frozenset({"trimprefix", "split", "replace", "regex"})
 
 
 class Call(NamedTuple):

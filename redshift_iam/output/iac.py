@@ -77,11 +77,13 @@ class Policy(NamedTuple):
 def _name(unit: Unit) -> tuple:
     if unit.role_name:
         return (Sym("role_name", unit.label),)
+    if unit.role_variable:
+        return (Sym("role_in", unit.role_variable),)
     return (unit.report.principal.slug,)
 
 
 def description_of(unit: Unit) -> tuple:
-    whom = (("role ", *_name(unit)) if unit.role_name else
+    whom = (("role ", *_name(unit)) if unit.role_name or unit.role_variable else
             ("the cluster's default IAM role",) if unit.report.principal.name == "default" else
             (f"the IAM user with access key {unit.report.principal.name[5:]}",))
     return ("Permissions the Redshift SQL needs, for ", *whom, " (redshift-iam)")
@@ -153,10 +155,10 @@ def _tf_unit(unit: Unit, plan_: Plan, context: IacContext) -> list[hcl.Block]:
             continue
         blocks.append(hcl.Block("resource", ("aws_iam_policy", name), (
             ("name", policy.name), ("description", description_of(unit)), ("policy", body))))
-        if unit.role_name:
+        if unit.role_name or unit.role_variable:
+            role = hcl.Ref(f"aws_iam_role.{label}.name") if unit.role_name else _name(unit)
             blocks.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", name), (
-                ("role", hcl.Ref(f"aws_iam_role.{label}.name")),
-                ("policy_arn", hcl.Ref(f"aws_iam_policy.{name}.arn")))))
+                ("role", role), ("policy_arn", hcl.Ref(f"aws_iam_policy.{name}.arn")))))
         else:
             blocks.append(_tf_output(f"{name}_policy_arn", f"aws_iam_policy.{name}.arn",
                                      f"ARN of the policy for {unit.report.principal.name}"))
@@ -180,7 +182,7 @@ _PROVIDERS = hcl.Block("terraform", (), (("required_providers", hcl.Block(
 def _tf_resolver(found: dict[str, Variable]):
     """Symbol -> reference or expression, template variables included."""
     def resolve(symbol: Sym) -> str | hcl.Expr | hcl.Ref:
-        if symbol.kind == "var" or symbol.kind in PARTS:
+        if symbol.kind in ("var", "role_in") or symbol.kind in PARTS:
             expression = tf_expression(symbol, found)
             return expression.expression if isinstance(expression, hcl.Ref) else expression
         return _tf_resolve(symbol)

@@ -26,6 +26,7 @@ from redshift_iam.core.placeholders import (
     PARTS,
     RESERVED,
     has_marker,
+    readable,
 )
 from redshift_iam.core.policy import LIST_BUCKET, PolicyStatement
 from redshift_iam.core.reports import PrincipalReport
@@ -48,7 +49,8 @@ class Sym(NamedTuple):
     account's), ``role_arn`` or ``role_name`` of the role resource named ``label``; ``var``,
     the template variable named ``label``; ``bucket``, ``key`` or ``path`` (bucket/key) of
     the S3 location whose text is ``label`` (hex of literal text and variable markers, see
-    :func:`location_parts`)."""
+    :func:`location_parts`); ``role_in``, the name of the role whose ARN template variable
+    ``label`` holds."""
 
     kind: str
     label: str = ""
@@ -72,13 +74,16 @@ class PlanError(Exception):
 
 class Unit(NamedTuple):
     """One principal in the file: its Terraform label, CloudFormation logical id base, and
-    (for a named role) its name and path as the SQL wrote them."""
+    (for a named role) its name and path as the SQL wrote them, or (for a role the template
+    names by a variable, ``IAM_ROLE '{role}'``) that variable: the role exists, and the file
+    attaches the policies to it."""
 
     report: PrincipalReport
     label: str
     logical: str
     role_name: str = ""
     role_path: str = "/"
+    role_variable: str = ""
 
 
 class Plan(NamedTuple):
@@ -113,6 +118,10 @@ def cfn_logical(name: str) -> str:
 
 
 def _unit(report: PrincipalReport) -> Unit:
+    if report.principal.kind is AuthKind.ROLE and has_marker(report.principal.name):
+        variable = readable(report.principal.name)
+        return Unit(report, tf_label(variable.replace(".", "_")), cfn_logical(variable),
+                    role_variable=variable)
     name = _base_name(report.principal)
     unit = Unit(report, tf_label(name), cfn_logical(name))
     match = role_arn_parts(report.principal.name)
@@ -223,7 +232,7 @@ def variable_names(node: object) -> set[str]:
             return {node.label}
         if node.kind in PARTS:
             return {p.label for p in location_parts(node.label) if isinstance(p, Sym)}
-        return set()
+        return {node.label} if node.kind == "role_in" else set()
     if isinstance(node, dict):
         node = list(node.values())
     if isinstance(node, (tuple, list)):

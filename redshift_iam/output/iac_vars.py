@@ -67,6 +67,8 @@ def tf_expression(symbol: Sym, found: dict[str, Variable]) -> hcl.Ref | hcl.Expr
     """A variable or a part of a location, in Terraform."""
     if symbol.kind == "var":
         return hcl.Ref(f"var.{found[symbol.label].tf}")
+    if symbol.kind == "role_in":  # a role's name is the last part of its ARN
+        return hcl.call("regex", "[^/]+$", hcl.Ref(f"var.{found[symbol.label].tf}"))
     parts = tuple(hcl.Ref(f"var.{found[p.label].tf}") if isinstance(p, Sym) else p
                   for p in location_parts(symbol.label))
     where = parts[0] if len(parts) == 1 and isinstance(parts[0], hcl.Ref) else parts
@@ -74,6 +76,14 @@ def tf_expression(symbol: Sym, found: dict[str, Variable]) -> hcl.Ref | hcl.Expr
         return hcl.call("replace", where, _KEY_PATTERN, "")
     path = hcl.call("trimprefix", where, "s3://")
     return path if symbol.kind == "path" else hcl.index(hcl.call("split", "/", path), 0)
+
+
+def cfn_role(variable: str) -> PlanError:
+    """A role given by its ARN cannot be attached to in CloudFormation."""
+    return PlanError(f"template variable {variable} holds the ARN of the role that needs the "
+                     "permissions, and CloudFormation has no function to take the role's name "
+                     "out of an ARN (ManagedPolicy Roles takes names): pass --var "
+                     f"{variable}=ARN, or use --format terraform")
 
 
 def cfn_expression(symbol: Sym, found: dict[str, Variable]) -> dict:

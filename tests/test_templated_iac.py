@@ -264,3 +264,12 @@ def test_a_role_variable_is_refused_by_cloudformation_and_the_json_formats() -> 
     refused = generate(ROLE_SQL, "json")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI146", "RI145", "RI146"]
+
+
+def test_inline_needs_a_role_in_the_file() -> None:
+    result = generate(f"COPY t FROM 's3://acme/k/' IAM_ROLE '{{role}}';", "terraform",
+                      "--inline")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: --inline: the role given by template variable role has no role in the "
+        "file to hold an inline policy; drop --inline to get a managed policy to attach\n")

@@ -176,17 +176,24 @@ def plan(reports: tuple[PrincipalReport, ...], pinned: Pinned, partition: str,
         for unit in units:
             name = getattr(unit, attribute)
             if name in seen:
-                raise PlanError(f"{seen[name]} and {unit.report.principal.name} would both be "
+                raise PlanError(f"{seen[name]} and {_shown(unit)} would both be "
                                 f"named {name}; render them in separate runs")
-            seen[name] = unit.report.principal.name
+            seen[name] = _shown(unit)
     if inline:
         for unit in units:
             if not unit.role_name:
-                raise PlanError(f"--inline: {unit.report.principal.name} has no role in the "
+                raise PlanError(f"--inline: {_shown(unit)} has no role in the "
                                 "file to hold an inline policy; drop --inline to get a managed "
                                 "policy to attach")
     region = "" if pinned.region else placeholder_region(partition)
     return Plan(units, pinned, applying, region, tuple(notes))
+
+
+def _shown(unit: Unit) -> str:
+    """The principal as messages name it."""
+    if unit.role_variable:
+        return f"the role given by template variable {unit.role_variable}"
+    return unit.report.principal.name
 
 
 def symbolic(value: str, plan: Plan, trust: bool = False) -> Text:

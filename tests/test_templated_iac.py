@@ -267,7 +267,7 @@ def test_a_role_variable_is_refused_by_cloudformation_and_the_json_formats() -> 
 
 
 def test_inline_needs_a_role_in_the_file() -> None:
-    result = generate(f"COPY t FROM 's3://acme/k/' IAM_ROLE '{{role}}';", "terraform",
+    result = generate("COPY t FROM 's3://acme/k/' IAM_ROLE '{role}';", "terraform",
                       "--inline")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.endswith(

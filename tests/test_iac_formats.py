@@ -19,6 +19,7 @@ import yaml
 from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
+from tests import test_samples
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden" / "iac"
@@ -28,6 +29,7 @@ FLAGS = {
                                     "samples/manifests/orders.manifest"],
     "role_chain": ["--account-id", "210987654321"],  # its roles are in two accounts
 }
+FLAGS.update(test_samples.FLAGS)  # the values of the templated samples (samples/*.flags)
 EXTENSIONS = {"terraform": "tf", "cloudformation": "cfn.yaml", "cloudformation-json": "cfn.json"}
 SAMPLE_ACCOUNT = "123456789012"  # the account of every role in the samples but PartnerReader
 TF_DATA = {"${data.aws_partition.current.partition}": "aws",
@@ -67,7 +69,7 @@ def test_golden(sample: str, fmt: str) -> None:
 
 
 def test_every_sample_has_iac_goldens() -> None:
-    assert {p.name for p in GOLDEN.iterdir()} == {
+    assert {p.name for p in GOLDEN.iterdir() if p.is_file()} == {
         f"{s}.{ext}" for s in SAMPLES for ext in EXTENSIONS.values()}
 
 
@@ -108,10 +110,16 @@ ARN_FIELDS = re.compile(r"arn:(\$\{[^}]*\}|[^:]*):[^:]*:(\$\{[^}]*\}|[^:]*):(\$\
 def test_terraform_names_account_partition_region_only_through_data_sources(sample) -> None:
     """With no --account-id/--region: every ARN's partition is the aws_partition data source;
     its account is the caller's (or none); its Region is aws_region's, none, or a Region the
-    SQL names in a REGION option; no 12-digit number is left anywhere."""
+    SQL names in a REGION option (or a template's value gives); no 12-digit number is left
+    anywhere but in a value given for a template (an ARN passed with --var)."""
     sql = (ROOT / "samples" / f"{sample}.sql").read_text()
     sql_regions = set(re.findall(r"REGION\s+(?:AS\s+)?'([^']+)'", sql, re.I))
     text = (GOLDEN / f"{sample}.tf").read_text()
+    given = [w.split("=", 1)[1] for w in test_samples.flags_file(sample) if "=" in w]
+    sql_regions |= {v for v in given if re.fullmatch(r"[a-z]{2}(-[a-z]+)+-\d", v)}
+    sql_regions |= {v.split(":")[3] for v in given if v.startswith("arn:")}
+    for value in given:  # a template's values are the SQL's text: an ARN given stays
+        text = text.replace(value, "")
     values = [s for s in _strings(hcl2.loads(text)) if not s.startswith("#")]
     arns = [m.groups() for s in values for m in ARN_FIELDS.finditer(s)]
     assert arns
@@ -215,7 +223,8 @@ def _labels(style: str) -> dict[str, str]:
     tf = {"default": "default-role", "user:AKIAIOSFODNN7EXAMPLE": "user-AKIAIOSFODNN7EXAMPLE"}
     cfn = {"default": "DefaultRole", "user:AKIAIOSFODNN7EXAMPLE": "UserAKIAIOSFODNN7EXAMPLE"}
     names = ["DynamoLoader", "EmrLoader", "EtlLoader", "IotLoader", "LakePublisher",
-             "ManifestLoader", "OpsLoader", "UdfInstaller", "ClusterRole"]
+             "ManifestLoader", "OpsLoader", "UdfInstaller", "ClusterRole", "AirflowLoader",
+             "DbtExporter", "PsqlLoader", "PyLoader"]
     out = {f"arn:aws:iam::{SAMPLE_ACCOUNT}:role/{n}": n for n in names}
     out["arn:aws:iam::210987654321:role/PartnerReader"] = "PartnerReader"
     return {**out, **(tf if style == "tf" else cfn)}

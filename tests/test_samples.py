@@ -1,11 +1,14 @@
 """Golden outputs of every sample: the generate bundle and the explain table.
 
 Regenerate after an intended change with ``UPDATE_GOLDENS=1 make test`` and review the diff.
+A templated sample gets its values from ``samples/<name>.flags`` (shell words, ``#`` comments);
+its goldens without values are tests/test_templated_samples.py's.
 """
 
 from __future__ import annotations
 
 import os
+import shlex
 from pathlib import Path
 
 import pytest
@@ -20,6 +23,18 @@ FLAGS = {
                                     "samples/manifests/orders.manifest"],
 }
 SAMPLES = sorted(p.stem for p in (ROOT / "samples").glob("*.sql"))
+
+
+def flags_file(sample: str) -> list[str]:
+    """The flags in samples/<sample>.flags (the values of a templated sample), else []."""
+    path = ROOT / "samples" / f"{sample}.flags"
+    return shlex.split(path.read_text(), comments=True) if path.exists() else []
+
+
+FLAGS.update({sample: flags_file(sample) for sample in SAMPLES if flags_file(sample)})
+# The samples that are templates (they have a flags file with their values); specs hold no
+# placeholders, so these samples have no spec.
+TEMPLATED = frozenset(s for s in SAMPLES if (ROOT / "samples" / f"{s}.flags").exists())
 
 
 def _check(name: str, text: str) -> None:

@@ -10,9 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
-from tests.test_samples import FLAGS, ROOT, SAMPLES
+from tests.test_samples import FLAGS, ROOT, SAMPLES, TEMPLATED
 
 R = "arn:aws:iam::123456789012:role/R"
+# Every sample but the templates: a spec holds values, never placeholders.
+SPEC_SAMPLES = [pytest.param(s, marks=pytest.mark.skip(
+    reason="a templated sample has no spec: specs do not support template placeholders"))
+    if s in TEMPLATED else s for s in SAMPLES]
 
 
 def invoke(*args: str):
@@ -31,7 +35,7 @@ def _comparable(bundle: str) -> dict:
     return data
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("sample", SPEC_SAMPLES)
 def test_spec_gives_the_documents_of_its_sql(sample: str, monkeypatch) -> None:
     monkeypatch.chdir(ROOT)
     flags = ["--region", "us-east-1", *FLAGS.get(sample, [])]
@@ -48,7 +52,7 @@ def test_spec_gives_the_documents_of_its_sql(sample: str, monkeypatch) -> None:
             assert outputs[0].exit_code == 0 and outputs[0].stdout == outputs[1].stdout
 
 
-@pytest.mark.parametrize("sample", SAMPLES)
+@pytest.mark.parametrize("sample", SPEC_SAMPLES)
 def test_spec_command_writes_the_checked_in_sample_spec(sample: str, monkeypatch) -> None:
     """samples/specs/X.yaml is `spec samples/X.sql` under the SQL's first comment line; the
     spec of the spec is the same text (the writer is a fixed point)."""

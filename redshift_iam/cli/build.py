@@ -107,7 +107,7 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
         raise click.UsageError("--check compares an --out-dir folder with what generate would "
                                "write; give --out-dir DIR")
     pinned = _iac_flags(kwargs) if output_format != "json" else None
-    analysis = analyze_input(kwargs, scripts)
+    analysis = analyze_input(kwargs, scripts, variables=output_format != "json")
     if output_format != "json":
         text, name = _render_iac(output_format, analysis, pinned, kwargs)
         if out_dir is None:
@@ -175,7 +175,9 @@ def _render_iac(output_format, analysis, pinned, kwargs):
     """(text, file name) of a Terraform or CloudFormation rendering; notes go to stderr."""
     from redshift_iam.output import FILE_NAMES, IacContext, RenderError, render_iac
     context = IacContext(pinned, kwargs["partition"], kwargs["inline"],
-                         analysis.derivation.grants, analysis.derivation.trust_links)
+                         analysis.derivation.grants, analysis.derivation.trust_links,
+                         tuple(p for s in analysis.script.statements
+                               for p in getattr(s, "placeholders", ())))
     try:
         text, notes = render_iac(output_format, analysis.reports, context)
     except RenderError as exc:

@@ -122,10 +122,11 @@ def _template_values(files, given, problems):
     return merge_vars(*loaded, dict(given))
 
 
-def analyze_input(kwargs, scripts, stdin=None, review=False):
+def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
     """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
     With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
-    exits 1 afterwards (``explain``)."""
+    exits 1 afterwards (``explain``). With ``variables`` (Terraform, CloudFormation) a named
+    placeholder without a value where a grant needs one is a variable of the file."""
     from redshift_iam.analysis import analyze
     from redshift_iam.core.settings import Limits
     from redshift_iam.inputs import FlagError, IncludeLoader, build_settings
@@ -135,6 +136,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
                                   kwargs["manifests"], kwargs["kms_keys"])
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
+    settings = settings._replace(variables=variables)
     sources, problems = read_sources(scripts, stdin)
     sources, notes = _render_templates(sources, kwargs, problems)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])

@@ -122,6 +122,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RW207": (Severity.WARNING, "a key with leading or trailing white space is usually a typo"),
     "RW221": (Severity.WARNING, "a template placeholder in an S3 key stands for any text: the "
                                 "grant has * there; pass --var NAME=VALUE to narrow it"),
+    "RW222": (Severity.WARNING, "a template placeholder where a grant needs a value is a "
+                                "Terraform variable / CloudFormation Parameter: give its value "
+                                "when the file is applied"),
     "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
                                 "\\set up or pass --var NAME=VALUE"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "

@@ -93,7 +93,12 @@ def wildcard(text: str) -> str:
 
 
 def shown(text: str, placeholders: tuple[Placeholder, ...] | dict[int, Placeholder]) -> str:
-    """``text`` as the template writes it: each sentinel as its placeholder's text."""
+    """``text`` as the template writes it: each sentinel (and variable marker) as its
+    placeholder's text."""
+    if VARIABLE_OPEN in text:
+        named = {p.name: p.text for p in (placeholders.values() if isinstance(
+            placeholders, dict) else placeholders)}
+        text = MARKER.sub(lambda m: named.get(m.group("name") or "", "{?}"), text)
     if not has_sentinel(text):
         return text
     table = placeholders if isinstance(placeholders, dict) else {
@@ -104,3 +109,67 @@ def shown(text: str, placeholders: tuple[Placeholder, ...] | dict[int, Placehold
         return found.text if found else "{?}"
 
     return SENTINEL.sub(one, text)
+
+
+# Infrastructure-as-code variables. With ``Settings.variables`` (``generate --format
+# terraform|cloudformation``) the derive stage writes a named unresolved placeholder into the
+# grants as a *variable marker* instead of leaving the grant out, and the IaC renderers turn
+# each marker into a Terraform ``var.NAME`` / CloudFormation Parameter at the same place:
+# - ``\ue004NAME\ue005``: the variable's value, at its place (a bucket, Region, table...);
+# - ``\ue002PART\ue006HEX\ue003``: the ``bucket``, ``key`` or ``path`` (bucket/key) of the
+#   S3 location whose text (variable markers and literal text) is hex-encoded as HEX, for a
+#   location whose bucket/key boundary only its value shows (``'{s3_path}'``). Hex keeps
+#   ``/``, ``:`` and ``*`` out of the marker, so code that splits ARNs never cuts one.
+VARIABLE_OPEN, VARIABLE_CLOSE = "\ue004", "\ue005"
+PART_OPEN, PART_SEP, PART_CLOSE = "\ue002", "\ue006", "\ue003"
+PARTS = ("bucket", "key", "path")
+VARIABLE_NAME = LazyRegex(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*\Z")
+MARKER = LazyRegex(f"{VARIABLE_OPEN}(?P<name>[^{VARIABLE_OPEN}{VARIABLE_CLOSE}]+){VARIABLE_CLOSE}"
+                   f"|{PART_OPEN}(?P<part>bucket|key|path){PART_SEP}(?P<hex>[0-9a-f]*)"
+                   f"{PART_CLOSE}")
+
+
+def variable(name: str) -> str:
+    """The marker of variable ``name`` (see above)."""
+    return f"{VARIABLE_OPEN}{name}{VARIABLE_CLOSE}"
+
+
+def part(kind: str, location: str) -> str:
+    """The marker of the ``bucket``, ``key`` or ``path`` of S3 ``location`` (its text, with
+    variable markers where its variables stand)."""
+    return f"{PART_OPEN}{kind}{PART_SEP}{location.encode('utf-8').hex()}{PART_CLOSE}"
+
+
+def has_marker(text: str) -> bool:
+    """Whether ``text`` holds a variable or part marker."""
+    return VARIABLE_OPEN in text or PART_OPEN in text
+
+
+def can_be_variable(placeholder: Placeholder) -> bool:
+    """Whether an unresolved placeholder can become an IaC variable: it has a name a value
+    can be given for (not a positional slot, a shell expression or a Jinja block)."""
+    return placeholder.form != "jinja-block" and bool(VARIABLE_NAME.match(placeholder.name))
+
+
+def readable(text: str) -> str:
+    """``text`` with each marker as the names of its variables (for Sids and messages)."""
+    if not has_marker(text):
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if match.group("name"):
+            return match.group("name")
+        return readable(bytes.fromhex(match.group("hex")).decode("utf-8"))
+
+    return MARKER.sub(one, text)
+
+
+def marker_names(text: str) -> set[str]:
+    """The names of the variables whose markers ``text`` holds (in locations too)."""
+    found: set[str] = set()
+    for match in MARKER.finditer(text) if has_marker(text) else ():
+        if match.group("name"):
+            found.add(match.group("name"))
+        else:
+            found |= marker_names(bytes.fromhex(match.group("hex")).decode("utf-8"))
+    return found

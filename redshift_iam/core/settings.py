@@ -26,7 +26,10 @@ class KmsTarget(NamedTuple):
 class Settings(NamedTuple):
     """What the flags supply. ``account_id``/``region`` may be empty (then ARNs that need them
     are unresolved); ``kms_aliases`` maps ``alias/NAME`` or an alias ARN to a key ARN or key
-    id; ``notes`` are the warnings found in the flag values (and the manifests they name)."""
+    id; ``notes`` are the warnings found in the flag values (and the manifests they name).
+    ``variables``: a named template placeholder left unresolved where a grant needs a value
+    becomes a variable marker (``core.placeholders``) in the grants, for the Terraform and
+    CloudFormation renderers, instead of an unresolved need."""
 
     partition: str = "aws"
     account_id: str = ""
@@ -35,6 +38,7 @@ class Settings(NamedTuple):
     kms_targets: tuple[KmsTarget, ...] = ()
     kms_aliases: Mapping[str, str] = MappingProxyType({})
     notes: tuple[Diagnostic, ...] = ()
+    variables: bool = False
 
 
 MANAGED_LIMIT = 6144  # characters per managed policy, white space not counted

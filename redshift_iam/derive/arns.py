@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from redshift_iam.core.aws_names import arn_partition, kms_arn_parts, kms_kind, partition_of_region
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import KeyMatch, S3Access
-from redshift_iam.core.placeholders import has_sentinel
+from redshift_iam.core.placeholders import has_marker, has_sentinel
 from redshift_iam.core.settings import KmsTarget
 from redshift_iam.core.statements import AuthKind, Text
 
@@ -38,6 +38,8 @@ def region_of(out: _Collector, region: Text | None, loc: Location) -> str:
         raise Unresolved(unresolved("region", region.value, out.places, out.kind,
                                     region.loc)[0])
     value = region.value if region else out.settings.region
+    if has_marker(value):  # a variable of the IaC file (derive.variables)
+        return value
     if not value:
         raise Unresolved(Diagnostic("RI141", "this ARN needs the cluster's Region", loc,
                                     fix=f"pass --region REGION (the cluster's Region) or add "
@@ -75,6 +77,8 @@ def key_ref_arn(out: _Collector, ref: str, region: Text | None, loc: Location) -
 def kms_arn(out: _Collector, key: Text, region: Text | None) -> str:
     """The ARN of UNLOAD's KMS_KEY_ID: a key ARN, a key id, or an alias (by name or ARN)
     resolved through --kms-key."""
+    if has_marker(key.value):  # a variable of the IaC file holds the key ARN
+        return key.value
     kind = kms_kind(key.value)
     if kind in ("arn", "alias-arn"):
         partition = arn_partition(key.value)

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
-from redshift_iam.core.placeholders import SENTINEL_OPEN, has_sentinel, wildcard
+from redshift_iam.core.placeholders import SENTINEL_OPEN, has_marker, has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -110,9 +110,25 @@ def derive(script: Script, settings: Settings) -> Derivation:
 
 def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
                 grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
-    """Append one statement's grants and trust links; return its diagnostics. What is known
-    is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
-    from https://, with any authorization) names no principal: no chain grant, no trust."""
+    """Append one statement's grants and trust links; return its diagnostics. With
+    ``settings.variables`` the open values a variable can stand for are variables first
+    (:mod:`variables`)."""
+    if not (settings.variables and statement.placeholders):
+        return _derive_statement(statement, settings, grants, links)
+    from redshift_iam.derive import variables  # only Terraform/CloudFormation of a template
+
+    marked, notes = variables.substitute(statement, _templated().table(statement),
+                                         DERIVERS[type(statement)].name)
+    before = len(grants)
+    found = _derive_statement(marked, settings, grants, links)
+    return list(dict.fromkeys(variables.used(notes, grants[before:]) + found))
+
+
+def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settings,
+                      grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
+    """See :func:`_derive_one`. What is known is kept (for --allow-unresolved). A statement
+    that needs no AWS access (CREATE LIBRARY from https://, with any authorization) names no
+    principal: no chain grant, no trust."""
     kind = DERIVERS[type(statement)].name
     places = _templated().table(statement) if statement.placeholders else _NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
@@ -175,6 +191,8 @@ def _role_principal(arn: str) -> Principal:
 
 
 def _check_partition(role: Text, settings: Settings) -> None:
+    if has_marker(role.value):  # a variable of the IaC file (derive.variables)
+        return
     partition = arn_partition(role.value)
     if partition != settings.partition:
         raise Unresolved(Diagnostic("RI125", f"role {role.value} is in partition {partition}, "

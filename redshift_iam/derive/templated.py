@@ -144,6 +144,7 @@ def fill(placeholder: Placeholder) -> str:
 
 def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[Diagnostic]:
     """RW221 for each unresolved placeholder in an S3 key: any text in its place."""
+    bucket = shown(bucket, places)  # a variable of the IaC file as the template writes it
     pattern = f"{bucket}/{wildcard(key)}"
     found = []
     for index in dict.fromkeys(indices(key)):

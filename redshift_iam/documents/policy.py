@@ -16,6 +16,7 @@ from operator import is_not
 from typing import NamedTuple
 
 from redshift_iam.core.grants import Grant
+from redshift_iam.core.placeholders import readable
 from redshift_iam.core.policy import (
     _DOCUMENT,
     _LISTING,
@@ -206,4 +207,4 @@ def _sid(actions: tuple[str, ...], buckets: tuple[str, ...]) -> str:
         service, _, name = action.partition(":")
         services[service].append(name)
     sid = "".join(_camel(service) + "".join(names) for service, names in services.items())
-    return sid + "".join(_camel(arn.rsplit(":", 1)[-1]) for arn in buckets)
+    return sid + "".join(_camel(readable(arn).rsplit(":", 1)[-1]) for arn in buckets)

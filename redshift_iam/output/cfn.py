@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from redshift_iam.core.placeholders import PARTS
 from redshift_iam.output.iac import (
     DESCRIPTION,
     IacContext,
@@ -19,29 +20,36 @@ from redshift_iam.output.iac import (
     policies_of,
     trust_of,
 )
-from redshift_iam.output.iac_plan import Plan, Sym, Unit
+from redshift_iam.output.iac_plan import Plan, Sym, Unit, variable_names
+from redshift_iam.output.iac_vars import Variable, cfn_expression, cfn_role, variables
 
 _PSEUDO = {"partition": "AWS::Partition", "account": "AWS::AccountId", "region": "AWS::Region"}
 
 
-def _value(node: object, logical: dict[str, str]) -> object:
-    """A document node with every text (tuple of parts) as a string, ``Fn::GetAtt`` or
-    ``Fn::Sub`` (literal ``${`` escaped as ``${!``)."""
+def _value(node: object, logical: dict[str, str], found: dict[str, Variable] | None = None
+           ) -> object:
+    """A document node with every text (tuple of parts) as a string, ``Fn::GetAtt``, ``Ref``
+    (a lone template variable) or ``Fn::Sub`` (literal ``${`` escaped as ``${!``)."""
+    found = found or {}
     if isinstance(node, dict):
-        return {key: _value(value, logical) for key, value in node.items()}
+        return {key: _value(value, logical, found) for key, value in node.items()}
     if isinstance(node, list):
-        return [_value(value, logical) for value in node]
+        return [_value(value, logical, found) for value in node]
     if not isinstance(node, tuple):
         return node
     if all(isinstance(part, str) for part in node):
         return "".join(node)
     if len(node) == 1 and node[0].kind == "role_arn":
         return {"Fn::GetAtt": [f"{logical[node[0].label]}Role", "Arn"]}
+    if len(node) == 1 and node[0].kind == "var":
+        return cfn_expression(node[0], found)
     return {"Fn::Sub": "".join(part.replace("${", "${!") if isinstance(part, str)
-                               else "${" + _symbol(part, logical) + "}" for part in node)}
+                               else "${" + _symbol(part, logical, found) + "}" for part in node)}
 
 
-def _symbol(symbol: Sym, logical: dict[str, str]) -> str:
+def _symbol(symbol: Sym, logical: dict[str, str], found: dict[str, Variable]) -> str:
+    if symbol.kind == "var" or symbol.kind in PARTS:
+        return cfn_expression(symbol, found)["Ref"]
     if symbol.kind == "role_arn":
         return f"{logical[symbol.label]}Role.Arn"
     if symbol.kind == "role_name":
@@ -71,6 +79,8 @@ def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
 
 def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict]:
     """(parameters, resources, outputs) of one principal."""
+    if unit.role_variable:
+        raise cfn_role(unit.role_variable)
     name, parameters, resources, outputs = unit.logical, {}, {}, {}
     policies = policies_of(unit, plan, context)
     if unit.role_name:
@@ -99,6 +109,13 @@ def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict
     return parameters, resources, outputs
 
 
+def _variables(sections: tuple[dict, dict, dict], plan: Plan, context: IacContext
+               ) -> dict[str, Variable]:
+    """The template variables the resources use (clashing with no parameter or resource)."""
+    taken = [*sections[0], *sections[1], *sections[2]]
+    return variables(variable_names(sections[1]), context.placeholders, taken)
+
+
 def render(plan: Plan, context: IacContext, yaml: bool) -> str:
     """The template as YAML (``yaml``) or JSON, parsed back before it is returned."""
     logical = {unit.label: unit.logical for unit in plan.units}
@@ -106,7 +123,10 @@ def render(plan: Plan, context: IacContext, yaml: bool) -> str:
     for unit in plan.units:
         for section, part in zip(sections, _unit(unit, plan, context), strict=True):
             section.update(part)
-    parameters, resources, outputs = (_value(s, logical) for s in sections)
+    found = _variables(sections, plan, context)
+    sections[0].update({v.cfn: {"Type": "String", "Description": v.description}
+                        for v in found.values()})
+    parameters, resources, outputs = (_value(s, logical, found) for s in sections)
     text = environment().get_template("cloudformation.json.j2").render(
         description=DESCRIPTION, parameters=parameters, resources=resources, outputs=outputs)
     try:

@@ -28,6 +28,18 @@ class Ref(NamedTuple):
     expression: str
 
 
+class Expr(NamedTuple):
+    """An expression this module built (:func:`call`, :func:`index`): Terraform functions
+    over references, numbers and quoted strings, written as is."""
+
+    text: str
+
+
+# The functions :func:`call` writes: what the renderer needs to take S3 locations and role
+# ARNs apart.
+FUNCTIONS = frozenset({"trimprefix", "split", "replace", "regex"})
+
+
 class Call(NamedTuple):
     """``name(argument)``, e.g. ``jsonencode({...})``."""
 
@@ -54,7 +66,9 @@ class Commented(NamedTuple):
 Resolver = Callable[[object], str]  # a symbol -> the reference that computes it
 
 
-def reference(expression: str) -> str:
+def reference(expression: str | Expr) -> str:
+    if isinstance(expression, Expr):
+        return expression.text
     if not REFERENCE.match(expression):
         raise HclError(f"not a reference: {expression!r}")
     return expression
@@ -69,9 +83,39 @@ def string(parts: tuple, resolve: Resolver) -> str:
             if index + 1 < len(parts) and text.endswith("$"):  # "$${" would be a literal
                 raise HclError(f"{part!r} ends with '$' before an interpolation")
             out.append(text.replace("${", "$${").replace("%{", "%%{"))
+        elif isinstance(part, (Ref, Expr)):
+            out.append("${" + reference(part if isinstance(part, Expr) else part.expression)
+                       + "}")
         else:
             out.append("${" + reference(resolve(part)) + "}")
     return '"' + "".join(out) + '"'
+
+
+def _unresolvable(symbol: object) -> str:
+    raise HclError(f"no reference for {symbol!r} here")
+
+
+def call(name: str, *arguments: object) -> Expr:
+    """``name(argument, ...)``: each argument a :class:`Ref`, an :class:`Expr`, an int, or a
+    string (a tuple of literal text, Refs and Exprs, quoted and interpolated)."""
+    if name not in FUNCTIONS:
+        raise HclError(f"not a function the writer uses: {name!r}")
+    return Expr(f"{name}({', '.join(map(_argument, arguments))})")
+
+
+def _argument(node: object) -> str:
+    if isinstance(node, Ref):
+        return reference(node.expression)
+    if isinstance(node, Expr):
+        return node.text
+    if isinstance(node, int):
+        return str(node)
+    return string(node if isinstance(node, tuple) else (node,), _unresolvable)
+
+
+def index(node: Expr, position: int) -> Expr:
+    """``node[position]``."""
+    return Expr(f"{node.text}[{int(position)}]")
 
 
 def comment(text: str) -> str:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from redshift_iam.core.grants import Grant, TrustLink
+from redshift_iam.core.placeholders import PARTS, Placeholder
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.output import hcl
@@ -28,7 +29,9 @@ from redshift_iam.output.iac_plan import (
     plan,
     statement_sources,
     trust_sources,
+    variable_names,
 )
+from redshift_iam.output.iac_vars import Variable, tf_expression, variables
 
 FORMATS = ("terraform", "cloudformation", "cloudformation-json")
 FILE_NAMES = {"terraform": "redshift-iam.tf", "cloudformation": "redshift-iam.template.yaml",
@@ -50,6 +53,7 @@ class IacContext(NamedTuple):
     inline: bool = False
     grants: tuple[Grant, ...] = ()
     links: tuple[TrustLink, ...] = ()
+    placeholders: tuple[Placeholder, ...] = ()  # the script's, for the variables' descriptions
 
 
 DEFAULT_CONTEXT = IacContext()
@@ -73,11 +77,13 @@ class Policy(NamedTuple):
 def _name(unit: Unit) -> tuple:
     if unit.role_name:
         return (Sym("role_name", unit.label),)
+    if unit.role_variable:
+        return (Sym("role_in", unit.role_variable),)
     return (unit.report.principal.slug,)
 
 
 def description_of(unit: Unit) -> tuple:
-    whom = (("role ", *_name(unit)) if unit.role_name else
+    whom = (("role ", *_name(unit)) if unit.role_name or unit.role_variable else
             ("the cluster's default IAM role",) if unit.report.principal.name == "default" else
             (f"the IAM user with access key {unit.report.principal.name[5:]}",))
     return ("Permissions the Redshift SQL needs, for ", *whom, " (redshift-iam)")
@@ -149,10 +155,10 @@ def _tf_unit(unit: Unit, plan_: Plan, context: IacContext) -> list[hcl.Block]:
             continue
         blocks.append(hcl.Block("resource", ("aws_iam_policy", name), (
             ("name", policy.name), ("description", description_of(unit)), ("policy", body))))
-        if unit.role_name:
+        if unit.role_name or unit.role_variable:
+            role = hcl.Ref(f"aws_iam_role.{label}.name") if unit.role_name else _name(unit)
             blocks.append(hcl.Block("resource", ("aws_iam_role_policy_attachment", name), (
-                ("role", hcl.Ref(f"aws_iam_role.{label}.name")),
-                ("policy_arn", hcl.Ref(f"aws_iam_policy.{name}.arn")))))
+                ("role", role), ("policy_arn", hcl.Ref(f"aws_iam_policy.{name}.arn")))))
         else:
             blocks.append(_tf_output(f"{name}_policy_arn", f"aws_iam_policy.{name}.arn",
                                      f"ARN of the policy for {unit.report.principal.name}"))
@@ -171,6 +177,26 @@ _TF_DATA = {"partition": ("aws_partition", "data.aws_partition.current.partition
             "region": ("aws_region", "data.aws_region.current.name")}
 _PROVIDERS = hcl.Block("terraform", (), (("required_providers", hcl.Block(
     "required_providers", (), (("aws", {"source": "hashicorp/aws", "version": ">= 4.0"}),))),))
+
+
+def _tf_resolver(found: dict[str, Variable]):
+    """Symbol -> reference or expression, template variables included."""
+    def resolve(symbol: Sym) -> str | hcl.Expr | hcl.Ref:
+        if symbol.kind in ("var", "role_in") or symbol.kind in PARTS:
+            expression = tf_expression(symbol, found)
+            return expression.expression if isinstance(expression, hcl.Ref) else expression
+        return _tf_resolve(symbol)
+    return resolve
+
+
+def _tf_variables(blocks: list[hcl.Block], plan_: Plan, context: IacContext
+                  ) -> tuple[dict[str, Variable], list[hcl.Block]]:
+    """The template variables the blocks use, and their ``variable`` blocks."""
+    taken = [f"{unit.label}_role_name" for unit in plan_.units if unit.role_name]
+    found = variables(variable_names([b.attributes for b in blocks]), context.placeholders,
+                      taken)
+    return found, [hcl.Block("variable", (v.tf,), (
+        ("description", v.description), ("type", hcl.Ref("string")))) for v in found.values()]
 
 
 def _tf_resolve(symbol: Sym) -> str:
@@ -225,9 +251,12 @@ def _terraform(plan_: Plan, context: IacContext) -> str:
     used = _symbols([b.attributes for b in blocks])
     data = [hcl.Block("data", (source, "current"), ())
             for kind, (source, _) in sorted(_TF_DATA.items()) if kind in used]
+    found, declared = _tf_variables(blocks, plan_, context)
+    resolve = _tf_resolver(found)
     env = environment()
-    env.filters["hcl_block"] = lambda b: hcl.block(b, 0, _tf_resolve)
-    text = env.get_template("terraform.tf.j2").render(blocks=[_PROVIDERS, *data, *blocks])
+    env.filters["hcl_block"] = lambda b: hcl.block(b, 0, resolve)
+    text = env.get_template("terraform.tf.j2").render(
+        blocks=[_PROVIDERS, *data, *declared, *blocks])
     try:
         import hcl2
     except ImportError:

@@ -18,6 +18,16 @@ from typing import NamedTuple
 
 from redshift_iam.core.aws_names import role_account, role_arn_parts
 from redshift_iam.core.grants import Grant, Principal, TrustLink
+from redshift_iam.core.placeholders import (
+    MARKER,
+    PART_CLOSE,
+    PART_OPEN,
+    PART_SEP,
+    PARTS,
+    RESERVED,
+    has_marker,
+    readable,
+)
 from redshift_iam.core.policy import LIST_BUCKET, PolicyStatement
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.core.statements import AuthKind
@@ -36,7 +46,11 @@ def placeholder_region(partition: str) -> str:
 
 class Sym(NamedTuple):
     """A value the file computes: ``partition``, ``account``, ``region`` (the applying
-    account's), ``role_arn`` or ``role_name`` of the role resource named ``label``."""
+    account's), ``role_arn`` or ``role_name`` of the role resource named ``label``; ``var``,
+    the template variable named ``label``; ``bucket``, ``key`` or ``path`` (bucket/key) of
+    the S3 location whose text is ``label`` (hex of literal text and variable markers, see
+    :func:`location_parts`); ``role_in``, the name of the role whose ARN template variable
+    ``label`` holds."""
 
     kind: str
     label: str = ""
@@ -60,13 +74,16 @@ class PlanError(Exception):
 
 class Unit(NamedTuple):
     """One principal in the file: its Terraform label, CloudFormation logical id base, and
-    (for a named role) its name and path as the SQL wrote them."""
+    (for a named role) its name and path as the SQL wrote them, or (for a role the template
+    names by a variable, ``IAM_ROLE '{role}'``) that variable: the role exists, and the file
+    attaches the policies to it."""
 
     report: PrincipalReport
     label: str
     logical: str
     role_name: str = ""
     role_path: str = "/"
+    role_variable: str = ""
 
 
 class Plan(NamedTuple):
@@ -101,6 +118,10 @@ def cfn_logical(name: str) -> str:
 
 
 def _unit(report: PrincipalReport) -> Unit:
+    if report.principal.kind is AuthKind.ROLE and has_marker(report.principal.name):
+        variable = readable(report.principal.name)
+        return Unit(report, tf_label(variable.replace(".", "_")), cfn_logical(variable),
+                    role_variable=variable)
     name = _base_name(report.principal)
     unit = Unit(report, tf_label(name), cfn_logical(name))
     match = role_arn_parts(report.principal.name)
@@ -155,20 +176,78 @@ def plan(reports: tuple[PrincipalReport, ...], pinned: Pinned, partition: str,
         for unit in units:
             name = getattr(unit, attribute)
             if name in seen:
-                raise PlanError(f"{seen[name]} and {unit.report.principal.name} would both be "
+                raise PlanError(f"{seen[name]} and {_shown(unit)} would both be "
                                 f"named {name}; render them in separate runs")
-            seen[name] = unit.report.principal.name
+            seen[name] = _shown(unit)
     if inline:
         for unit in units:
             if not unit.role_name:
-                raise PlanError(f"--inline: {unit.report.principal.name} has no role in the "
+                raise PlanError(f"--inline: {_shown(unit)} has no role in the "
                                 "file to hold an inline policy; drop --inline to get a managed "
                                 "policy to attach")
     region = "" if pinned.region else placeholder_region(partition)
     return Plan(units, pinned, applying, region, tuple(notes))
 
 
+def _shown(unit: Unit) -> str:
+    """The principal as messages name it."""
+    if unit.role_variable:
+        return f"the role given by template variable {unit.role_variable}"
+    return unit.report.principal.name
+
+
 def symbolic(value: str, plan: Plan, trust: bool = False) -> Text:
+    """:func:`_symbolic`, with the template variables' markers as symbols."""
+    parts = _symbolic(value, plan, trust)
+    if not any(isinstance(p, str) and has_marker(p) for p in parts):
+        return parts
+    return _joined([piece for p in parts for piece in (
+        _variables(p) if isinstance(p, str) else (p,))])
+
+
+_PATH = re.compile(f"{PART_OPEN}bucket{PART_SEP}([0-9a-f]*){PART_CLOSE}/"
+                   f"{PART_OPEN}key{PART_SEP}\\1{PART_CLOSE}")
+
+
+def _variables(text: str) -> list[object]:
+    """``text`` split at its markers (a location's bucket, ``/`` and key read as its path);
+    a marker cut (by widening) is an error."""
+    text = _PATH.sub(lambda m: f"{PART_OPEN}path{PART_SEP}{m.group(1)}{PART_CLOSE}", text)
+    out: list[object] = []
+    end = 0
+    for match in MARKER.finditer(text):
+        out.append(text[end:match.start()])
+        out.append(Sym("var", match.group("name")) if match.group("name")
+                   else Sym(match.group("part"), match.group("hex")))
+        end = match.end()
+    out.append(text[end:])
+    if any(isinstance(p, str) and re.search(f"[{RESERVED}]", p) for p in out):
+        raise PlanError("folding cut a template variable out of a resource; pass --no-fold, "
+                        "or --var values for the variables")
+    return out
+
+
+def location_parts(label: str) -> tuple[object, ...]:
+    """The text of a location symbol's label: literal strings and ``Sym("var", name)``."""
+    return tuple(p for p in _variables(bytes.fromhex(label).decode("utf-8")) if p != "")
+
+
+def variable_names(node: object) -> set[str]:
+    """The template variables a document node uses, in locations too."""
+    if isinstance(node, Sym):
+        if node.kind == "var":
+            return {node.label}
+        if node.kind in PARTS:
+            return {p.label for p in location_parts(node.label) if isinstance(p, Sym)}
+        return {node.label} if node.kind == "role_in" else set()
+    if isinstance(node, dict):
+        node = list(node.values())
+    if isinstance(node, (tuple, list)):
+        return set().union(*map(variable_names, node)) if node else set()
+    return set()
+
+
+def _symbolic(value: str, plan: Plan, trust: bool = False) -> Text:
     """``value`` with the parts the file computes as symbols: the partition (unless given),
     the applying account and Region; in a trust policy a role of this file becomes a
     reference to its ARN, elsewhere an ARN built from its name (no dependency cycle)."""

@@ -11,9 +11,20 @@ from collections.abc import Callable, Mapping
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Grant
+from redshift_iam.core.placeholders import shown
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
-from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
+from redshift_iam.core.statements import (
+    Copy,
+    CreateLibrary,
+    DynamoTable,
+    EmrCluster,
+    S3Path,
+    Statement,
+    Unload,
+    Unmapped,
+)
+from redshift_iam.output import places
 
 _BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
 
@@ -52,33 +63,32 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
 
 
 def _copy(statement: Copy) -> tuple[str, str]:
-    source = statement.source
-    where = getattr(source, "uri", None) or getattr(source, "name", None)
-    if where is None:
-        where = f"emr://{source.cluster_id}/{source.path}"
-    elif statement.mode.value == "dynamodb":
-        where = f"dynamodb://{where}"
-    return f"COPY {statement.mode.value}", f"{statement.table} <- {where}"
+    return f"COPY {statement.mode.value}", f"{statement.table} <- {_where(statement.source)}"
+
+
+def _where(value: object) -> str:
+    """A location as written (an open slot by its rendered text)."""
+    if isinstance(value, DynamoTable):
+        return f"dynamodb://{value.name}"
+    if isinstance(value, EmrCluster):
+        return f"emr://{value.cluster_id}/{value.path}"
+    return value.uri if isinstance(value, S3Path) else value.text
 
 
 # One row per statement kind of core.statements.Statement (a test holds it complete):
 # (kind, what it reads or writes) for people.
 DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
     Copy: _copy,
-    Unload: lambda s: ("UNLOAD", f"-> {s.target.uri}"),
+    Unload: lambda s: ("UNLOAD", f"-> {_where(s.target)}"),
     CreateLibrary: lambda s: ("CREATE LIBRARY", f"{s.name} <- {s.url}"),
     Unmapped: lambda s: ("UNMAPPED", s.what),
 }
 
 
 def describe(statement: Statement) -> tuple[str, str]:
-    """(kind, what it reads or writes) for people; template placeholders as written."""
+    """(kind, what it reads or writes) for people; a template's placeholders as written."""
     kind, subject = DESCRIBERS[type(statement)](statement)
-    placeholders = getattr(statement, "placeholders", ())
-    if not placeholders:
-        return kind, subject
-    from redshift_iam.core.placeholders import shown
-    return kind, shown(subject, placeholders)
+    return kind, shown(subject, getattr(statement, "placeholders", ()))
 
 
 def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
@@ -99,6 +109,7 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
     for grant in analysis.derivation.grants:
         by_location.setdefault(grant.location, []).append(grant)
     rows = []
+    templated = places.has_placeholders(analysis.script.statements)
     for statement in analysis.script.statements:
         kind, subject = describe(statement)
         grants = by_location.get(statement.loc, [])
@@ -107,6 +118,8 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
             "location": statement.loc.short, "kind": kind, "subject": subject,
             "grants": [dict(key) for key in sorted(unique)],
         })
+        if templated:  # plain SQL: the rows stay as they were
+            rows[-1]["placeholders"] = places.rows(statement)
     return rows
 
 
@@ -134,6 +147,7 @@ def explain_text(analysis: Analysis) -> str:
     marks, stray = _unresolved_by_statement(analysis)
     for index, row in enumerate(explain_rows(analysis)):
         lines += _wrap(f"{row['location']}  {row['kind']}  {row['subject']}", "", "    ")
+        lines += _placeholder_lines(row.get("placeholders", []))
         if not row["grants"]:
             lines.append("    (no grant)")
         for principal in sorted({g["principal"] for g in row["grants"]}):
@@ -162,6 +176,23 @@ def _wrap(text: str, first: str, rest: str) -> list[str]:
     """``text`` in lines of at most WIDTH columns; a word longer than a line is cut."""
     return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
                          break_on_hyphens=False) or [first.rstrip()]
+
+
+def _placeholder_lines(entries: list[dict[str, object]]) -> list[str]:
+    """``placeholders:`` and a line per placeholder, name and location aligned, its state
+    after them when the line fits WIDTH, else on the lines below."""
+    if not entries:
+        return []
+    cells = [places.text_cells(entry) for entry in entries]
+    widths = [max(len(cell[i]) for cell in cells) for i in (0, 1)]
+    lines = ["  placeholders:"]
+    for name, where, state in cells:
+        head = f"    {name.ljust(widths[0])}  {where.ljust(widths[1])}"
+        if len(head) + 2 + len(state) <= WIDTH:
+            lines.append(f"{head}  {state}")
+        else:
+            lines += [head.rstrip(), *_wrap(state, " " * 8, " " * 8)]
+    return lines
 
 
 def _grant_lines(cells: list[tuple[str, str, str, str]]) -> list[str]:

@@ -1,0 +1,275 @@
+"""Terraform and CloudFormation from templated SQL without values: which unresolved
+placeholders become a variable (a Terraform ``variable``, a CloudFormation ``Parameter``) and
+exactly where it is interpolated, which stay errors (exit 1, the same code as the JSON
+formats), names, and what the variables' descriptions say."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import hcl2
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from redshift_iam.cli.main import main
+
+R = "IAM_ROLE 'arn:aws:iam::123456789012:role/Etl'"
+P = "arn:${data.aws_partition.current.partition}"
+A = "${data.aws_caller_identity.current.account_id}"
+
+
+def generate(sql: str, fmt: str = "terraform", *flags: str) -> Result:
+    return CliRunner().invoke(main, ["generate", "--format", fmt, *flags], input=sql)
+
+
+def policy_values(text: str) -> list[str]:
+    """Each Resource and s3:prefix value of the Terraform text, in order (the file parses)."""
+    hcl2.loads(text)
+    found, in_list = [], False
+    for line in text.splitlines():
+        stripped = line.strip()
+        if in_list:
+            in_list = stripped != "]"
+            found += [stripped.rstrip(",")] if in_list else []
+            continue
+        match = re.match(r'(?:Resource|"s3:prefix")\s*=\s*(.*)$', stripped)
+        if match:
+            in_list = match.group(1) == "["
+            found += [] if in_list else [match.group(1)]
+    return found
+
+
+def variables(text: str) -> dict[str, str]:
+    """Terraform variable -> description, template variables only (no default)."""
+    return {name.strip('"'): body["description"].strip('"')
+            for block in hcl2.loads(text).get("variable", []) for name, body in block.items()
+            if "default" not in body}
+
+
+@pytest.mark.parametrize(("location", "resources"), [
+    ("s3://{bucket}/in/", [f'"{P}:s3:::${{var.bucket}}/in/*"', f'"{P}:s3:::${{var.bucket}}"',
+                           '"in/*"']),
+    ("s3://acme-{env}/in/", [f'"{P}:s3:::acme-${{var.env}}/in/*"',
+                             f'"{P}:s3:::acme-${{var.env}}"', '"in/*"']),
+    ("s3://{bucket}/in/{ds}/", [f'"{P}:s3:::${{var.bucket}}/in/*/*"',
+                                f'"{P}:s3:::${{var.bucket}}"', '"in/*/*"']),
+    ("{s3_path}", [f'"{P}:s3:::${{trimprefix(var.s3_path, "s3://")}}*"',
+                   f'"{P}:s3:::${{split("/", trimprefix(var.s3_path, "s3://"))[0]}}"',
+                   '"${replace(var.s3_path, "/^s3://[^/]*/?/", "")}*"']),
+    ("s3://{a}{b}/in/", [
+        f'"{P}:s3:::${{trimprefix("s3://${{var.a}}${{var.b}}/in/", "s3://")}}*"',
+        f'"{P}:s3:::${{split("/", trimprefix("s3://${{var.a}}${{var.b}}/in/", "s3://"))[0]}}"',
+        '"${replace("s3://${var.a}${var.b}/in/", "/^s3://[^/]*/?/", "")}*"']),
+])
+def test_an_unresolved_bucket_or_location_is_a_variable_at_its_place(location, resources):
+    result = generate(f"COPY t FROM '{location}' {R};")
+    assert result.exit_code == 0, result.stderr
+    assert policy_values(result.stdout) == resources
+
+
+def test_a_whole_location_takes_the_bucket_and_key_apart_as_terraform_evaluates_it() -> None:
+    """trimprefix / split / replace on a value, checked against Terraform's semantics by
+    hand: s3://acme/sales/2024/ -> object acme/sales/2024/*, bucket acme, prefix sales/2024/*."""
+    text = generate("UNLOAD ('select 1') TO '{out}' " + R + ";").stdout
+    assert f'"{P}:s3:::${{trimprefix(var.out, "s3://")}}*"' in text
+    value = "s3://acme/sales/2024/"
+    assert value.removeprefix("s3://") + "*" == "acme/sales/2024/*"
+    assert value.removeprefix("s3://").split("/")[0] == "acme"
+    assert re.sub("^s3://[^/]*/?", "", value) + "*" == "sales/2024/*"
+
+
+def test_table_cluster_region_and_key_are_variables() -> None:
+    sql = (f"COPY t FROM 'dynamodb://{{table}}' {R} REGION '{{region}}' READRATIO 50;\n"
+           f"COPY t FROM 'emr://{{cluster}}/out/part-*' {R};\n"
+           f"UNLOAD ('x') TO 's3://acme/u/' {R} KMS_KEY_ID '{{key_arn}}' ENCRYPTED;\n"
+           f"UNLOAD ('x') TO 's3://acme/v/' {R} KMS_KEY_ID "
+           f"'arn:aws:kms:us-east-1:123456789012:key/{{key_id}}' ENCRYPTED;\n")
+    result = generate(sql, "terraform", "--region", "us-east-1")
+    assert result.exit_code == 0, result.stderr
+    assert set(variables(result.stdout)) == {"table", "region", "cluster", "key_arn", "key_id"}
+    values = policy_values(result.stdout)
+    assert f'"{P}:dynamodb:${{var.region}}:{A}:table/${{var.table}}"' in values
+    assert f'"{P}:elasticmapreduce:us-east-1:{A}:cluster/${{var.cluster}}"' in values
+    assert "var.key_arn" in result.stdout
+    assert f'"{P}:kms:us-east-1:{A}:key/${{var.key_id}}",' in result.stdout
+
+
+def test_a_region_no_grant_needs_is_no_variable() -> None:
+    result = generate(f"COPY t FROM 's3://{{bucket}}/k/' {R} REGION '{{region}}';")
+    assert result.exit_code == 0
+    assert set(variables(result.stdout)) == {"bucket"}
+    assert "RW222" in result.stderr and "variable region" not in result.stderr
+
+
+@pytest.mark.parametrize(("sql", "code"), [
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE '{a},{b}';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/{name}';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE %s;", "RI146"),
+    ("COPY t FROM 's3://acme/k/' ACCESS_KEY_ID '{key_id}' SECRET_ACCESS_KEY 'x';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{account}:role/Etl';", "RI146"),
+    (f"COPY t FROM %s {R};", "RI145"),
+    (f"COPY t FROM 's3://${{B%%-*}}/k/' {R};", "RI145"),
+    (f"COPY t FROM 's3://acme/k' {R} {{copy_options}};", "RI148"),
+    (f"COPY t FROM 's3://{{b}}/m.manifest' {R} MANIFEST;", "RI145"),
+    (f"UNLOAD ('x') TO 's3://acme/k/' {R} KMS_KEY_ID 'alias/{{name}}' ENCRYPTED;", "RI147"),
+    (f"COPY t FROM 's3://{{% if x %}}a{{% else %}}b{{% endif %}}/k/' {R};", "RI145"),
+])
+def test_what_no_variable_can_stand_for_stays_an_error(sql: str, code: str) -> None:
+    for fmt in ("terraform", "cloudformation", "json"):
+        result = generate(sql, fmt)
+        assert (result.exit_code, result.stdout) == (1, ""), fmt
+        assert set(re.findall(r": unresolved (RI14\d):", result.stderr)) == {code}
+
+
+def test_the_json_formats_still_refuse_what_terraform_takes_as_a_variable() -> None:
+    sql = f"COPY t FROM 's3://{{bucket}}/k/' {R};"
+    assert generate(sql, "terraform").exit_code == 0
+    refused = generate(sql, "json")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert ": unresolved RI145: variable bucket ({bucket})" in refused.stderr
+
+
+def test_the_warning_names_the_variable_and_how_to_fill_it() -> None:
+    result = generate(f"COPY t FROM 's3://{{bucket}}/k/' {R};")
+    assert result.stderr == (
+        "<stdin>:1:19: warning RW222: variable bucket ({bucket}) is unresolved in the S3 "
+        "location of this COPY (s3://{bucket}/k/): the file takes it as variable bucket\n"
+        f"    1 | COPY t FROM 's3://{{bucket}}/k/' {R};\n"
+        "      |                   ^\n"
+        "    hint: give bucket when the file is applied, or pass --var bucket=VALUE now\n")
+
+
+def test_one_name_is_one_variable_described_by_every_place(tmp_path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.sql").write_text(f"COPY t FROM 's3://{{{{ bucket }}}}/a/' {R};\n")
+    (tmp_path / "b.sql").write_text(f"\n\nUNLOAD ('x') TO 's3://{{{{ bucket }}}}/b/' {R};\n")
+    result = CliRunner().invoke(main, ["generate", "--format", "terraform", "a.sql", "b.sql"])
+    assert result.exit_code == 0, result.stderr
+    assert variables(result.stdout) == {
+        "bucket": "Value of {{ bucket }} in the SQL at a.sql:1, b.sql:3"}
+
+
+@pytest.mark.parametrize(("name", "tf", "cfn"), [
+    ("params.bucket", "params_bucket", "ParamsBucket"),
+    ("version", "version_value", "Version"),
+    ("count", "count_value", "Count"),
+])
+def test_variable_names(name: str, tf: str, cfn: str) -> None:
+    sql = f"COPY t FROM 's3://{{{{ {name} }}}}/k/' {R};"
+    assert set(variables(generate(sql).stdout)) == {tf}
+    template = yaml.safe_load(generate(sql, "cloudformation").stdout)
+    assert template["Parameters"][cfn] == {
+        "Type": "String", "Description": f"Value of {{{{ {name} }}}} in the SQL at <stdin>:1"}
+
+
+def test_names_that_would_clash_are_an_error() -> None:
+    result = generate(f"COPY t FROM 's3://{{{{ a.b }}}}-{{{{ a_b }}}}/k/' {R};")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: template variable a_b and template variable a.b would both be named "
+        "a_b in the file; pass --var a_b=VALUE\n")
+    result = generate(f"COPY t FROM 's3://{{{{ Etl_role_name }}}}/k/' {R};")
+    assert result.stderr.endswith(
+        "redshift-iam: template variable Etl_role_name and another name would both be named "
+        "Etl_role_name in the file; pass --var Etl_role_name=VALUE\n")
+
+
+def test_cloudformation_substitutes_the_parameter_where_the_placeholder_stands() -> None:
+    result = generate(f"COPY t FROM 's3://acme-{{env}}/k/' {R};", "cloudformation-json")
+    assert result.exit_code == 0, result.stderr
+    template = json.loads(result.stdout)
+    assert template["Parameters"]["Env"] == {
+        "Type": "String", "Description": "Value of {env} in the SQL at <stdin>:1"}
+    statements = template["Resources"]["EtlPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Resource"] for s in statements] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::acme-${Env}/k/*"},
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::acme-${Env}"}]
+    assert [s["Sid"] for s in statements] == ["S3GetObject", "S3ListBucketAcmeEnv"]
+
+
+def test_a_lone_variable_is_a_ref_in_cloudformation() -> None:
+    result = generate(f"UNLOAD ('x') TO 's3://acme/u/' {R} KMS_KEY_ID '{{key}}' ENCRYPTED;",
+                      "cloudformation-json")
+    statements = json.loads(result.stdout)["Resources"]["EtlPolicy"]["Properties"][
+        "PolicyDocument"]["Statement"]
+    assert statements[0]["Resource"] == {"Ref": "Key"}
+
+
+def test_cloudformation_cannot_take_a_whole_location_apart() -> None:
+    result = generate(f"COPY t FROM '{{src}}' {R};", "cloudformation")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: template variable src holds a whole S3 location, and CloudFormation "
+        "has no function to take its bucket and key apart (the ListBucket s3:prefix condition "
+        "needs the key): pass --var src=s3://BUCKET/KEY, or use --format terraform\n")
+
+
+def test_values_given_leave_no_variable() -> None:
+    sql = f"COPY t FROM 's3://{{bucket}}/k/' {R};"
+    result = generate(sql, "terraform", "--var", "bucket=acme")
+    assert result.exit_code == 0 and result.stderr == ""
+    assert variables(result.stdout) == {}
+    assert f'"{P}:s3:::acme/k/*"' in result.stdout
+
+
+ROLE_SQL = (f"COPY t FROM 's3://{{{{ bucket }}}}/k/' IAM_ROLE '{{{{ params.role_arn }}}}';\n"
+            "UNLOAD ('x') TO 's3://acme/u/' CREDENTIALS 'aws_iam_role={{ params.role_arn }}';\n"
+            f"UNLOAD ('x') TO 's3://acme/v/' {R};\n")
+
+
+def test_a_role_given_by_its_whole_arn_gets_the_policy_attached_by_name() -> None:
+    """The role exists (its ARN is the variable): no aws_iam_role, no trust; the policies
+    are attached to the role whose name is the ARN's last part."""
+    result = generate(ROLE_SQL)
+    assert result.exit_code == 0, result.stderr
+    parsed = hcl2.loads(result.stdout)
+    resources = {(kind, label.strip('"')) for block in parsed["resource"]
+                 for kind, labels in block.items() for label in labels}
+    assert {(k.strip('"'), label) for k, label in resources} == {
+        ("aws_iam_role", "Etl"), ("aws_iam_policy", "Etl"),
+        ("aws_iam_role_policy_attachment", "Etl"), ("aws_iam_policy", "params_role_arn"),
+        ("aws_iam_role_policy_attachment", "params_role_arn")}
+    assert variables(result.stdout) == {
+        "bucket": "Value of {{ bucket }} in the SQL at <stdin>:1",
+        "params_role_arn": "Value of {{ params.role_arn }} in the SQL at <stdin>:1, <stdin>:2"}
+    assert ('resource "aws_iam_role_policy_attachment" "params_role_arn" {\n'
+            '  role       = regex("[^/]+$", var.params_role_arn)\n'
+            '  policy_arn = aws_iam_policy.params_role_arn.arn\n}\n') in result.stdout
+    assert ('  name        = "redshift-iam-${regex("[^/]+$", var.params_role_arn)}"\n'
+            ) in result.stdout
+    assert re.findall(r"RW222: (variable \S+ \(\S+ \S+ \S+\)|variable \S+ \(\S+\)) is "
+                      r"unresolved in the (\w+)", result.stderr) == [
+        ("variable bucket ({{ bucket }})", "S3"),
+        ("variable params.role_arn ({{ params.role_arn }})", "role"),
+        ("variable params.role_arn ({{ params.role_arn }})", "role")]
+
+
+def test_terraform_regex_takes_the_role_name_out_of_its_arn() -> None:
+    """regex("[^/]+$", ARN) returns the match: the name after the path."""
+    for arn, name in (("arn:aws:iam::123456789012:role/Etl", "Etl"),
+                      ("arn:aws:iam::123456789012:role/service/team/Etl", "Etl")):
+        assert re.search("[^/]+$", arn).group() == name
+
+
+def test_a_role_variable_is_refused_by_cloudformation_and_the_json_formats() -> None:
+    result = generate(ROLE_SQL, "cloudformation")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: template variable params.role_arn holds the ARN of the role that needs "
+        "the permissions, and CloudFormation has no function to take the role's name out of an "
+        "ARN (ManagedPolicy Roles takes names): pass --var params.role_arn=ARN, or use "
+        "--format terraform\n")
+    refused = generate(ROLE_SQL, "json")
+    assert (refused.exit_code, refused.stdout) == (1, "")
+    assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI146", "RI145", "RI146"]
+
+
+def test_inline_needs_a_role_in_the_file() -> None:
+    result = generate("COPY t FROM 's3://acme/k/' IAM_ROLE '{role}';", "terraform",
+                      "--inline")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: --inline: the role given by template variable role has no role in the "
+        "file to hold an inline policy; drop --inline to get a managed policy to attach\n")

@@ -21,11 +21,17 @@ def diagnostic(source: Source, code: str, message: str, offset: int,
     """A diagnostic at ``offset`` whose snippet hides its line from the first word that may
     name a secret (secret_access_key, token, master_symmetric_key, credentials) on, or from
     ``redact_from`` if that comes first."""
+    return source.diagnostic(code, message, offset, hidden_from(source, offset, redact_from))
+
+
+def hidden_from(source: Source, offset: int, redact_from: int | None = None) -> int | None:
+    """Where the snippet of the line holding ``offset`` is hidden from: its first word that
+    may name a secret, or ``redact_from`` if that comes first (None: nothing hidden)."""
     begin = source.text.rfind("\n", 0, offset) + 1
     end = source.text.find("\n", offset)
     secret = SECRET_WORDS.search(source.text, begin, len(source.text) if end < 0 else end)
     hidden = [at for at in (secret.start() if secret else None, redact_from) if at is not None]
-    return source.diagnostic(code, message, offset, min(hidden) if hidden else None)
+    return min(hidden) if hidden else None
 
 
 class Entry(NamedTuple):
@@ -38,11 +44,16 @@ class Entry(NamedTuple):
 class Node(NamedTuple):
     """A value of the spec: ``dict[str, Entry]``, ``list[Node]`` or a scalar (str, int,
     float, bool, None). ``offset`` is where the value starts; ``quoted`` tells whether a
-    string was written in quotes (its text then starts one character later)."""
+    string was written in quotes (its text then starts one character later). A string
+    rendered from a template (``spec.templated``) holds its rendering, ``rendered`` is the
+    Source of that text (its offsets map back into the spec) and ``placeholders`` are the
+    template placeholders written in it."""
 
     value: object
     offset: int
     quoted: bool = False
+    rendered: Source | None = None
+    placeholders: tuple = ()
 
     def plain(self) -> object:
         """The value without positions (what the JSON Schema validates)."""
@@ -54,7 +65,9 @@ class Node(NamedTuple):
 
     @property
     def text_offset(self) -> int:
-        """Where the characters of a string value start."""
+        """Where the characters of a string value start (in ``rendered`` when set)."""
+        if self.rendered is not None:
+            return 0
         return self.offset + (1 if self.quoted else 0)
 
 

@@ -12,6 +12,7 @@ import json
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import SECRET_WORDS
 from redshift_iam.core.source import Source
 
@@ -73,13 +74,44 @@ class Node(NamedTuple):
 
 def load(source: Source) -> Node:
     """Parse a spec (JSON when the name ends ``.json``, else YAML). Syntax errors and
-    duplicate keys raise InputError RI180 at their position."""
+    duplicate keys raise InputError RI180 at their position; one where a template tag stands
+    outside a quoted value says how to write it (:func:`template_outside_value`)."""
     try:
         if source.name.lower().endswith(".json"):
             return _Json(source).document()
         return _yaml_tree(source)
     except RecursionError:
         raise InputError(diagnostic(source, "RI180", "the spec is nested too deeply", 0)) from None
+    except InputError as exc:
+        found = template_outside_value(source, exc.diagnostic.location)
+        if found is None:
+            raise
+        raise InputError(exc.diagnostic._replace(message=found)) from None
+
+
+_QUOTED_OR_COMMENT = LazyRegex(r"""'(?:''|[^'])*'|"(?:\\.|[^"\\])*"|(?:^|\s)\#.*""")
+# Template tags a parse error may stem from, and what to write instead: a spec is templated
+# per value (spec.templated), so a tag must stand inside a quoted string value.
+_OUTSIDE = (
+    (("{%", "{#"), "a Jinja block outside a value: a spec is templated per value, so a "
+                   "block cannot choose keys; give the key a placeholder value instead "
+                   "(cleanpath: \"{{ clean }}\")"),
+    (("{{",), "a template placeholder outside quotes (YAML reads {{ x }} as a mapping): "
+              "write the value in quotes (role: \"{{ x }}\")"),
+)
+
+
+def template_outside_value(source: Source, location: object) -> str | None:
+    """The RI180 message for a parse error on a line holding a template tag, else None."""
+    line = getattr(location, "line", 0)
+    if not line:
+        return None
+    lines = source.text.split("\n")
+    text = _QUOTED_OR_COMMENT.sub("", lines[line - 1]) if line <= len(lines) else ""
+    for tags, message in _OUTSIDE:
+        if any(tag in text for tag in tags):
+            return message
+    return None
 
 
 def _yaml_tree(source: Source) -> Node:

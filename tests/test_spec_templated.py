@@ -318,3 +318,62 @@ def test_without_a_renderer_a_placeholder_is_ri121_as_before() -> None:
     script = read_spec(Source("s.yaml", TOP + CASES["key"].spec))
     assert [(d.code, d.message) for d in script.diagnostics] == [
         ("RI121", "operations[0].copy.from: placeholder '{{ ds }}' instead of a real value")]
+
+
+TEMPLATED_SQL = (f"COPY sales FROM 's3://acme/sales/{{{{ ds }}}}/' {R};\n"
+                 f"UNLOAD ('select 1') TO 's3://{{{{ bucket }}}}/out/' {R};\n"
+                 "COPY t FROM 'dynamodb://Movies' IAM_ROLE '{{ var('etl_role') }}' "
+                 "REGION '{{ r }}';\n")
+
+
+def test_spec_of_templated_sql_writes_the_placeholders_as_written(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "t.sql", TEMPLATED_SQL, "spec")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert result.stdout == (
+        "operations:\n"
+        "  - copy:\n"
+        "      table: sales\n"
+        '      from: "s3://acme/sales/{{ ds }}/"\n'
+        f"      role: {ROLE}\n"
+        "  - unload:\n"
+        '      to: "s3://{{ bucket }}/out/"\n'
+        f"      role: {ROLE}\n"
+        "  - copy:\n"
+        "      table: t\n"
+        "      from: dynamodb://Movies\n"
+        '      region: "{{ r }}"\n'
+        "      role: \"{{ var('etl_role') }}\"\n")
+    (tmp_path / "t.yaml").write_text(result.stdout)
+    again = CliRunner().invoke(main, ["spec", str(tmp_path / "t.yaml")])
+    assert (again.exit_code, again.stdout) == (0, result.stdout)
+    for args in ([], ["--var", "ds=d", "--var", "bucket=acme-out", "--var", f"etl_role={ROLE}",
+                      "--var", "r=eu-west-1"]):
+        spec = CliRunner().invoke(main, ["policy", str(tmp_path / "t.yaml"), *args])
+        sql = CliRunner().invoke(main, ["policy", str(tmp_path / "t.sql"), *args])
+        assert (spec.exit_code, spec.stdout) == (sql.exit_code, sql.stdout)
+        assert diagnostics(spec) == diagnostics(sql)
+
+
+def test_spec_writes_var_values_in(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "t.sql", CASES["key"].sql, "spec", "--var", "ds=2024-06-01")
+    assert (result.exit_code, result.stdout) == (0, (
+        f"role: {ROLE}\noperations:\n  - copy:\n      table: t\n"
+        "      from: s3://acme/sales/2024-06-01/\n"))
+
+
+@pytest.mark.parametrize(("sql", "message"), [
+    (f"UNLOAD ('select 1') TO 's3://acme-out/c_' {R} {{% if clean %}}CLEANPATH{{% endif %}};",
+     "t.sql:1: the placeholder {% if clean %} stands where options may stand, which a spec "
+     "cannot say; give its value with --var"),
+    ("COPY t FROM 's3://acme/in/' CREDENTIALS %s;",
+     "t.sql:1: the placeholder %s stands where options may stand, which a spec cannot say; "
+     "give its value with --var"),
+    (f"COPY t FROM :'src' {R};",
+     "t.sql:1: psql variable :'src' has no spec form (psql does not expand it inside a "
+     "value); give its value with --var"),
+])
+def test_spec_refuses_what_a_spec_value_cannot_hold(sql: str, message: str, tmp_path: Path
+                                                    ) -> None:
+    result = invoke(tmp_path, "t.sql", sql, "spec")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(f"redshift-iam: {tmp_path}/{message}\n")

@@ -84,7 +84,7 @@ def _expand_directories(scripts, problems):
     return list(dict.fromkeys(paths))
 
 
-def _render_templates(sources, kwargs, problems):
+def render_templates(sources, kwargs, problems):
     """Each SQL script rendered from its template with the --var/--vars values (plain SQL is
     passed through untouched); a template that cannot be rendered, or a bad --vars file, is
     appended to ``problems``. Returns (sources, templating warnings, the renderer of spec
@@ -145,7 +145,7 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
     sources, problems = read_sources(scripts, stdin)
-    sources, notes, render_value = _render_templates(sources, kwargs, problems)
+    sources, notes, render_value = render_templates(sources, kwargs, problems)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
                        kwargs.get("input_format", "auto"), render_value)

@@ -86,24 +86,9 @@ def _read(op: Operation, kind: str) -> Statement:
     of each open option slot (``spec.templated``)."""
     if not op.templated:
         return _READERS[kind](op)
-    from redshift_iam.spec import templated
+    from redshift_iam.spec.templated import templated_statement
 
-    statement = _READERS[kind](op)
-    nodes = [e.value for e in op.members.values()]
-    nodes += [op.top[key].value for key in ("role", "region") if key in op.top]
-    places = templated.statement_placeholders(iter(nodes))
-    if not op.open:
-        return statement._replace(placeholders=places)
-
-    def again(chosen: dict[str, Node]) -> Statement:
-        members = {k: Entry(e.key_offset, chosen.get(k, e.value)) for k, e in op.members.items()}
-        other = Operation(op.source, op.path, Entry(op.key_offset, Node(members, 0)), op.top,
-                          [], True)
-        return _READERS[kind](other)._replace(placeholders=places)
-
-    slots = tuple(Open("options", e.value.value, op.at(e.value)) for e in op.open.values())
-    return statement._replace(placeholders=places, open_options=slots,
-                              alternatives=templated.readings(kind, op.open, again))
+    return templated_statement(op, kind, _READERS[kind])
 
 
 class Operation:

@@ -24,12 +24,17 @@ import functools
 import itertools
 from collections.abc import Callable, Iterator
 from types import MappingProxyType
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.placeholders import SENTINEL, Placeholder, has_sentinel, sentinel
 from redshift_iam.core.source import Render, Respliced, Source
+from redshift_iam.core.statements import Open
 from redshift_iam.spec.loader import Entry, Node, hidden_from
+
+if TYPE_CHECKING:
+    from redshift_iam.core.statements import Statement
+    from redshift_iam.spec.reader import Operation
 
 MAX_READINGS = 64  # readings of one operation, as for the branches of SQL Jinja blocks
 
@@ -203,6 +208,28 @@ def _leaves(node: Node) -> Iterator[Node]:
             yield from _leaves(item)
     else:
         yield node
+
+
+def templated_statement(op: Operation, kind: str, read: Callable[[Operation], Statement]
+                        ) -> Statement:
+    """``read(op)`` with the placeholders of the values it reads (the operation's, and the
+    top-level role and region), its open option slots and its readings per slot value."""
+    statement = read(op)
+    nodes = [e.value for e in op.members.values()]
+    nodes += [op.top[key].value for key in ("role", "region") if key in op.top]
+    places = statement_placeholders(iter(nodes))
+    if not op.open:
+        return statement._replace(placeholders=places)
+
+    def again(chosen: dict[str, Node]) -> Statement:
+        members = {k: Entry(e.key_offset, chosen.get(k, e.value)) for k, e in op.members.items()}
+        other = type(op)(op.source, op.path, Entry(op.key_offset, Node(members, 0)), op.top,
+                         [], True)
+        return read(other)._replace(placeholders=places)
+
+    slots = tuple(Open("options", e.value.value, op.at(e.value)) for e in op.open.values())
+    return statement._replace(placeholders=places, open_options=slots,
+                              alternatives=readings(kind, op.open, again))
 
 
 def readings(kind: str, slots: dict[str, Entry], read: Callable[[dict[str, Node]], object]

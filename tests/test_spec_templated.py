@@ -377,3 +377,35 @@ def test_spec_refuses_what_a_spec_value_cannot_hold(sql: str, message: str, tmp_
     result = invoke(tmp_path, "t.sql", sql, "spec")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.endswith(f"redshift-iam: {tmp_path}/{message}\n")
+
+
+def test_a_psql_variable_is_not_a_placeholder_in_a_value_as_inside_sql_quotes(tmp_path: Path
+                                                                             ) -> None:
+    spec = invoke(tmp_path, "s.yaml", TOP + '  - copy: {table: t, from: "s3://acme/:x/"}\n',
+                  "policy")
+    sql = invoke(tmp_path, "s.sql", f"COPY t FROM 's3://acme/:x/' {R};", "policy")
+    assert (spec.exit_code, spec.stderr) == (sql.exit_code, sql.stderr) == (0, "")
+    assert spec.stdout == sql.stdout
+    assert "arn:aws:s3:::acme/:x/*" in spec.stdout
+
+
+def test_a_value_written_with_escapes_points_at_its_first_character(tmp_path: Path) -> None:
+    line = '  - copy: {table: t, from: "s3://acme/\\u0073ales/{{ ds }}/"}\n'
+    result = invoke(tmp_path, "s.yaml", TOP + line, "policy")
+    assert result.exit_code == 0
+    assert locations(result) == [f"s.yaml:3:{line.index('s3://') + 1}"]
+    assert "arn:aws:s3:::acme/sales/*/*" in result.stdout
+
+
+@pytest.mark.parametrize("lines", [
+    ['  - copy: {table: t, from: "s3://acme/\\ue0000\\ue001/{{ ds }}/"}\n'],
+    ['  - copy: {table: t, from: "s3://acme/\\ue0000\\ue001/"}\n',  # a plain value, but
+     '  - copy: {table: u, from: "s3://acme/{{ ds }}/"}\n'],  # the spec is templated
+])
+def test_a_reserved_character_in_a_templated_spec_is_refused(lines: list[str], tmp_path: Path
+                                                             ) -> None:
+    result = invoke(tmp_path, "s.yaml", TOP + "".join(lines), "policy")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert [d[1:] for d in diagnostics(result)] == [
+        ("RI176", "the template holds the reserved character U+E000")]
+    assert locations(result) == [f"s.yaml:3:{lines[0].index('s3://') + 1}"]

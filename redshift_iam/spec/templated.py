@@ -27,7 +27,14 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
-from redshift_iam.core.placeholders import SENTINEL, Placeholder, has_sentinel, sentinel
+from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.placeholders import (
+    RESERVED,
+    SENTINEL,
+    Placeholder,
+    has_sentinel,
+    sentinel,
+)
 from redshift_iam.core.source import Render, Respliced, Source
 from redshift_iam.core.statements import Open
 from redshift_iam.spec.loader import Entry, Node, hidden_from
@@ -36,6 +43,7 @@ if TYPE_CHECKING:
     from redshift_iam.core.statements import Statement
     from redshift_iam.spec.reader import Operation
 
+_RESERVED = LazyRegex(f"[{RESERVED}]")
 MAX_READINGS = 64  # readings of one operation, as for the branches of SQL Jinja blocks
 
 
@@ -73,9 +81,14 @@ class Rendering(NamedTuple):
 
 
 def render_tree(tree: Node, spec: Source, render: Render) -> Rendering:
-    """Render every string value of ``tree`` (see the module docstring)."""
+    """Render every string value of ``tree`` (see the module docstring). In a templated
+    spec a value that holds a character the templating stage reserves (its sentinels) is
+    refused (RI176), as in a templated script: it would be misread as a placeholder."""
     walk = _Walk(spec, render)
-    return Rendering(walk.node(tree, ()), walk.templated, tuple(walk.diagnostics))
+    rendered = walk.node(tree, ())
+    if walk.templated:
+        walk.diagnostics += walk.reserved
+    return Rendering(rendered, walk.templated, tuple(walk.diagnostics))
 
 
 class _Walk:
@@ -83,6 +96,7 @@ class _Walk:
         self.spec, self.render = spec, render
         self.templated, self.count = False, 0
         self.diagnostics: list[Diagnostic] = []
+        self.reserved: list[Diagnostic] = []  # RI176, reported if the spec is templated
 
     def node(self, node: Node, path: tuple) -> Node:
         if isinstance(node.value, dict):
@@ -106,6 +120,11 @@ class _Walk:
             return node
         self.diagnostics += warnings
         if rendered is value:
+            found = _RESERVED.search(node.value)
+            if found:
+                self.reserved.append(value.diagnostic(
+                    "RI176", f"the template holds the reserved character "
+                             f"U+{ord(found.group()):04X}", found.start()))
             return node
         self.templated = True
         placeholders = tuple(p._replace(index=p.index + self.count)

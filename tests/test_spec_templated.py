@@ -409,3 +409,14 @@ def test_a_reserved_character_in_a_templated_spec_is_refused(lines: list[str], t
     assert [d[1:] for d in diagnostics(result)] == [
         ("RI176", "the template holds the reserved character U+E000")]
     assert locations(result) == [f"s.yaml:3:{lines[0].index('s3://') + 1}"]
+
+
+def test_a_quoted_option_value_without_a_placeholder_stays_a_string(tmp_path: Path) -> None:
+    """Only what a template rendered is read as a YAML scalar: "true" in quotes stays the
+    string it is, whatever the template style."""
+    spec = TOP + '  - unload: {to: "s3://acme-out/{x}/", cleanpath: "true"}\n'
+    for style in ("auto", "none"):
+        result = invoke(tmp_path, "s.yaml", spec, "policy", "--template-style", style)
+        assert result.exit_code == 1
+        assert [d[1:] for d in diagnostics(result)] == [
+            ("RI181", "expected true or false, found a string")]

@@ -132,7 +132,8 @@ class _Walk:
         rendered = _renumber(rendered, self.count)
         self.count += len(placeholders)
         text: object = rendered.text
-        if not has_sentinel(rendered.text) and path and path[-1] in option_keys(path):
+        if placeholders and not has_sentinel(rendered.text) and path[-1:] and \
+                path[-1] in option_keys(path):  # only what a template rendered is re-typed
             text = _scalar(rendered.text)
         return node._replace(value=text, rendered=rendered, placeholders=placeholders)
 

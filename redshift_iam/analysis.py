@@ -14,7 +14,7 @@ from redshift_iam.core.grants import Principal
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
-from redshift_iam.core.source import Loader, Source
+from redshift_iam.core.source import Loader, Render, Source
 from redshift_iam.core.statements import AuthKind, Script
 from redshift_iam.derive import derive
 from redshift_iam.documents import DEFAULT_LIMITS, build_reports
@@ -23,9 +23,11 @@ from redshift_iam.sql import attach_snippets, read_script
 
 
 def read_inputs(sources: Iterable[Source], input_format: str = "auto",
-                loader: Loader | None = None) -> Script:
+                loader: Loader | None = None, render: Render | None = None) -> Script:
     """SQL scripts and specs (:func:`redshift_iam.spec.is_spec`) -> one Script, statements
-    in input order. Runs of SQL sources are read together, as before specs existed."""
+    in input order. Runs of SQL sources are read together, as before specs existed.
+    ``render`` renders the template placeholders of spec values (``spec.templated``); SQL
+    sources come rendered already (``inputs.render_source``)."""
     from redshift_iam.spec import is_spec
 
     parts: list[Script] = []
@@ -36,7 +38,7 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
             continue
         from redshift_iam.spec import read_spec  # loads the spec reader only for a spec
         parts += [read_script(run, loader)] if run else []
-        parts.append(read_spec(source))
+        parts.append(read_spec(source, render))
         run = []
     if run or not parts:
         parts.append(read_script(run, loader))
@@ -49,11 +51,11 @@ def read_inputs(sources: Iterable[Source], input_format: str = "auto",
 
 def analyze(sources: Iterable[Source], settings: Settings, trust: TrustOptions,
             limits: Limits = DEFAULT_LIMITS, loader: Loader | None = None,
-            input_format: str = "auto") -> Analysis:
+            input_format: str = "auto", render: Render | None = None) -> Analysis:
     """Read (SQL and specs), derive and build every principal's permissions and trust
     policies; ``loader`` reads the files psql includes name (see
-    :func:`redshift_iam.sql.read_script`)."""
-    script = read_inputs(tuple(sources), input_format, loader)
+    :func:`redshift_iam.sql.read_script`), ``render`` the placeholders of spec values."""
+    script = read_inputs(tuple(sources), input_format, loader, render)
     derivation = derive(script, settings)
     derivation = derivation._replace(
         diagnostics=attach_snippets(derivation.diagnostics, script.texts))

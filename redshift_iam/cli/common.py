@@ -84,13 +84,16 @@ def _expand_directories(scripts, problems):
     return list(dict.fromkeys(paths))
 
 
-def _render_templates(sources, kwargs, problems):
+def render_templates(sources, kwargs, problems):
     """Each SQL script rendered from its template with the --var/--vars values (plain SQL is
     passed through untouched); a template that cannot be rendered, or a bad --vars file, is
-    appended to ``problems``. Returns (sources, templating warnings)."""
+    appended to ``problems``. Returns (sources, templating warnings, the renderer of spec
+    values): a spec is rendered per value by the spec reader (``spec.templated``)."""
     from redshift_iam.spec import is_spec
     style, given = kwargs.get("template_style", "auto"), kwargs.get("template_vars", ())
     values = _template_values(kwargs.get("vars_files", ()), given, problems)
+    render_value = functools.partial(_render_value, values=values, style=style,
+                                     template_path=kwargs.get("template_path"))
     rendered, notes = [], []
     for source in sources:
         if is_spec(source.name, kwargs.get("input_format", "auto")):
@@ -105,7 +108,13 @@ def _render_templates(sources, kwargs, problems):
             continue
         rendered.append(source)
         notes += warnings
-    return rendered, notes
+    return rendered, notes, render_value
+
+
+def _render_value(source, spec, values, style, template_path):
+    """One value of ``spec`` rendered as the inside of a SQL string literal."""
+    from redshift_iam.inputs import render_source
+    return render_source(source, values, style, template_path, literal=True, within=spec)
 
 
 def _template_values(files, given, problems):
@@ -138,10 +147,10 @@ def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
         raise click.UsageError(str(exc)) from None
     settings = settings._replace(variables=variables)
     sources, problems = read_sources(scripts, stdin)
-    sources, notes = _render_templates(sources, kwargs, problems)
+    sources, notes, render_value = render_templates(sources, kwargs, problems)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
-                       kwargs.get("input_format", "auto"))
+                       kwargs.get("input_format", "auto"), render_value)
     cli_errors.diagnostics(problems + notes + list(analysis.diagnostics))
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
     if failures:

@@ -62,6 +62,15 @@ class Placeholder(NamedTuple):
         return f"{self.text} #{self.ordinal} of {self.location.short}"
 
 
+def provenance(found: Placeholder | None) -> str:
+    """What a message about text that came from a template value adds: where the
+    placeholder stands and where its value came from (never the value: it may be a secret)."""
+    if found is None:
+        return ""
+    return (f" (the text comes from placeholder {found.text} at {found.location}, "
+            f"value from {found.origin})")
+
+
 def sentinel(index: int) -> str:
     """The text that stands for unresolved placeholder ``index`` in a rendering."""
     return f"{SENTINEL_OPEN}{index}{SENTINEL_CLOSE}"

@@ -167,3 +167,9 @@ class IncludeError(Exception):
 Loader = Callable[[str, bool, tuple[Source, ...]], Source]
 
 
+
+# (a value's text, the document it stands in) -> (the Source to read: the value itself, or
+# its rendering with an origin that maps back to it; the templating warnings); raises
+# InputError. The CLI passes the templating stage's ``render_source`` (with the --var
+# values) to the spec reader this way.
+Render = Callable[[Source, Source], tuple[Source, tuple[Diagnostic, ...]]]

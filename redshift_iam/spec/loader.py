@@ -12,6 +12,7 @@ import json
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import SECRET_WORDS
 from redshift_iam.core.source import Source
 
@@ -21,11 +22,17 @@ def diagnostic(source: Source, code: str, message: str, offset: int,
     """A diagnostic at ``offset`` whose snippet hides its line from the first word that may
     name a secret (secret_access_key, token, master_symmetric_key, credentials) on, or from
     ``redact_from`` if that comes first."""
+    return source.diagnostic(code, message, offset, hidden_from(source, offset, redact_from))
+
+
+def hidden_from(source: Source, offset: int, redact_from: int | None = None) -> int | None:
+    """Where the snippet of the line holding ``offset`` is hidden from: its first word that
+    may name a secret, or ``redact_from`` if that comes first (None: nothing hidden)."""
     begin = source.text.rfind("\n", 0, offset) + 1
     end = source.text.find("\n", offset)
     secret = SECRET_WORDS.search(source.text, begin, len(source.text) if end < 0 else end)
     hidden = [at for at in (secret.start() if secret else None, redact_from) if at is not None]
-    return source.diagnostic(code, message, offset, min(hidden) if hidden else None)
+    return min(hidden) if hidden else None
 
 
 class Entry(NamedTuple):
@@ -38,11 +45,16 @@ class Entry(NamedTuple):
 class Node(NamedTuple):
     """A value of the spec: ``dict[str, Entry]``, ``list[Node]`` or a scalar (str, int,
     float, bool, None). ``offset`` is where the value starts; ``quoted`` tells whether a
-    string was written in quotes (its text then starts one character later)."""
+    string was written in quotes (its text then starts one character later). A string
+    rendered from a template (``spec.templated``) holds its rendering, ``rendered`` is the
+    Source of that text (its offsets map back into the spec) and ``placeholders`` are the
+    template placeholders written in it."""
 
     value: object
     offset: int
     quoted: bool = False
+    rendered: Source | None = None
+    placeholders: tuple = ()
 
     def plain(self) -> object:
         """The value without positions (what the JSON Schema validates)."""
@@ -54,19 +66,52 @@ class Node(NamedTuple):
 
     @property
     def text_offset(self) -> int:
-        """Where the characters of a string value start."""
+        """Where the characters of a string value start (in ``rendered`` when set)."""
+        if self.rendered is not None:
+            return 0
         return self.offset + (1 if self.quoted else 0)
 
 
 def load(source: Source) -> Node:
     """Parse a spec (JSON when the name ends ``.json``, else YAML). Syntax errors and
-    duplicate keys raise InputError RI180 at their position."""
+    duplicate keys raise InputError RI180 at their position; one where a template tag stands
+    outside a quoted value says how to write it (:func:`template_outside_value`)."""
     try:
         if source.name.lower().endswith(".json"):
             return _Json(source).document()
         return _yaml_tree(source)
     except RecursionError:
         raise InputError(diagnostic(source, "RI180", "the spec is nested too deeply", 0)) from None
+    except InputError as exc:
+        found = template_outside_value(source, exc.diagnostic.location)
+        if found is None:
+            raise
+        raise InputError(exc.diagnostic._replace(message=found)) from None
+
+
+_QUOTED_OR_COMMENT = LazyRegex(r"""'(?:''|[^'])*'|"(?:\\.|[^"\\])*"|(?:^|\s)\#.*""")
+# Template tags a parse error may stem from, and what to write instead: a spec is templated
+# per value (spec.templated), so a tag must stand inside a quoted string value.
+_OUTSIDE = (
+    (("{%", "{#"), "a Jinja block outside a value: a spec is templated per value, so a "
+                   "block cannot choose keys; give the key a placeholder value instead "
+                   "(cleanpath: \"{{ clean }}\")"),
+    (("{{",), "a template placeholder outside quotes (YAML reads {{ x }} as a mapping): "
+              "write the value in quotes (role: \"{{ x }}\")"),
+)
+
+
+def template_outside_value(source: Source, location: object) -> str | None:
+    """The RI180 message for a parse error on a line holding a template tag, else None."""
+    line = getattr(location, "line", 0)
+    if not line:
+        return None
+    lines = source.text.split("\n")
+    text = _QUOTED_OR_COMMENT.sub("", lines[line - 1]) if line <= len(lines) else ""
+    for tags, message in _OUTSIDE:
+        if any(tag in text for tag in tags):
+            return message
+    return None
 
 
 def _yaml_tree(source: Source) -> Node:

@@ -14,7 +14,7 @@ from redshift_iam.core.aws_names import (
     placeholder,
     role_account_warning,
 )
-from redshift_iam.core.statements import AuthKind, Authorization, Text
+from redshift_iam.core.statements import AuthKind, Authorization, Open, Text
 from redshift_iam.spec.loader import Node
 
 if TYPE_CHECKING:
@@ -35,15 +35,33 @@ def authorization(op: Operation, keyword: str, needed: bool = True) -> Authoriza
         raise op.error("RI115", f"{op.path}: {keyword} needs authorization: give role (here or "
                                 "at the top level) or access_key_id", op.key_offset)
     path, node = found
-    loc = op.source.location(node.text_offset)
+    loc = op.at(node)
     if isinstance(node.value, str) and node.value.lower() == "default":
         return Authorization(AuthKind.DEFAULT_ROLE, loc)
+    open_role = _open_role(op, node)
+    if open_role is not None:
+        return Authorization(AuthKind.OPEN, loc, open=open_role)
     return Authorization(AuthKind.ROLE, loc, roles=_chain(op, path, node))
+
+
+def _open_role(op: Operation, node: Node) -> Open | None:
+    """A role (or a chain, written as IAM_ROLE 'a,b' would be) holding an unresolved
+    placeholder: who gets the permissions is open (derive: RI146)."""
+    items = node.value if isinstance(node.value, list) else [node]
+    if not any(op.is_open(item) for item in items):
+        return None
+    text = ",".join(item.value for item in items) if isinstance(node.value, list) else node.value
+    first = next(item for item in items if op.is_open(item))
+    return Open("role", text, op.at(first if isinstance(node.value, list) else node))
 
 
 def _keys(op: Operation) -> Authorization:
     path, node = op.node("access_key_id")
-    problem = placeholder(node.value)
+    if op.is_open(node):
+        at = op.members["access_key_id"].key_offset
+        return Authorization(AuthKind.OPEN, op.source.location(at),
+                             open=Open("access key id", node.value, op.at(node)))
+    problem = placeholder(node.value, not op.templated)
     if problem:
         raise op.problem(problem, path, node)
     if not node.value:
@@ -79,10 +97,10 @@ def _chain(op: Operation, path: str, node: Node) -> tuple[Text, ...]:
 
 
 def _role(op: Operation, path: str, node: Node, arn: str, start: int) -> Text:
-    problem = check_role_arn(arn)
+    problem = check_role_arn(arn, not op.templated)
     if problem:
         raise op.problem(problem, path, node, start)
     warning = role_account_warning(arn)
     if warning:
         op.warn(*warning, node.offset)
-    return Text(arn, op.source.location(node.text_offset + start))
+    return Text(arn, op.at(node, start))

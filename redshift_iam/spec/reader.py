@@ -22,15 +22,18 @@ from redshift_iam.core.aws_names import (
     placeholder,
     split_s3,
 )
-from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.diagnostics import Diagnostic, InputError, Location, Severity
 from redshift_iam.core.exclusions import CONFLICTS, UNSUPPORTED_BY_SOURCE
-from redshift_iam.core.source import Source
+from redshift_iam.core.placeholders import has_sentinel, provenance
+from redshift_iam.core.slots import open_copy_source, open_location
+from redshift_iam.core.source import Render, Source
 from redshift_iam.core.statements import (
     Copy,
     CopyMode,
     CreateLibrary,
     DynamoTable,
     EmrCluster,
+    Open,
     S3Path,
     Script,
     Statement,
@@ -47,36 +50,68 @@ _KEY_OPTIONS = {"role": "IAM_ROLE", "partition_by": "PARTITION"}  # where not ke
 _NOT_OPTIONS = frozenset({"table", "from", "to", "query", "name", "language"})
 
 
-def read_spec(source: Source) -> Script:
-    """Load, validate and read one spec. Syntax and schema errors leave no statements."""
+def read_spec(source: Source, render: Render | None = None) -> Script:
+    """Load, validate and read one spec. Syntax and schema errors leave no statements.
+    ``render`` renders a template value (see ``spec.templated``); without it a placeholder
+    in a value is RI121, as in SQL that was not rendered."""
     try:
         tree = load(source)
     except InputError as exc:
         return Script((), 0, (exc.diagnostic,), (source,))
-    problems = validate(tree, source)
+    templated, diagnostics = False, []
+    if render is not None:
+        from redshift_iam.spec.templated import render_tree
+
+        tree, templated, notes = render_tree(tree, source, render)
+        diagnostics += notes
+        if any(d.severity is Severity.ERROR for d in notes):
+            return Script((), 0, tuple(diagnostics), (source,))
+    problems = validate(tree, source, templated)
     if problems:
-        return Script((), 0, tuple(problems), (source,))
+        return Script((), 0, tuple(diagnostics + problems), (source,))
     top = tree.value
     statements: list[Statement] = []
-    diagnostics: list[Diagnostic] = []
     for index, item in enumerate(top["operations"].value.value):
         (kind, entry), = item.value.items()
-        op = Operation(source, f"operations[{index}].{kind}", entry, top, diagnostics)
+        op = Operation(source, f"operations[{index}].{kind}", entry, top, diagnostics, templated)
         try:
-            statements.append(_READERS[kind](op))
+            statements.append(_read(op, kind))
         except InputError as exc:
             diagnostics.append(exc.diagnostic)
     return Script(tuple(statements), 0, tuple(diagnostics), (source,))
+
+
+def _read(op: Operation, kind: str) -> Statement:
+    """One operation; of a templated spec, with its placeholders and its readings per value
+    of each open option slot (``spec.templated``)."""
+    if not op.templated:
+        return _READERS[kind](op)
+    from redshift_iam.spec.templated import templated_statement
+
+    return templated_statement(op, kind, _READERS[kind])
 
 
 class Operation:
     """One operation's members, with the top-level defaults, and how to point into them."""
 
     def __init__(self, source: Source, path: str, entry: Entry, top: dict[str, Entry],
-                 warnings: list[Diagnostic]) -> None:
+                 warnings: list[Diagnostic], templated: bool = False) -> None:
         self.source, self.path, self.key_offset = source, path, entry.key_offset
         self.members: dict[str, Entry] = entry.value.value
-        self.top, self.warnings = top, warnings
+        self.top, self.warnings, self.templated = top, warnings, templated
+        self.open: dict[str, Entry] = {}  # option slots an unresolved placeholder leaves open
+        if templated:
+            from redshift_iam.spec.templated import open_slots
+
+            self.open = open_slots(path.rsplit(".", 1)[-1], self.members)
+
+    def at(self, node: Node, start: int = 0) -> Location:
+        """Where character ``start`` of a string value stands (in the spec)."""
+        return (node.rendered or self.source).location(node.text_offset + start)
+
+    def is_open(self, node: Node) -> bool:
+        """Whether a string value holds an unresolved placeholder."""
+        return self.templated and isinstance(node.value, str) and has_sentinel(node.value)
 
     @property
     def loc(self) -> Location:
@@ -85,7 +120,9 @@ class Operation:
     def get(self, key: str) -> object:
         """The value of ``key``; None when absent (and false booleans count as absent)."""
         entry = self.members.get(key)
-        return None if entry is None or entry.value.value is False else entry.value.value
+        if entry is None or entry.value.value is False or key in self.open:
+            return None
+        return entry.value.value
 
     def node(self, key: str, inherit: bool = False) -> tuple[str, Node] | None:
         """(path, node) of ``key``, from the top level when ``inherit`` and absent here."""
@@ -102,7 +139,17 @@ class Operation:
     def problem(self, problem: tuple[str, str, int], path: str, node: Node, start: int = 0
                 ) -> InputError:
         code, message, offset = problem
-        return self.error(code, f"{path}: {message}", node.text_offset + start + offset)
+        at = node.text_offset + start + offset
+        return InputError(diagnostic(node.rendered or self.source, code,
+                                     f"{path}: {message}{self.provenance(node, at)}", at))
+
+    def provenance(self, node: Node, offset: int) -> str:
+        """For text of a rendered value that came from a template value: where from."""
+        if node.rendered is None:
+            return ""
+        where = node.rendered.location(offset)
+        return provenance(next((p for p in node.placeholders
+                                if p.resolved and p.location == where), None))
 
     def warn(self, code: str, message: str, offset: int) -> None:
         self.warnings.append(diagnostic(self.source, code, message, offset))
@@ -110,7 +157,7 @@ class Operation:
     def present(self) -> dict[str, int]:
         """SQL option -> offset of its key, for the keys given here (as the SQL would show)."""
         found = {_KEY_OPTIONS.get(k, k.upper()): e.key_offset for k, e in self.members.items()
-                 if e.value.value is not False and k not in _NOT_OPTIONS}
+                 if e.value.value is not False and k not in _NOT_OPTIONS and k not in self.open}
         if self.get("encrypted") == "client":
             found["MASTER_SYMMETRIC_KEY"] = self.members["encrypted"].key_offset
         return found
@@ -133,16 +180,25 @@ def _spec_words(message: str) -> str:
                                     else word) for word in message.split(" "))
 
 
-def s3_path(op: Operation, key: str) -> S3Path:
-    """An s3:// value, checked and warned about as the SQL parser does."""
+def s3_path(op: Operation, key: str) -> S3Path | Open:
+    """An s3:// value, checked and warned about as the SQL parser does; holding an
+    unresolved placeholder, what ``core.slots`` makes of it (the SQL parser's ``_s3``)."""
     path, node = op.node(key)
-    problem = check_s3(node.value)
+    if op.is_open(node):
+        found = open_location(node.value, op.at(node))
+        if isinstance(found, Open):
+            return found
+        problem = placeholder(node.value, False) or check_s3(f"s3://{found.bucket}/", False)
+        if problem:
+            raise op.problem(problem, path, node)
+        return found
+    problem = check_s3(node.value, not op.templated)
     if problem:
         raise op.problem(problem, path, node)
     bucket, prefix = split_s3(node.value)
     for code, message, _ in key_warnings(prefix):
         op.warn(code, message, node.offset)
-    return S3Path(bucket, prefix, op.source.location(node.text_offset))
+    return S3Path(bucket, prefix, op.at(node))
 
 
 def region(op: Operation, allowed: bool = True) -> Text | None:
@@ -151,19 +207,24 @@ def region(op: Operation, allowed: bool = True) -> Text | None:
     if found is None:
         return None
     path, node = found
-    problem = placeholder(node.value) or check_region(node.value)
+    if op.is_open(node):  # derive decides whether a grant needs it (RI147)
+        return Text(node.value, op.at(node))
+    problem = placeholder(node.value, not op.templated) or check_region(node.value)
     if problem:
         raise op.problem(problem, path, node)
-    return Text(node.value, op.source.location(node.text_offset))
+    return Text(node.value, op.at(node))
 
 
 def read_copy(op: Operation) -> Copy:
     path, node = op.node("from")
-    scheme, problem = copy_source_scheme(node.value)
-    if problem:
-        raise op.problem(problem, path, node)
+    scheme = ""
+    if not op.is_open(node):
+        scheme, problem = copy_source_scheme(node.value, not op.templated)
+        if problem:
+            raise op.problem(problem, path, node)
     source, mode = _copy_source(op, scheme, node)
-    op.check_exclusions(mode.value if mode is not CopyMode.PREFIX else "s3")
+    op.check_exclusions(None if isinstance(source, Open) else
+                        mode.value if mode is not CopyMode.PREFIX else "s3")
     data_format, jsonpaths = _copy_format(op)
     if op.get("encrypted"):
         op.warn("RW205", CLIENT_SIDE_WARNING, op.members["encrypted"].key_offset)
@@ -176,8 +237,15 @@ def read_copy(op: Operation) -> Copy:
 
 
 def _copy_source(op: Operation, scheme: str, node: Node
-                 ) -> tuple[S3Path | DynamoTable | EmrCluster, CopyMode]:
-    loc = op.source.location(node.text_offset)
+                 ) -> tuple[S3Path | DynamoTable | EmrCluster | Open, CopyMode]:
+    loc = op.at(node)
+    if op.is_open(node):
+        found = open_copy_source(node.value, loc)
+        if isinstance(found, DynamoTable):
+            return found, CopyMode.DYNAMODB
+        if isinstance(found, EmrCluster):
+            return found, CopyMode.EMR
+        scheme = "s3"
     if scheme == "dynamodb":
         return DynamoTable(DYNAMO_SOURCE.match(node.value).group("name"), loc), CopyMode.DYNAMODB
     if scheme == "emr":
@@ -200,6 +268,9 @@ def _copy_format(op: Operation) -> tuple[str, S3Path | None]:
                                     f"{data_format.lower()}", op.members[key].key_offset)
         data_format = key.upper()
         path, node = op.node(key)
+        if op.is_open(node):
+            jsonpaths = s3_path(op, key)
+            continue
         problem = check_jsonpaths(node.value)
         if problem:
             raise op.problem(problem, path, node)
@@ -216,7 +287,7 @@ def read_unload(op: Operation) -> Unload:
     if encrypted == "auto" and kms:
         raise op.error("RI113", f"{op.path}: encrypted: auto can't be used with kms_key_id",
                        op.members["kms_key_id"].key_offset)
-    if kms and encrypted is not True:
+    if kms and encrypted is not True and "encrypted" not in op.open:
         raise op.error("RI115", f"{op.path}: kms_key_id needs encrypted: true",
                        op.members["kms_key_id"].key_offset)
     if encrypted is True and not kms:
@@ -228,7 +299,7 @@ def read_unload(op: Operation) -> Unload:
     return Unload(
         loc=op.loc, target=target, auth=authorization(op, "UNLOAD"), region=region(op),
         encrypted=encrypted is not None, encrypted_auto=encrypted == "auto",
-        kms_key=Text(kms[1].value, op.source.location(kms[1].text_offset)) if kms else None,
+        kms_key=Text(kms[1].value, op.at(kms[1])) if kms else None,
         client_key=encrypted == "client", cleanpath=bool(op.get("cleanpath")),
         partition_by=tuple(n.value for n in op.get("partition_by") or ()),
         options=tuple(op.present()),

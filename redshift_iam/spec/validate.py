@@ -60,12 +60,19 @@ def _walk(tree: Node, path: list[object]) -> tuple[Node, int]:
     return node, key_offset
 
 
-def validate(tree: Node, source: Source) -> list[Diagnostic]:
-    """Every schema violation of ``tree``, in the order they stand in the text."""
+def validate(tree: Node, source: Source, templated: bool = False) -> list[Diagnostic]:
+    """Every schema violation of ``tree``, in the order they stand in the text. In a
+    templated spec an option slot left open by a placeholder is not judged by its type
+    (``spec.templated.pruned``)."""
     from jsonschema import Draft202012Validator
 
+    plain = tree.plain()
+    if templated:
+        from redshift_iam.spec.templated import pruned
+
+        plain = pruned(tree)
     found: list[tuple[int, str, Diagnostic]] = []
-    for error in Draft202012Validator(schema()).iter_errors(tree.plain()):
+    for error in Draft202012Validator(schema()).iter_errors(plain):
         for offset, message in _messages(tree, list(error.absolute_path), error):
             found.append((offset, message, diagnostic(source, "RI181", message, offset)))
     found.sort(key=lambda item: (item[0], item[1]))

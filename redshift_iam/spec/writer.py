@@ -5,13 +5,20 @@ them back as the same string and double-quoted (JSON escapes) otherwise. The top
 ``role`` is written when every operation that needs one uses the same authorization and it is
 a role; otherwise each operation names its own. What the Script does not keep (the UNLOAD
 query, data-shaping options) is not written.
+
+Of templated input, every value is written with its unresolved placeholders as the template
+wrote them (``s3://acme/{{ ds }}/``), so the spec reads back, per value, with the same
+meaning. What a spec value cannot hold is refused: a slot where options or the whole
+authorization may stand, and psql variables (never expanded inside a value).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 
+from redshift_iam.core.placeholders import shown
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -54,43 +61,82 @@ def write_spec(script: Script) -> str:
         if not isinstance(statement, (Copy, Unload, CreateLibrary)):
             raise UnwritableError(f"{statement.loc.short}: {statement.what} has no spec form")
         ops.append(statement)
+    for op in ops:
+        _check_writable(op)
     shared = _shared_role(ops)
     lines = []
     if shared is not None:
-        lines += _field("role", _role_value(shared), 0)
+        lines += _field("role", _role_value(*shared), 0)
     lines.append("operations:" if ops else "operations: []")
     for op in ops:
-        kind, fields = _fields(op, shared)
+        kind, fields = _fields(op, shared[0] if shared else None)
         lines.append(f"  - {kind}:")
         for key, value in fields:
-            lines += _field(key, value, 6)
+            lines += _field(key, _as_written(op)(value), 6)
     return "\n".join(lines) + "\n"
+
+
+def _as_written(op: Copy | Unload | CreateLibrary) -> Callable[[object], object]:
+    """A value with the statement's unresolved placeholders as the template wrote them."""
+    def show(value: object) -> object:
+        if isinstance(value, list):
+            return [show(item) for item in value]
+        return shown(value, op.placeholders) if isinstance(value, str) else value
+    return show
+
+
+def _check_writable(op: Copy | Unload | CreateLibrary) -> None:
+    """Refuse what a spec value cannot hold (see the module docstring)."""
+    show = _as_written(op)
+    slot = op.open_options[0] if op.open_options else (
+        op.auth.open if op.auth is not None and op.auth.kind is AuthKind.OPEN
+        and op.auth.open.what == "authorization" else None)
+    if slot is not None:
+        raise UnwritableError(f"{op.loc.short}: the placeholder {show(slot.text)} stands where "
+                              "options may stand, which a spec cannot say; give its value "
+                              "with --var")
+    psql = next((p for p in op.placeholders if p.form.startswith("psql") and not p.resolved),
+                None)
+    if psql is not None:
+        raise UnwritableError(f"{op.loc.short}: psql variable {psql.text} has no spec form "
+                              "(psql does not expand it inside a value); give its value "
+                              "with --var")
 
 
 def _needs_auth(op: Copy | Unload | CreateLibrary) -> bool:
     return not (isinstance(op, CreateLibrary) and op.source is None)
 
 
-def _shared_role(ops: list) -> Authorization | None:
-    auths = {_auth_key(op.auth) for op in ops if _needs_auth(op)}
+def _shared_role(ops: list) -> tuple[Authorization, Callable] | None:
+    """The authorization every operation that needs one shares, if a role, and how its
+    statement writes values."""
+    auths = {_auth_key(op) for op in ops if _needs_auth(op)}
     if len(auths) != 1:
         return None
-    first = next(op.auth for op in ops if _needs_auth(op))
-    return first if first.kind is not AuthKind.KEYS else None
+    first = next(op for op in ops if _needs_auth(op))
+    if first.auth.kind is AuthKind.KEYS or (
+            first.auth.kind is AuthKind.OPEN and first.auth.open.what != "role"):
+        return None
+    return first.auth, _as_written(first)
 
 
-def _auth_key(authz: Authorization | None) -> tuple:
+def _auth_key(op: Copy | Unload | CreateLibrary) -> tuple:
+    authz = op.auth
     if authz is None:
         return ()
+    show = _as_written(op)
     return (authz.kind, tuple(r.value for r in authz.roles), authz.access_key_id,
-            authz.temporary)
+            authz.temporary, show(authz.open.text) if authz.open else "")
 
 
-def _role_value(authz: Authorization) -> object:
+def _role_value(authz: Authorization, show: Callable[[object], object] = lambda v: v
+                ) -> object:
     if authz.kind is AuthKind.DEFAULT_ROLE:
         return "default"
+    if authz.kind is AuthKind.OPEN:
+        return show(authz.open.text)
     roles = [r.value for r in authz.roles]
-    return roles[0] if len(roles) == 1 else roles
+    return show(roles[0] if len(roles) == 1 else roles)
 
 
 def _field(key: str, value: object, indent: int) -> list[str]:
@@ -107,6 +153,8 @@ def _auth_fields(authz: Authorization | None, shared: Authorization | None, need
     if authz.kind is AuthKind.KEYS:
         return [("access_key_id", authz.access_key_id)] + (
             [("session_token", True)] if authz.temporary else [])
+    if authz.kind is AuthKind.OPEN and authz.open.what == "access key id":
+        return [("access_key_id", authz.open.text)]
     return [("role", _role_value(authz))]
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from redshift_iam.core.aws_names import Problem
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.placeholders import provenance
 from redshift_iam.core.source import Source
 from redshift_iam.sql.tokens import Token
 
@@ -102,11 +103,7 @@ class Cursor:
         """For text that came from a template value: where the placeholder stands and
         where its value came from (never the value: it may be a secret)."""
         origin = self.source.origin
-        found = origin.value_at(offset) if hasattr(origin, "value_at") else None
-        if found is None:
-            return ""
-        return (f" (the text comes from placeholder {found.text} at {found.location}, "
-                f"value from {found.origin})")
+        return provenance(origin.value_at(offset) if hasattr(origin, "value_at") else None)
 
     def shown(self, token: Token) -> str:
         """How a token is named in a message. String contents are never echoed (they may be

@@ -64,9 +64,12 @@ def _scanner(style: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def template(source: Source, values: Values | None = None, style: str = "auto",
-             template_path: str | None = None, positional_names: Sequence[str] = ()
-             ) -> Templated | None:
+             template_path: str | None = None, positional_names: Sequence[str] = (),
+             literal: bool = False) -> Templated | None:
     """Render ``source`` with ``values``; None when it holds no placeholder of ``style``.
+    With ``literal`` the text is the inside of a string literal (a spec value): only the
+    forms read inside SQL literals are recognised (never psql variables), and nothing in it
+    is SQL structure.
 
     Raises InputError (RI17x) for a template that cannot be rendered safely.
     """
@@ -80,7 +83,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
         from redshift_iam.inputs.templating.jinja import render
 
         return render(source, values, template_path)
-    return _Scan(source, values, style, positional_names).run()
+    return _Scan(source, values, style, positional_names).run(literal)
 
 
 def refuse_reserved(source: Source) -> None:
@@ -104,9 +107,9 @@ class _Scan:
         self.ordinal = 0
         self.done = 0  # template offset up to which text has been emitted
 
-    def run(self) -> Templated | None:
+    def run(self, literal: bool = False) -> Templated | None:
         bare, inner = _scanner(self.style)
-        for match in bare.finditer(self.source.text):
+        for match in (inner if literal else bare).finditer(self.source.text):
             kind = match.lastgroup
             if kind == "string":
                 for found in inner.finditer(self.source.text, match.start(), match.end()):

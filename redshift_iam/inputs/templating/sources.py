@@ -22,18 +22,26 @@ if TYPE_CHECKING:
 
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
-                  template_path: str | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
+                  template_path: str | None = None, literal: bool = False,
+                  within: Source | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
-    template that cannot be rendered safely."""
+    template that cannot be rendered safely. ``literal``: the text is one value, read as
+    the inside of a SQL string literal (a spec value; see ``engine.template``); ``within``:
+    the document the value stands in, whose forms decide, as a script's do: in ``auto``
+    style a document that holds Jinja is Jinja throughout (``{x}`` elsewhere is literal)."""
     if style not in TRIGGERS and style not in ("auto", "none"):
         raise ValueError(f"unknown template style {style!r}")
+    if style == "auto" and within is not None and may_hold(within.text, "jinja"):
+        from redshift_iam.inputs.templating.forms import JINJA_DETECT
+
+        style = "jinja" if JINJA_DETECT.search(within.text) else style
     if not may_hold(source.text, "auto" if style == "none" else style):
         return source, ()
     if style == "none":
         return Source(source.name, source.text, Verbatim(source)), ()
     from redshift_iam.inputs.templating.engine import template
 
-    templated = template(source, values, style, template_path)
+    templated = template(source, values, style, template_path, literal=literal)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings

@@ -17,8 +17,8 @@ asks this module what the value it reads becomes:
 
 from __future__ import annotations
 
-from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.placeholders import SENTINEL_CLOSE, SENTINEL_OPEN, has_sentinel
+from redshift_iam.core import slots as shared
+from redshift_iam.core.placeholders import has_sentinel
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -30,9 +30,7 @@ from redshift_iam.core.statements import (
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.tokens import Token
 
-# A DynamoDB table name or EMR cluster id in which sentinels may stand.
-_SENTINELS = LazyRegex(f"{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE}")
-_NAMES = LazyRegex(f"(?:[A-Za-z0-9_.-]|{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE})+")
+_SENTINELS = shared.SENTINELS
 
 
 def is_open(cursor: Cursor, token: Token) -> bool:
@@ -41,33 +39,13 @@ def is_open(cursor: Cursor, token: Token) -> bool:
 
 
 def location(cursor: Cursor, token: Token, what: str = "location") -> S3Path | Open:
-    """An s3:// value holding sentinels: an S3Path when they stand only in the key, else the
-    whole location is open (scheme or bucket unknown; glued placeholders such as
-    ``s3://{a}{b}`` hide the boundary, so they are a location too)."""
-    value = token.value
-    if value[:5].lower() == "s3://":
-        bucket, slash, key = value[5:].partition("/")
-        if slash and not has_sentinel(bucket):
-            return S3Path(bucket, key, cursor.location(token))
-    return Open(what, value, cursor.location(token))
+    """An s3:// string holding sentinels (``core.slots.open_location``)."""
+    return shared.open_location(token.value, cursor.location(token), what)
 
 
 def copy_source(cursor: Cursor, token: Token) -> S3Path | DynamoTable | EmrCluster | Open:
-    """COPY's FROM value holding sentinels, by where they stand."""
-    value = token.value
-    scheme, sep, rest = value.partition("://")
-    if not sep or has_sentinel(scheme):
-        return Open("location", value, cursor.location(token))
-    scheme = scheme.lower()
-    if scheme == "dynamodb" and _NAMES.fullmatch(rest):
-        return DynamoTable(rest, cursor.location(token))
-    if scheme == "emr":
-        cluster, _, path = rest.partition("/")
-        if _NAMES.fullmatch(cluster) and (has_sentinel(cluster[:2]) or cluster[:2] == "j-"):
-            return EmrCluster(cluster, path, cursor.location(token))
-    if scheme == "s3":
-        return location(cursor, token)
-    return Open("location", value, cursor.location(token))
+    """COPY's FROM string holding sentinels (``core.slots.open_copy_source``)."""
+    return shared.open_copy_source(token.value, cursor.location(token))
 
 
 def open_auth(cursor: Cursor, keyword: Token, token: Token, what: str, text: str = ""

@@ -144,7 +144,7 @@ def installed_copy(folder: Path) -> list[str]:
                     "--no-build-isolation", "--disable-pip-version-check", "--target",
                     str(target), str(ROOT)], check=True, capture_output=True)
     os.environ["PYTHONPATH"] = str(target)
-    return [sys.executable, "-c", "from redshift_iam.cli import main; main()"]
+    return [sys.executable, "-c", "from redshift_iam.cli.main import main; main()"]
 
 
 def startup(folder: Path, tool: list[str], runs: int = 40) -> None:

@@ -13,9 +13,10 @@ from redshift_iam.cli.main import main
 from tests.test_samples import FLAGS, ROOT, SAMPLES, TEMPLATED
 
 R = "arn:aws:iam::123456789012:role/R"
-# Every sample but the templates: a spec holds values, never placeholders.
+# Every sample but the templates (templated specs are tested in test_spec_templated.py).
 SPEC_SAMPLES = [pytest.param(s, marks=pytest.mark.skip(
-    reason="a templated sample has no checked-in spec (templated specs: tests/test_spec_templated.py)"))
+    reason="a templated sample has no checked-in spec "
+           "(templated specs: tests/test_spec_templated.py)"))
     if s in TEMPLATED else s for s in SAMPLES]
 
 

@@ -71,6 +71,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                               "secret key there instead?)"),
     "RI130": (Severity.UNRESOLVED, "this statement makes Redshift use an IAM role, but the tool "
                                    "cannot map it yet; write that policy by hand"),
+    "RI131": (Severity.UNRESOLVED, "pass the statement's SQL with --var NAME=SQL (or --vars "
+                                   "FILE), or --allow-unresolved when it runs no COPY, UNLOAD "
+                                   "or CREATE LIBRARY"),
     "RI140": (Severity.UNRESOLVED, "pass --account-id"),
     "RI141": (Severity.UNRESOLVED, "pass --region (the cluster's Region) or add REGION to the "
                                    "statement"),

@@ -152,10 +152,13 @@ class CreateLibrary(NamedTuple):
 
 
 class Unmapped(NamedTuple):
-    """A statement that makes Redshift use an IAM role in a way the tool cannot map yet."""
+    """A statement that makes Redshift use an IAM role in a way the tool cannot map yet
+    (RI130), or a template placeholder that stands for a whole statement (RI131): either
+    could need permissions the tool cannot see."""
 
     loc: Location
     what: str
+    code: str = "RI130"
 
 
 Statement = Copy | Unload | CreateLibrary | Unmapped

@@ -100,8 +100,8 @@ def derive(script: Script, settings: Settings) -> Derivation:
     diagnostics: list[Diagnostic] = list(settings.notes)
     for statement in script.statements:
         if DERIVERS[type(statement)].grants is None:
-            diagnostics.append(Diagnostic("RI130", f"{statement.what} is not mapped to IAM "
-                                                   "permissions yet", statement.loc))
+            diagnostics.append(Diagnostic(statement.code, _UNMAPPED[statement.code].format(
+                statement.what), statement.loc))
         elif not _needs_nothing(statement):
             diagnostics.extend(_derive_one(statement, settings, grants, links))
     return Derivation(tuple(grants), tuple(links), tuple(diagnostics), script.skipped,
@@ -338,6 +338,12 @@ class Deriver(NamedTuple):
     name: str
     grants: Callable[[_Collector, Statement], list[Diagnostic]] | None
 
+
+_UNMAPPED = {
+    "RI130": "{} is not mapped to IAM permissions yet",
+    "RI131": "{} stands for a whole statement without a value: it may be a COPY, UNLOAD or "
+             "CREATE LIBRARY that needs permissions",
+}
 
 # One row per statement kind of core.statements.Statement (a test holds it complete).
 DERIVERS: dict[type, Deriver] = {

@@ -33,6 +33,10 @@ def check_skipped(source: Source, segment: Segment) -> Statement | None:
     """A statement we do not map: None (skipped), unless it carries an authorization clause
     or a body in it runs COPY/UNLOAD/CREATE LIBRARY with one (see the module docstring):
     then :class:`Unmapped`, since skipping it would be a silent under-grant."""
+    if source.origin is not None:  # a rendered template: a placeholder may be the statement
+        whole = _whole_statement(source, segment)
+        if whole is not None:
+            return whole
     chunk = source.text[segment.start:segment.end].lower()
     if not any(word in chunk for word in ROLE_TEXT):
         return None
@@ -59,3 +63,15 @@ def _authorizes(found: list[Token], index: int) -> bool:
     if after and after[0].kind == "word" and after[0].upper == "AS":
         after = after[1:]
     return bool(after) and after[0].kind in _VALUE_KINDS
+
+
+def _whole_statement(source: Source, segment: Segment) -> Unmapped | None:
+    """RI131 when an unresolved placeholder starts the statement (``{{ copy_sql }};``): it may
+    stand for a COPY, UNLOAD or CREATE LIBRARY, so skipping it could under-grant."""
+    first = next(tokens(source, segment), None)
+    if first is None or first.kind != "sentinel":
+        return None
+    index = int(first.text[1:-1])
+    found = [p for p in getattr(source.origin, "placeholders", ()) if p.index == index]
+    label = found[0].label if found else first.text
+    return Unmapped(source.location(first.start), f"placeholder {label}", "RI131")

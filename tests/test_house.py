@@ -14,7 +14,7 @@ import pytest
 
 import redshift_iam
 from redshift_iam.core.statements import Statement, Unmapped
-from redshift_iam.derive.engine import DERIVERS
+from redshift_iam.derive.kinds import DERIVERS
 from redshift_iam.output.render import DESCRIBERS
 from redshift_iam.sql.grammar import STATEMENT_PARSERS
 

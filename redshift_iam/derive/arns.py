@@ -19,7 +19,7 @@ from redshift_iam.core.settings import KmsTarget
 from redshift_iam.core.statements import AuthKind, Text
 
 if TYPE_CHECKING:
-    from redshift_iam.derive.engine import _Collector
+    from redshift_iam.derive.collector import Collector
 
 
 class Unresolved(Exception):
@@ -30,7 +30,7 @@ class Unresolved(Exception):
         self.diagnostic = diagnostic
 
 
-def region_of(out: _Collector, region: Text | None, loc: Location) -> str:
+def region_of(out: Collector, region: Text | None, loc: Location) -> str:
     """The statement's REGION, else --region; its partition must match --partition. A
     REGION that is a template placeholder is unresolved here, where a grant needs it."""
     if region and has_sentinel(region.value):
@@ -51,7 +51,7 @@ def region_of(out: _Collector, region: Text | None, loc: Location) -> str:
     return value
 
 
-def account_of(out: _Collector, loc: Location) -> str:
+def account_of(out: Collector, loc: Location) -> str:
     """The account of the credentials: the data role's own account, else --account-id."""
     value = out.account or out.settings.account_id
     if not value:
@@ -66,7 +66,7 @@ def account_of(out: _Collector, loc: Location) -> str:
     return value
 
 
-def key_ref_arn(out: _Collector, ref: str, region: Text | None, loc: Location) -> str:
+def key_ref_arn(out: Collector, ref: str, region: Text | None, loc: Location) -> str:
     """A key ARN as is; a key id as an ARN in the statement's Region and account."""
     if kms_kind(ref) != "id":
         return ref
@@ -74,7 +74,7 @@ def key_ref_arn(out: _Collector, ref: str, region: Text | None, loc: Location) -
             f"{account_of(out, loc)}:key/{ref}")
 
 
-def kms_arn(out: _Collector, key: Text, region: Text | None) -> str:
+def kms_arn(out: Collector, key: Text, region: Text | None) -> str:
     """The ARN of UNLOAD's KMS_KEY_ID: a key ARN, a key id, or an alias (by name or ARN)
     resolved through --kms-key."""
     if has_marker(key.value):  # a variable of the IaC file holds the key ARN
@@ -96,7 +96,7 @@ def kms_arn(out: _Collector, key: Text, region: Text | None) -> str:
                                          "alias", key.loc))
 
 
-def _alias_key(out: _Collector, key: Text, region: Text | None) -> str:
+def _alias_key(out: Collector, key: Text, region: Text | None) -> str:
     """An alias's key: the --kms-key mapping of its ARN, else of its alias/NAME. An alias ARN's
     key must be in the alias's account and Region (a key id is made an ARN there)."""
     name = "alias/" + key.value.split("alias/", 1)[1]
@@ -136,7 +136,7 @@ def under(access: S3Access, target: KmsTarget) -> bool:
     return match is KeyMatch.PREFIX and target.prefix.startswith(key)
 
 
-def sse_kms(out: _Collector, region: Text | None, own_key: bool) -> list[Diagnostic]:
+def sse_kms(out: Collector, region: Text | None, own_key: bool) -> list[Diagnostic]:
     """The KMS grants of the statement's recorded object accesses under --kms-key targets:
     kms:Decrypt for a read; kms:GenerateDataKey + kms:Decrypt for a write, unless the
     statement names its own KMS_KEY_ID (``own_key``), which alone encrypts what it writes."""

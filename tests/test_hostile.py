@@ -41,7 +41,8 @@ HINT = {
     "RI113": "the Redshift reference forbids this combination",
     "RI115": "add the missing part",
     "RI120": "write the location as s3://bucket/key with a valid bucket name",
-    "RI121": "replace the placeholder with the real value; templated SQL is not expanded yet",
+    "RI121": "replace the placeholder with the real value (the CLI reads template placeholders: "
+             "--var NAME=VALUE)",
     "RI122": "use an AWS Region code such as us-east-1",
     "RW206": "IAM treats * and ? as wildcards; the grant also matches other keys",
 }
@@ -531,11 +532,21 @@ def test_iam_wildcards_in_keys_warn(sql: str, key: str) -> None:
 
 
 def test_policy_variable_in_key_is_not_emitted() -> None:
-    """${...} in a Resource is an IAM policy variable; the key must not reach the policy."""
+    """${...} in a Resource is an IAM policy variable; the key must not reach the policy. The
+    CLI reads ${aws:username} as a shell placeholder (a whole-expression one, named by its
+    text) without a value: any text stands in its place, so the grant has * there."""
     sql = f"copy t from 's3://bkt/${{aws:username}}/' iam_role '{ROLE}'"
-    assert_failed(invoke("policy", stdin=sql), error(
-        "<stdin>:1:23", "RI121", "placeholder '${aws:username}' instead of a real value",
-        (1, sql, 23)) + tail())
+    warning = ("<stdin>:1:23: warning RW221: ${aws:username} is unresolved in the S3 key "
+               "s3://bkt/${aws:username}/: granted as bkt/*/ (any text in its place)\n"
+               f"    1 | {sql}\n      | {' ' * 22}^\n"
+               "    hint: write the value into the SQL: a shell expression has no name --var "
+               "can fill\n")
+    result = invoke("policy", stdin=sql)
+    assert (result.exit_code, result.stderr) == (0, warning)
+    document = json.loads(result.stdout)
+    resources = [s["Resource"] for s in document["Statement"]]
+    assert resources == ["arn:aws:s3:::bkt/*/*", "arn:aws:s3:::bkt"]
+    assert "${" not in result.stdout
 
 
 # --- deep nesting and huge literals ----------------------------------------------------------

@@ -86,6 +86,44 @@ def _expand_directories(scripts, problems):
     return list(dict.fromkeys(paths))
 
 
+def _render_templates(sources, kwargs, problems):
+    """Each SQL script rendered from its template with the --var/--vars values (plain SQL is
+    passed through untouched); a template that cannot be rendered, or a bad --vars file, is
+    appended to ``problems``. Returns (sources, templating warnings)."""
+    from redshift_iam.spec import is_spec
+    style, given = kwargs.get("template_style", "auto"), kwargs.get("template_vars", ())
+    values = _template_values(kwargs.get("vars_files", ()), given, problems)
+    rendered, notes = [], []
+    for source in sources:
+        if is_spec(source.name, kwargs.get("input_format", "auto")):
+            rendered.append(source)
+            continue
+        from redshift_iam.inputs import render_source
+        try:
+            source, warnings = render_source(source, values, style,
+                                             kwargs.get("template_path"))
+        except InputError as exc:
+            problems.append(exc.diagnostic)
+            continue
+        rendered.append(source)
+        notes += warnings
+    return rendered, notes
+
+
+def _template_values(files, given, problems):
+    """The --vars files (in order) and then the --var values merged; later wins."""
+    if not files and not given:
+        return {}
+    from redshift_iam.inputs import load_vars, merge
+    loaded = []
+    for path in files:
+        try:
+            loaded.append(load_vars(path))
+        except InputError as exc:
+            problems.append(exc.diagnostic)
+    return merge(*loaded, dict(given))
+
+
 def analyze_input(kwargs, scripts, stdin=None, review=False):
     """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
     With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
@@ -100,10 +138,11 @@ def analyze_input(kwargs, scripts, stdin=None, review=False):
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
     sources, problems = _read_sources(scripts, stdin)
+    sources, notes = _render_templates(sources, kwargs, problems)
     limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
                        kwargs.get("input_format", "auto"))
-    cli_errors.diagnostics(problems + list(analysis.diagnostics))
+    cli_errors.diagnostics(problems + notes + list(analysis.diagnostics))
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
     if failures:
         raise Failure(f"{len(failures)} problem(s); no document written")

@@ -35,6 +35,47 @@ def _trust_regions(ctx, param, values):
     return values
 
 
+def _vars(ctx, param, values):
+    """--var NAME=VALUE values, parsed now: a malformed one is a usage error."""
+    from redshift_iam.core.diagnostics import InputError
+    from redshift_iam.inputs import parse_var
+    parsed = []
+    for value in values:
+        try:
+            parsed.append(parse_var(value))
+        except InputError as exc:
+            raise click.BadParameter(f"{exc.diagnostic.message}; {exc.diagnostic.hint}"
+                                     ) from None
+    return tuple(parsed)
+
+
+TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
+
+
+def template_options(func):
+    """How templated SQL is read: the values of its placeholders and the forms recognised."""
+    options = [
+        click.option("--var", "template_vars", multiple=True, metavar="NAME=VALUE",
+                     callback=_vars,
+                     help="A template value (a YAML scalar: true, 3 and null are typed); NAME "
+                          "may be dotted (cfg.bucket) or subscripted (cfg['bucket']). Wins "
+                          "over --vars. Repeatable."),
+        click.option("--vars", "vars_files", multiple=True, metavar="FILE",
+                     help="Template values from a .json, .yaml/.yml or .env file (nested "
+                          "keys give dotted names); a later file wins. Repeatable."),
+        click.option("--template-style", type=click.Choice(TEMPLATE_STYLES), default="auto",
+                     show_default=True,
+                     help="The placeholder forms recognised in SQL scripts: auto (all), one "
+                          "style, or none (every character literal)."),
+        click.option("--template-path", metavar="DIR", default=None,
+                     help="Where Jinja {% include %} and {% import %} may read files "
+                          "(nothing is read without it)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def input_options(func):
     """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
     func = click.option(
@@ -49,6 +90,7 @@ def shared_options(func):
     """Options every command that reads SQL takes."""
     options = [
         input_options,
+        template_options,
         click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
                      help="Account for ARNs the SQL does not fully name (12 digits, or "
                           "1234-5678-9012 as the console shows it). A role's own account wins "

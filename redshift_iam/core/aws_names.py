@@ -42,13 +42,17 @@ DYNAMO_SOURCE = LazyRegex(r"^dynamodb://(?P<name>[A-Za-z0-9_.-]{3,255})\Z", re.I
 JSONPATHS_WORDS = ("auto", "auto ignorecase", "noshred")  # JSON/AVRO arguments that name no file
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
 _PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
+# In a rendered template the templating stage has read every placeholder: what is left is
+# literal text, except the doc grammar no value can mean.
+_DOC_GRAMMAR = LazyRegex(r"\[,\s*\.\.\.\]")
 
 Problem = tuple[str, str, int]
 
 
-def placeholder(value: str) -> Problem | None:
-    """A template or doc placeholder left in a value (RI121)."""
-    match = _PLACEHOLDER_IN_VALUE.search(value)
+def placeholder(value: str, templates: bool = True) -> Problem | None:
+    """A template or doc placeholder left in a value (RI121). With ``templates`` False (a
+    rendered template, or --template-style none) only doc grammar such as ``[,...]``."""
+    match = (_PLACEHOLDER_IN_VALUE if templates else _DOC_GRAMMAR).search(value)
     if match:
         return ("RI121", f"placeholder {shown(match.group())} instead of a real value",
                 match.start())
@@ -97,9 +101,10 @@ def split_s3(uri: str) -> tuple[str, str] | None:
     return bucket, key
 
 
-def check_s3(uri: str) -> Problem | None:
-    """Everything wrong with an S3 URI, with the offset of the first bad character."""
-    found = placeholder(uri)
+def check_s3(uri: str, templates: bool = True) -> Problem | None:
+    """Everything wrong with an S3 URI, with the offset of the first bad character
+    (``templates``: see :func:`placeholder`)."""
+    found = placeholder(uri, templates)
     if found:
         return found
     parts = split_s3(uri)
@@ -135,11 +140,11 @@ def kms_arn_parts(arn: str) -> re.Match[str] | None:
     return _KMS_ARN.match(arn)
 
 
-def copy_source_scheme(value: str) -> tuple[str, Problem | None]:
+def copy_source_scheme(value: str, templates: bool = True) -> tuple[str, Problem | None]:
     """The scheme of a COPY ``FROM`` value (s3, dynamodb or emr) and what is wrong with its
     shape: a placeholder (RI121) or a malformed DynamoDB/EMR source or unknown scheme (RI126).
     S3 locations are judged further by :func:`check_s3`."""
-    found = placeholder(value)
+    found = placeholder(value, templates)
     if found:
         return "", found
     scheme = value.partition("://")[0].lower()
@@ -197,8 +202,8 @@ def role_arn_parts(arn: str) -> re.Match[str] | None:
 
 
 @functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
-def check_role_arn(arn: str) -> Problem | None:
-    found = placeholder(arn)
+def check_role_arn(arn: str, templates: bool = True) -> Problem | None:
+    found = placeholder(arn, templates)
     if found:
         return found
     match = _ROLE_ARN.match(arn)

@@ -60,8 +60,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI120": (Severity.ERROR, "write the location as s3://bucket/key with a valid bucket name"),
     "RI126": (Severity.ERROR, "COPY reads from 's3://bucket/key', 'dynamodb://TableName' or "
                               "'emr://j-CLUSTERID/path'"),
-    "RI121": (Severity.ERROR, "replace the placeholder with the real value; templated SQL is not "
-                              "expanded yet"),
+    "RI121": (Severity.ERROR, "replace the placeholder with the real value (the CLI reads "
+                              "template placeholders: --var NAME=VALUE)"),
     "RI122": (Severity.ERROR, "use an AWS Region code such as us-east-1"),
     "RI123": (Severity.ERROR, "write the role as arn:aws:iam::123456789012:role/NAME"),
     "RI124": (Severity.ERROR, "give a KMS key ARN, key id or alias/NAME"),
@@ -79,6 +79,17 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI143": (Severity.UNRESOLVED, "pass --kms-key alias/NAME=KEY_ARN"),
     "RI144": (Severity.UNRESOLVED, "pass --kms-key s3://BUCKET=KEY_ARN with the bucket's default "
                                    "key"),
+    "RI145": (Severity.UNRESOLVED, "pass --var NAME=VALUE for the template placeholder in the "
+                                   "S3 location (or --allow-unresolved to leave its grants "
+                                   "out)"),
+    "RI146": (Severity.UNRESOLVED, "pass --var NAME=VALUE for the template placeholder that "
+                                   "says who Redshift acts as; the principal is never guessed"),
+    "RI147": (Severity.UNRESOLVED, "pass --var NAME=VALUE for the template placeholder in the "
+                                   "DynamoDB table, EMR cluster, KMS key or REGION"),
+    "RI148": (Severity.UNRESOLVED, "pass --var NAME=VALUE for the template placeholder where "
+                                   "options stand: options such as MANIFEST change the grants"),
+    "RI149": (Severity.UNRESOLVED, "replace the <name> placeholder, or pass --var NAME=VALUE: "
+                                   "a doc-style placeholder is never read as a literal value"),
     "RI150": (Severity.ERROR, "a manifest is JSON with an \"entries\" list of {\"url\": "
                               "\"s3://...\"}"),
     "RI160": (Severity.ERROR, "raise --max-policies (IAM allows up to 20 managed policies per "
@@ -109,6 +120,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RW206": (Severity.WARNING, "IAM treats * and ? as wildcards; the grant also matches other "
                                 "keys"),
     "RW207": (Severity.WARNING, "a key with leading or trailing white space is usually a typo"),
+    "RW221": (Severity.WARNING, "a template placeholder in an S3 key stands for any text: the "
+                                "grant has * there; pass --var NAME=VALUE to narrow it"),
     "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
                                 "\\set up or pass --var NAME=VALUE"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "

@@ -10,6 +10,7 @@ recognise a sentinel anywhere, bare (``FROM \\ue0000\\ue001``) or inside a strin
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Location
@@ -73,3 +74,33 @@ TEMPLATE = (r"\{\{[^\n]*?\}\}|\{%[^\n]*?%\}|\{#[^\n]*?#\}|\$\{[^}\n]*\}|\{[A-Za-
 
 # ...and psql variables, which psql only expands outside literals.
 PLACEHOLDER = TEMPLATE + r"""|:'[A-Za-z_]\w*'|:"[A-Za-z_]\w*"|(?<!:):[A-Za-z_]\w*"""
+
+
+def has_sentinel(text: str) -> bool:
+    """Whether ``text`` holds an unresolved placeholder."""
+    return SENTINEL_OPEN in text
+
+
+def indices(text: str) -> tuple[int, ...]:
+    """The placeholder index of every sentinel in ``text``, in order."""
+    return tuple(int(match.group("index")) for match in SENTINEL.finditer(text))
+
+
+def wildcard(text: str) -> str:
+    """``text`` with each sentinel as ``*`` (glued ones as one ``*``): the pattern every
+    rendering of an S3 key matches."""
+    return re.sub(r"\*{2,}", "*", SENTINEL.sub("*", text)) if has_sentinel(text) else text
+
+
+def shown(text: str, placeholders: tuple[Placeholder, ...] | dict[int, Placeholder]) -> str:
+    """``text`` as the template writes it: each sentinel as its placeholder's text."""
+    if not has_sentinel(text):
+        return text
+    table = placeholders if isinstance(placeholders, dict) else {
+        p.index: p for p in placeholders}
+
+    def one(match: re.Match[str]) -> str:
+        found = table.get(int(match.group("index")))
+        return found.text if found else "{?}"
+
+    return SENTINEL.sub(one, text)

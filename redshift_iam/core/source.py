@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import re
 from bisect import bisect_right
-from collections.abc import Callable
-from typing import NamedTuple
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any, NamedTuple, Protocol
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
 
@@ -21,17 +22,38 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
+class Origin(Protocol):
+    """Where the text of a rendered Source comes from (a template, see
+    ``redshift_iam.inputs.templating.Templated``): every offset of the rendering maps to the
+    template's file:line:col, text that came from a value to its placeholder's position.
+    ``placeholders`` are the template's (index = sentinel number); ``branches`` the plain-text
+    alternatives of a ``jinja-block`` placeholder, by index."""
+
+    placeholders: tuple[Any, ...]
+    branches: Mapping[int, tuple[str, ...]]
+
+    def location(self, offset: int) -> Location: ...
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str: ...
+
+    def template_offset(self, offset: int) -> int: ...
+
+
 class Source(NamedTuple):
-    """One named input text. Offsets are 0-based; locations are 1-based."""
+    """One named input text. Offsets are 0-based; locations are 1-based. ``origin`` is set
+    for a rendered template: its locations and snippets are then the template's."""
 
     name: str
     text: str
+    origin: Origin | None = None
 
     def line_starts(self) -> list[int]:
         """Offsets at which each line starts, computed once per text."""
         return _line_starts(self.text)
 
     def location(self, offset: int) -> Location:
+        if self.origin is not None:
+            return self.origin.location(offset)
         starts = self.line_starts()
         line = bisect_right(starts, offset)
         return Location(self.name, line, offset - starts[line - 1] + 1)
@@ -42,6 +64,8 @@ class Source(NamedTuple):
         Very long lines are cut to a window around the caret, so a 5 MB literal never floods
         the terminal.
         """
+        if self.origin is not None:
+            return self.origin.snippet(offset, redact_from)
         starts = self.line_starts()
         line = bisect_right(starts, offset)
         begin = starts[line - 1]
@@ -67,10 +91,59 @@ class Source(NamedTuple):
         return Diagnostic(code, message, self.location(offset), self.snippet(offset, redact_from))
 
 
+class Verbatim(NamedTuple):
+    """The origin of a script read with ``--template-style none``: its own text, every
+    character literal (``{x}`` in a key is part of the key)."""
+
+    plain: Source
+    placeholders: tuple[Any, ...] = ()
+    branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
+
+    def location(self, offset: int) -> Location:
+        return self.plain.location(offset)
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str:
+        return self.plain.snippet(offset, redact_from)
+
+    def template_offset(self, offset: int) -> int:
+        return offset
 
 
+class Respliced(NamedTuple):
+    """The origin of a rendering in which the text ``[at, at + old)`` of ``base`` was
+    replaced by ``new`` characters (one branch of a Jinja block read in place of its
+    sentinel): the new characters map to ``at``, the text after them shifts back."""
 
+    base: Source
+    at: int
+    old: int
+    new: int
 
+    @property
+    def placeholders(self) -> tuple[Any, ...]:
+        return self.base.origin.placeholders if self.base.origin else ()
+
+    @property
+    def branches(self) -> Mapping[int, tuple[str, ...]]:
+        return self.base.origin.branches if self.base.origin else MappingProxyType({})
+
+    def _base(self, offset: int) -> int:
+        if offset < self.at:
+            return offset
+        if offset < self.at + self.new:
+            return self.at
+        return offset - self.new + self.old
+
+    def location(self, offset: int) -> Location:
+        return self.base.location(self._base(offset))
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str:
+        return self.base.snippet(self._base(offset),
+                                 None if redact_from is None else self._base(redact_from))
+
+    def template_offset(self, offset: int) -> int:
+        base = self._base(offset)
+        return self.base.origin.template_offset(base) if self.base.origin else base
 
 
 STDIN = "<stdin>"

@@ -11,6 +11,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.placeholders import Placeholder
 from redshift_iam.core.source import Source
 
 
@@ -22,7 +23,9 @@ class Text(NamedTuple):
 
 
 class S3Path(NamedTuple):
-    """``s3://bucket/key`` as written; ``key`` may be empty or a prefix."""
+    """``s3://bucket/key`` as written; ``key`` may be empty or a prefix. In a templated
+    script the key may hold sentinels (``core.placeholders``) where unresolved placeholders
+    stand: each stands for any text (derive grants ``*`` there)."""
 
     bucket: str
     key: str
@@ -44,10 +47,25 @@ class EmrCluster(NamedTuple):
     loc: Location
 
 
+class Open(NamedTuple):
+    """A value a template leaves open where a grant (or the principal) needs it.
+
+    ``text`` is the value as rendered, with a sentinel where each unresolved placeholder
+    stands (``s3://\ue0000\ue001/sales/``, ``arn:aws:iam::\ue0001\ue001:role/etl``, or
+    just a sentinel for a whole slot), so a renderer can put a variable exactly there.
+    ``what`` names the slot: location, role, authorization, access key id, options.
+    """
+
+    what: str
+    text: str
+    loc: Location
+
+
 class AuthKind(str, Enum):
     ROLE = "role"  # IAM_ROLE 'arn[,arn...]' or CREDENTIALS 'aws_iam_role=...'
     DEFAULT_ROLE = "default-role"  # IAM_ROLE default
     KEYS = "user"  # access keys, permanent or temporary
+    OPEN = "open"  # a template placeholder stands in the role, key id or whole authorization
 
 
 class Authorization(NamedTuple):
@@ -60,6 +78,7 @@ class Authorization(NamedTuple):
     access_key_id: str = ""
     temporary: bool = False
     client_key: bool = False  # a master symmetric key came with CREDENTIALS
+    open: Open | None = None  # kind OPEN: the slot and its text
 
 
 class CopyMode(str, Enum):
@@ -73,7 +92,7 @@ class CopyMode(str, Enum):
 class Copy(NamedTuple):
     loc: Location
     table: str
-    source: S3Path | DynamoTable | EmrCluster
+    source: S3Path | DynamoTable | EmrCluster | Open
     mode: CopyMode
     auth: Authorization
     data_format: str = "TEXT"  # CSV, JSON, AVRO, PARQUET, ORC, SHAPEFILE, FIXEDWIDTH or TEXT
@@ -82,11 +101,17 @@ class Copy(NamedTuple):
     encrypted: bool = False
     options: tuple[str, ...] = ()  # every option keyword, upper-case, in order
     job: str = ""  # COPY ... JOB CREATE name
+    # templated input: every placeholder of the statement (resolved or not); the option
+    # slots a placeholder leaves unknown; the statement read once per branch combination of
+    # the jinja-blocks among those slots (see sql.reader)
+    placeholders: tuple[Placeholder, ...] = ()
+    open_options: tuple[Open, ...] = ()
+    alternatives: tuple[Copy | Unload | CreateLibrary, ...] = ()
 
 
 class Unload(NamedTuple):
     loc: Location
-    target: S3Path
+    target: S3Path | Open
     auth: Authorization
     region: Text | None = None
     encrypted: bool = False
@@ -96,15 +121,27 @@ class Unload(NamedTuple):
     cleanpath: bool = False
     partition_by: tuple[str, ...] = ()
     options: tuple[str, ...] = ()
+    # templated input: every placeholder of the statement (resolved or not); the option
+    # slots a placeholder leaves unknown; the statement read once per branch combination of
+    # the jinja-blocks among those slots (see sql.reader)
+    placeholders: tuple[Placeholder, ...] = ()
+    open_options: tuple[Open, ...] = ()
+    alternatives: tuple[Copy | Unload | CreateLibrary, ...] = ()
 
 
 class CreateLibrary(NamedTuple):
     loc: Location
     name: str
-    source: S3Path | None  # None when FROM 'https://...'
+    source: S3Path | Open | None  # None when FROM 'https://...'
     url: str
     auth: Authorization | None
     region: Text | None = None
+    # templated input: every placeholder of the statement (resolved or not); the option
+    # slots a placeholder leaves unknown; the statement read once per branch combination of
+    # the jinja-blocks among those slots (see sql.reader)
+    placeholders: tuple[Placeholder, ...] = ()
+    open_options: tuple[Open, ...] = ()
+    alternatives: tuple[Copy | Unload | CreateLibrary, ...] = ()
 
 
 class Unmapped(NamedTuple):

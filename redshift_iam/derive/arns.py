@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from redshift_iam.core.aws_names import arn_partition, kms_arn_parts, kms_kind, partition_of_region
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import KeyMatch, S3Access
+from redshift_iam.core.placeholders import has_sentinel
 from redshift_iam.core.settings import KmsTarget
 from redshift_iam.core.statements import AuthKind, Text
 
@@ -30,7 +31,12 @@ class Unresolved(Exception):
 
 
 def region_of(out: _Collector, region: Text | None, loc: Location) -> str:
-    """The statement's REGION, else --region; its partition must match --partition."""
+    """The statement's REGION, else --region; its partition must match --partition. A
+    REGION that is a template placeholder is unresolved here, where a grant needs it."""
+    if region and has_sentinel(region.value):
+        from redshift_iam.derive.templated import unresolved
+        raise Unresolved(unresolved("region", region.value, out.places, out.kind,
+                                    region.loc)[0])
     value = region.value if region else out.settings.region
     if not value:
         raise Unresolved(Diagnostic("RI141", "this ARN needs the cluster's Region", loc,

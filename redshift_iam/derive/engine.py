@@ -15,6 +15,7 @@ from typing import NamedTuple
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
+from redshift_iam.core.placeholders import has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -24,6 +25,7 @@ from redshift_iam.core.statements import (
     CreateLibrary,
     DynamoTable,
     EmrCluster,
+    Open,
     S3Path,
     Script,
     Statement,
@@ -31,6 +33,7 @@ from redshift_iam.core.statements import (
     Unload,
     Unmapped,
 )
+from redshift_iam.derive import templated
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULE_DOCS, RULES, condition, object_access, resource
 
@@ -41,17 +44,23 @@ class _Collector:
     the statement's rules read or write (recorded only when there are --kms-key targets)."""
 
     __slots__ = ("settings", "principal", "account", "loc", "scope", "kind", "grants",
-                 "accesses")
+                 "accesses", "places", "notes")
 
     def __init__(self, settings: Settings, principal: Principal, account: str, loc: Location,
-                 scope: str = "", kind: str = "statement") -> None:
+                 scope: str = "", kind: str = "statement", places: dict | None = None) -> None:
         self.settings, self.principal, self.account, self.loc = settings, principal, account, loc
         self.scope, self.kind = scope, kind
         self.grants: list[Grant] = []
         self.accesses: list[S3Access] = []
+        self.places = places or {}  # the statement's template placeholders by index
+        self.notes: list[Diagnostic] = []  # RW221: placeholders in keys
 
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)
+        if has_sentinel(key):  # any text in its place: '*' there (a whole-key one: the bucket)
+            self.notes += templated.key_warnings(bucket, key, self.places)
+            key = wildcard(key)
+            key = "" if key == "*" and rule_id in _PREFIX_RULES else key
         rule = RULES[rule_id]
         for perm in rule.permissions:
             arn = resource(perm.resource, self.settings.partition, bucket, key)
@@ -95,19 +104,33 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, kind: Deriver, setting
     """Append one statement's grants and trust links; return its diagnostics. What is known
     is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
     from https://, with any authorization) names no principal: no chain grant, no trust."""
+    places = templated.table(statement)
+    if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
+        return _open_slots(statement, places, kind.name)
+    if statement.open_options:
+        settled = _settled(statement, kind, settings, grants, links)
+        if settled is not None:
+            return settled
     try:
         principal, account, chain, chain_links = _principals(statement.auth, settings,
                                                              statement.loc)
     except Unresolved as exc:
         return [exc.diagnostic]
     scope = f"copy:{statement.table}" if isinstance(statement, Copy) else ""
-    out = _Collector(settings, principal, account, statement.loc, scope, kind.name)
+    out = _Collector(settings, principal, account, statement.loc, scope, kind.name, places)
     found = _statement(out, statement, kind)
+    for slot in statement.open_options:
+        found += templated.unresolved("options", slot.text, places, kind.name, slot.loc)
     if out.grants or found:
         grants.extend(chain)
         grants.extend(out.grants)
         links.extend(chain_links)
     return found
+
+
+# Rules whose key is a prefix: a key that is all placeholder grants the whole bucket.
+_PREFIX_RULES = frozenset({"copy-s3-prefix", "copy-shapefile", "unload", "unload-cleanpath",
+                           "unload-encrypted-auto"})
 
 
 def _needs_nothing(statement: Copy | Unload | CreateLibrary) -> bool:
@@ -155,19 +178,39 @@ def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary, kind: 
     writes (so no read kind can miss them); each distinct diagnostic once."""
     found: list[Diagnostic] = []
     try:
-        if statement.region:
+        if statement.region and not has_sentinel(statement.region.value):
             region_of(out, statement.region, statement.region.loc)  # its partition must match
         found += kind.grants(out, statement)
     except Unresolved as exc:
         found.append(exc.diagnostic)
     own_key = isinstance(statement, Unload) and statement.kms_key is not None
     found += sse_kms(out, statement.region, own_key)
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(out.notes + found))
+
+
+def _open(out: _Collector, slot: Open) -> list[Diagnostic]:
+    """The diagnostics of an open slot (its grants are left out)."""
+    return templated.unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
 
 
 def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
-    if copy.jsonpaths:
+    found: list[Diagnostic] = []
+    if isinstance(copy.jsonpaths, Open):
+        found += _open(out, copy.jsonpaths._replace(what="jsonpaths"))
+    elif copy.jsonpaths:
         out.s3("copy-jsonpaths", copy.jsonpaths)
+    return found + _copy_source(out, copy)
+
+
+def _copy_source(out: _Collector, copy: Copy) -> list[Diagnostic]:
+    if isinstance(copy.source, Open):
+        return _open(out, copy.source)
+    if isinstance(copy.source, (DynamoTable, EmrCluster)):
+        name = copy.source.name if isinstance(copy.source, DynamoTable) \
+            else copy.source.cluster_id
+        if has_sentinel(name):
+            slot = "table" if isinstance(copy.source, DynamoTable) else "cluster"
+            return templated.unresolved(slot, name, out.places, out.kind, copy.source.loc)
     if isinstance(copy.source, DynamoTable):
         region, account = region_of(out, copy.region, copy.source.loc), account_of(out, copy.loc)
         arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
@@ -200,15 +243,12 @@ def _manifest_entries(out: _Collector, manifest: S3Path) -> list[Diagnostic]:
 
 def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
     target = unload.target
+    if isinstance(target, Open):
+        return _open(out, target) + _unload_key(out, unload)
     out.s3("unload", target)
     if unload.cleanpath:
         out.s3("unload-cleanpath", target)
-    found: list[Diagnostic] = []
-    if unload.kms_key:
-        try:
-            out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))
-        except Unresolved as exc:
-            found.append(exc.diagnostic)
+    found = _unload_key(out, unload)
     if unload.encrypted_auto:
         out.s3("unload-encrypted-auto", target)
         if not any(t.bucket == target.bucket and target.key.startswith(t.prefix)
@@ -221,9 +261,61 @@ def _unload(out: _Collector, unload: Unload) -> list[Diagnostic]:
 
 
 def _library(out: _Collector, library: CreateLibrary) -> list[Diagnostic]:
+    if isinstance(library.source, Open):
+        return _open(out, library.source)
     if library.source is not None:
         out.s3("library-s3", library.source)
     return []
+
+
+def _unload_key(out: _Collector, unload: Unload) -> list[Diagnostic]:
+    """The grant of UNLOAD's KMS_KEY_ID (a placeholder there is unresolved)."""
+    if not unload.kms_key:
+        return []
+    if has_sentinel(unload.kms_key.value):
+        return templated.unresolved("key", unload.kms_key.value, out.places, out.kind,
+                                    unload.kms_key.loc)
+    try:
+        out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))
+    except Unresolved as exc:
+        return [exc.diagnostic]
+    return []
+
+
+def _open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
+                ) -> list[Diagnostic]:
+    """A statement whose principal is a placeholder: that, and its other open slots."""
+    slots = [statement.auth.open]
+    where = statement.target if isinstance(statement, Unload) else statement.source
+    if isinstance(where, Open):
+        slots.append(where)
+    slots += statement.open_options
+    found = []
+    for slot in slots:
+        found += templated.unresolved(slot.what, slot.text, places, kind, slot.loc)
+    return found
+
+
+def _settled(statement: Copy | Unload | CreateLibrary, kind: Deriver, settings: Settings,
+             grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic] | None:
+    """A statement whose open option slots are Jinja blocks read once per branch: when every
+    reading gives the same grants, the blocks do not matter and the first reading stands;
+    None when they differ (or were not read)."""
+    if not statement.alternatives:
+        return None
+    readings = []
+    for alternative in statement.alternatives:
+        found_grants, found_links = [], []
+        found = _derive_one(alternative, kind, settings, found_grants, found_links)
+        readings.append((found_grants, found_links, found))
+    shapes = {frozenset((g.principal, g.action, g.resource, g.condition) for g in reading[0])
+              for reading in readings}
+    if len(shapes) != 1:
+        return None
+    first_grants, first_links, first_found = readings[0]
+    grants.extend(first_grants)
+    links.extend(first_links)
+    return first_found
 
 
 class Deriver(NamedTuple):

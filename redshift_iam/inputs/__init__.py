@@ -10,6 +10,8 @@ _EXPORTS = {
     "read_source": "files", "decode": "files", "IncludeLoader": "files",
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
+    "render_source": "templating", "load_vars": "templating", "merge": "templating",
+    "parse_var": "templating",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -50,11 +50,20 @@ class Cursor:
                              token)
         return token
 
+    @property
+    def templated(self) -> bool:
+        """A rendered template (or ``--template-style none``): text that looks like a
+        template placeholder is literal, and sentinels stand for unresolved ones."""
+        return self.source.origin is not None
+
     def expect_string(self, what: str, secret: bool = False) -> Token:
-        """The next token, which must be a quoted string. For a ``secret`` value nothing of
-        what was found is echoed, and the snippet hides it."""
+        """The next token, which must be a quoted string, or a bare sentinel in a template
+        (a placeholder whose value would bring the quotes). For a ``secret`` value nothing
+        of what was found is echoed, and the snippet hides it."""
         token = self.next(what)
-        if token.kind == "placeholder" and not secret:
+        if token.kind == "sentinel":
+            return token
+        if token.kind == "placeholder" and not secret and not self.templated:
             raise self.error("RI121", f"placeholder {self.shown(token)} where {what} was "
                                       "expected", token)
         if token.kind not in ("string", "dollar"):
@@ -85,7 +94,19 @@ class Cursor:
         """An InputError pointing ``offset`` characters into ``token``; the snippet is hidden
         from the statement's first secret, or from ``redact_from`` if that comes first."""
         redact = min((r for r in (self.redact_from, redact_from) if r is not None), default=None)
-        return InputError(self.source.diagnostic(code, message, token.start + offset, redact))
+        at = token.start + offset
+        return InputError(self.source.diagnostic(code, message + self.provenance(at), at,
+                                                 redact))
+
+    def provenance(self, offset: int) -> str:
+        """For text that came from a template value: where the placeholder stands and
+        where its value came from (never the value: it may be a secret)."""
+        origin = self.source.origin
+        found = origin.value_at(offset) if hasattr(origin, "value_at") else None
+        if found is None:
+            return ""
+        return (f" (the text comes from placeholder {found.text} at {found.location}, "
+                f"value from {found.origin})")
 
     def shown(self, token: Token) -> str:
         """How a token is named in a message. String contents are never echoed (they may be
@@ -105,4 +126,10 @@ class Cursor:
         self.warnings.append(self.source.diagnostic(code, message, token.start, self.redact_from))
 
     def location(self, token: Token) -> Location:
+        if self.source.origin is not None:
+            return self.source.location(token.start)
         return Location(self.source.name, token.line, token.col)
+
+    def location_at(self, offset: int) -> Location:
+        """The location of a source offset (inside a token)."""
+        return self.source.location(offset)

@@ -6,7 +6,9 @@ that may touch AWS are tokenized; each token keeps its offset, line and column.
 
 Template placeholders (Jinja ``{{ x }}``, ``{% %}``, ``${VAR}``, ``{name}``, ``%s``,
 ``%(name)s``, psql ``:var``) are tokens of their own kind, so later stages can treat them as
-typed values with positions instead of as syntax errors.
+typed values with positions instead of as syntax errors. In a rendered template, an
+unresolved placeholder is a sentinel (``core.placeholders``): bare it is a ``sentinel`` token;
+inside a string literal it stays in the string's value, where the parser classifies it.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Iterator
 from typing import NamedTuple, NoReturn
 
 from redshift_iam.core.diagnostics import InputError
-from redshift_iam.core.placeholders import PLACEHOLDER
+from redshift_iam.core.placeholders import PLACEHOLDER, SENTINEL_CLOSE, SENTINEL_OPEN
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
 from redshift_iam.sql.comments import FLAT_BLOCK, Joined, block_end, nested_end, raise_open_comment
@@ -60,6 +62,7 @@ _TOKEN_PATTERN = (
         f"(?P<qident>{_QIDENT.format('q_end')})",
         f"(?P<dollar>{_DOLLAR.format('d_')})",
         r"(?P<op>::)",
+        f"(?P<sentinel>{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE})",
         f"(?P<placeholder>{PLACEHOLDER})",
         r"(?P<word>#?[^\W\d][\w$]*)",  # $ may follow the first character; # starts a temp table
         r"(?P<number>\d+(?:\.\d*)?(?:[eE][+-]?\d+)?|\.\d+)",
@@ -88,7 +91,7 @@ class Token(NamedTuple):
     A NamedTuple rather than a dataclass: it is immutable and typed, and it is the one value
     created per token, so its cheap construction matters."""
 
-    kind: str  # word, string, qident, dollar, number, punct, op, placeholder
+    kind: str  # word, string, qident, dollar, number, punct, op, placeholder, sentinel
     text: str
     value: str
     start: int
@@ -295,8 +298,18 @@ def tokens(source: Source, segment: Segment) -> Iterator[Token]:
     """Tokenize one statement lazily; whitespace and comments are dropped.
 
     Line and column are tracked as the scan goes (one bisect per statement, not per token),
-    so this stays linear in the statement.
+    so this stays linear in the statement. A rendered template (``source.origin``) maps each
+    token to the template's line and column instead.
     """
+    if source.origin is not None:
+        for token in _tokens(source, segment):
+            where = source.location(token.start)
+            yield token._replace(line=where.line, col=where.col)
+        return
+    yield from _tokens(source, segment)
+
+
+def _tokens(source: Source, segment: Segment) -> Iterator[Token]:
     text, pos = source.text, segment.start
     first = source.location(segment.start)
     line, line_start = first.line, segment.start - first.col + 1

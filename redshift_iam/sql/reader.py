@@ -210,8 +210,10 @@ def read_statement(source: Source, segment: Segment, word: int = -1
                    ) -> tuple[Statement | None, list[Diagnostic]]:
     """One statement -> (statement or None when it touches no AWS resource, warnings).
     ``word`` is the offset of its first word when the caller knows it: a plain COPY or
-    UNLOAD is then read by :mod:`fastpath`, which gives the parser's value or declines."""
-    if word >= 0 and source.text[word] in "cCuU":
+    UNLOAD is then read by :mod:`fastpath`, which gives the parser's value or declines. A
+    rendered template (``source.origin``) is always read by the full parser, which knows
+    placeholders and maps positions back to the template."""
+    if word >= 0 and source.text[word] in "cCuU" and source.origin is None:
         statement = read_fast(source, word, segment.end)
         if statement is not None:
             return statement, []
@@ -222,7 +224,25 @@ def read_statement(source: Source, segment: Segment, word: int = -1
 
 
 def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list[Diagnostic]]:
-    """The full parser, imported on first use: a script of plain statements never needs it."""
+    """The full parser, imported on first use: a script of plain statements never needs it.
+    A statement of a rendered template also gets its placeholders and branch readings."""
+    statement, warnings = _parse_plain(source, segment, kind)
+    if source.origin is None or isinstance(statement, Unmapped):
+        return statement, warnings
+    from redshift_iam.sql import templated
+
+    placeholders = templated.statement_placeholders(source, segment)
+
+    def again(reading: Source, span: Segment) -> Statement:
+        return _parse_plain(reading, span, kind)[0]._replace(placeholders=placeholders)
+
+    return statement._replace(
+        placeholders=placeholders,
+        alternatives=templated.alternatives(source, segment, statement, again)), warnings
+
+
+def _parse_plain(source: Source, segment: Segment, kind: str
+                 ) -> tuple[Statement, list[Diagnostic]]:
     from redshift_iam.sql.cursor import Cursor
     from redshift_iam.sql.grammar import STATEMENT_PARSERS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
 from redshift_iam.sql.lexer import Segment, split
@@ -16,8 +16,9 @@ def attach_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, 
     """Give every located diagnostic without a snippet (the derive stage makes them from
     statements, not text) the line and caret of its source, hidden from the statement's first
     secret-bearing option on, exactly as the reader hides it. A location in a text that is
-    not among ``sources`` keeps no snippet."""
-    by_name = {source.name: source for source in sources}
+    not among ``sources`` keeps no snippet. A rendered template's diagnostics point into the
+    template, so its snippet is the template's line."""
+    by_name = {source.name: _as_written(source) for source in sources}
     segments: dict[str, tuple[list[int], list[Segment]]] = {}
     done = []
     for diagnostic in diagnostics:
@@ -26,11 +27,28 @@ def attach_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, 
             done.append(diagnostic)
             continue
         if source.name not in segments:  # split once per source, and only when needed
-            found = list(split(source))
+            found = _statements(source)
             segments[source.name] = ([segment.start for segment in found], found)
         snippet = _snippet(source, *segments[source.name], diagnostic.location)
         done.append(diagnostic._replace(snippet=snippet))
     return tuple(done)
+
+
+def _as_written(source: Source) -> Source:
+    """The text the user wrote: a rendered template's template, else the source itself."""
+    if source.origin is None:
+        return source
+    written = getattr(source.origin, "source", None) or getattr(source.origin, "plain", None)
+    return written if isinstance(written, Source) else source
+
+
+def _statements(source: Source) -> list[Segment]:
+    """The statements of ``source``; a template that does not split as SQL (its placeholders
+    may hide quotes) is one statement, so its snippets are hidden from its first secret."""
+    try:
+        return list(split(source))
+    except InputError:
+        return [Segment(0, len(source.text))]
 
 
 def _snippet(source: Source, starts: list[int], segments: list[Segment],

@@ -6,7 +6,8 @@ The public entry is :func:`template`; it returns None for plain SQL (one regex s
 
 from redshift_iam.inputs.templating.engine import template
 from redshift_iam.inputs.templating.mapping import Segment, Templated
+from redshift_iam.inputs.templating.sources import render_source
 from redshift_iam.inputs.templating.variables import Value, Values, load_vars, merge, parse_var
 
 __all__ = ["Segment", "Templated", "Value", "Values", "load_vars", "merge", "parse_var",
-           "template"]
+           "render_source", "template"]

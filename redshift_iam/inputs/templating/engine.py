@@ -30,7 +30,10 @@ from redshift_iam.inputs.templating.variables import Value, Values
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
 _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
-        r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$)"
+        r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$"
+        # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
+        # reports it), not a $NAME$ placeholder
+        r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
         r"|(?P<meta>\\set\b[^\n]*)"
         r"|(?P<string>'(?:''|[^'])*'?|\"(?:\"\"|[^\"])*\"?)")
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).

@@ -65,6 +65,28 @@ class Templated(NamedTuple):
         segment, delta = self._segment(rendered)
         return segment.source.location(segment.offset + delta)
 
+    def snippet(self, rendered: int, redact_from: int | None = None) -> str:
+        """The template's line at rendered offset ``rendered`` with its caret, hidden from
+        ``redact_from`` (a rendered offset) on. Text that came from a value is never shown:
+        the template holds its placeholder instead."""
+        if self.segments and rendered < len(self.text):
+            segment, delta = self._segment(rendered)
+            if segment.source.name != self.source.name:  # an included file
+                hide = None if redact_from is None or redact_from > rendered else 0
+                return segment.source.snippet(segment.offset + delta, hide)
+        redact = None if redact_from is None else self.template_offset(redact_from)
+        return self.source.snippet(self.template_offset(rendered), redact)
+
+    def value_at(self, rendered: int) -> Placeholder | None:
+        """The resolved placeholder whose value holds rendered offset ``rendered``."""
+        if not self.segments or rendered >= len(self.text):
+            return None
+        segment, _ = self._segment(rendered)
+        if segment.size:
+            return None
+        where = self.location(rendered)
+        return next((p for p in self.placeholders if p.resolved and p.location == where), None)
+
 
 class Builder:
     """Collects the rendering and its segments in order."""

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from redshift_iam.core.statements import Authorization
+from redshift_iam.core.statements import Authorization, Open
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
+from redshift_iam.sql.grammar import slots
 from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS, SWITCH_VALUES
 from redshift_iam.sql.lexer import Token
 
@@ -28,6 +29,7 @@ class ReadOptions:
     flags: set[str] = field(default_factory=set)  # VERBOSE, AUTO (ENCRYPTED AUTO), INCLUDE
     partition_by: tuple[str, ...] = ()
     job: str = ""
+    open_options: list[Open] = field(default_factory=list)  # template slots options may fill
 
 
 def read_options(cursor: Cursor, command: str) -> ReadOptions:
@@ -37,12 +39,15 @@ def read_options(cursor: Cursor, command: str) -> ReadOptions:
         token = cursor.next("an option")
         if token.text == ",":
             continue  # the reference's "[ parameter [ argument ] [, ... ] ]"
+        if token.kind == "sentinel" and cursor.templated:  # {copy_options}, a jinja-block: options unknown
+            read.open_options.append(slots.options_slot(cursor, token))
+            continue
         _read_one(cursor, read, token)
     return read
 
 
 def _lookup(cursor: Cursor, command: str, token: Token) -> str:
-    if token.kind == "placeholder":
+    if token.kind == "placeholder" and not cursor.templated:
         raise cursor.error("RI121", f"placeholder {token.text!r} where an option was expected",
                            token)
     option = OPTIONS.get(token.upper) if token.kind == "word" else None
@@ -86,7 +91,7 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
             cursor.accept_word("MB", "GB")
     elif shape == "word":
         value = cursor.next(f"the {name} value")
-        if value.kind not in ("word", "string"):
+        if value.kind not in ("word", "string", "sentinel"):
             raise cursor.error("RI110", f"expected a value after {name}", value)
     elif shape == "switch":
         cursor.accept_word(*SWITCH_VALUES)
@@ -96,7 +101,7 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
 
 def _expect_number(cursor: Cursor, name: str) -> None:
     value = cursor.next(f"a number after {name}")
-    if value.kind != "number":
+    if value.kind not in ("number", "sentinel"):  # a placeholder number needs no permission
         raise cursor.error("RI110", f"expected a number after {name}", value)
 
 
@@ -110,6 +115,9 @@ def _set_format(cursor: Cursor, read: ReadOptions, name: str) -> None:
 def _format(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     cursor.accept_word("AS")
     fmt = cursor.next("a data format")
+    if fmt.kind == "sentinel":  # FORMAT AS {fmt}: SHAPEFILE or a JSONPaths file may hide there
+        read.open_options.append(slots.options_slot(cursor, fmt))
+        return
     if fmt.kind != "word" or fmt.upper not in DATA_FORMATS:
         raise cursor.error("RI110", f"expected a data format ({', '.join(sorted(DATA_FORMATS))})"
                            f" after FORMAT", fmt)

@@ -21,18 +21,21 @@ from redshift_iam.core.aws_names import (
     split_s3,
 )
 from redshift_iam.core.statements import (
+    AuthKind,
     Authorization,
     Copy,
     CopyMode,
     CreateLibrary,
     DynamoTable,
     EmrCluster,
+    Open,
     S3Path,
     Text,
     Unload,
 )
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
+from redshift_iam.sql.grammar import slots
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.grammar.options import ReadOptions, read_options
 from redshift_iam.sql.lexer import Token
@@ -42,8 +45,16 @@ def _located_string(cursor: Cursor, token: Token) -> Text:
     return Text(token.value, cursor.location(token))
 
 
-def _s3(cursor: Cursor, token: Token) -> S3Path:
-    problem = check_s3(token.value)
+def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
+    if slots.is_open(cursor, token):
+        found = slots.location(cursor, token)
+        if isinstance(found, Open):
+            return found
+        problem = check_s3(f"s3://{found.bucket}/", False)
+        if problem:
+            raise cursor.problem(problem, token)
+        return found
+    problem = check_s3(token.value, not cursor.templated)
     if problem:
         raise cursor.problem(problem, token)
     bucket, key = split_s3(token.value)
@@ -58,9 +69,9 @@ def _table_name(cursor: Cursor) -> str:
         cursor.next("")
         parts.append(cursor.next("the table name"))
     for part in parts:
-        if part.text == "<":
+        if part.text == "<" and not cursor.templated:
             raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
-        if part.kind not in ("word", "qident", "placeholder"):
+        if part.kind not in ("word", "qident", "placeholder", "sentinel"):
             raise cursor.error("RI110", "expected a table name", part)
     return ".".join(p.value for p in parts)
 
@@ -78,7 +89,8 @@ def parse_copy(cursor: Cursor) -> Copy:
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
         mode = CopyMode.MANIFEST
-    _check_options(cursor, read, mode.value if mode is not CopyMode.PREFIX else "s3")
+    kind = mode.value if mode is not CopyMode.PREFIX else "s3"
+    _check_options(cursor, read, None if isinstance(source, Open) else kind)
     jsonpaths = read.strings.get("JSON") or read.strings.get("AVRO")
     authz = _authorization(cursor, read, keyword)
     _check_copy_encryption(cursor, read, authz)
@@ -87,7 +99,7 @@ def parse_copy(cursor: Cursor) -> Copy:
         auth=authz, data_format=read.data_format,
         jsonpaths=_jsonpaths(cursor, jsonpaths) if jsonpaths else None,
         region=_region(cursor, read), encrypted="ENCRYPTED" in read.seen,
-        options=tuple(read.seen), job=read.job,
+        options=tuple(read.seen), job=read.job, open_options=tuple(read.open_options),
     )
 
 
@@ -105,7 +117,16 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
 
 def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
                                                         CopyMode]:
-    scheme, problem = copy_source_scheme(token.value)
+    if slots.is_open(cursor, token):
+        found = slots.copy_source(cursor, token)
+        if isinstance(found, DynamoTable):
+            return found, CopyMode.DYNAMODB
+        if isinstance(found, EmrCluster):
+            return found, CopyMode.EMR
+        if isinstance(found, S3Path):
+            return _s3(cursor, token), CopyMode.PREFIX
+        return found, CopyMode.PREFIX
+    scheme, problem = copy_source_scheme(token.value, not cursor.templated)
     if problem:
         raise cursor.problem(problem, token)
     if scheme == "s3":
@@ -118,10 +139,13 @@ def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | E
             CopyMode.EMR)
 
 
-def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | None:
-    """JSON/AVRO 'auto', 'auto ignorecase', 'noshred' need nothing; an s3:// value is a file."""
+def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | Open | None:
+    """JSON/AVRO 'auto', 'auto ignorecase', 'noshred' need nothing; an s3:// value is a file
+    (a placeholder in its key stands for any text; elsewhere the file is unknown)."""
     if token.value.lower() in JSONPATHS_WORDS:
         return None
+    if slots.is_open(cursor, token):
+        return _s3(cursor, token)
     problem = check_jsonpaths(token.value)
     if problem:
         raise cursor.problem(problem, token)
@@ -132,7 +156,9 @@ def _region(cursor: Cursor, read: ReadOptions) -> Text | None:
     token = read.strings.get("REGION")
     if token is None:
         return None
-    problem = placeholder(token.value) or check_region(token.value)
+    if slots.is_open(cursor, token):
+        return _located_string(cursor, token)  # derive decides whether a grant needs it
+    problem = placeholder(token.value, not cursor.templated) or check_region(token.value)
     if problem:
         raise cursor.problem(problem, token)
     return _located_string(cursor, token)
@@ -171,6 +197,10 @@ def _authorization(cursor: Cursor, read: ReadOptions, keyword: Token) -> Authori
         if name in seen:
             raise cursor.error("RI115", f"{name} needs ACCESS_KEY_ID and SECRET_ACCESS_KEY",
                                seen[name])
+    if read.auth is None and read.open_options:  # the slot may hold the authorization
+        slot = read.open_options[0]
+        return Authorization(AuthKind.OPEN, cursor.location(keyword),
+                             open=slot._replace(what="authorization"))
     if read.auth is None:
         raise cursor.error("RI115", f"{keyword.upper} needs authorization (IAM_ROLE, "
                                     "CREDENTIALS or ACCESS_KEY_ID/SECRET_ACCESS_KEY)", keyword)
@@ -212,7 +242,7 @@ def parse_unload(cursor: Cursor) -> Unload:
         encrypted=encrypted, encrypted_auto=auto,
         kms_key=_located_string(cursor, kms) if kms else None, client_key=client,
         cleanpath="CLEANPATH" in read.seen, partition_by=read.partition_by,
-        options=tuple(read.seen),
+        options=tuple(read.seen), open_options=tuple(read.open_options),
     )
 
 
@@ -230,6 +260,8 @@ def parse_library(cursor: Cursor) -> CreateLibrary:
     _check_options(cursor, read, None)
     loc = cursor.location(keyword)
     if token.value[:8].lower() == "https://":
-        return CreateLibrary(loc, name, None, token.value, read.auth, _region(cursor, read))
+        return CreateLibrary(loc, name, None, token.value, read.auth, _region(cursor, read),
+                             open_options=tuple(read.open_options))
     return CreateLibrary(loc, name, _s3(cursor, token), token.value,
-                         _authorization(cursor, read, keyword), _region(cursor, read))
+                         _authorization(cursor, read, keyword), _region(cursor, read),
+                         open_options=tuple(read.open_options))

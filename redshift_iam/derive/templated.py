@@ -1,0 +1,130 @@
+"""Unresolved template placeholders, by where they stand (RULES "Templated SQL").
+
+The reader leaves a sentinel (``core.placeholders``) where a placeholder without a value
+stands, and records open slots on the statement (:class:`~redshift_iam.core.statements.Open`).
+Here they become grants or diagnostics, one row of :data:`SLOTS` each:
+
+- inside an S3 key: ``*`` at its place in the resource and the ``s3:prefix`` condition, and a
+  warning (RW221) naming the variable and the pattern;
+- in the location, bucket or scheme (RI145), in who gets the permissions (RI146), in a
+  DynamoDB table, EMR cluster, KMS key or a REGION a grant needs (RI147), where options may
+  stand (RI148, naming the permissions the options could change): unresolved, naming the
+  placeholder's file:line:col, the variable and the ``--var`` that fills it. A doc-style
+  ``<name>`` placeholder is RI149 wherever it is unresolved.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
+from redshift_iam.core.statements import Copy, CreateLibrary, Unload
+
+
+class Slot(NamedTuple):
+    """Where a placeholder can stand and what its being unresolved means."""
+
+    code: str
+    what: str  # how the message names the slot: "{}" is the statement kind
+    effect: str  # what is left out
+
+
+SLOTS: dict[str, Slot] = {
+    "location": Slot("RI145", "the S3 location of this {}", "its grants are left out"),
+    "jsonpaths": Slot("RI145", "the JSONPaths file of this {}", "its grants are left out"),
+    "role": Slot("RI146", "the role (IAM_ROLE or aws_iam_role=) of this {}",
+                 "who gets the permissions is never guessed"),
+    "access key id": Slot("RI146", "the access key id of this {}",
+                          "who gets the permissions is never guessed"),
+    "authorization": Slot("RI146", "the authorization of this {} (the slot may hold "
+                                   "CREDENTIALS or IAM_ROLE)",
+                          "who gets the permissions is never guessed"),
+    "table": Slot("RI147", "the DynamoDB table of this {}", "its grants are left out"),
+    "cluster": Slot("RI147", "the EMR cluster of this {}", "its grants are left out"),
+    "key": Slot("RI147", "the KMS key of this {}", "its grants are left out"),
+    "region": Slot("RI147", "the REGION of this {}", "the grants that need it are left out"),
+    "options": Slot("RI148", "the options of this {}", "the option set is unknown"),
+}
+# What options hidden in a slot could change, per statement kind (RULES "Reads and writes").
+OPTION_EFFECTS = {
+    "COPY": "MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the "
+            "authorization",
+    "UNLOAD": "CLEANPATH, ENCRYPTED, KMS_KEY_ID, ENCRYPTED AUTO, REGION or the authorization",
+    "CREATE LIBRARY": "REGION or the authorization",
+}
+DOC_STYLE = "RI149"
+
+
+def table(statement: Copy | Unload | CreateLibrary) -> dict[int, Placeholder]:
+    """The statement's placeholders by index."""
+    return {p.index: p for p in statement.placeholders}
+
+
+def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,
+               loc: Location) -> list[Diagnostic]:
+    """One diagnostic per unresolved placeholder in ``text`` (the slot's rendered text)."""
+    row = SLOTS[slot]
+    found = []
+    for index in dict.fromkeys(indices(text)):
+        placeholder = places.get(index)
+        if placeholder is None:
+            continue
+        found.append(_diagnostic(row, slot, text, placeholder, places, kind))
+    return found or [Diagnostic(row.code, f"{row.what.format(kind)} is a placeholder without "
+                                          f"a value: {row.effect}", loc)]
+
+
+def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
+                places: dict[int, Placeholder], kind: str) -> Diagnostic:
+    written = shown(text, places)
+    where = row.what.format(kind)
+    if slot not in ("options", "authorization") and written != placeholder.text:
+        where += f" ({written})"
+    effect = row.effect
+    if slot == "options":
+        effect += f": it may add {OPTION_EFFECTS.get(kind, 'options')}"
+    code = DOC_STYLE if placeholder.form == "angle" else row.code
+    return Diagnostic(code, f"{_named(placeholder)} is unresolved in {where}: {effect}",
+                      placeholder.location, fix=fill(placeholder))
+
+
+def _named(placeholder: Placeholder) -> str:
+    """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
+    if placeholder.name and placeholder.name != placeholder.text:
+        return f"variable {placeholder.name} ({placeholder.text})"
+    return placeholder.label
+
+
+def fill(placeholder: Placeholder) -> str:
+    """The hint: the ``--var`` that fills the placeholder."""
+    if placeholder.form == "jinja-block":
+        names = [name.strip() for name in placeholder.name.split(",") if name.strip()]
+        return "pass " + " ".join(f"--var {name}=VALUE" for name in names) + \
+            " (the values the block tests)" if names else "give the block's values with --var"
+    if not placeholder.name:
+        return ("a positional placeholder has no name --var can fill: write the value into "
+                "the SQL, or name the placeholder")
+    if placeholder.name.startswith("${"):
+        return "write the value into the SQL: a shell expression has no name --var can fill"
+    return f"pass --var {placeholder.name}=VALUE"
+
+
+def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[Diagnostic]:
+    """RW221 for each unresolved placeholder in an S3 key: any text in its place."""
+    pattern = f"{bucket}/{wildcard(key)}"
+    found = []
+    for index in dict.fromkeys(indices(key)):
+        placeholder = places.get(index)
+        if placeholder is None:
+            continue
+        found.append(Diagnostic(
+            "RW221", f"{_named(placeholder)} is unresolved in the S3 key "
+                     f"s3://{bucket}/{shown(key, places)}: granted as {pattern} (any text in "
+                     "its place)", placeholder.location,
+            fix=_narrow(fill(placeholder))))
+    return found
+
+
+def _narrow(hint: str) -> str:
+    return hint + " to grant one prefix" if hint.startswith("pass --var") else hint

@@ -109,6 +109,28 @@ class Verbatim(NamedTuple):
         return offset
 
 
+class Hosted(NamedTuple):
+    """The origin of a text that stands inside another file (SQL found in a string literal
+    of source code by ``scan``): ``locate`` maps each offset of ``plain`` (the text itself,
+    without origin) to the host file's file:line:col. Snippets show the text's own line (the
+    host file is not kept). Rendering ``Source(name, text, Hosted(...))`` as a template
+    composes the two maps: positions are the host's."""
+
+    plain: Source
+    locate: Callable[[int], Location]
+    placeholders: tuple[Any, ...] = ()
+    branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
+
+    def location(self, offset: int) -> Location:
+        return self.locate(min(max(offset, 0), max(len(self.plain.text) - 1, 0)))
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str:
+        return self.plain.snippet(offset, redact_from)
+
+    def template_offset(self, offset: int) -> int:
+        return offset
+
+
 class Respliced(NamedTuple):
     """The origin of a rendering in which the text ``[at, at + old)`` of ``base`` was
     replaced by ``new`` characters (one branch of a Jinja block read in place of its

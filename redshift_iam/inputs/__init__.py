@@ -11,7 +11,8 @@ _EXPORTS = {
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
     "render_source": "templating", "load_vars": "templating", "merge": "templating",
-    "parse_var": "templating",
+    "parse_var": "templating", "Value": "templating",
+    "scan": "scanning", "Skipped": "scanning",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

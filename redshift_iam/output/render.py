@@ -11,6 +11,7 @@ from collections.abc import Callable, Mapping
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Grant
+from redshift_iam.core.placeholders import shown
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
@@ -53,7 +54,8 @@ def _principal(report: PrincipalReport) -> dict[str, object]:
 
 def _copy(statement: Copy) -> tuple[str, str]:
     source = statement.source
-    where = getattr(source, "uri", None) or getattr(source, "name", None)
+    where = getattr(source, "uri", None) or getattr(source, "name", None) or getattr(
+        source, "text", None)  # an Open location: its text as rendered
     if where is None:
         where = f"emr://{source.cluster_id}/{source.path}"
     elif statement.mode.value == "dynamodb":
@@ -65,15 +67,17 @@ def _copy(statement: Copy) -> tuple[str, str]:
 # (kind, what it reads or writes) for people.
 DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
     Copy: _copy,
-    Unload: lambda s: ("UNLOAD", f"-> {s.target.uri}"),
+    Unload: lambda s: ("UNLOAD", f"-> {getattr(s.target, 'uri', None) or s.target.text}"),
     CreateLibrary: lambda s: ("CREATE LIBRARY", f"{s.name} <- {s.url}"),
     Unmapped: lambda s: ("UNMAPPED", s.what),
 }
 
 
 def describe(statement: Statement) -> tuple[str, str]:
-    """(kind, what it reads or writes) for people."""
-    return DESCRIBERS[type(statement)](statement)
+    """(kind, what it reads or writes) for people; a template placeholder without a value
+    is shown as the template writes it."""
+    kind, subject = DESCRIBERS[type(statement)](statement)
+    return kind, shown(subject, getattr(statement, "placeholders", ()))
 
 
 def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
@@ -88,8 +92,9 @@ def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
-    """One entry per statement that touches AWS, with its grants and their reasons."""
+def explain_rows(analysis: Analysis, columns: bool = False) -> list[dict[str, object]]:
+    """One entry per statement that touches AWS, with its grants and their reasons; its
+    ``location`` is ``file:line`` (``columns``: ``file:line:col``)."""
     by_location: dict[Location, list[Grant]] = {}
     for grant in analysis.derivation.grants:
         by_location.setdefault(grant.location, []).append(grant)
@@ -99,7 +104,8 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
         grants = by_location.get(statement.loc, [])
         unique = {tuple(_grant_row(g, analysis.derivation.docs).items()): g for g in grants}
         rows.append({
-            "location": statement.loc.short, "kind": kind, "subject": subject,
+            "location": str(statement.loc) if columns else statement.loc.short,
+            "kind": kind, "subject": subject,
             "grants": [dict(key) for key in sorted(unique)],
         })
     return rows

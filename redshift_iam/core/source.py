@@ -112,8 +112,8 @@ class Verbatim(NamedTuple):
 class Hosted(NamedTuple):
     """The origin of a text that stands inside another file (SQL found in a string literal
     of source code by ``scan``): ``locate`` maps each offset of ``plain`` (the text itself,
-    without origin) to the host file's file:line:col. Snippets show the text's own line (the
-    host file is not kept). Rendering ``Source(name, text, Hosted(...))`` as a template
+    without origin) to the host file's file:line:col. A snippet shows the text's own line
+    (the literal's value, its caret in that value) numbered with the host line. Rendering ``Source(name, text, Hosted(...))`` as a template
     composes the two maps: positions are the host's."""
 
     plain: Source
@@ -125,7 +125,8 @@ class Hosted(NamedTuple):
         return self.locate(min(max(offset, 0), max(len(self.plain.text) - 1, 0)))
 
     def snippet(self, offset: int, redact_from: int | None = None) -> str:
-        return self.plain.snippet(offset, redact_from)
+        own = self.plain.snippet(offset, redact_from)
+        return f"{self.location(offset).line:>5}{own[5:]}"
 
     def template_offset(self, offset: int) -> int:
         return offset

@@ -192,7 +192,7 @@ def test_an_error_is_a_place_not_read_and_the_rest_is_reported(tmp_path):
     assert result.stderr == (
         "src/bad.py:3:79: error RI111: unknown COPY option 'NOSUCH'\n"
         f"    3 |   COPY t FROM 's3://acme-raw/k' IAM_ROLE '{ROLE}' NOSUCH;\n"
-        "      |" + " " * 78 + "^\n"
+        "      |" + " " * 79 + "^\n"
         "    hint: an option the tool does not know may need a permission; check its spelling "
         "against the Redshift reference\n"
         "redshift-iam: 1 place(s) skipped\n")

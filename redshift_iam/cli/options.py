@@ -37,6 +37,8 @@ def _trust_regions(ctx, param, values):
 
 def _vars(ctx, param, values):
     """--var NAME=VALUE values, parsed now: a malformed one is a usage error."""
+    if not values:
+        return ()
     from redshift_iam.core.diagnostics import InputError
     from redshift_iam.inputs import parse_var
     parsed = []

@@ -7,7 +7,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
 
@@ -22,21 +22,22 @@ def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE.finditer(text))]
 
 
-class Origin(Protocol):
-    """Where the text of a rendered Source comes from (a template, see
-    ``redshift_iam.inputs.templating.Templated``): every offset of the rendering maps to the
-    template's file:line:col, text that came from a value to its placeholder's position.
-    ``placeholders`` are the template's (index = sentinel number); ``branches`` the plain-text
-    alternatives of a ``jinja-block`` placeholder, by index."""
+if TYPE_CHECKING:  # a typing.Protocol costs a millisecond of start-up to define
+    class Origin(Protocol):
+        """Where the text of a rendered Source comes from (a template, see
+        ``redshift_iam.inputs.templating.Templated``): every offset of the rendering maps to
+        the template's file:line:col, text that came from a value to its placeholder's
+        position. ``placeholders`` are the template's (index = sentinel number);
+        ``branches`` the plain-text alternatives of a ``jinja-block`` placeholder."""
 
-    placeholders: tuple[Any, ...]
-    branches: Mapping[int, tuple[str, ...]]
+        placeholders: tuple[Any, ...]
+        branches: Mapping[int, tuple[str, ...]]
 
-    def location(self, offset: int) -> Location: ...
+        def location(self, offset: int) -> Location: ...
 
-    def snippet(self, offset: int, redact_from: int | None = None) -> str: ...
+        def snippet(self, offset: int, redact_from: int | None = None) -> str: ...
 
-    def template_offset(self, offset: int) -> int: ...
+        def template_offset(self, offset: int) -> int: ...
 
 
 class Source(NamedTuple):
@@ -45,7 +46,7 @@ class Source(NamedTuple):
 
     name: str
     text: str
-    origin: Origin | None = None
+    origin: Origin | None = None  # see Origin (TYPE_CHECKING above)
 
     def line_starts(self) -> list[int]:
         """Offsets at which each line starts, computed once per text."""
@@ -91,13 +92,17 @@ class Source(NamedTuple):
         return Diagnostic(code, message, self.location(offset), self.snippet(offset, redact_from))
 
 
-class Verbatim(NamedTuple):
+class Verbatim:
     """The origin of a script read with ``--template-style none``: its own text, every
-    character literal (``{x}`` in a key is part of the key)."""
+    character literal (``{x}`` in a key is part of the key). (Plain classes here: a
+    NamedTuple costs start-up to define, and these are rare.)"""
 
-    plain: Source
+    __slots__ = ("plain",)
     placeholders: tuple[Any, ...] = ()
     branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
+
+    def __init__(self, plain: Source) -> None:
+        self.plain = plain
 
     def location(self, offset: int) -> Location:
         return self.plain.location(offset)
@@ -109,17 +114,20 @@ class Verbatim(NamedTuple):
         return offset
 
 
-class Hosted(NamedTuple):
+class Hosted:
     """The origin of a text that stands inside another file (SQL found in a string literal
     of source code by ``scan``): ``locate`` maps each offset of ``plain`` (the text itself,
     without origin) to the host file's file:line:col. A snippet shows the text's own line
-    (the literal's value, its caret in that value) numbered with the host line. Rendering ``Source(name, text, Hosted(...))`` as a template
-    composes the two maps: positions are the host's."""
+    (the literal's value, its caret in that value) numbered with the host line. Rendering
+    ``Source(name, text, Hosted(...))`` as a template composes the two maps: positions are
+    the host's."""
 
-    plain: Source
-    locate: Callable[[int], Location]
+    __slots__ = ("plain", "locate")
     placeholders: tuple[Any, ...] = ()
     branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
+
+    def __init__(self, plain: Source, locate: Callable[[int], Location]) -> None:
+        self.plain, self.locate = plain, locate
 
     def location(self, offset: int) -> Location:
         return self.locate(min(max(offset, 0), max(len(self.plain.text) - 1, 0)))
@@ -132,15 +140,15 @@ class Hosted(NamedTuple):
         return offset
 
 
-class Respliced(NamedTuple):
+class Respliced:
     """The origin of a rendering in which the text ``[at, at + old)`` of ``base`` was
     replaced by ``new`` characters (one branch of a Jinja block read in place of its
     sentinel): the new characters map to ``at``, the text after them shifts back."""
 
-    base: Source
-    at: int
-    old: int
-    new: int
+    __slots__ = ("base", "at", "old", "new")
+
+    def __init__(self, base: Source, at: int, old: int, new: int) -> None:
+        self.base, self.at, self.old, self.new = base, at, old, new
 
     @property
     def placeholders(self) -> tuple[Any, ...]:

@@ -8,11 +8,13 @@ define at import, which is most of a short run's start-up.
 from __future__ import annotations
 
 from enum import Enum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
-from redshift_iam.core.placeholders import Placeholder
 from redshift_iam.core.source import Source
+
+if TYPE_CHECKING:
+    from redshift_iam.core.placeholders import Placeholder
 
 
 class Text(NamedTuple):
@@ -59,6 +61,11 @@ class Open(NamedTuple):
     what: str
     text: str
     loc: Location
+
+    @property
+    def uri(self) -> str:
+        """The location as rendered (sentinels where the placeholders stand)."""
+        return self.text
 
 
 class AuthKind(str, Enum):

@@ -119,12 +119,17 @@ def _alias_key(out: _Collector, key: Text, region: Text | None) -> str:
 
 def under(access: S3Access, target: KmsTarget) -> bool:
     """Whether the objects of ``access`` may be in ``target``: an exact key when it starts
-    with the target's prefix; a key prefix when either of the two is a prefix of the other."""
+    with the target's prefix; a key prefix when either of the two is a prefix of the other. A
+    key with a ``*`` (a template placeholder's wildcard, ``sales/*/``, or one IAM reads as
+    such, RW206) stands for every key it matches: it is read as the prefix before it."""
     if access.bucket != target.bucket:
         return False
-    if access.key.startswith(target.prefix):
+    key, match = access.key, access.match
+    if "*" in key:
+        key, match = key[:key.index("*")], KeyMatch.PREFIX
+    if key.startswith(target.prefix):
         return True
-    return access.match is KeyMatch.PREFIX and target.prefix.startswith(access.key)
+    return match is KeyMatch.PREFIX and target.prefix.startswith(key)
 
 
 def sse_kms(out: _Collector, region: Text | None, own_key: bool) -> list[Diagnostic]:

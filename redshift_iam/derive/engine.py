@@ -15,7 +15,7 @@ from typing import NamedTuple
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, S3Access, TrustLink
-from redshift_iam.core.placeholders import has_sentinel, wildcard
+from redshift_iam.core.placeholders import SENTINEL_OPEN, has_sentinel, wildcard
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -33,9 +33,18 @@ from redshift_iam.core.statements import (
     Unload,
     Unmapped,
 )
-from redshift_iam.derive import templated
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of, sse_kms
 from redshift_iam.derive.rules import RULE_DOCS, RULES, condition, object_access, resource
+
+
+def _templated():  # noqa: ANN202 -- the module; only templated input needs it
+    """``derive.templated``, imported on first use: plain SQL never needs it."""
+    from redshift_iam.derive import templated
+
+    return templated
+
+
+_NO_PLACES: dict = {}  # a plain statement's placeholders (never written to)
 
 
 class _Collector:
@@ -47,18 +56,19 @@ class _Collector:
                  "accesses", "places", "notes")
 
     def __init__(self, settings: Settings, principal: Principal, account: str, loc: Location,
-                 scope: str = "", kind: str = "statement", places: dict | None = None) -> None:
+                 scope: str = "", kind: str = "statement", places: dict = _NO_PLACES
+                 ) -> None:
         self.settings, self.principal, self.account, self.loc = settings, principal, account, loc
         self.scope, self.kind = scope, kind
         self.grants: list[Grant] = []
         self.accesses: list[S3Access] = []
-        self.places = places or {}  # the statement's template placeholders by index
+        self.places = places  # the statement's template placeholders by index
         self.notes: list[Diagnostic] = []  # RW221: placeholders in keys
 
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)
-        if has_sentinel(key):  # any text in its place: '*' there (a whole-key one: the bucket)
-            self.notes += templated.key_warnings(bucket, key, self.places)
+        if SENTINEL_OPEN in key:  # any text in its place: '*' there (a whole-key one: the bucket)
+            self.notes += _templated().key_warnings(bucket, key, self.places)
             key = wildcard(key)
             key = "" if key == "*" and rule_id in _PREFIX_RULES else key
         rule = RULES[rule_id]
@@ -104,9 +114,9 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, kind: Deriver, setting
     """Append one statement's grants and trust links; return its diagnostics. What is known
     is kept (for --allow-unresolved). A statement that needs no AWS access (CREATE LIBRARY
     from https://, with any authorization) names no principal: no chain grant, no trust."""
-    places = templated.table(statement)
+    places = _templated().table(statement) if statement.placeholders else _NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
-        return _open_slots(statement, places, kind.name)
+        return _templated().open_slots(statement, places, kind.name)
     if statement.open_options:
         settled = _settled(statement, kind, settings, grants, links)
         if settled is not None:
@@ -120,7 +130,7 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, kind: Deriver, setting
     out = _Collector(settings, principal, account, statement.loc, scope, kind.name, places)
     found = _statement(out, statement, kind)
     for slot in statement.open_options:
-        found += templated.unresolved("options", slot.text, places, kind.name, slot.loc)
+        found += _templated().unresolved("options", slot.text, places, kind.name, slot.loc)
     if out.grants or found:
         grants.extend(chain)
         grants.extend(out.grants)
@@ -185,12 +195,12 @@ def _statement(out: _Collector, statement: Copy | Unload | CreateLibrary, kind: 
         found.append(exc.diagnostic)
     own_key = isinstance(statement, Unload) and statement.kms_key is not None
     found += sse_kms(out, statement.region, own_key)
-    return list(dict.fromkeys(out.notes + found))
+    return list(dict.fromkeys(out.notes + found if out.notes else found))
 
 
 def _open(out: _Collector, slot: Open) -> list[Diagnostic]:
     """The diagnostics of an open slot (its grants are left out)."""
-    return templated.unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
+    return _templated().unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
 
 
 def _copy(out: _Collector, copy: Copy) -> list[Diagnostic]:
@@ -210,7 +220,7 @@ def _copy_source(out: _Collector, copy: Copy) -> list[Diagnostic]:
             else copy.source.cluster_id
         if has_sentinel(name):
             slot = "table" if isinstance(copy.source, DynamoTable) else "cluster"
-            return templated.unresolved(slot, name, out.places, out.kind, copy.source.loc)
+            return _templated().unresolved(slot, name, out.places, out.kind, copy.source.loc)
     if isinstance(copy.source, DynamoTable):
         region, account = region_of(out, copy.region, copy.source.loc), account_of(out, copy.loc)
         arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
@@ -273,27 +283,13 @@ def _unload_key(out: _Collector, unload: Unload) -> list[Diagnostic]:
     if not unload.kms_key:
         return []
     if has_sentinel(unload.kms_key.value):
-        return templated.unresolved("key", unload.kms_key.value, out.places, out.kind,
+        return _templated().unresolved("key", unload.kms_key.value, out.places, out.kind,
                                     unload.kms_key.loc)
     try:
         out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))
     except Unresolved as exc:
         return [exc.diagnostic]
     return []
-
-
-def _open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
-                ) -> list[Diagnostic]:
-    """A statement whose principal is a placeholder: that, and its other open slots."""
-    slots = [statement.auth.open]
-    where = statement.target if isinstance(statement, Unload) else statement.source
-    if isinstance(where, Open):
-        slots.append(where)
-    slots += statement.open_options
-    found = []
-    for slot in slots:
-        found += templated.unresolved(slot.what, slot.text, places, kind, slot.loc)
-    return found
 
 
 def _settled(statement: Copy | Unload | CreateLibrary, kind: Deriver, settings: Settings,

@@ -18,8 +18,9 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
-from redshift_iam.core.statements import Copy, CreateLibrary, Unload
+from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
 
 
 class Slot(NamedTuple):
@@ -54,6 +55,7 @@ OPTION_EFFECTS = {
     "CREATE LIBRARY": "REGION or the authorization",
 }
 DOC_STYLE = "RI149"
+_LOCATION_HEAD = LazyRegex(r"[^/]*//[^/]*|[^/]*")
 
 
 def table(statement: Copy | Unload | CreateLibrary) -> dict[int, Placeholder]:
@@ -66,13 +68,38 @@ def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,
     """One diagnostic per unresolved placeholder in ``text`` (the slot's rendered text)."""
     row = SLOTS[slot]
     found = []
-    for index in dict.fromkeys(indices(text)):
+    for index in dict.fromkeys(_blocking(slot, text)):
         placeholder = places.get(index)
         if placeholder is None:
             continue
         found.append(_diagnostic(row, slot, text, placeholder, places, kind))
     return found or [Diagnostic(row.code, f"{row.what.format(kind)} is a placeholder without "
                                           f"a value: {row.effect}", loc)]
+
+
+def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
+                ) -> list[Diagnostic]:
+    """A statement whose principal is a placeholder: that, and its other open slots."""
+    slots = [statement.auth.open]
+    where = statement.target if isinstance(statement, Unload) else statement.source
+    if isinstance(where, Open):
+        slots.append(where)
+    slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
+    found = []
+    for slot in slots:
+        found += unresolved(slot.what, slot.text, places, kind, slot.loc)
+    return found
+
+
+def _blocking(slot: str, text: str) -> tuple[int, ...]:
+    """The placeholders that leave the slot open: for a location, those in its scheme and
+    bucket (one in the key would only be a wildcard once the bucket is known)."""
+    if slot in ("location", "jsonpaths"):
+        head = _LOCATION_HEAD.match(text)
+        found = indices(head.group()) if head else ()
+        if found:
+            return found
+    return indices(text)
 
 
 def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
@@ -91,6 +118,8 @@ def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
 
 def _named(placeholder: Placeholder) -> str:
     """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
+    if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
+        return f"{placeholder.text} (a file that is not there)"
     if placeholder.name and placeholder.name != placeholder.text:
         return f"variable {placeholder.name} ({placeholder.text})"
     return placeholder.label
@@ -98,6 +127,9 @@ def _named(placeholder: Placeholder) -> str:
 
 def fill(placeholder: Placeholder) -> str:
     """The hint: the ``--var`` that fills the placeholder."""
+    if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
+        return (f"pass --template-path DIR, the folder that holds "
+                f"{placeholder.name[len('include '):]}")
     if placeholder.form == "jinja-block":
         names = [name.strip() for name in placeholder.name.split(",") if name.strip()]
         return "pass " + " ".join(f"--var {name}=VALUE" for name in names) + \

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Grant
-from redshift_iam.core.placeholders import shown
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload, Unmapped
@@ -74,10 +73,13 @@ DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
 
 
 def describe(statement: Statement) -> tuple[str, str]:
-    """(kind, what it reads or writes) for people; a template placeholder without a value
-    is shown as the template writes it."""
+    """(kind, what it reads or writes) for people; template placeholders as written."""
     kind, subject = DESCRIBERS[type(statement)](statement)
-    return kind, shown(subject, getattr(statement, "placeholders", ()))
+    placeholders = getattr(statement, "placeholders", ())
+    if not placeholders:
+        return kind, subject
+    from redshift_iam.core.placeholders import shown
+    return kind, shown(subject, placeholders)
 
 
 def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:

@@ -302,11 +302,14 @@ def tokens(source: Source, segment: Segment) -> Iterator[Token]:
     token to the template's line and column instead.
     """
     if source.origin is not None:
-        for token in _tokens(source, segment):
-            where = source.location(token.start)
-            yield token._replace(line=where.line, col=where.col)
-        return
-    yield from _tokens(source, segment)
+        return _mapped(source, segment)
+    return _tokens(source, segment)
+
+
+def _mapped(source: Source, segment: Segment) -> Iterator[Token]:
+    for token in _tokens(source, segment):
+        where = source.location(token.start)
+        yield token._replace(line=where.line, col=where.col)
 
 
 def _tokens(source: Source, segment: Segment) -> Iterator[Token]:

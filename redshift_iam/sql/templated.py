@@ -55,7 +55,8 @@ def alternatives(source: Source, segment: Segment, statement: Statement, parse: 
     readings = []
     for combination in itertools.product(*(branches[index] for index in blocks)):
         reading, end = source, segment.end
-        for index, branch in sorted(zip(blocks, combination), key=lambda p: -where[p[0]]):
+        chosen = zip(blocks, combination, strict=True)
+        for index, branch in sorted(chosen, key=lambda pair: -where[pair[0]]):  # last first
             at, old = where[index], len(sentinel(index))
             reading = Source(source.name, reading.text[:at] + branch + reading.text[at + old:],
                              Respliced(reading, at, old, len(branch)))

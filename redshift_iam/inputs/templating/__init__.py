@@ -1,13 +1,25 @@
 """Templated SQL: placeholders of every RULES form, values, and Jinja rendered in a sandbox.
 
 The public entry is :func:`template`; it returns None for plain SQL (one regex search) and a
-:class:`Templated` (rendered text, placeholders, offset map) otherwise.
+:class:`Templated` (rendered text, placeholders, offset map) otherwise. :func:`render_source`
+is what the CLI runs on each script. The names are loaded on first use, so that reading
+plain SQL imports nothing of the engine.
 """
 
-from redshift_iam.inputs.templating.engine import template
-from redshift_iam.inputs.templating.mapping import Segment, Templated
-from redshift_iam.inputs.templating.sources import render_source
-from redshift_iam.inputs.templating.variables import Value, Values, load_vars, merge, parse_var
+from __future__ import annotations
 
-__all__ = ["Segment", "Templated", "Value", "Values", "load_vars", "merge", "parse_var",
-           "render_source", "template"]
+import importlib
+from typing import Any
+
+_HOMES = {
+    "template": "engine", "Segment": "mapping", "Templated": "mapping",
+    "render_source": "sources", "Value": "variables", "Values": "variables",
+    "load_vars": "variables", "merge": "variables", "parse_var": "variables",
+}
+__all__ = sorted(_HOMES)
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _HOMES:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f"{__name__}.{_HOMES[name]}"), name)

@@ -19,13 +19,13 @@ from redshift_iam.inputs.templating.forms import (
     FORMS,
     JINJA_DETECT,
     STYLES,
-    TRIGGERS,
     forms_for,
     normalise,
     shell_body,
     splice,
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
+from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.variables import Value, Values
 
 _ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
@@ -35,7 +35,8 @@ _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
         # reports it), not a $NAME$ placeholder
         r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
         r"|(?P<meta>\\set\b[^\n]*)"
-        r"|(?P<string>'(?:''|[^'])*'?|\"(?:\"\"|[^\"])*\"?)")
+        # strings as the SQL lexer reads them: '' and a backslash escape stay inside
+        r"|(?P<string>'(?:''|\\.|[^'\\])*'?|\"(?:\"\"|[^\"])*\"?)")
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).
 _FIRST = r"(?=[-/$\\'\"{}%#:<])"
 _SET = re.compile(r"\\set[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]+(?P<value>.*?))?[ \t]*$")
@@ -49,8 +50,7 @@ def _alternatives(rows: Sequence, in_strings: bool) -> str:
 
 def _has_placeholder(style: str, text: str) -> bool:
     """The cheap check: a literal-led search per enabled style (over-matching is fine)."""
-    styles = TRIGGERS if style == "auto" else (style,)
-    return any(TRIGGERS[name].search(text) for name in styles)
+    return may_hold(text, style)
 
 
 @functools.cache

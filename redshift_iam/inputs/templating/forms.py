@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.inputs.templating.triggers import LEADS, TRIGGERS  # noqa: F401 (re-exported)
 
 STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 
@@ -56,23 +57,11 @@ FORMS: tuple[Form, ...] = (
 )
 BY_FORM = {row.form: row for row in FORMS}
 JINJA_DETECT = LazyRegex(r"\{\{|\{%|\{\#")
-# Cheap first checks, one per style: each starts with a literal character, which re scans for
-# at memchr speed (one pattern with all of them scans ~1.5x slower). They may over-match.
-_TRIGGERS = {
-    "jinja": r"\{[{%#]",
-    "format": r"\{[A-Za-z_0-9}]",
-    "percent": r"%(?<!%%)[(sd]",
-    "shell": r"\$(?:\{|(?<![\w$]\$)[A-Za-z_])",
-    "ruby": r"\#\{",
-    "psql": r":(?<![\w:]:)['\"A-Za-z_]",
-    "angle": r"<[A-Za-z_][\w.-]*>",
-}
-TRIGGERS = {style: LazyRegex(pattern) for style, pattern in _TRIGGERS.items()}
 
-_SUBSCRIPT = re.compile(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
-_DBT_CALL = re.compile(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
-_SHELL_DEFAULT = re.compile(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
-_SIMPLE = re.compile(rf"^{_PATH}$")
+_SUBSCRIPT = LazyRegex(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
+_DBT_CALL = LazyRegex(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
+_SHELL_DEFAULT = LazyRegex(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
+_SIMPLE = LazyRegex(rf"^{_PATH}$")
 
 
 def forms_for(style: str) -> tuple[Form, ...]:

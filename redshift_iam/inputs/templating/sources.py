@@ -6,16 +6,20 @@ as the very same Source (one regex search paid). A template comes back as a Sour
 snippets are the template's). With ``--template-style none`` a script that holds
 template-looking text is marked :class:`~redshift_iam.core.source.Verbatim`: every character
 is literal (``{x}`` in a key is granted as written) and nothing is refused as a placeholder.
+The engine (and what it imports) is loaded only for a script that may hold a placeholder.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.source import Source, Verbatim
-from redshift_iam.inputs.templating.engine import _has_placeholder, template
-from redshift_iam.inputs.templating.variables import Values
+from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
+
+if TYPE_CHECKING:
+    from redshift_iam.inputs.templating.variables import Values
 
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
@@ -26,11 +30,16 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
     (``{}``, ``%s``) in order, as :func:`~redshift_iam.inputs.templating.template` does. A
     ``source`` with an origin (``core.source.Hosted``: SQL found inside a host file) keeps it
     under the rendering: positions are the host's."""
-    if style == "none":
-        if _has_placeholder("auto", source.text):
-            return Source(source.name, source.text, Verbatim(source)), ()
+    if style not in TRIGGERS and style not in ("auto", "none"):
+        raise ValueError(f"unknown template style {style!r}")
+    if not may_hold(source.text, "auto" if style == "none" else style):
         return source, ()
+    if style == "none":
+        return Source(source.name, source.text, Verbatim(source)), ()
+    from redshift_iam.inputs.templating.engine import template
+
     templated = template(source, values, style, template_path, positional_names)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings
+

@@ -39,7 +39,7 @@ def read_options(cursor: Cursor, command: str) -> ReadOptions:
         token = cursor.next("an option")
         if token.text == ",":
             continue  # the reference's "[ parameter [ argument ] [, ... ] ]"
-        if token.kind == "sentinel" and cursor.templated:  # {copy_options}, a jinja-block: options unknown
+        if token.kind == "sentinel" and cursor.templated:  # {copy_options}: options unknown
             read.open_options.append(slots.options_slot(cursor, token))
             continue
         _read_one(cursor, read, token)

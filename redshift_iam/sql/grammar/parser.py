@@ -50,7 +50,7 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
         found = slots.location(cursor, token)
         if isinstance(found, Open):
             return found
-        problem = check_s3(f"s3://{found.bucket}/", False)
+        problem = placeholder(token.value, False) or check_s3(f"s3://{found.bucket}/", False)
         if problem:
             raise cursor.problem(problem, token)
         return found

@@ -1,10 +1,10 @@
 """Folding: the last resort when a principal's exact grants do not fit IAM's quotas.
 
 docs/rules.md, "Fitting IAM's quotas": only S3 keys that share the principal, the bucket and
-the first key segment fold together, and for COPY only among statements that load the same table (the
-grant's ``scope``). The segment at the given depth becomes ``*`` (a ``name=value`` segment
-becomes ``name=*``), deepest segments first, never the first segment, and only where at least
-two different keys become one. :func:`candidates` lists the folds possible at a depth and
+the first key segment fold together, and for COPY only among statements that load the same
+table (the grant's ``scope``). The segment at the given depth becomes ``*`` (a ``name=value``
+segment becomes ``name=*``), deepest segments first, never the first segment, and only where
+at least two different keys become one. :func:`candidates` lists the folds possible at a depth and
 :func:`apply` makes a chosen few, so the caller can fold no more than it must and report
 what each fold now allows beyond the SQL.
 """

@@ -8,6 +8,7 @@ no I/O but through the include ``loader`` the caller passes.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
@@ -16,7 +17,7 @@ from redshift_iam.core.grants import Principal
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
-from redshift_iam.core.source import Hosted, Loader, Source
+from redshift_iam.core.source import Hosted, IncludeError, Loader, Source
 from redshift_iam.core.statements import AuthKind, Script
 from redshift_iam.derive import derive
 from redshift_iam.documents import DEFAULT_LIMITS, build_reports
@@ -107,7 +108,8 @@ def scan_paths(paths: Sequence[str], settings: Settings, trust: TrustOptions,
         rendering += notes
         if source is not None:
             sources.append(source)
-    analysis = analyze(sources, settings, trust, limits, input_format="sql")
+    analysis = analyze(sources, settings, trust, limits, _ScanIncludes(paths),
+                       input_format="sql")
     errors = [d for d in (*rendering, *analysis.diagnostics)
               if d.severity is Severity.ERROR and d.location is not None]
     skipped = [*found.skipped, *map(_not_read, errors)]
@@ -130,6 +132,29 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
     except InputError as exc:
         return None, [exc.diagnostic]
     return source, list(warnings)
+
+
+class _ScanIncludes:
+    """The include loader of a scan: scan reads every .sql file under the paths on its own,
+    so a psql include (``\\i``, ``\\ir``) of a file under them reads as nothing (its
+    statements are reported at their own place, once); an include of a file outside them is
+    RI100, a place not read."""
+
+    def __init__(self, paths: Sequence[str]) -> None:
+        self.roots = [os.path.realpath(path) for path in paths]
+
+    def __call__(self, name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
+        host = chain[-1].name.rsplit(":", 2)[0] if chain else ""
+        base = os.path.dirname(host) if relative else os.getcwd()
+        target = os.path.realpath(os.path.join(base, name))
+        if not os.path.isfile(target):
+            where = "the including file" if relative else "the working directory, as psql does"
+            raise IncludeError("RI100", f"cannot include {name}: no such file (relative to "
+                                        f"{where})")
+        if any(target == root or target.startswith(root + os.sep) for root in self.roots):
+            return Source(name, "")
+        raise IncludeError("RI100", f"cannot include {name}: scan follows no psql include "
+                                    "outside the paths scanned (add its folder as a PATH)")
 
 
 def _not_read(diagnostic: Diagnostic) -> Any:

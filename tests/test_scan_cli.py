@@ -331,3 +331,25 @@ def test_hostile_tree_is_reported_never_a_traceback(tmp_path):
                                   "'if'.; fix the Jinja syntax at that line (see the jinja2 "
                                   "template designer docs)"),
     ]
+
+
+def test_psql_includes_are_read_once_where_the_included_file_lies(tmp_path):
+    statement = f"COPY {{}} FROM 's3://acme-raw/{{}}' IAM_ROLE '{ROLE}';\n"
+    _tree(tmp_path, {"elsewhere.sql": statement.format("e", "e")})
+    _tree(tmp_path / "src", {
+        "a.sql": "\\ir other.sql\n" + statement.format("a", "a"),
+        "other.sql": statement.format("o", "o"),
+        "b.sql": "\\ir ../elsewhere.sql\n\\i missing.sql\n" + statement.format("b", "b"),
+    })
+    report = json.loads(invoke(tmp_path, "src", "--format", "json").stdout)
+    assert [s["location"] for s in report["statements"]] == [
+        "src/a.sql:2:1", "src/b.sql:3:1", "src/other.sql:1:1"]
+    hint = "; check the path and that it is a readable text file"
+    assert report["skipped"] == [
+        {"path": "src/b.sql", "line": 1, "col": 1,
+         "reason": "RI100 cannot include ../elsewhere.sql: scan follows no psql include "
+                   "outside the paths scanned (add its folder as a PATH)" + hint},
+        {"path": "src/b.sql", "line": 2, "col": 1,
+         "reason": "RI100 cannot include missing.sql: no such file (relative to the working "
+                   "directory, as psql does)" + hint},
+    ]

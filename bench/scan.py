@@ -54,7 +54,8 @@ def build(root: Path, files: int, mb: int) -> None:
             (folder / f"load{index}.py").write_text(text)
         elif index % 200 == 1:
             (folder / f"q{index}.sql").write_text(
-                f"COPY t{index} FROM 's3://b/k{index}' IAM_ROLE 'r' CSV;\n" + "-- x\n" * 100)
+                f"COPY t{index} FROM 's3://acme-bench/k{index}' "
+                "IAM_ROLE 'arn:aws:iam::123456789012:role/r' CSV;\n" + "-- x\n" * 100)
         else:
             (folder / f"f{index}{exts[index % len(exts)]}").write_text(_filler(rng, size))
 

@@ -82,13 +82,21 @@ class ScanReport(NamedTuple):
 
     @property
     def unresolved(self) -> tuple[Diagnostic, ...]:
-        return tuple(d for d in self.diagnostics if d.severity is Severity.UNRESOLVED)
+        """The unresolved needs, sorted by place (file, line, column, code)."""
+        return tuple(sorted((d for d in self.diagnostics if d.severity is Severity.UNRESOLVED),
+                            key=_place))
 
     def clean(self, allow_unresolved: bool = False) -> bool:
         """True when everything found was read, derived and (unless ``allow_unresolved``)
         resolved: ``scan`` exits 0."""
         fatal = {Severity.ERROR} | (set() if allow_unresolved else {Severity.UNRESOLVED})
         return not self.skipped and not any(d.severity in fatal for d in self.diagnostics)
+
+
+def _place(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
+    where = diagnostic.location
+    return (where.file, where.line, where.col, diagnostic.code) if where else (
+        "", 0, 0, diagnostic.code)
 
 
 def scan_paths(paths: Sequence[str], settings: Settings, trust: TrustOptions,

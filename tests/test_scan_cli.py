@@ -353,3 +353,15 @@ def test_psql_includes_are_read_once_where_the_included_file_lies(tmp_path):
          "reason": "RI100 cannot include missing.sql: no such file (relative to the working "
                    "directory, as psql does)" + hint},
     ]
+
+
+def test_check_prints_only_the_diff(tmp_path):
+    _resolved_tree(tmp_path)
+    stale = invoke(tmp_path, "src", "--out-dir", "out", "--check")  # bundle by default
+    assert stale.exit_code == 1
+    assert stale.stdout.startswith("--- /dev/null\n+++ out/etl~123456789012.policy.json\n")
+    assert "--- /dev/null\n+++ out/etl~123456789012.trust.json\n" in stale.stdout
+    assert '"statements"' not in stale.stdout  # the diff alone, no report
+    wrong = invoke(tmp_path, "src", "--out-dir", "out", "--check", "--format", "json")
+    assert wrong.exit_code == 2
+    assert "--check prints only the diff on stdout" in wrong.stderr

@@ -50,10 +50,7 @@ def scan(paths, output_format, out_dir, force, check, **kwargs):
     work tree, files git ignores are not read. Locations are the host file's path:line:col.
     --template-style auto (the default) reads each literal as its language implies.
     """
-    output_format = output_format or ("text" if sys.stdout.isatty() else "json")
-    if check and out_dir is None:
-        raise click.UsageError("--check compares an --out-dir folder with what scan would "
-                               "write; give --out-dir DIR")
+    output_format = _format(output_format, out_dir, check)
     documents = output_format in DOCUMENTS or out_dir is not None
     pinned = _iac_flags(kwargs) if output_format in DOCUMENTS[1:] else None
     report = _scan(paths, kwargs)
@@ -68,7 +65,22 @@ def scan(paths, output_format, out_dir, force, check, **kwargs):
         raise Failure(_summary(report, allow))
 
 
+def _format(output_format, out_dir, check):
+    """The format asked for, else text on a terminal and json otherwise (bundle with
+    --check, whose stdout is the diff alone); --check needs --out-dir and a document format."""
+    if check and out_dir is None:
+        raise click.UsageError("--check compares an --out-dir folder with what scan would "
+                               "write; give --out-dir DIR")
+    if check and output_format in REPORTS:
+        raise click.UsageError("--check prints only the diff on stdout: give --format bundle, "
+                               "terraform, cloudformation or cloudformation-json, or no --format")
+    if output_format:
+        return output_format
+    return "bundle" if check else ("text" if sys.stdout.isatty() else "json")
+
+
 def _iac_flags(kwargs):
+    """generate's account, partition and Region handling for the IaC formats."""
     from redshift_iam.cli.main import _iac_flags as pinned_flags
     return pinned_flags(kwargs)
 
@@ -100,17 +112,12 @@ def _scan(paths, kwargs):
 
 def _print_report(report, output_format):
     from redshift_iam.output import scan_json, scan_text
-    unresolved = sorted(report.unresolved, key=_where)
+    unresolved = report.unresolved
     if output_format == "json":
         click.echo(scan_json(report.analysis, unresolved, report.skipped), nl=False)
     else:
         click.echo(scan_text(report.analysis, unresolved, report.skipped, report.files_read),
                    nl=False)
-
-
-def _where(diagnostic):
-    loc = diagnostic.location
-    return (loc.file, loc.line, loc.col, diagnostic.code) if loc else ("", 0, 0, diagnostic.code)
 
 
 def _print_skipped(skipped):
@@ -128,8 +135,9 @@ def _documents(report, output_format, out_dir, force, check, pinned, kwargs):
     failures = [d for d in report.analysis.failures(kwargs["allow_unresolved"])
                 if d.severity is Severity.UNRESOLVED or d.location is None]
     if failures:
-        raise Failure(f"{len(failures)} problem(s); no document written (--allow-unresolved "
-                      "writes what is known)")
+        only_unresolved = all(d.severity is Severity.UNRESOLVED for d in failures)
+        raise Failure(f"{len(failures)} problem(s); no document written" + (
+            " (--allow-unresolved writes what is known)" if only_unresolved else ""))
     fmt = "json" if output_format in REPORTS + ("bundle",) else output_format
     emit_documents(report.analysis, fmt, out_dir, force, check, pinned, kwargs)
 

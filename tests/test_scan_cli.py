@@ -276,7 +276,7 @@ def test_document_formats_refuse_unresolved_needs_but_not_with_allow_unresolved(
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert "17 problem(s); no document written (--allow-unresolved writes what is known)" \
         in refused.stderr
-    assert "redshift-iam: skipped repo/plugins/operators.py:19:12: SQL built by " \
+    assert "redshift-iam: repo/plugins/operators.py:19:12: skipped: SQL built by " \
         "concatenation" in refused.stderr
     known = invoke(tree, "repo", "--format", "bundle", "--allow-unresolved")
     assert known.exit_code == 1  # places were skipped
@@ -365,3 +365,17 @@ def test_check_prints_only_the_diff(tmp_path):
     wrong = invoke(tmp_path, "src", "--out-dir", "out", "--check", "--format", "json")
     assert wrong.exit_code == 2
     assert "--check prints only the diff on stdout" in wrong.stderr
+
+
+def test_skipped_places_on_stderr_as_json_lines(tree):
+    result = invoke(tree, "repo/plugins", "--format", "bundle", "--allow-unresolved",
+                    "--error-format", "json")
+    lines = [json.loads(line) for line in result.stderr.splitlines()]
+    assert lines[-2:] == [
+        {"code": None, "severity": "warning", "location": "repo/plugins/operators.py:19:12",
+         "message": "skipped: SQL built by concatenation with parts that are not literals "
+                    "('...' + table + '...'); write it as one template (f-string or .format) "
+                    "so it can be read whole", "hint": None},
+        {"code": None, "severity": "error", "message": "1 place(s) skipped", "location": None,
+         "hint": None}]
+    assert result.exit_code == 1

@@ -124,7 +124,7 @@ def _print_skipped(skipped):
     """The places not read, on stderr (the document formats have no room for them)."""
     for place in skipped:
         where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
-        cli_errors.summary(f"skipped {where}: {place.reason}", "warning")
+        cli_errors.summary(f"skipped: {place.reason}", "warning", where)
 
 
 def _documents(report, output_format, out_dir, force, check, pinned, kwargs):

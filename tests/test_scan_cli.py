@@ -379,3 +379,23 @@ def test_skipped_places_on_stderr_as_json_lines(tree):
         {"code": None, "severity": "error", "message": "1 place(s) skipped", "location": None,
          "hint": None}]
     assert result.exit_code == 1
+
+
+def test_text_report_of_a_tree_without_statements(tmp_path):
+    _tree(tmp_path / "src", {"app.py": "import copy\nx = copy.copy([])\n"})
+    result = invoke(tmp_path, "src", "--format", "text")
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        0, "No COPY, UNLOAD or CREATE LIBRARY found.\n\n0 statement(s) found in 1 file(s) "
+           "read; 0 unresolved need(s); 0 place(s) skipped.\n", "")
+
+
+def test_a_bad_value_from_a_module_binding_names_the_binding(tmp_path):
+    _tree(tmp_path / "src", {"x.py": 'BUCKET = "Bad_Bucket"\nSQL = f"COPY t FROM '
+                                     f"'s3://{{BUCKET}}/k' IAM_ROLE '{ROLE}';\"\n"})
+    result = invoke(tmp_path, "src", "--format", "json")
+    assert result.exit_code == 1
+    assert json.loads(result.stdout)["skipped"] == [{
+        "path": "src/x.py", "line": 2, "col": 27,
+        "reason": "RI120 'Bad_Bucket' is not a valid S3 bucket name (the text comes from "
+                  "placeholder {BUCKET} at src/x.py:2:27, value from src/x.py:1); write the "
+                  "location as s3://bucket/key with a valid bucket name"}]

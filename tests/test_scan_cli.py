@@ -64,7 +64,7 @@ def test_json_report_of_the_fixture_repository(tree):
     ]
     assert [(d["code"], d["location"], d["hint"]) for d in report["unresolved"]] == [
         ("RI145", "repo/dags/load.py:8:31", "pass --var params.bucket=VALUE"),
-        ("RI146", "repo/dags/load.py:9:19", "pass --var value.role=VALUE"),
+        ("RI146", "repo/dags/load.py:9:19", "pass --var var.value.role=VALUE"),
         ("RI148", "repo/dags/transfers.py:10:40", "pass --var MANIFEST_OPTION=VALUE"),
         ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader=VALUE"),
         ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default=VALUE"),

@@ -31,8 +31,9 @@ CASES = [
     Case("literal.py", f'X = 1\nSQL = """\n    {COPY}\n"""\n', COPY, "literal.py:3:5"),
     Case("airflow_jinja.py", "load = SQLExecuteQueryOperator(\n    task_id='load',\n    sql=\"\"\""
          "COPY sales FROM 's3://{{ params.bucket }}/sales/2026/'\n"
-         f"        IAM_ROLE '{ROLE}' FORMAT AS PARQUET;\"\"\",\n)\n", COPY,
-         "airflow_jinja.py:3:12", "--var", "params.bucket=acme-raw"),
+         "        IAM_ROLE '{{ var.value.loader_role }}' FORMAT AS PARQUET;\"\"\",\n)\n", COPY,
+         "airflow_jinja.py:3:12", "--var", "params.bucket=acme-raw",
+         "--var", f"var.value.loader_role={ROLE}"),
     Case("fstring.py", f'BUCKET = "acme-raw"\nROLE = "{ROLE}"\nSQL = f"COPY sales FROM '
          "'s3://{BUCKET}/sales/2026/' IAM_ROLE '{ROLE}' FORMAT AS PARQUET;\"\n", COPY,
          "fstring.py:3:9"),

@@ -150,6 +150,9 @@ class State:
         return UNANCHOR
 
 
+AIRFLOW_VAR_ACCESSORS = ("value", "json")
+
+
 def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
     """dbt's ``var``, ``env_var``, ``ref``, ``source``, ``this``, ``config``, ``target`` and
     ``is_incremental``; they read only the given values, never the real environment."""
@@ -162,6 +165,13 @@ def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
 
     def is_incremental() -> Any:
         return lookup("is_incremental")
+
+    # Airflow's var.value.NAME / var.json.NAME: the values given under var (--var
+    # var.value.NAME=...), else undefined and named by the whole path, so the hint fills it
+    given = context.get("var")
+    for accessor in AIRFLOW_VAR_ACCESSORS:
+        setattr(lookup, accessor, given[accessor] if isinstance(given, dict) and accessor in given
+                else getattr(undefined(name="var"), accessor))
 
     return {
         "var": lookup,

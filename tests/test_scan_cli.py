@@ -399,3 +399,15 @@ def test_a_bad_value_from_a_module_binding_names_the_binding(tmp_path):
         "reason": "RI120 'Bad_Bucket' is not a valid S3 bucket name (the text comes from "
                   "placeholder {BUCKET} at src/x.py:2:27, value from src/x.py:1); write the "
                   "location as s3://bucket/key with a valid bucket name"}]
+
+
+def test_template_style_overrides_the_style_the_host_implies(tmp_path):
+    _tree(tmp_path / "src", {"k.py": f'S = f"COPY t FROM \'s3://acme-raw/{{k}}/\' IAM_ROLE '
+                                     f"'{ROLE}';\"\n"})
+    templated = json.loads(invoke(tmp_path, "src", "--format", "json").stdout)
+    literal = json.loads(invoke(tmp_path, "src", "--format", "json",
+                                "--template-style", "none").stdout)
+    assert [g["resource"] for g in templated["statements"][0]["grants"]] == [
+        "arn:aws:s3:::acme-raw/*/*", "arn:aws:s3:::acme-raw"]
+    assert [g["resource"] for g in literal["statements"][0]["grants"]] == [
+        "arn:aws:s3:::acme-raw/{k}/*", "arn:aws:s3:::acme-raw"]

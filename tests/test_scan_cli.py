@@ -151,6 +151,7 @@ CLEAN = {"etl/load.py": f'SQL = "COPY t FROM \'s3://acme-raw/in/\' IAM_ROLE \'{R
      (), 1),  # skipped
     ({"a.sql": "COPY t FROM 's3://acme-raw/k' IAM_ROLE 'arn:aws:iam::1:role/x' BOGUS;\n"},
      (), 1),  # an error: listed as skipped
+    (CLEAN, ("--vars", "missing.json"), 1),  # RI175: nothing scanned
     (CLEAN, ("--format", "yaml"), 2),
     (CLEAN, ("--check",), 2),
     (CLEAN, ("--var", "no-equals-sign"), 2),
@@ -160,6 +161,8 @@ def test_exit_codes(tmp_path, files, args, code):
     result = invoke(tmp_path, "src", "--format", "json", *args)
     assert result.exit_code == code, result.output
     assert "Traceback" not in result.output
+    if code == 2 or "--vars" in args:
+        assert result.stdout == ""  # usage errors and a bad --vars file print no report
 
 
 def test_no_path_is_a_usage_error(tmp_path):

@@ -56,7 +56,9 @@ def test_fragments_text_style_positional_and_positions(result):
          "UNLOAD ($$SELECT * FROM public.sales$$)\nTO 's3://{EXPORT_BUCKET}/exports/sales_'\n"
          "credentials\n'{aws_conn.aws_default}'\nPARQUET;", (), "dags/transfers.py:14:9"),
         ("dbt/macros/unload_orders.sql", "jinja-sql", "auto",
-         (FIXTURE / "dbt/macros/unload_orders.sql").read_text(), (),
+         " " * 27 + "\n  UNLOAD ('select * from {{ ref(\"orders\") }}')\n"
+         "  TO 's3://{{ var(\"export_bucket\") }}/orders/'\n"
+         "  IAM_ROLE '{{ env_var(\"UNLOAD_ROLE\") }}';\n" + " " * 14 + "\n", (),
          "dbt/macros/unload_orders.sql:2:3"),
         ("go/load.go", "go", "auto", "COPY orders FROM 's3://acme-orders/in/'\n"
          "IAM_ROLE 'arn:aws:iam::123456789012:role/orders' CSV;", (), "go/load.go:3:18"),

@@ -102,12 +102,18 @@ def generate(scripts, out_dir, force, check, output_format, **kwargs):
 
     Input that needs no permission gives an empty "principals" list and exit 0.
     """
-    from redshift_iam.output import plan_documents, plan_single
     if check and out_dir is None:
         raise click.UsageError("--check compares an --out-dir folder with what generate would "
                                "write; give --out-dir DIR")
     pinned = _iac_flags(kwargs) if output_format != "json" else None
     analysis = analyze_input(kwargs, scripts, variables=output_format != "json")
+    emit_documents(analysis, output_format, out_dir, force, check, pinned, kwargs)
+
+
+def emit_documents(analysis, output_format, out_dir, force, check, pinned, kwargs):
+    """generate's output (also scan's): the JSON bundle or a Terraform/CloudFormation
+    rendering on stdout, or the same written to ``out_dir`` (``check``: compared instead)."""
+    from redshift_iam.output import plan_documents, plan_single
     if output_format != "json":
         text, name = _render_iac(output_format, analysis, pinned, kwargs)
         if out_dir is None:

@@ -53,10 +53,13 @@ def diagnostics(found: Iterable[Diagnostic]) -> None:
         click.echo(text, err=True)
 
 
-def summary(message: str, severity: str = "error") -> None:
-    """A line about the run rather than the input (``redshift-iam: ...`` in text)."""
+def summary(message: str, severity: str = "error", location: str | None = None) -> None:
+    """A line about the run rather than the input (``redshift-iam: ...`` in text); a
+    ``location`` is its own key in JSON and leads the message in text."""
     if _JSON.get():
-        click.echo(_line(None, severity, message), err=True)
+        click.echo(_line(None, severity, message, location), err=True)
+    elif location:
+        click.echo(f"redshift-iam: {location}: {message}", err=True)
     else:
         click.echo(f"redshift-iam: {message}", err=True)
 

@@ -9,6 +9,7 @@ from redshift_iam import __version__
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.build import explain, generate, policy, trust
 from redshift_iam.cli.common import EXIT_CODES
+from redshift_iam.cli.scan import scan
 from redshift_iam.cli.spec import spec_command
 
 
@@ -23,5 +24,5 @@ def main() -> None:
     """
 
 
-for command in (policy, trust, generate, explain, spec_command):
+for command in (policy, trust, generate, explain, spec_command, scan):
     main.add_command(command)

@@ -90,9 +90,13 @@ def input_options(func):
 
 def shared_options(func):
     """Options every command that reads SQL takes."""
+    return input_options(template_options(settings_options(func)))
+
+
+def settings_options(func):
+    """What the SQL does not say (account, Region, partition, manifests, keys), the quotas,
+    and how problems are reported: every command that derives grants takes them."""
     options = [
-        input_options,
-        template_options,
         click.option("--account-id", default="", metavar="ID", callback=_flag("check_account"),
                      help="Account for ARNs the SQL does not fully name (12 digits, or "
                           "1234-5678-9012 as the console shows it). A role's own account wins "

@@ -114,6 +114,32 @@ class Verbatim:
         return offset
 
 
+class Hosted:
+    """The origin of a text that stands inside another file (SQL found in a string literal
+    of source code by ``scan``): ``locate`` maps each offset of ``plain`` (the text itself,
+    without origin) to the host file's file:line:col. A snippet shows the text's own line
+    (the literal's value, its caret in that value) numbered with the host line. Rendering
+    ``Source(name, text, Hosted(...))`` as a template composes the two maps: positions are
+    the host's."""
+
+    __slots__ = ("plain", "locate")
+    placeholders: tuple[Any, ...] = ()
+    branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
+
+    def __init__(self, plain: Source, locate: Callable[[int], Location]) -> None:
+        self.plain, self.locate = plain, locate
+
+    def location(self, offset: int) -> Location:
+        return self.locate(min(max(offset, 0), max(len(self.plain.text) - 1, 0)))
+
+    def snippet(self, offset: int, redact_from: int | None = None) -> str:
+        own = self.plain.snippet(offset, redact_from)
+        return f"{self.location(offset).line:>5}{own[5:]}"
+
+    def template_offset(self, offset: int) -> int:
+        return offset
+
+
 class Respliced:
     """The origin of a rendering in which the text ``[at, at + old)`` of ``base`` was
     replaced by ``new`` characters (one branch of a Jinja block read in place of its

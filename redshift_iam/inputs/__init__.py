@@ -11,7 +11,9 @@ _EXPORTS = {
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
     "render_source": "templating.sources", "load_vars": "templating.variables",
-    "merge_vars": "templating.variables", "parse_var": "templating.variables",
+    "merge_vars": "templating.variables", "merge": "templating.variables",
+    "parse_var": "templating.variables", "Value": "templating.variables",
+    "scan": "scanning", "Skipped": "scanning",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -14,6 +14,7 @@ _EXPORTS = {
     "Pinned": "iac_plan", "PLACEHOLDER_ACCOUNT": "iac_plan", "placeholder_region": "iac_plan",
     "plan_documents": "outdir", "plan_single": "outdir", "write_out_dir": "outdir",
     "check_out_dir": "outdir", "OutDirError": "outdir",
+    "scan_json": "scan", "scan_text": "scan",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

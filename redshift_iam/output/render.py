@@ -103,8 +103,9 @@ def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
-    """One entry per statement that touches AWS, with its grants and their reasons."""
+def explain_rows(analysis: Analysis, columns: bool = False) -> list[dict[str, object]]:
+    """One entry per statement that touches AWS, with its grants and their reasons; its
+    ``location`` is ``file:line`` (``columns``: ``file:line:col``)."""
     by_location: dict[Location, list[Grant]] = {}
     for grant in analysis.derivation.grants:
         by_location.setdefault(grant.location, []).append(grant)
@@ -115,7 +116,8 @@ def explain_rows(analysis: Analysis) -> list[dict[str, object]]:
         grants = by_location.get(statement.loc, [])
         unique = {tuple(_grant_row(g, analysis.derivation.docs).items()): g for g in grants}
         rows.append({
-            "location": statement.loc.short, "kind": kind, "subject": subject,
+            "location": str(statement.loc) if columns else statement.loc.short,
+            "kind": kind, "subject": subject,
             "grants": [dict(key) for key in sorted(unique)],
         })
         if templated:  # plain SQL: the rows stay as they were

@@ -52,9 +52,12 @@ class CallArgs:
         """Generated text, standing at the call."""
         self.host.put(self.builder, text.replace("{", "{{").replace("}", "}}"), self.at)
 
-    def raw(self, text: str) -> None:
-        """Generated template text (placeholders kept), standing at the call."""
-        self.host.put(self.builder, text, self.at)
+    def raw(self, text: str, name: str = "") -> None:
+        """Generated template text (placeholders kept), standing at the argument ``name``
+        when the call passes it, else at the call."""
+        node = self.args.get(name)
+        at = self.host.offset(node.lineno, node.col_offset) if node is not None else self.at
+        self.host.put(self.builder, text, at)
 
     def emit(self, name: str, node: ast.AST | None = None, quotes: bool = False) -> None:
         """The argument ``name`` (or the list item ``node``): a string literal's value, an

@@ -25,8 +25,10 @@ Credentials that come from outside the call are a placeholder in the authorizati
 ``{aws_conn.ID}`` for the Airflow connection ``ID`` (``aws_default`` when not given,
 ``aws_conn.None`` for ``aws_conn_id=None``, the source text when not a literal), and
 ``{boto3_session.default}`` (or ``{boto3_session.SOURCE}``) for awswrangler's session
-credentials, so the principal stays unresolved. Other arguments do not change the statement's
-permissions and are not read (white space is normalized; table and column names are kept).
+credentials, so the principal stays unresolved; the placeholder stands at the
+``aws_conn_id=`` / ``boto3_session=`` argument when the call passes it. Other arguments do
+not change the statement's permissions and are not read (white space is normalized; table
+and column names are kept).
 """
 
 from __future__ import annotations
@@ -67,7 +69,8 @@ def _name(func: ast.AST) -> str:
 def _credentials(args: CallArgs, default_conn: str) -> None:
     conn = args.value("aws_conn_id", default_conn)
     name = args.source("aws_conn_id") if conn is UNKNOWN else str(conn)
-    args.raw("credentials\n'{aws_conn." + name.replace("{", "").replace("}", "") + "}'")
+    args.text("credentials\n")
+    args.raw("'{aws_conn." + name.replace("{", "").replace("}", "") + "}'", "aws_conn_id")
 
 
 def _s3_to_redshift(args: CallArgs) -> str:
@@ -165,7 +168,8 @@ def _wrangler_auth(args: CallArgs) -> None:
         args.text("'\n")
     else:
         session = args.source("boto3_session") if "boto3_session" in args.args else "default"
-        args.raw("{boto3_session." + session.replace("{", "").replace("}", "") + "}\n")
+        args.raw("{boto3_session." + session.replace("{", "").replace("}", "") + "}\n",
+                 "boto3_session")
 
 
 def _flag(args: CallArgs, name: str, default: object, text_if_true: str) -> None:

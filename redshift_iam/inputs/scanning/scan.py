@@ -14,6 +14,7 @@ nested for ``ast``; Python ``ast`` rejects is read by the generic scan, with a n
 from __future__ import annotations
 
 import os
+import re
 
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.hints import hint_lines
@@ -107,12 +108,24 @@ def _read(real: str) -> tuple[bytes, str]:
 
 
 def _whole(display: str, kind: str, host: HostText) -> list[Fragment]:
-    """A whole-file template, when a keyword stands in it as a word."""
+    """A whole-file template, when a keyword stands in it as a word. Jinja macro tags
+    (``{% macro name(args) %}``, ``{% endmacro %}``: a dbt macro file) become blanks of
+    the same length, so the bodies are read in place (their arguments are variables) and
+    every position stays the file's."""
     if not mentions_statement(host.text):
         return []
     builder = TextBuilder()
     host.copy(builder, 0, len(host.text))
-    return [Fragment(display, kind, host.text, "auto", tuple(builder.runs), {}, ())]
+    text = _MACRO_TAG.sub(_blank, host.text) if "macro" in host.text else host.text
+    return [Fragment(display, kind, text, "auto", tuple(builder.runs), {}, ())]
+
+
+_MACRO_TAG = re.compile(r"\{%-?\s*(?:end)?macro\b.*?-?%\}", re.DOTALL)
+
+
+def _blank(match: re.Match[str]) -> str:
+    """Spaces in place of the tag (its line breaks kept)."""
+    return re.sub(r"[^\n]", " ", match.group())
 
 
 def _python(display: str, host: HostText,

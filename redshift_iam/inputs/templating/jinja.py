@@ -123,7 +123,8 @@ def _error(exc: Exception, source: Source) -> InputError:
     if isinstance(exc, InputError):
         return exc
     if isinstance(exc, TemplateSyntaxError):
-        where = Location(exc.filename or source.name, exc.lineno or 1, 1)
+        where = (Location(exc.filename, exc.lineno or 1, 1) if exc.filename
+                 else _line(source, exc.lineno or 1))
         message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
         return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
     code, message = _classify(exc, SecurityError, Refused, TemplateNotFound)
@@ -144,11 +145,18 @@ def _classify(exc: Exception, security: type, refused: type, not_found: type
     return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
 
 
+def _line(source: Source, lineno: int) -> Location:
+    """Where line ``lineno`` of the template starts (through its origin: a template found
+    inside a host file is located in the host)."""
+    starts = source.line_starts()
+    return source.location(starts[min(max(lineno, 1), len(starts)) - 1])
+
+
 def _where(exc: Exception, source: Source) -> Location:
     """The innermost template line in the traceback (jinja2 maps its frames to templates)."""
     for frame in reversed(traceback.extract_tb(exc.__traceback__)):
         if frame.filename == "<template>":
-            return Location(source.name, frame.lineno or 1, 1)
+            return _line(source, frame.lineno or 1)
         if not frame.filename.endswith(".py") and Path(frame.filename).is_file():
             return Location(frame.filename, frame.lineno or 1, 1)
     return source.location(0)

@@ -42,6 +42,7 @@ class State:
         self.placeholders: list[Placeholder] = []
         self.keys: dict[tuple[object, ...], int] = {}
         self.stack: list[int] = []  # regions of the expressions being evaluated
+        self.seen: list[int] = []  # len(tested) when each of those began
         self.tested: list[str] = []  # paths of undefined values a test looked at
         self.unknown: dict[int, list[str]] = {}  # open blocks whose test was unknown
         self.iterations = 0
@@ -75,6 +76,7 @@ class State:
     # -- expressions
     def at(self, number: int) -> int:
         self.stack.append(number)
+        self.seen.append(len(self.tested))
         return number
 
     def expression(self, number: int, value: Any) -> str:
@@ -86,6 +88,9 @@ class State:
         try:
             if isinstance(value, self.undefined):
                 return str(value)
+            consumed = self.tested[self.seen[-1]:] if self.seen else []
+            if consumed:  # a filter, test or loop read an undefined value: the text is unknown
+                return self.undefined_text(", ".join(dict.fromkeys(consumed)))
             text = str(value)
             if OPEN_SENTINEL not in text:  # else its undefined parts are placeholders already
                 self._resolved(number, text)
@@ -93,6 +98,8 @@ class State:
         finally:
             if self.stack:
                 self.stack.pop()
+            if self.seen:
+                self.seen.pop()
 
     # -- blocks
     def mark(self) -> int:
@@ -150,6 +157,9 @@ class State:
         return UNANCHOR
 
 
+AIRFLOW_VAR_ACCESSORS = ("value", "json")
+
+
 def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
     """dbt's ``var``, ``env_var``, ``ref``, ``source``, ``this``, ``config``, ``target`` and
     ``is_incremental``; they read only the given values, never the real environment."""
@@ -162,6 +172,13 @@ def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
 
     def is_incremental() -> Any:
         return lookup("is_incremental")
+
+    # Airflow's var.value.NAME / var.json.NAME: the values given under var (--var
+    # var.value.NAME=...), else undefined and named by the whole path, so the hint fills it
+    given = context.get("var")
+    for accessor in AIRFLOW_VAR_ACCESSORS:
+        setattr(lookup, accessor, given[accessor] if isinstance(given, dict) and accessor in given
+                else getattr(undefined(name="var"), accessor))
 
     return {
         "var": lookup,

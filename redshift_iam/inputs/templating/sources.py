@@ -11,6 +11,7 @@ The engine (and what it imports) is loaded only for a script that may hold a pla
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic
@@ -23,12 +24,17 @@ if TYPE_CHECKING:
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
                   template_path: str | None = None, literal: bool = False,
-                  within: Source | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
+                  within: Source | None = None, positional_names: Sequence[str] = ()
+                  ) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
     template that cannot be rendered safely. ``literal``: the text is one value, read as
     the inside of a SQL string literal (a spec value; see ``engine.template``); ``within``:
     the document the value stands in, whose forms decide, as a script's do: in ``auto``
-    style a document that holds Jinja is Jinja throughout (``{x}`` elsewhere is literal)."""
+    style a document that holds Jinja is Jinja throughout (``{x}`` elsewhere is literal).
+    ``positional_names`` name the positional slots (``{}``, ``%s``) in order, as
+    :func:`~redshift_iam.inputs.templating.template` does. A ``source`` with an origin
+    (``core.source.Hosted``: SQL found inside a host file) keeps it under the rendering:
+    positions are the host's."""
     if style not in TRIGGERS and style not in ("auto", "none"):
         raise ValueError(f"unknown template style {style!r}")
     if style == "auto" and within is not None and may_hold(within.text, "jinja"):
@@ -41,7 +47,8 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
         return Source(source.name, source.text, Verbatim(source)), ()
     from redshift_iam.inputs.templating.engine import template
 
-    templated = template(source, values, style, template_path, literal=literal)
+    templated = template(source, values, style, template_path, positional_names,
+                         literal=literal)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings

@@ -1,0 +1,152 @@
+"""``redshift-iam scan PATH...``: every COPY, UNLOAD and CREATE LIBRARY in a source tree, with
+its grants, its unresolved needs and the places not read.
+
+A report command like a linter: the report (``--format text`` or ``json``; json by default
+when stdout is not a terminal) is printed even when something is unresolved; the documents
+formats are generate's (``bundle``, ``terraform``, ``cloudformation``,
+``cloudformation-json``, ``--out-dir``). Exit 0 when everything found was read and resolved,
+1 when anything is unresolved (unless ``--allow-unresolved``), skipped or in error, 2 usage.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from redshift_iam.cli import errors as cli_errors
+from redshift_iam.cli.common import EXIT_CODES, Failure, guarded
+from redshift_iam.cli.options import settings_options, template_options, trust_options
+
+REPORTS = ("text", "json")
+DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
+
+
+@click.command(epilog=EXIT_CODES)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@template_options
+@settings_options
+@trust_options
+@click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
+              help="text: a table for people (the default on a terminal); json: the report "
+                   "for machines (the default otherwise); bundle, terraform, cloudformation, "
+                   "cloudformation-json: generate's documents over everything found.")
+@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
+              help="Write the documents here as generate --out-dir does (one file per "
+                   "document; the Terraform/CloudFormation file with those formats); a "
+                   "report format still prints the report.")
+@click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
+                                            "write.")
+@click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
+              "unified diff on stdout when the folder is not what scan would write.")
+@guarded
+def scan(paths, output_format, out_dir, force, check, **kwargs):
+    """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
+
+    Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
+    templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
+    Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
+    work tree, files git ignores are not read. Locations are the host file's path:line:col.
+    --template-style auto (the default) reads each literal as its language implies.
+    """
+    output_format = _format(output_format, out_dir, check)
+    documents = output_format in DOCUMENTS or out_dir is not None
+    pinned = _iac_flags(kwargs) if output_format in DOCUMENTS[1:] else None
+    report = _scan(paths, kwargs)
+    allow = kwargs["allow_unresolved"]
+    if output_format in REPORTS:
+        _print_report(report, output_format)
+    else:
+        _print_skipped(report.skipped)
+    if documents:
+        _documents(report, output_format, out_dir, force, check, pinned, kwargs)
+    if not report.clean(allow):
+        raise Failure(_summary(report, allow))
+
+
+def _format(output_format, out_dir, check):
+    """The format asked for, else text on a terminal and json otherwise (bundle with
+    --check, whose stdout is the diff alone); --check needs --out-dir and a document format."""
+    if check and out_dir is None:
+        raise click.UsageError("--check compares an --out-dir folder with what scan would "
+                               "write; give --out-dir DIR")
+    if check and output_format in REPORTS:
+        raise click.UsageError("--check prints only the diff on stdout: give --format bundle, "
+                               "terraform, cloudformation or cloudformation-json, or no --format")
+    if output_format:
+        return output_format
+    return "bundle" if check else ("text" if sys.stdout.isatty() else "json")
+
+
+def _iac_flags(kwargs):
+    """generate's account, partition and Region handling for the IaC formats."""
+    from redshift_iam.cli.build import _iac_flags as pinned_flags
+    return pinned_flags(kwargs)
+
+
+def _scan(paths, kwargs):
+    """The ScanReport of ``paths`` with the flags' settings and values; the diagnostics on
+    stderr. A bad --vars file stops the run (exit 1)."""
+    from redshift_iam.analysis import scan_paths
+    from redshift_iam.cli.common import _template_values
+    from redshift_iam.cli.common import trust_settings as _trust_settings
+    from redshift_iam.core.settings import Limits
+    from redshift_iam.inputs import FlagError, build_settings
+    trust = _trust_settings(kwargs)
+    try:
+        settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
+                                  kwargs["manifests"], kwargs["kms_keys"])
+    except FlagError as exc:
+        raise click.UsageError(str(exc)) from None
+    problems = []
+    values = _template_values(kwargs["vars_files"], kwargs["template_vars"], problems)
+    if problems:
+        cli_errors.diagnostics(problems)
+        raise Failure(f"{len(problems)} problem(s) in --vars; nothing scanned")
+    style = None if kwargs["template_style"] == "auto" else kwargs["template_style"]
+    limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
+    report = scan_paths(paths, settings, trust, limits, values, style, kwargs["template_path"])
+    cli_errors.diagnostics(report.diagnostics)
+    return report
+
+
+def _print_report(report, output_format):
+    from redshift_iam.output import scan_json, scan_text
+    unresolved = report.unresolved
+    if output_format == "json":
+        click.echo(scan_json(report.analysis, unresolved, report.skipped), nl=False)
+    else:
+        click.echo(scan_text(report.analysis, unresolved, report.skipped, report.files_read),
+                   nl=False)
+
+
+def _print_skipped(skipped):
+    """The places not read, on stderr (the document formats have no room for them)."""
+    for place in skipped:
+        where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
+        cli_errors.summary(f"skipped: {place.reason}", "warning", where)
+
+
+def _documents(report, output_format, out_dir, force, check, pinned, kwargs):
+    """generate's documents of everything read; refused (exit 1) while a need is unresolved
+    (unless --allow-unresolved) or an error has no place (the documents would be wrong)."""
+    from redshift_iam.cli.build import emit_documents
+    from redshift_iam.core.diagnostics import Severity
+    failures = [d for d in report.analysis.failures(kwargs["allow_unresolved"])
+                if d.severity is Severity.UNRESOLVED or d.location is None]
+    if failures:
+        only_unresolved = all(d.severity is Severity.UNRESOLVED for d in failures)
+        raise Failure(f"{len(failures)} problem(s); no document written" + (
+            " (--allow-unresolved writes what is known)" if only_unresolved else ""))
+    fmt = "json" if output_format in REPORTS + ("bundle",) else output_format
+    emit_documents(report.analysis, fmt, out_dir, force, check, pinned, kwargs)
+
+
+def _summary(report, allow):
+    unresolved = 0 if allow else len(report.unresolved)
+    errors = sum(1 for d in report.diagnostics if d.severity.value == "error")
+    parts = [f"{unresolved} unresolved need(s)"] if unresolved else []
+    parts += [f"{len(report.skipped)} place(s) skipped"] if report.skipped else []
+    parts += [f"{errors} error(s)"] if errors and not report.skipped else []
+    return ", ".join(parts) or "problems found"

@@ -121,14 +121,14 @@ def _template_values(files, given, problems):
     """The --vars files (in order) and then the --var values merged; later wins."""
     if not files and not given:
         return {}
-    from redshift_iam.inputs import load_vars, merge_vars
+    from redshift_iam.inputs import load_vars, merge
     loaded = []
     for path in files:
         try:
             loaded.append(load_vars(path))
         except InputError as exc:
             problems.append(exc.diagnostic)
-    return merge_vars(*loaded, dict(given))
+    return merge(*loaded, dict(given))
 
 
 def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):

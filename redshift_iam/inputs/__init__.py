@@ -11,7 +11,7 @@ _EXPORTS = {
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
     "render_source": "templating.sources", "load_vars": "templating.variables",
-    "merge_vars": "templating.variables", "merge": "templating.variables",
+    "merge": "templating.variables",
     "parse_var": "templating.variables", "Value": "templating.variables",
     "scan": "scanning", "Skipped": "scanning",
 }

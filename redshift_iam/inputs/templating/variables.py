@@ -167,5 +167,3 @@ def merge(*sources: Values) -> dict[str, Value]:
         merged.update(source)
     return merged
 
-
-merge_vars = merge  # the name the inputs stage exports

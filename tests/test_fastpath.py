@@ -226,8 +226,8 @@ HEAD_GAPS = st.sampled_from([" ", "\n", "  ", "\t", " /* c */ ", "--c\n", ""])
 def test_the_plain_create_shortcut_only_skips_what_the_classifier_skips(parts) -> None:
     """The reader counts a CREATE statement without reading it when _PLAIN_CREATE matches;
     the full classifier must then agree that it touches nothing."""
-    from redshift_iam.sql.lexer import Segment
     from redshift_iam.sql.classify import statement_kind
+    from redshift_iam.sql.lexer import Segment
     from redshift_iam.sql.reader import _PLAIN_CREATE
     text = "create " + "".join(gap + word for gap, word in parts)
     if _PLAIN_CREATE.match(text):

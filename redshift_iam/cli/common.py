@@ -42,8 +42,8 @@ def trust_settings(kwargs):
     from redshift_iam.inputs import FlagError, build_trust_options
     try:
         return build_trust_options(kwargs["partition"], kwargs.get("serverless", False),
-                             tuple(kwargs.get("trust_regions", ())),
-                             tuple(kwargs.get("db_users", ())))
+                                   tuple(kwargs.get("trust_regions", ())),
+                                   tuple(kwargs.get("db_users", ())))
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
 

@@ -1,5 +1,5 @@
 """The click options the commands share. Values are checked by the same functions the
-library uses (flags.py, values.py); a bad value is a usage error (exit 2)."""
+library uses (inputs/flags.py, core/aws_names.py); a bad value is a usage error (exit 2)."""
 
 from __future__ import annotations
 

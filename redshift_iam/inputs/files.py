@@ -46,7 +46,7 @@ def read_source(path: str, stdin_bytes: bytes | None = None) -> Source:
 
 
 class IncludeLoader:
-    """Reads the files psql includes name, for :func:`~redshift_iam.reader.read_script`.
+    """Reads the files psql includes name, for :func:`~redshift_iam.sql.reader.read_script`.
 
     ``\\i`` names are relative to the working directory ``cwd``; ``\\ir`` names to the
     including script's directory (the working directory for standard input). A file must

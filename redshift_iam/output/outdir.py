@@ -65,7 +65,7 @@ class Survey(NamedTuple):
 def plan_documents(reports: Iterable[PrincipalReport]) -> Plan:
     """One file per document: ``<stem>.policy.json`` (``<stem>.policy-1.json``, ``-2``...
     when a principal needs several) and ``<stem>.trust.json``, ``<stem>`` being the
-    principal's own :attr:`~redshift_iam.model.Principal.file_stem`."""
+    principal's own :attr:`~redshift_iam.core.grants.Principal.file_stem`."""
     files, index = {}, {}
     for report in reports:
         stem, docs, names = report.principal.file_stem, report.policies, []

@@ -1,6 +1,6 @@
 """A validated spec tree -> the :class:`Script` the SQL reader gives for the equivalent SQL.
 
-Values are judged by the checks of :mod:`redshift_iam.values` (same codes and messages as in
+Values are judged by the checks of :mod:`redshift_iam.core.aws_names` (same codes and messages as in
 SQL, prefixed with the spec path) and the exclusions of :mod:`redshift_iam.options` (the
 Redshift reference's tables, shared with the SQL parser). Locations point at the spec: a
 statement at its ``copy:``/``unload:``/``create_library:`` key, a value at its first

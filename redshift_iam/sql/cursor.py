@@ -115,7 +115,7 @@ class Cursor:
         return repr(token.text[:40])
 
     def problem(self, problem: Problem, token: Token) -> InputError:
-        """Turn a values.py problem about a string token's value into an InputError."""
+        """Turn a core.aws_names problem about a string token's value into an InputError."""
         code, message, offset = problem
         return self.error(code, message, token, offset + (1 if token.kind == "string" else 0))
 

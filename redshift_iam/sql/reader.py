@@ -57,7 +57,7 @@ MAX_INCLUDES = 1000
 def read_script(sources: Iterable[Source], loader: Loader | None = None) -> Script:
     """Read every statement of every source, and of the files their psql includes name, in
     order; see the module docstring. ``loader`` reads an included file (see
-    :class:`~redshift_iam.source.IncludeLoader`); without one, an include is an error."""
+    :class:`~redshift_iam.inputs.files.IncludeLoader`); without one, an include is an error."""
     reading = _Reading(loader or _no_includes)
     for source in sources:
         reading.source((source,))

@@ -1,4 +1,4 @@
-"""CloudFormation (YAML or JSON) from a :class:`~redshift_iam.iac_plan.Plan`: per role an
+"""CloudFormation (YAML or JSON) from a :class:`~redshift_iam.output.iac_plan.Plan`: per role an
 ``AWS::IAM::Role`` (name from a Parameter that defaults to the SQL's name) with its trust, an
 ``AWS::IAM::ManagedPolicy`` per document (or the role's ``Policies`` with ``--inline``), and
 ``Outputs``. Symbols become ``Fn::Sub`` with ``${AWS::Partition}``, ``${AWS::AccountId}``,

@@ -1,7 +1,7 @@
 """A validated spec tree -> the :class:`Script` the SQL reader gives for the equivalent SQL.
 
 Values are judged by the checks of :mod:`redshift_iam.core.aws_names` (same codes and messages as in
-SQL, prefixed with the spec path) and the exclusions of :mod:`redshift_iam.options` (the
+SQL, prefixed with the spec path) and the exclusions of :mod:`redshift_iam.core.exclusions` (the
 Redshift reference's tables, shared with the SQL parser). Locations point at the spec: a
 statement at its ``copy:``/``unload:``/``create_library:`` key, a value at its first
 character. One bad operation does not hide the others: each gives its own diagnostic.

@@ -1,4 +1,4 @@
-"""SQL that exercises every rule of :data:`redshift_iam.rules.RULES`, for the tests that check
+"""SQL that exercises every rule of :data:`redshift_iam.derive.rules.RULES`, for the tests that check
 the generated documents against IAM catalogues (policyuniverse, parliament) and moto's IAM.
 
 ``CORPUS`` holds ``(name, sql, cli_flags)`` triples. A flag is a string, or a

@@ -1,5 +1,5 @@
-"""SQL that exercises every rule of :data:`redshift_iam.derive.rules.RULES`, for the tests that check
-the generated documents against IAM catalogues (policyuniverse, parliament) and moto's IAM.
+"""SQL that exercises every rule of :data:`redshift_iam.derive.rules.RULES`, for the tests that
+check the generated documents against IAM catalogues (policyuniverse, parliament) and moto's IAM.
 
 ``CORPUS`` holds ``(name, sql, cli_flags)`` triples. A flag is a string, or a
 :class:`ManifestFlag` that :func:`generate_bundle` turns into ``--manifest S3URI=LOCALFILE``

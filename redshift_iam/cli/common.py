@@ -91,7 +91,7 @@ def render_templates(sources, kwargs, problems):
     values): a spec is rendered per value by the spec reader (``spec.templated``)."""
     from redshift_iam.spec import is_spec
     style, given = kwargs.get("template_style", "auto"), kwargs.get("template_vars", ())
-    values = _template_values(kwargs.get("vars_files", ()), given, problems)
+    values = template_values(kwargs.get("vars_files", ()), given, problems)
     render_value = functools.partial(_render_value, values=values, style=style,
                                      template_path=kwargs.get("template_path"))
     rendered, notes = [], []
@@ -117,7 +117,7 @@ def _render_value(source, spec, values, style, template_path):
     return render_source(source, values, style, template_path, literal=True, within=spec)
 
 
-def _template_values(files, given, problems):
+def template_values(files, given, problems):
     """The --vars files (in order) and then the --var values merged; later wins."""
     if not files and not given:
         return {}
@@ -131,24 +131,31 @@ def _template_values(files, given, problems):
     return merge(*loaded, dict(given))
 
 
-def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
-    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
-    With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
-    exits 1 afterwards (``explain``). With ``variables`` (Terraform, CloudFormation) a named
-    placeholder without a value where a grant needs one is a variable of the file."""
-    from redshift_iam.analysis import analyze
+def flag_settings(kwargs):
+    """(Settings, TrustOptions, Limits) from the shared flags; a bad value is a usage error."""
     from redshift_iam.core.settings import Limits
-    from redshift_iam.inputs import FlagError, IncludeLoader, build_settings
+    from redshift_iam.inputs import FlagError, build_settings
     trust = trust_settings(kwargs)
     try:
         settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
                                   kwargs["manifests"], kwargs["kms_keys"])
     except FlagError as exc:
         raise click.UsageError(str(exc)) from None
+    return settings, trust, Limits(kwargs["max_policies"], kwargs["inline"],
+                                   not kwargs["no_fold"])
+
+
+def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
+    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
+    With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
+    exits 1 afterwards (``explain``). With ``variables`` (Terraform, CloudFormation) a named
+    placeholder without a value where a grant needs one is a variable of the file."""
+    from redshift_iam.analysis import analyze
+    from redshift_iam.inputs import IncludeLoader
+    settings, trust, limits = flag_settings(kwargs)
     settings = settings._replace(variables=variables)
     sources, problems = read_sources(scripts, stdin)
     sources, notes, render_value = render_templates(sources, kwargs, problems)
-    limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
                        kwargs.get("input_format", "auto"), render_value)
     cli_errors.diagnostics(problems + notes + list(analysis.diagnostics))

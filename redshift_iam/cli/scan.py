@@ -89,23 +89,14 @@ def _scan(paths, kwargs):
     """The ScanReport of ``paths`` with the flags' settings and values; the diagnostics on
     stderr. A bad --vars file stops the run (exit 1)."""
     from redshift_iam.analysis import scan_paths
-    from redshift_iam.cli.common import _template_values
-    from redshift_iam.cli.common import trust_settings as _trust_settings
-    from redshift_iam.core.settings import Limits
-    from redshift_iam.inputs import FlagError, build_settings
-    trust = _trust_settings(kwargs)
-    try:
-        settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
-                                  kwargs["manifests"], kwargs["kms_keys"])
-    except FlagError as exc:
-        raise click.UsageError(str(exc)) from None
+    from redshift_iam.cli.common import flag_settings, template_values
+    settings, trust, limits = flag_settings(kwargs)
     problems = []
-    values = _template_values(kwargs["vars_files"], kwargs["template_vars"], problems)
+    values = template_values(kwargs["vars_files"], kwargs["template_vars"], problems)
     if problems:
         cli_errors.diagnostics(problems)
         raise Failure(f"{len(problems)} problem(s) in --vars; nothing scanned")
     style = None if kwargs["template_style"] == "auto" else kwargs["template_style"]
-    limits = Limits(kwargs["max_policies"], kwargs["inline"], not kwargs["no_fold"])
     report = scan_paths(paths, settings, trust, limits, values, style, kwargs["template_path"])
     cli_errors.diagnostics(report.diagnostics)
     return report

@@ -66,6 +66,7 @@ def arn_grants(rule_id: str, principal: Principal, arn: str, loc: Location, scop
             for perm in RULES[rule_id].permissions for action in perm.actions]
 
 
-# Rules whose key is a prefix: a key that is all placeholder grants the whole bucket.
-_PREFIX_RULES = frozenset({"copy-s3-prefix", "copy-shapefile", "unload", "unload-cleanpath",
-                           "unload-encrypted-auto"})
+# Rules whose key is a prefix (read from the rules table): a key that is all placeholder
+# grants the whole bucket. Rules on the bucket alone ignore the key either way.
+_PREFIX_RULES = frozenset(rule.id for rule in RULES.values() if any(
+    perm.resource in ("object-prefix", "object-stem") for perm in rule.permissions))

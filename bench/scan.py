@@ -18,8 +18,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redshift_iam.analysis import scan_paths  # noqa: E402
-from redshift_iam.core.settings import Settings, TrustOptions  # noqa: E402
+from redshift_iam.analysis import Options  # noqa: E402
+from redshift_iam.analysis import scan as scan_tree  # noqa: E402
 from redshift_iam.inputs.scanning import scan  # noqa: E402
 
 PY_SQL = '''import os
@@ -80,12 +80,12 @@ def main() -> None:
         result = scan([str(root)])
         took = time.perf_counter() - start
         start = time.perf_counter()
-        report = scan_paths([str(root)], Settings(), TrustOptions())
+        report = scan_tree([str(root)], Options())
         whole = time.perf_counter() - start
     print(f"files={files} size={mb}MB fragments={len(result.fragments)} "
           f"skipped={len(result.skipped)} files_read={result.files_read}")
     print(f"floor={base:.2f}s scan={took:.2f}s ratio={took / base:.2f}x (target <= 4x)")
-    print(f"scan_paths={whole:.2f}s ratio={whole / base:.2f}x: "
+    print(f"analysis.scan={whole:.2f}s ratio={whole / base:.2f}x: "
           f"{len(report.analysis.script.statements)} statements read, "
           f"{len(report.unresolved)} unresolved, {len(report.skipped)} skipped")
 

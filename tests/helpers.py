@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from redshift_iam.analysis import analyze
+from redshift_iam.analysis import analyze_sources
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
@@ -11,7 +11,7 @@ ROLE = "arn:aws:iam::123456789012:role/R"
 
 
 def run(sql: str, settings: Settings | None = None, name: str = "t.sql") -> Analysis:
-    return analyze([Source(name, sql)], settings or Settings(), TrustOptions())
+    return analyze_sources([Source(name, sql)], settings or Settings(), TrustOptions())
 
 
 def grant_set(sql: str, settings: Settings | None = None) -> set[tuple[str, str, str]]:

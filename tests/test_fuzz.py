@@ -27,7 +27,7 @@ from click.testing import CliRunner, Result
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import analyze
+from redshift_iam.analysis import analyze_sources
 from redshift_iam.cli.main import main
 from redshift_iam.core.diagnostics import Severity
 from redshift_iam.core.reports import Analysis
@@ -539,7 +539,7 @@ def outcome(text: str) -> tuple[list[frozenset[tuple[object, ...]]], frozenset[t
                                 Counter[str], Analysis]:
     """Per statement (in order), the set of its grants without locations; the trust links;
     the diagnostic codes."""
-    analysis = analyze([Source("fuzz.sql", text)], SETTINGS, TrustOptions())
+    analysis = analyze_sources([Source("fuzz.sql", text)], SETTINGS, TrustOptions())
     by_statement: dict[tuple[int, int], set[tuple[object, ...]]] = {}
     for grant in analysis.derivation.grants:
         where = (grant.location.line, grant.location.col)

@@ -9,7 +9,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import analyze
+from redshift_iam.analysis import analyze_sources
 from redshift_iam.cli.main import main
 from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.grants import Condition, Grant, Principal
@@ -207,7 +207,8 @@ def test_folding_is_reported_on_stderr_and_in_explain(tmp_path) -> None:
 def test_no_fold_is_an_error() -> None:
     sql = "".join(f"copy t from 's3://lake/tbl/dt=2024-01-{d:02d}/part-{i}/' iam_role '{ROLE}';\n"
                   for d in range(1, 29) for i in range(30))
-    analysis = analyze([Source("t.sql", sql)], Settings(), TrustOptions(), Limits(1, False, False))
+    analysis = analyze_sources([Source("t.sql", sql)], Settings(), TrustOptions(),
+                               Limits(1, False, False))
     (failure,) = analysis.failures(False)
     assert failure.code == "RI160"
     assert failure.message.startswith(f"{ROLE} needs ")

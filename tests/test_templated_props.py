@@ -16,7 +16,7 @@ from collections import Counter
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from redshift_iam.analysis import analyze
+from redshift_iam.analysis import analyze_sources
 from redshift_iam.core.settings import TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import parse_var, render_source
@@ -29,7 +29,7 @@ EXAMPLES: Counter[str] = Counter()
 
 
 def output(source: Source) -> tuple[str, list[str]]:
-    analysis = analyze([source], SETTINGS, TrustOptions())
+    analysis = analyze_sources([source], SETTINGS, TrustOptions())
     return bundle(analysis), [d.render() for d in analysis.diagnostics]
 
 
@@ -97,7 +97,7 @@ def test_values_give_the_documents_of_the_substituted_sql(case) -> None:
 def documents(source: Source) -> tuple[str, list[tuple[str, str]]]:
     """The principals' documents as bytes, and each diagnostic's code and message (their
     positions differ: a template's are the template's)."""
-    analysis = analyze([source], SETTINGS, TrustOptions())
+    analysis = analyze_sources([source], SETTINGS, TrustOptions())
     bundle_text = json.loads(bundle(analysis))
     return (json.dumps(bundle_text["principals"], indent=2),
             [(d.code, d.message) for d in analysis.diagnostics])

@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from redshift_iam.analysis import analyze
+from redshift_iam.analysis import analyze_sources
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
@@ -33,7 +33,7 @@ def values(**given: str) -> dict[str, Value]:
 def read(sql: str, given: dict[str, Value] | None = None, style: str = "auto",
          settings: Settings | None = None, name: str = "t.sql") -> Analysis:
     source, _ = render_source(Source(name, sql), given or {}, style)
-    return analyze([source], settings or Settings(), TrustOptions())
+    return analyze_sources([source], settings or Settings(), TrustOptions())
 
 
 def grants(analysis: Analysis) -> set[tuple[str, str, str]]:

@@ -28,7 +28,7 @@ from typing import IO
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from redshift_iam.analysis import analyze  # noqa: E402
+from redshift_iam.analysis import analyze_sources  # noqa: E402
 from redshift_iam.core.diagnostics import Severity  # noqa: E402
 from redshift_iam.core.grants import Settings  # noqa: E402
 from redshift_iam.core.reports import Analysis, PrincipalReport
@@ -135,7 +135,7 @@ def run(block: Block) -> None:
     """Analyse one block and fill in its class, statement count and diagnostics."""
     source = Source(block.file, "\n" * (block.line - 1) + block.text)
     try:
-        analysis = analyze([source], SETTINGS, TrustOptions())
+        analysis = analyze_sources([source], SETTINGS, TrustOptions())
     except Exception:  # any exception escaping analyze is the bug this survey looks for
         block.kind, block.detail = "crash", traceback.format_exc()
         block.first = block.detail.strip().splitlines()[-1]

@@ -8,11 +8,16 @@ import functools
 import os
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.options import Options, OptionsError
+
+if TYPE_CHECKING:
+    from redshift_iam.core.reports import Analysis
 
 EXIT_CODES = """\b
 Exit codes:
@@ -36,130 +41,43 @@ class Failure(click.ClickException):
             cli_errors.summary(self.message, self.severity)
 
 
-def trust_settings(kwargs):
-    """TrustOptions from the trust flags (checked against --partition); a bad one is a usage
-    error."""
-    from redshift_iam.inputs import FlagError, build_trust_options
-    try:
-        return build_trust_options(kwargs["partition"], kwargs.get("serverless", False),
-                                   tuple(kwargs.get("trust_regions", ())),
-                                   tuple(kwargs.get("db_users", ())))
-    except FlagError as exc:
-        raise click.UsageError(str(exc)) from None
+OPTION_FLAGS = tuple(Options._fields)  # the flags whose values make the one Options value
 
 
-def read_sources(scripts, stdin=None):
-    """Sources of the scripts (standard input when there are none); ``stdin`` is its bytes
-    when the caller has read them already."""
-    from redshift_iam.inputs import read_source
-    if not scripts:
-        if stdin is None and sys.stdin.isatty():
-            raise click.UsageError("no SCRIPT given and standard input is a terminal")
-        scripts = ("-",)
-    if stdin is None and "-" in scripts:
-        stdin = sys.stdin.buffer.read()
-    sources, problems = [], []
-    for path in _expand_directories(scripts, problems):
-        try:
-            sources.append(read_source(path, stdin))
-        except InputError as exc:
-            problems.append(exc.diagnostic)
-    return sources, problems
+def build_options(flags: dict, iac: bool = False) -> Options:
+    """The run's one Options value from the parsed flags (those a command has; the rest keep
+    their defaults). Only the flags named like an Options field are read."""
+    given = {name: flags[name] for name in OPTION_FLAGS
+             if name in flags and flags[name] is not None}
+    for name in ("manifests", "kms_keys", "trust_regions", "db_users", "template_vars",
+                 "vars_files"):
+        if name in given:
+            given[name] = tuple(given[name])
+    if "no_fold" in flags:
+        given["fold"] = not flags["no_fold"]
+    return Options(**given)._replace(iac=iac)
 
 
-def _expand_directories(scripts, problems):
-    """Each directory argument -> its SQL scripts and specs (spec.directory_inputs); a file
-    named twice is read once."""
-    from redshift_iam.core.diagnostics import Diagnostic
-    from redshift_iam.spec import directory_inputs
-    paths = []
-    for path in scripts:
-        if path != "-" and os.path.isdir(path):
-            found = directory_inputs(path)
-            if not found:
-                problems.append(Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
-            paths += found
-        else:
-            paths.append(path)
-    return list(dict.fromkeys(paths))
+def stdin_inputs(scripts: tuple[str, ...]) -> tuple[str, ...]:
+    """The inputs: the SCRIPTs, or ``-`` (standard input) when there are none; with no
+    SCRIPT and a terminal on standard input, a usage error."""
+    if scripts:
+        return scripts
+    if sys.stdin.isatty():
+        raise click.UsageError("no SCRIPT given and standard input is a terminal")
+    return ("-",)
 
 
-def render_templates(sources, kwargs, problems):
-    """Each SQL script rendered from its template with the --var/--vars values (plain SQL is
-    passed through untouched); a template that cannot be rendered, or a bad --vars file, is
-    appended to ``problems``. Returns (sources, templating warnings, the renderer of spec
-    values): a spec is rendered per value by the spec reader (``spec.templated``)."""
-    from redshift_iam.spec import is_spec
-    style, given = kwargs.get("template_style", "auto"), kwargs.get("template_vars", ())
-    values = template_values(kwargs.get("vars_files", ()), given, problems)
-    render_value = functools.partial(_render_value, values=values, style=style,
-                                     template_path=kwargs.get("template_path"))
-    rendered, notes = [], []
-    for source in sources:
-        if is_spec(source.name, kwargs.get("input_format", "auto")):
-            rendered.append(source)
-            continue
-        from redshift_iam.inputs import render_source
-        try:
-            source, warnings = render_source(source, values, style,
-                                             kwargs.get("template_path"))
-        except InputError as exc:
-            problems.append(exc.diagnostic)
-            continue
-        rendered.append(source)
-        notes += warnings
-    return rendered, notes, render_value
-
-
-def _render_value(source, spec, values, style, template_path):
-    """One value of ``spec`` rendered as the inside of a SQL string literal."""
-    from redshift_iam.inputs import render_source
-    return render_source(source, values, style, template_path, literal=True, within=spec)
-
-
-def template_values(files, given, problems):
-    """The --vars files (in order) and then the --var values merged; later wins."""
-    if not files and not given:
-        return {}
-    from redshift_iam.inputs import load_vars, merge
-    loaded = []
-    for path in files:
-        try:
-            loaded.append(load_vars(path))
-        except InputError as exc:
-            problems.append(exc.diagnostic)
-    return merge(*loaded, dict(given))
-
-
-def flag_settings(kwargs):
-    """(Settings, TrustOptions, Limits) from the shared flags; a bad value is a usage error."""
-    from redshift_iam.core.settings import Limits
-    from redshift_iam.inputs import FlagError, build_settings
-    trust = trust_settings(kwargs)
-    try:
-        settings = build_settings(kwargs["partition"], kwargs["account_id"], kwargs["region"],
-                                  kwargs["manifests"], kwargs["kms_keys"])
-    except FlagError as exc:
-        raise click.UsageError(str(exc)) from None
-    return settings, trust, Limits(kwargs["max_policies"], kwargs["inline"],
-                                   not kwargs["no_fold"])
-
-
-def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
-    """Flags and scripts -> Analysis; prints diagnostics; raises Failure when exit must be 1.
-    With ``review`` (explain), unresolved needs do not stop it: the caller shows them and
-    exits 1 afterwards (``explain``). With ``variables`` (Terraform, CloudFormation) a named
-    placeholder without a value where a grant needs one is a variable of the file."""
+def analyze_input(options: Options, scripts: tuple[str, ...], allow_unresolved: bool,
+                  stdin: bytes | None = None, review: bool = False) -> Analysis:
+    """The front door's analysis of ``scripts``; prints the diagnostics; raises Failure when
+    the exit code must be 1. With ``review`` (explain), unresolved needs do not stop it: the
+    caller shows them and exits 1 afterwards."""
     from redshift_iam.analysis import analyze
-    from redshift_iam.inputs import IncludeLoader
-    settings, trust, limits = flag_settings(kwargs)
-    settings = settings._replace(variables=variables)
-    sources, problems = read_sources(scripts, stdin)
-    sources, notes, render_value = render_templates(sources, kwargs, problems)
-    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
-                       kwargs.get("input_format", "auto"), render_value)
-    cli_errors.diagnostics(problems + notes + list(analysis.diagnostics))
-    failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))
+
+    analysis = analyze(stdin_inputs(scripts), options, stdin=stdin)
+    cli_errors.diagnostics(analysis.diagnostics)
+    failures = analysis.failures(allow_unresolved or review)
     if failures:
         raise Failure(f"{len(failures)} problem(s); no document written")
     return analysis
@@ -172,8 +90,10 @@ def guarded(func):
         try:
             return func(*args, **kwargs)
         except InputError as exc:
-            cli_errors.diagnostics([exc.diagnostic])
+            cli_errors.diagnostics(exc.diagnostics)
             raise Failure("") from None
+        except OptionsError as exc:
+            raise click.UsageError(str(exc)) from None
         except (click.ClickException, click.exceptions.Exit, click.Abort):
             raise
         except Exception as exc:  # a bug: report it without echoing input values

@@ -6,6 +6,7 @@ from __future__ import annotations
 import click
 
 from redshift_iam.core.aws_names import _DB_USER
+from redshift_iam.core.options import INPUT_FORMATS, PARTITIONS, TEMPLATE_STYLES
 
 
 def _flag(check_name):
@@ -36,22 +37,19 @@ def _trust_regions(ctx, param, values):
 
 
 def _vars(ctx, param, values):
-    """--var NAME=VALUE values, parsed now: a malformed one is a usage error."""
+    """--var NAME=VALUE values, checked now (a malformed one is a usage error) and kept as
+    typed: the front door reads them."""
     if not values:
         return ()
     from redshift_iam.core.diagnostics import InputError
     from redshift_iam.inputs import parse_var
-    parsed = []
     for value in values:
         try:
-            parsed.append(parse_var(value))
+            parse_var(value)
         except InputError as exc:
             raise click.BadParameter(f"{exc.diagnostic.message}; {exc.diagnostic.hint}"
                                      ) from None
-    return tuple(parsed)
-
-
-TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
+    return tuple(values)
 
 
 def template_options(func):
@@ -81,7 +79,7 @@ def template_options(func):
 def input_options(func):
     """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
     func = click.option(
-        "--input-format", type=click.Choice(["auto", "sql", "spec"]), default="auto",
+        "--input-format", type=click.Choice(INPUT_FORMATS), default="auto",
         show_default=True,
         help="auto: files ending .yaml, .yml or .json are operation specs, the rest SQL; "
              "sql or spec: read every input so.")(func)
@@ -103,8 +101,8 @@ def settings_options(func):
                           "for its DynamoDB, EMR and KMS ARNs."),
         click.option("--region", default="", metavar="REGION", callback=_flag("check_region_code"),
                      help="The cluster's Region, for DynamoDB/EMR/KMS ARNs without REGION."),
-        click.option("--partition", default="aws", show_default=True,
-                     type=click.Choice(["aws", "aws-cn", "aws-us-gov"]),
+        click.option("--partition", default=None, show_default="aws",
+                     type=click.Choice(PARTITIONS),
                      help="ARN partition."),
         click.option("--manifest", "manifests", multiple=True, metavar="S3URI=FILE",
                      help="Local copy of a COPY manifest; its entries become exact grants. "

@@ -16,11 +16,12 @@ from pathlib import Path
 import click
 
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.common import EXIT_CODES, Failure, guarded
+from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
+from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
+from redshift_iam.cli.documents import emit_documents
 from redshift_iam.cli.options import settings_options, template_options, trust_options
 
 REPORTS = ("text", "json")
-DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
 
 
 @click.command(epilog=EXIT_CODES)
@@ -41,7 +42,7 @@ DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
 @click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
               "unified diff on stdout when the folder is not what scan would write.")
 @guarded
-def scan(paths, output_format, out_dir, force, check, **kwargs):
+def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
 
     Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
@@ -50,19 +51,20 @@ def scan(paths, output_format, out_dir, force, check, **kwargs):
     work tree, files git ignores are not read. Locations are the host file's path:line:col.
     --template-style auto (the default) reads each literal as its language implies.
     """
+    from redshift_iam.analysis import scan as scan_tree
     output_format = _format(output_format, out_dir, check)
     documents = output_format in DOCUMENTS or out_dir is not None
-    pinned = _iac_flags(kwargs) if output_format in DOCUMENTS[1:] else None
-    report = _scan(paths, kwargs)
-    allow = kwargs["allow_unresolved"]
+    options = build_options(flags, iac=output_format in DOCUMENTS[1:])
+    report = scan_tree(paths, options)
+    cli_errors.diagnostics(report.diagnostics)
     if output_format in REPORTS:
         _print_report(report, output_format)
     else:
         _print_skipped(report.skipped)
     if documents:
-        _documents(report, output_format, out_dir, force, check, pinned, kwargs)
-    if not report.clean(allow):
-        raise Failure(_summary(report, allow))
+        _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
+    if not report.clean(allow_unresolved):
+        raise Failure(_summary(report, allow_unresolved))
 
 
 def _format(output_format, out_dir, check):
@@ -79,31 +81,8 @@ def _format(output_format, out_dir, check):
     return "bundle" if check else ("text" if sys.stdout.isatty() else "json")
 
 
-def _iac_flags(kwargs):
-    """generate's account, partition and Region handling for the IaC formats."""
-    from redshift_iam.cli.build import _iac_flags as pinned_flags
-    return pinned_flags(kwargs)
-
-
-def _scan(paths, kwargs):
-    """The ScanReport of ``paths`` with the flags' settings and values; the diagnostics on
-    stderr. A bad --vars file stops the run (exit 1)."""
-    from redshift_iam.analysis import scan_paths
-    from redshift_iam.cli.common import flag_settings, template_values
-    settings, trust, limits = flag_settings(kwargs)
-    problems = []
-    values = template_values(kwargs["vars_files"], kwargs["template_vars"], problems)
-    if problems:
-        cli_errors.diagnostics(problems)
-        raise Failure(f"{len(problems)} problem(s) in --vars; nothing scanned")
-    style = None if kwargs["template_style"] == "auto" else kwargs["template_style"]
-    report = scan_paths(paths, settings, trust, limits, values, style, kwargs["template_path"])
-    cli_errors.diagnostics(report.diagnostics)
-    return report
-
-
 def _print_report(report, output_format):
-    from redshift_iam.output import scan_json, scan_text
+    from redshift_iam.analysis import scan_json, scan_text
     unresolved = report.unresolved
     if output_format == "json":
         click.echo(scan_json(report.analysis, unresolved, report.skipped), nl=False)
@@ -119,19 +98,18 @@ def _print_skipped(skipped):
         cli_errors.summary(f"skipped: {place.reason}", "warning", where)
 
 
-def _documents(report, output_format, out_dir, force, check, pinned, kwargs):
+def _documents(report, options, output_format, out_dir, force, check, allow_unresolved):
     """generate's documents of everything read; refused (exit 1) while a need is unresolved
     (unless --allow-unresolved) or an error has no place (the documents would be wrong)."""
-    from redshift_iam.cli.build import emit_documents
     from redshift_iam.core.diagnostics import Severity
-    failures = [d for d in report.analysis.failures(kwargs["allow_unresolved"])
+    failures = [d for d in report.analysis.failures(allow_unresolved)
                 if d.severity is Severity.UNRESOLVED or d.location is None]
     if failures:
         only_unresolved = all(d.severity is Severity.UNRESOLVED for d in failures)
         raise Failure(f"{len(failures)} problem(s); no document written" + (
             " (--allow-unresolved writes what is known)" if only_unresolved else ""))
-    fmt = "json" if output_format in REPORTS + ("bundle",) else output_format
-    emit_documents(report.analysis, fmt, out_dir, force, check, pinned, kwargs)
+    fmt = "json" if output_format in REPORTS else output_format
+    emit_documents(report.analysis, options, fmt, out_dir, force, check)
 
 
 def _summary(report, allow):

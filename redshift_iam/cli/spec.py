@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.common import EXIT_CODES, Failure, guarded, read_sources, render_templates
+from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded, stdin_inputs
 from redshift_iam.cli.options import input_options, template_options
 
 
@@ -15,7 +13,7 @@ from redshift_iam.cli.options import input_options, template_options
 @input_options
 @template_options
 @guarded
-def spec_command(scripts, input_format, **template):
+def spec_command(scripts, **flags):
     """Print the operation spec (YAML) of the input, SQL or specs.
 
     The spec reads back to the same policies and trust policies. Of templated input,
@@ -25,16 +23,11 @@ def spec_command(scripts, input_format, **template):
     \b
       redshift-iam spec etl.sql > etl.yaml && redshift-iam policy etl.yaml
     """
-    from redshift_iam.analysis import read_inputs
+    from redshift_iam.analysis import UnwritableError, read_inputs, write_spec
     from redshift_iam.core.diagnostics import Severity
-    from redshift_iam.inputs import IncludeLoader
-    from redshift_iam.spec import UnwritableError, write_spec
-    sources, problems = read_sources(scripts)
-    sources, notes, render_value = render_templates(
-        sources, {**template, "input_format": input_format}, problems)
-    script = read_inputs(sources, input_format, IncludeLoader(Path.cwd()), render_value)
-    cli_errors.diagnostics(problems + notes + list(script.diagnostics))
-    failures = problems + [d for d in script.diagnostics if d.severity is Severity.ERROR]
+    script = read_inputs(stdin_inputs(scripts), build_options(flags))
+    cli_errors.diagnostics(script.diagnostics)
+    failures = [d for d in script.diagnostics if d.severity is Severity.ERROR]
     if failures:
         raise Failure(f"{len(failures)} problem(s); no document written")
     try:

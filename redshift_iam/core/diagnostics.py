@@ -171,8 +171,10 @@ class Diagnostic(NamedTuple):
 
 
 class InputError(Exception):
-    """Raised by a stage when the input cannot be read any further; carries its diagnostic."""
+    """Raised by a stage when the input cannot be read any further; carries its diagnostic
+    (``diagnostic``), or several (``diagnostics``: the first is ``diagnostic``)."""
 
-    def __init__(self, diagnostic: Diagnostic) -> None:
-        super().__init__(diagnostic.render())
+    def __init__(self, diagnostic: Diagnostic, *more: Diagnostic) -> None:
+        super().__init__("\n".join(d.render() for d in (diagnostic, *more)))
         self.diagnostic = diagnostic
+        self.diagnostics = (diagnostic, *more)

@@ -16,14 +16,17 @@ from typing import Any
 def lazy_exports(package: str, table: Mapping[str, str]
                  ) -> tuple[Callable[[str], Any], Callable[[], list[str]]]:
     """``(__getattr__, __dir__)`` for ``package``: ``table`` maps each public name to the
-    submodule (relative to the package) that defines it."""
+    submodule that defines it: relative to the package, or absolute (``redshift_iam.core...``)
+    for a name the door re-exports from the core."""
     namespace = importlib.import_module(package).__dict__
 
     def __getattr__(name: str) -> Any:
         module = table.get(name)
         if module is None:
             raise AttributeError(f"module {package!r} has no attribute {name!r}")
-        value = getattr(importlib.import_module(f"{package}.{module}"), name)
+        absolute = module.startswith("redshift_iam.")
+        value = getattr(importlib.import_module(module if absolute else f"{package}.{module}"),
+                        name)
         namespace[name] = value  # later lookups skip this function
         return value
 

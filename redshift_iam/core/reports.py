@@ -39,14 +39,18 @@ class PrincipalReport(NamedTuple):
 
 
 class Analysis(NamedTuple):
+    """What the front door's ``analyze`` returns: the statements read, the grants derived,
+    every principal's documents, and every diagnostic, in the order they arose."""
+
     script: Script
     derivation: Derivation
     reports: tuple[PrincipalReport, ...]
     sizing: tuple[Diagnostic, ...] = ()  # folds made, and documents that do not fit
+    inputs: tuple[Diagnostic, ...] = ()  # reading and rendering the inputs (before the SQL's)
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
-        return self.script.diagnostics + self.derivation.diagnostics + self.sizing
+        return self.inputs + self.script.diagnostics + self.derivation.diagnostics + self.sizing
 
     def failures(self, allow_unresolved: bool) -> tuple[Diagnostic, ...]:
         """The diagnostics that make the run exit 1."""

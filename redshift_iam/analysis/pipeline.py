@@ -1,0 +1,108 @@
+"""The pipeline behind :func:`analyze`: inputs -> Sources -> (rendered) -> Script ->
+Derivation -> per-principal documents. Each stage is reached through its one door."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from redshift_iam.analysis.configure import Configured, configure, trust_options
+from redshift_iam.analysis.sources import Input, gather
+from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.options import DEFAULTS, Options
+from redshift_iam.core.policy import PolicyDocument
+from redshift_iam.core.reports import Analysis
+from redshift_iam.core.settings import Limits, Settings, TrustOptions
+from redshift_iam.core.source import Loader, Render, Source
+from redshift_iam.core.statements import Script
+
+DEFAULT_TRUST = TrustOptions()
+DEFAULT_LIMITS = Limits()
+
+
+def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
+            stdin: bytes | None = None, cwd: Path | None = None) -> Analysis:
+    """Read ``inputs`` (paths of SQL scripts or specs, directories, ``-`` for ``stdin``, or
+    :class:`Source` texts), render their templates with the options' values, derive the
+    grants and build every principal's permissions and trust policies. psql includes are
+    read relative to ``cwd`` (default: the working directory). Problems with the input are
+    diagnostics of the result (see ``Analysis.failures``); a bad option raises
+    ``OptionsError``; a manifest file that cannot be used raises ``InputError``."""
+    from redshift_iam.inputs import IncludeLoader
+
+    configured = configure(options)
+    gathered = gather(inputs, options, stdin)
+    script = read_sources(gathered.sources, options.input_format,
+                          IncludeLoader(cwd or Path.cwd()), gathered.render)
+    return build(script, configured, gathered.diagnostics)
+
+
+def build(script: Script, configured: Configured, diagnostics: tuple[Diagnostic, ...] = ()
+          ) -> Analysis:
+    """Derive the grants of ``script`` and build every principal's documents;
+    ``diagnostics`` are the problems of reading the inputs, reported first."""
+    from redshift_iam.derive import derive
+    from redshift_iam.documents import build_reports
+    from redshift_iam.sql import attach_snippets
+
+    derivation = derive(script, configured.settings)
+    derivation = derivation._replace(
+        diagnostics=attach_snippets(derivation.diagnostics, script.texts))
+    reports, sizing = build_reports(derivation, configured.trust, configured.limits)
+    return Analysis(script, derivation, reports, sizing, diagnostics)
+
+
+def analyze_sources(sources: Iterable[Source], settings: Settings,
+                    trust: TrustOptions = DEFAULT_TRUST, limits: Limits = DEFAULT_LIMITS, *,
+                    loader: Loader | None = None, input_format: str = "auto",
+                    render: Render | None = None) -> Analysis:
+    """:func:`analyze` for a caller that has the Sources (already rendered) and the stages'
+    Settings in hand, e.g. Settings completed by lookups in the account."""
+    script = read_sources(tuple(sources), input_format, loader, render)
+    return build(script, Configured(settings, trust, limits))
+
+
+def read_inputs(inputs: Sequence[Input], options: Options = DEFAULTS, *,
+                stdin: bytes | None = None, cwd: Path | None = None) -> Script:
+    """The statements of ``inputs`` (as :func:`analyze` reads them), without deriving
+    anything; the problems of reading them are the Script's diagnostics (first)."""
+    from redshift_iam.inputs import IncludeLoader
+
+    gathered = gather(inputs, options, stdin)
+    script = read_sources(gathered.sources, options.input_format,
+                          IncludeLoader(cwd or Path.cwd()), gathered.render)
+    return script._replace(diagnostics=gathered.diagnostics + script.diagnostics)
+
+
+def read_sources(sources: Iterable[Source], input_format: str = "auto",
+                 loader: Loader | None = None, render: Render | None = None) -> Script:
+    """SQL scripts and specs (``spec.is_spec``) -> one Script, statements in input order.
+    Runs of SQL sources are read together. ``render`` renders the template placeholders of
+    spec values; SQL sources come rendered already."""
+    from redshift_iam.spec import is_spec
+    from redshift_iam.sql import read_script
+
+    parts: list[Script] = []
+    run: list[Source] = []
+    for source in sources:
+        if not is_spec(source.name, input_format):
+            run.append(source)
+            continue
+        from redshift_iam.spec import read_spec  # loads the spec reader only for a spec
+        parts += [read_script(run, loader)] if run else []
+        parts.append(read_spec(source, render))
+        run = []
+    if run or not parts:
+        parts.append(read_script(run, loader))
+    if len(parts) == 1:
+        return parts[0]
+    return Script(tuple(s for p in parts for s in p.statements), sum(p.skipped for p in parts),
+                  tuple(d for p in parts for d in p.diagnostics),
+                  tuple(t for p in parts for t in p.texts))
+
+
+def standard_trust(options: Options = DEFAULTS) -> PolicyDocument:
+    """The trust policy of a role attached to a cluster or workgroup, with no SQL at all."""
+    from redshift_iam.documents import standard_trust as build
+
+    return build(trust_options(options))

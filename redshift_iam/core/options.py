@@ -1,0 +1,59 @@
+"""What a run takes besides its inputs: one frozen value, built once (from the flags by the
+CLI, or by a library caller) and handed to the front door (``redshift_iam.analysis``).
+
+Every field has the default the command line has; an empty string means "not given" (the
+partition is then ``aws``, and an account or Region a grant needs is unresolved). Values are
+the flags' own text (``--manifest S3URI=FILE``, ``--kms-key TARGET=KEY``, ``--var NAME=VALUE``):
+the front door checks them once, the same way for the CLI and for library callers, and raises
+:class:`OptionsError` (the CLI's usage error, exit 2) for one it cannot use.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from redshift_iam.core.aws_names import PARTITIONS  # noqa: F401 (one word list, re-exported)
+from redshift_iam.core.settings import MAX_MANAGED, Limits
+
+TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
+INPUT_FORMATS = ("auto", "sql", "spec")
+
+
+class OptionsError(ValueError):
+    """An option value that cannot be used; the message names the option (a usage error)."""
+
+
+class Options(NamedTuple):
+    """The options of one run (see the module docstring and the README's option reference)."""
+
+    # What the SQL does not say.
+    partition: str = ""  # "" = not given: aws (Terraform/CloudFormation then use the data source)
+    account_id: str = ""
+    region: str = ""
+    manifests: tuple[str, ...] = ()  # S3URI=LOCALFILE
+    kms_keys: tuple[str, ...] = ()  # TARGET=KEY
+    # The trust policy.
+    serverless: bool = False
+    trust_regions: tuple[str, ...] = ()
+    db_users: tuple[str, ...] = ()
+    # IAM's quotas.
+    max_policies: int = MAX_MANAGED
+    inline: bool = False
+    fold: bool = True
+    # Templated SQL.
+    template_vars: tuple[str, ...] = ()  # NAME=VALUE, later wins
+    vars_files: tuple[str, ...] = ()  # later wins; --var wins over every file
+    template_style: str = "auto"
+    template_path: str | None = None
+    # How inputs are read, and what the documents are for.
+    input_format: str = "auto"
+    iac: bool = False  # Terraform/CloudFormation: open values become variables/parameters
+
+    @property
+    def partition_or_default(self) -> str:
+        return self.partition or "aws"
+
+    @property
+    def limits(self) -> Limits:
+        return Limits(self.max_policies, self.inline, self.fold)
+DEFAULTS = Options()  # every option as the command line defaults it

@@ -8,6 +8,8 @@ the named baselines; it judges nothing.
 3. Peak memory (max RSS) of the 10 MB run.
 4. Growth: the same at 1 MB; the 10 MB / 1 MB time ratio shows whether it stays linear.
 5. Where the 10 MB run's time goes: each stage of the library run in this process.
+6. Junk: a statement the fast path declines because of a huge trailing word (1 MB, then
+   5 MB), in process: the 5 MB / 1 MB time ratio shows whether declining stays linear.
 """
 
 from __future__ import annotations
@@ -135,6 +137,23 @@ class Timer:
         return result
 
 
+def junk() -> None:
+    """Reading a COPY whose options end in one huge word: the fast path must decline at the
+    first junk character, not walk the word one match per character."""
+    from redshift_iam.core.source import Source
+    from redshift_iam.sql import read_script
+
+    seconds = {}
+    for megabytes in (1, 5):
+        text = (f"copy t from 's3://acme-data/t/' iam_role '{workload.ROLE}' "
+                + "A" * (megabytes * 1_000_000) + ";\n")
+        started = time.perf_counter()
+        read_script([Source("junk.sql", text)])
+        seconds[megabytes] = time.perf_counter() - started
+    print(f"junk: a 1 MB trailing word {seconds[1]:.3f} s, 5 MB {seconds[5]:.3f} s, "
+          f"ratio {seconds[5] / seconds[1]:.2f}x (linear: about 5x)")
+
+
 def installed_copy(folder: Path) -> list[str]:
     """The tool as ``pip install`` gives it to users: a plain, byte-compiled copy on the path.
     The source tree (what ``make``'s editable install points at) is not what users start, and
@@ -167,6 +186,7 @@ def main() -> None:
         tool = installed_copy(folder)
         throughput(folder, tool)
         startup(folder, tool)
+        junk()
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ to the one Options value, calls the front door, and prints one document."""
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -17,7 +16,12 @@ from redshift_iam.cli.common import (
     pick_report,
 )
 from redshift_iam.cli.documents import DOCUMENT_FORMATS, emit_documents
-from redshift_iam.cli.options import role_option, shared_options, trust_options
+from redshift_iam.cli.options import (
+    out_dir_options,
+    role_option,
+    shared_options,
+    trust_options,
+)
 
 
 @click.command(epilog=EXIT_CODES)
@@ -86,13 +90,9 @@ def trust(scripts, role, allow_unresolved, **flags):
 @click.command(epilog=EXIT_CODES)
 @shared_options
 @trust_options
-@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
-              help="Write one file per document (NAME~ACCOUNT.policy.json, .trust.json; "
-                   "the index is .redshift-iam.json) here instead of printing the bundle.")
-@click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
-                                            "write.")
-@click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
-              "unified diff on stdout when the folder is not what generate would write.")
+@out_dir_options("generate", "Write one file per document (NAME~ACCOUNT.policy.json, "
+                 ".trust.json; the index is .redshift-iam.json) here instead of printing the "
+                 "bundle.")
 @click.option("--format", "output_format", default="json", show_default=True,
               type=click.Choice(("json", *DOCUMENT_FORMATS[1:])),
               help="json: the bundle (or one file per document); terraform: roles, policies, "

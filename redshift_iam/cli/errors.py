@@ -87,7 +87,23 @@ def _is_help(exc: click.ClickException) -> bool:
 
 
 class Group(click.Group):
-    """The command group, which first notes the error format the command line asks for."""
+    """The command group, which first notes the error format the command line asks for, and
+    loads each command (``lazy_commands``: name -> ``module:attribute``) on first use."""
+
+    def __init__(self, *args, lazy_commands=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        self.lazy_commands = dict(lazy_commands or {})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy_commands})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name not in self.commands and name in self.lazy_commands:
+            import importlib
+
+            module, _, attribute = self.lazy_commands[name].partition(":")
+            self.add_command(getattr(importlib.import_module(module), attribute), name)
+        return super().get_command(ctx, name)
 
     def main(self, args=None, prog_name=None, complete_var=None,  # noqa: ANN001 - click's
              standalone_mode=True, **extra):  # noqa: ANN001, ANN003

@@ -1,5 +1,5 @@
-"""The ``redshift-iam`` command line: the group and its commands, each registered with
-``add_command`` from the module that defines it (see cli/common.py for exit codes)."""
+"""The ``redshift-iam`` command line: the group and its commands (``COMMANDS``: each loaded
+from the module that defines it when it runs; see cli/common.py for exit codes)."""
 
 from __future__ import annotations
 
@@ -7,13 +7,21 @@ import click
 
 from redshift_iam import __version__
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.build import explain, generate, policy, trust
 from redshift_iam.cli.common import EXIT_CODES
-from redshift_iam.cli.scan import scan
-from redshift_iam.cli.spec import spec_command
+
+# Each command and the module that defines it: a command's module (and its options) is
+# imported only when that command runs, or when the help lists them all.
+COMMANDS = {
+    "policy": "redshift_iam.cli.build:policy",
+    "trust": "redshift_iam.cli.build:trust",
+    "generate": "redshift_iam.cli.build:generate",
+    "explain": "redshift_iam.cli.build:explain",
+    "spec": "redshift_iam.cli.spec:spec_command",
+    "scan": "redshift_iam.cli.scan:scan",
+}
 
 
-@click.group(name="redshift-iam", cls=cli_errors.Group,
+@click.group(name="redshift-iam", cls=cli_errors.Group, lazy_commands=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES)
 @click.version_option(__version__, prog_name="redshift-iam")
 def main() -> None:
@@ -23,6 +31,3 @@ def main() -> None:
     and trust policy the cluster's role needs. Diagnostics go to stderr.
     """
 
-
-for command in (policy, trust, generate, explain, spec_command, scan):
-    main.add_command(command)

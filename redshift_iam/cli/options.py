@@ -3,6 +3,8 @@ library uses (inputs/flags.py, core/aws_names.py); a bad value is a usage error 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from redshift_iam.core.aws_names import _DB_USER
@@ -159,3 +161,26 @@ def role_option(func):
                         help="Which principal: a role ARN, a role name or path/name that names "
                              "one role of the input (EtlLoader, etl/EtlLoader), 'default', "
                              "'user' or 'user:<access key id>'.")(func)
+
+
+def _path(ctx, param, value):
+    return None if value is None else Path(value)
+
+
+def out_dir_options(what: str, out_dir_help: str):
+    """--out-dir DIR, --force and --check of a command that writes documents (``what``
+    names the command in the --check help)."""
+    def decorate(func):
+        options = [
+            click.option("--out-dir", metavar="DIR", default=None, callback=_path,
+                         help=out_dir_help),
+            click.option("--force", is_flag=True,
+                         help="With --out-dir: replace files the tool did not write."),
+            click.option("--check", is_flag=True,
+                         help="With --out-dir: write nothing; exit 1 with a unified diff on "
+                              f"stdout when the folder is not what {what} would write."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate

@@ -11,7 +11,6 @@ formats are generate's (``bundle``, ``terraform``, ``cloudformation``,
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 import click
 
@@ -19,7 +18,12 @@ from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
 from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
 from redshift_iam.cli.documents import emit_documents
-from redshift_iam.cli.options import settings_options, template_options, trust_options
+from redshift_iam.cli.options import (
+    out_dir_options,
+    settings_options,
+    template_options,
+    trust_options,
+)
 
 REPORTS = ("text", "json")
 
@@ -33,14 +37,9 @@ REPORTS = ("text", "json")
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "
                    "cloudformation-json: generate's documents over everything found.")
-@click.option("--out-dir", type=click.Path(path_type=Path), default=None,
-              help="Write the documents here as generate --out-dir does (one file per "
-                   "document; the Terraform/CloudFormation file with those formats); a "
-                   "report format still prints the report.")
-@click.option("--force", is_flag=True, help="With --out-dir: replace files the tool did not "
-                                            "write.")
-@click.option("--check", is_flag=True, help="With --out-dir: write nothing; exit 1 with a "
-              "unified diff on stdout when the folder is not what scan would write.")
+@out_dir_options("scan", "Write the documents here as generate --out-dir does (one file "
+                 "per document; the Terraform/CloudFormation file with those formats); a "
+                 "report format still prints the report.")
 @guarded
 def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.

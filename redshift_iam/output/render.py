@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import textwrap
 from bisect import bisect_right
 from collections.abc import Callable, Mapping
 
@@ -176,6 +175,8 @@ def explain_text(analysis: Analysis) -> str:
 
 def _wrap(text: str, first: str, rest: str) -> list[str]:
     """``text`` in lines of at most WIDTH columns; a word longer than a line is cut."""
+    import textwrap  # explain only
+
     return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=rest,
                          break_on_hyphens=False) or [first.rstrip()]
 

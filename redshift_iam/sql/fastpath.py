@@ -187,11 +187,12 @@ def _options(source: Source, where: _Where, head: re.Match[str], end: int, comma
     an option given twice, two data formats, or no IAM_ROLE."""
     text, pos = source.text, head.end()
     end = pos + len(text[pos:end].rstrip(" \t\n"))
-    matches = list(_scanner(command).finditer(text, pos, end))
-    written = [m[1] for m in matches]  # group 1 is the keyword; None where it is junk
-    if None in written:
-        raise _Decline
-    names = [w.upper() for w in written]
+    matches = []
+    for match in _scanner(command).finditer(text, pos, end):
+        if match[1] is None:  # group 1 is the keyword; None where it is junk
+            raise _Decline  # at the first junk: the rest may be megabytes of it
+        matches.append(match)
+    names = [m[1].upper() for m in matches]
     if (len(set(names)) != len(names) or "IAM_ROLE" not in names
             or len(DATA_FORMATS.intersection(names)) > 1):
         raise _Decline

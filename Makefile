@@ -22,8 +22,8 @@ demo: $(STAMP)
 	@echo '== the command is $(BIN)/redshift-iam: `. $(BIN)/activate` puts it on PATH in this shell (or: pipx install .)' >&2
 
 lint: $(STAMP)
-	$(BIN)/ruff check redshift_iam tests bench tools
-	$(BIN)/lint-imports
+	$(BIN)/ruff check --no-cache redshift_iam tests bench tools
+	$(BIN)/lint-imports --no-cache
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

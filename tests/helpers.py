@@ -10,6 +10,15 @@ from redshift_iam.core.source import Source
 ROLE = "arn:aws:iam::123456789012:role/R"
 
 
+def examples(scale: float) -> int:
+    """``scale`` times the active hypothesis profile's example count (tests/conftest.py): a
+    property that needs more (or fewer) examples than the rest says so relative to the
+    profile, never as a fixed number."""
+    from hypothesis import settings
+
+    return max(1, round(settings.default.max_examples * scale))
+
+
 def run(sql: str, settings: Settings | None = None, name: str = "t.sql") -> Analysis:
     return analyze_sources([Source(name, sql)], settings or Settings(), TrustOptions())
 

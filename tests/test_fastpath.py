@@ -43,6 +43,8 @@ from tests.test_fuzz import (
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 import workload  # noqa: E402
 
+from tests.helpers import examples
+
 ROLE = "arn:aws:iam::123456789012:role/Loader"
 
 
@@ -136,7 +138,7 @@ def test_accepted_statements_read_exactly_as_the_parser_reads_them(statement, da
     assert_agrees(data.draw(plain(statement)))
 
 
-@settings(GRAMMAR, max_examples=150)
+@settings(GRAMMAR, max_examples=examples(1.5))
 @given(statement=STATEMENTS, data=st.data())
 def test_comments_and_odd_white_space_are_declined_or_read_alike(statement, data) -> None:
     assert_agrees(data.draw(rendered([statement])))
@@ -221,7 +223,7 @@ HEAD_WORDS = st.sampled_from(["create", "CREATE", "or", "Or", "replace", "librar
 HEAD_GAPS = st.sampled_from([" ", "\n", "  ", "\t", " /* c */ ", "--c\n", ""])
 
 
-@settings(max_examples=500, deadline=None)
+@settings(max_examples=examples(5), deadline=None)
 @given(st.lists(st.tuples(HEAD_GAPS, HEAD_WORDS), min_size=1, max_size=6))
 def test_the_plain_create_shortcut_only_skips_what_the_classifier_skips(parts) -> None:
     """The reader counts a CREATE statement without reading it when _PLAIN_CREATE matches;

@@ -34,14 +34,15 @@ from redshift_iam.core.reports import Analysis
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.sql.grammar.option_table import OPTIONS
+from tests.helpers import examples
 
 settings.register_profile(
-    "redshift-iam-grammar", max_examples=300, deadline=None, database=None,
+    "redshift-iam-grammar", max_examples=examples(3), deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
                            HealthCheck.large_base_example],
 )
 settings.register_profile("redshift-iam-garbage", settings.get_profile("redshift-iam-grammar"),
-                          max_examples=200)
+                          max_examples=examples(2))
 GRAMMAR = settings.get_profile("redshift-iam-grammar")
 GARBAGE = settings.get_profile("redshift-iam-garbage")
 

@@ -74,7 +74,8 @@ def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")
     if not lint.exists():
         pytest.skip("import-linter is not installed next to this Python")
-    return subprocess.run([str(lint), "--config", str(tree / "pyproject.toml")], cwd=tree,
+    return subprocess.run([str(lint), "--no-cache", "--config", str(tree / "pyproject.toml")],
+                          cwd=tree,
                           env={"PYTHONPATH": str(tree), "PATH": str(lint.parent)},
                           capture_output=True, text=True, timeout=120)
 

@@ -30,13 +30,10 @@ FORMATS = {"json": '"principals"', "terraform": 'resource "aws_iam_role" "EmrLoa
 
 
 @pytest.fixture(scope="module")
-def installed(tmp_path_factory) -> Path:
+def installed(tmp_path_factory, built_wheel: Path) -> Path:
     """The ``redshift-iam`` command of a fresh virtualenv holding only the built wheel."""
     base = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                    "--quiet", "-w", str(base / "dist"), str(ROOT)], check=True,
-                   capture_output=True)
-    (wheel,) = (base / "dist").glob("redshift_iam-*.whl")
+    wheel = built_wheel
     venv.create(base / "venv", with_pip=False)
     python = base / "venv" / "bin" / "python"
     site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_path("

@@ -10,6 +10,7 @@ from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.source import Source
 from redshift_iam.sql.lexer import Segment, _split_reference, split
 from redshift_iam.sql.tokens import tokens
+from tests.helpers import examples
 
 
 def statements(text: str) -> list[str]:
@@ -110,7 +111,7 @@ def _outcome(splitter, source: Source):
         return exc.diagnostic.render()
 
 
-@settings(max_examples=1500, deadline=None)
+@settings(max_examples=examples(15), deadline=None)
 @given(st.lists(st.sampled_from(FRAGMENTS), max_size=40))
 def test_fast_split_equals_the_reference_scanner(parts: list[str]) -> None:
     source = Source("t.sql", "".join(parts))

@@ -14,7 +14,7 @@ from redshift_iam.core.source import Source
 from redshift_iam.sql.lexer import Segment, block_end, split
 from redshift_iam.sql.reader import read_script
 from redshift_iam.sql.tokens import tokens
-from tests.helpers import ROLE, run
+from tests.helpers import ROLE, examples, run
 from tests.iam_eval import allowed
 
 UNLOAD = f"UNLOAD ('select 1') TO 's3://out-bkt/x/' IAM_ROLE '{ROLE}' CLEANPATH;"
@@ -142,7 +142,7 @@ _CHUNKS = st.sampled_from([COPY, UNLOAD, "select 1;", "/* c */", "/*", "*/", "'"
                            "-- x\n", " ", "\\set a 1\n"])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2), deadline=None)
 @given(st.lists(_CHUNKS, max_size=12), st.integers(min_value=1, max_value=3))
 def test_any_script_wrapped_in_a_nested_comment_yields_no_statement(chunks, depth) -> None:
     body = "".join(chunks)

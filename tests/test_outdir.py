@@ -23,6 +23,7 @@ from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.core.statements import AuthKind
 from redshift_iam.output.outdir import OutDirError, check_names, plan_documents, write_out_dir
+from tests.helpers import examples
 
 KEY = "AKIAIOSFODNN7EXAMPLE"
 SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -253,7 +254,7 @@ REPORTS = st.builds(
 _PLAIN = re.compile(r"[A-Za-z0-9_+=,@%][A-Za-z0-9_+=,.@%~-]*\Z")
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3), deadline=None)
 @given(st.lists(REPORTS, max_size=8, unique_by=lambda report: report.principal))
 def test_names_are_injective_and_independent(reports: list[PrincipalReport]) -> None:
     plan = plan_documents(reports)
@@ -277,7 +278,7 @@ def test_names_are_injective_and_independent(reports: list[PrincipalReport]) -> 
         assert plan.index[report.principal.name] == alone
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3), deadline=None)
 @given(PRINCIPALS)
 def test_stems_decode_to_their_principal(principal: Principal) -> None:
     assert decode_stem(principal.file_stem) == principal

@@ -14,7 +14,7 @@ from redshift_iam.core.settings import TrustOptions
 from redshift_iam.core.statements import AuthKind
 from redshift_iam.documents.policy import build_policy, compact, covered_dropped
 from redshift_iam.documents.trust import build_trust, standard_trust
-from tests.helpers import ROLE, run
+from tests.helpers import ROLE, examples, run
 
 P = Principal(AuthKind.ROLE, ROLE)
 HERE = Location("t.sql", 1, 1)
@@ -93,7 +93,7 @@ ACTIONS = st.sampled_from(["s3:GetObject", "s3:PutObject", "s3:DeleteObject", "k
 KEYS = st.text(alphabet="abc/", min_size=0, max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2), deadline=None)
 @given(st.lists(st.tuples(ACTIONS, st.sampled_from(["bkt", "oth"]), KEYS), max_size=12),
        st.randoms(use_true_random=False))
 def test_output_is_independent_of_grant_order(parts, rnd) -> None:
@@ -144,7 +144,7 @@ def test_chain_middle_role_trusts_previous_and_service_when_also_attached() -> N
 PATTERNS = st.text(alphabet="ab/*!\x00", max_size=5)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(3), deadline=None)
 @given(st.lists(PATTERNS, max_size=20))
 def test_covered_dropped_is_its_definition(patterns) -> None:
     def stem(p: str) -> str:
@@ -158,7 +158,7 @@ def test_covered_dropped_is_its_definition(patterns) -> None:
 TEXTS = st.text(alphabet='ab-_.*"\\\n\x7fé漢', min_size=1, max_size=4)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2), deadline=None)
 @given(st.lists(st.tuples(ACTIONS, st.sampled_from(["b-k", "b_k", "漢"]), TEXTS,
                           st.booleans()), max_size=12))
 def test_sizes_are_counted_as_printed(parts) -> None:

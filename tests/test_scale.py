@@ -21,6 +21,7 @@ from redshift_iam.documents.build import fit
 from redshift_iam.documents.fold import Folding
 from redshift_iam.documents.packing import pack
 from redshift_iam.documents.policy import build_policy, compact, statement_parts, with_sids
+from tests.helpers import examples
 from tests.iam_eval import allowed
 
 ROLE = "arn:aws:iam::123456789012:role/R"
@@ -95,7 +96,7 @@ KEYS = st.lists(st.tuples(st.sampled_from(ACTIONS), st.sampled_from(["bkt-a", "b
                 min_size=1, max_size=60)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5), deadline=None)
 @given(KEYS, st.integers(min_value=300, max_value=2000), st.randoms(use_true_random=False))
 def test_split_documents_allow_exactly_the_union(keys, limit, rnd) -> None:
     grants = grants_for(keys)
@@ -269,7 +270,7 @@ def odd_grants(key: str, scope: str, kind: int) -> list[Grant]:
             ][kind] if kind < 5 else []
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5), deadline=None)
 @given(FOLDABLE)
 def test_folding_stage_matches_folding_the_grants(keys) -> None:
     """Depth by depth, the fit stage's Folding and Widening give what folding the grants

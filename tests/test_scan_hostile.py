@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redshift_iam.inputs.scanning import Skipped, scan
+from tests.helpers import examples
 
 scan_module = importlib.import_module("redshift_iam.inputs.scanning.scan")
 SQL = "COPY t FROM 's3://b/k' IAM_ROLE 'arn:aws:iam::123456789012:role/r';\n"
@@ -86,7 +87,7 @@ _ESCAPES = st.sampled_from(["\\n", "\\t", "\\'", '\\"', "\\\\", "\\x41", "\\u00e
                             "\\N{BULLET}", "\\\n", "é", "\t", "{", "a", " "])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5), deadline=None)
 @given(pieces=st.lists(st.lists(_ESCAPES, max_size=8), min_size=1, max_size=3),
        indent=st.integers(0, 6))
 def test_every_character_maps_to_its_host_character(tmp_path_factory, pieces, indent):

@@ -21,9 +21,10 @@ from redshift_iam.core.settings import TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import parse_var, render_source
 from redshift_iam.output.render import bundle
+from tests.helpers import examples
 from tests.test_fuzz import BUCKET, ROLE, SCRIPT, SETTINGS, rendered
 
-PROPERTY = settings(max_examples=100, deadline=None, database=None,
+PROPERTY = settings(max_examples=examples(1), deadline=None, database=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 EXAMPLES: Counter[str] = Counter()
 

@@ -16,6 +16,7 @@ from redshift_iam.core.placeholders import SENTINEL, sentinel
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, parse_var, template
 from redshift_iam.inputs.templating import jinja as jinja_module
+from tests.helpers import examples
 
 S = sentinel
 
@@ -269,7 +270,7 @@ _PLAIN = st.lists(st.sampled_from([
 ]), max_size=20).map("".join)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(2), deadline=None)
 @given(_PLAIN)
 def test_plain_sql_is_never_templated(sql):
     assert template(Source("p.sql", sql), {}) is None
@@ -281,7 +282,7 @@ _PIECES = st.sampled_from([
     "'\n", "{{- ' x ' -}}", "  ", "{% raw %}{{ y }}{% endraw %}", "{# c #}"])
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(1.5), deadline=None)
 @given(st.lists(_PIECES, min_size=1, max_size=12).map("".join),
        st.dictionaries(st.sampled_from(["bucket", "params.key", "full", "tables", "r"]),
                        st.sampled_from(["acme", "true", "false", "[a, b]", "x'y", ""])))

@@ -13,13 +13,13 @@ from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
     "AwsResolver": "resolver",
-    "ApplyOptions": "apply",
-    "ApplyError": "apply",
-    "Plan": "apply",
-    "Change": "apply",
-    "Outcome": "apply",
+    "ApplyOptions": "plan",
+    "ApplyError": "plan",
+    "Plan": "plan",
+    "Change": "plan",
+    "Outcome": "plan",
     "plan_apply": "apply",
-    "execute_plan": "apply",
+    "execute_plan": "execute",
     "apply_reports": "apply",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

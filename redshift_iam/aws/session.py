@@ -4,7 +4,8 @@ boto3 is imported here, inside the functions, never at import time. The session 
 default credential chain (environment, AWS_PROFILE, SSO, instance roles ...); the Region is
 AWS_REGION, else the session's (AWS_DEFAULT_REGION, the profile); AWS_ENDPOINT_URL (and the
 per-service AWS_ENDPOINT_URL_<SERVICE>) is honoured by botocore itself. Calls retry in
-botocore's standard mode (throttling and transient errors, with backoff).
+botocore's standard mode (throttling and transient errors, with backoff; AWS_MAX_ATTEMPTS
+sets how many attempts).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from typing import Any
 
 from redshift_iam.core.lookups import Failure
 
-MAX_ATTEMPTS = 5  # botocore standard retry mode: the first call and four retries
 CONNECT_TIMEOUT = 5  # seconds
 READ_TIMEOUT = 30
 
@@ -46,10 +46,11 @@ def session_region(session: Any, region: str | None = None) -> str:
 
 
 def client_config() -> Any:
-    """Retries in standard mode, short connection timeouts, the tool in the user agent."""
+    """Retries in botocore's standard mode (3 attempts, or AWS_MAX_ATTEMPTS / the profile's
+    max_attempts), short connection timeouts, the tool in the user agent."""
     from botocore.config import Config
 
-    return Config(retries={"mode": "standard", "max_attempts": MAX_ATTEMPTS},
+    return Config(retries={"mode": "standard"},
                   connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT,
                   user_agent_extra="redshift-iam")
 
@@ -94,3 +95,38 @@ def clean(text: str) -> str:
     """A message fit to print: one line, no user:password in URLs, at most 300 characters."""
     text = _USERINFO.sub(r"\1", " ".join(text.split()))
     return text if len(text) <= _MAX_MESSAGE else text[:_MAX_MESSAGE] + "..."
+
+
+class Clients:
+    """Clients of one session (any object with boto3's ``client``), one per service, made on
+    first use in the session's Region."""
+
+    def __init__(self, session: Any) -> None:
+        self.session = session
+        self._clients: dict[str, Any] = {}
+
+    def __getitem__(self, service: str) -> Any:
+        if service not in self._clients:
+            self._clients[service] = self.session.client(service, config=client_config())
+        return self._clients[service]
+
+
+def stopped(what: str, failure: Failure, done: tuple[Any, ...] = ()) -> Any:
+    """The ApplyError (RI198) for an AWS failure during apply, with the changes made."""
+    from redshift_iam.aws.plan import ApplyError
+    from redshift_iam.core.diagnostics import Diagnostic
+    from redshift_iam.core.lookups import REASONS
+
+    reason = REASONS[failure.reason]
+    return ApplyError(Diagnostic("RI198", f"{what}: {reason.says}: {failure.message}"), done)
+
+
+def apply_session(session: Any = None) -> Any:
+    """``session``, else one on the default credential chain; for apply, a session that
+    cannot be made is an ApplyError (RI198)."""
+    if session is not None:
+        return session
+    try:
+        return make_session()
+    except Exception as exc:  # noqa: BLE001 - failure_of raises again what is not AWS's
+        raise stopped("apply could not start", failure_of(exc)) from None

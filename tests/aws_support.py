@@ -87,9 +87,9 @@ def make_cluster(name: str = "etl") -> None:
         MasterUserPassword="Passw0rd-not-secret", ClusterType="single-node")
 
 
-def analysis_of(sql: str, settings: Settings = Settings(), trust: TrustOptions = TrustOptions()
+def analysis_of(sql: str, settings: Settings | None = None, trust: TrustOptions | None = None
                 ) -> Analysis:
-    return analyze([Source("etl.sql", sql)], settings, trust)
+    return analyze([Source("etl.sql", sql)], settings or Settings(), trust or TrustOptions())
 
 
 def copy_sql(source: str, role: str = ROLE, options: str = "") -> str:

@@ -56,7 +56,8 @@ def needs_for(script: Script, settings: Settings, facts: Mapping[Lookup, Answer]
 
 
 def _global_needs(script: Script, settings: Settings) -> list[Need]:
-    """The account and Region, where the derive stage finds a grant that needs them."""
+    """The account and Region, where the derive stage finds a grant that needs them; the
+    Region also (as a check) to compare the buckets' Regions with."""
     if settings.account_id and settings.region:
         return []
     from redshift_iam.derive.engine import derive
@@ -66,6 +67,8 @@ def _global_needs(script: Script, settings: Settings) -> list[Need]:
         if diagnostic.code in _GLOBAL:
             kind, instead = _GLOBAL[diagnostic.code]
             found.append(Need(Lookup(kind), diagnostic.location, kind, True, instead))
+    if not settings.region and script.statements:
+        found.append(Need(Lookup("region"), None, "region", False))
     return found
 
 
@@ -76,6 +79,7 @@ class _StatementNeeds:
                  facts: Mapping[Lookup, Answer]) -> None:
         self.statement, self.settings, self.facts = statement, settings, facts
         self.found: list[Need] = []
+        self.buckets: set[str] = set()  # each bucket's needs once per statement
         auth = getattr(statement, "auth", None)
         last = auth.roles[-1].value if auth and auth.kind is AuthKind.ROLE else ""
         self.account = role_account(last) if last else ""
@@ -175,8 +179,9 @@ class _StatementNeeds:
                 instead: str = "") -> None:
         """A bucket the statement reads or writes: its default encryption (SSE-KMS adds KMS
         grants; unless --kms-key names its key for the whole bucket) and its Region."""
-        if not _plain(bucket):
+        if not _plain(bucket) or bucket in self.buckets:
             return
+        self.buckets.add(bucket)
         self._add(Lookup("bucket-region", bucket), loc, "bucket-region", False,
                   about=f"{self.kind}|{self.written}")
         if self._covered(bucket):

@@ -256,7 +256,18 @@ def test_a_failed_check_is_a_warning():
     assert rendered(resolve_settings(script, KNOWN, resolver).diagnostics) == [
         "etl.sql:1 RW240 --resolve could not check the default encryption of bucket in-a (S3 "
         "GetBucketEncryption): access denied: AccessDenied: Access Denied | give your "
-        "credentials s3:GetEncryptionConfiguration; the policy does not depend on it"]
+        "credentials s3:GetEncryptionConfiguration; if its default encryption is SSE-KMS, pass "
+        "--kms-key s3://in-a=KEY_ARN (the role needs that key)"]
+
+
+def test_a_failed_existence_check_says_the_policy_does_not_depend_on_it():
+    resolver = FakeResolver({Lookup("table", "Movies", "us-east-1"):
+                             Failure("denied", "AccessDeniedException: no")})
+    script = script_of(copy("dynamodb://Movies", "READRATIO 5"))
+    assert rendered(resolve_settings(script, KNOWN, resolver).diagnostics) == [
+        "etl.sql:1 RW240 --resolve could not check DynamoDB table Movies in us-east-1 (DynamoDB "
+        "DescribeTable): access denied: AccessDeniedException: no | give your credentials "
+        "dynamodb:DescribeTable; the policy does not depend on it"]
 
 
 def test_network_and_throttling_failures_say_so():

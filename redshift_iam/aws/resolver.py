@@ -34,7 +34,7 @@ class _Context:
     def __init__(self, session: Any, region: str) -> None:
         self.session, self.region = session, region
         self._clients: dict[tuple[str, str], Any] = {}
-        self._lock = threading.Lock()
+        self._lock, self._account_lock = threading.Lock(), threading.Lock()
         self._account: str | None = None
 
     def client(self, service: str, region: str = "") -> Any:
@@ -48,13 +48,14 @@ class _Context:
     def account(self) -> str:
         """The credentials' account ('' when STS cannot tell): where name-only lookups of
         DynamoDB, EMR and KMS look."""
-        if self._account is None:
-            try:
-                self._account = self.client("sts").get_caller_identity()["Account"]
-            except Exception as exc:  # noqa: BLE001 - failure_of raises what is not AWS's
-                failure_of(exc)
-                self._account = ""
-        return self._account
+        with self._account_lock:
+            if self._account is None:
+                try:
+                    self._account = self.client("sts").get_caller_identity()["Account"]
+                except Exception as exc:  # noqa: BLE001 - failure_of raises what is not AWS's
+                    failure_of(exc)
+                    self._account = ""
+            return self._account
 
 
 def _account(ctx: _Context, lookup: Lookup) -> Answer:

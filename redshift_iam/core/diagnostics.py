@@ -150,8 +150,8 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "when the file is applied"),
     "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
                                 "\\set up or pass --var NAME=VALUE"),
-    "RW240": (Severity.WARNING, "a check --resolve makes could not be done; the policy does "
-                                "not depend on it"),
+    "RW240": (Severity.WARNING, "a check --resolve makes could not be done; the hint says "
+                                "what that leaves open"),
     "RW241": (Severity.WARNING, "check the name in the SQL: the statement will fail on it"),
     "RW242": (Severity.WARNING, "REGION must name the bucket's Region when it is not the "
                                 "cluster's"),

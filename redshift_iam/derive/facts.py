@@ -39,7 +39,9 @@ from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings
 from redshift_iam.core.statements import Script
 from redshift_iam.derive.lookups import needs_for
 
-MAX_ROUNDS = 4  # account/Region, manifests and buckets; entries' buckets; default key ids
+# Rounds of lookups: the Region, manifests and buckets; the account, the entries' buckets,
+# aliases; their default key ids; one more to find nothing new (a bound, never reached).
+MAX_ROUNDS = 6
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")  # SSE-KMS and DSSE-KMS use the KMS key
 _STOPPED = ("TERMINATING", "TERMINATED", "TERMINATED_WITH_ERRORS")  # EMR cluster states
 
@@ -144,8 +146,9 @@ def _failed(state: _State, need: Need, failure: Failure, needs: list[Need]) -> N
         fix = " or ".join(part for part in (remedy, need.instead) if part)
         state.error(reason.code, f"--resolve could not get {said}{more}", need, fix)
     else:
+        left = need.instead or "the policy does not depend on it"
         state.error("RW240", f"--resolve could not check {said}", need,
-                    fix=f"{remedy}; the policy does not depend on it" if remedy else "")
+                    fix="; ".join(part for part in (remedy, left) if part))
 
 
 def _global_failures(state: _State, needs: list[Need], facts: Mapping[Lookup, Answer]

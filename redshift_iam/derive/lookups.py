@@ -186,6 +186,8 @@ class _StatementNeeds:
                   about=f"{self.kind}|{self.written}")
         if self._covered(bucket):
             return
+        instead = instead or (f"if its default encryption is SSE-KMS, pass --kms-key "
+                              f"s3://{bucket}=KEY_ARN (the role needs that key)")
         encryption = Lookup("bucket-encryption", bucket)
         self._add(encryption, loc, "bucket-encryption", required, instead, about=bucket)
         key = self._bucket_key(encryption)

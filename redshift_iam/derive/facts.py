@@ -106,40 +106,44 @@ def apply_facts(settings: Settings, needs: tuple[Need, ...], facts: Mapping[Look
     The account and Region are read first: the other readers compare with the Region."""
     state = _State(settings)
     ordered = sorted(needs, key=lambda need: need.purpose not in ("account", "region"))
-    first = _first_needs(ordered)
+    first, required = _first_needs(ordered)
     for need in ordered:
         answer = facts.get(need.lookup)
         if answer is None:
             continue
         if isinstance(answer, Failure):
-            if first.get(need.lookup) is need:
-                _failed(state, need, answer, ordered)
+            if first[need.lookup] is need:
+                _failed(state, need, answer, len(required.get(need.lookup, ())) - 1)
         elif not answer.exists:
             _missing(state, need, answer)
         else:
             READERS[need.purpose](state, need, answer)
-    _global_failures(state, ordered, facts)
+    _global_failures(state, first, required, facts)
     return state.result()
 
 
-def _first_needs(needs: list[Need]) -> dict[Lookup, Need]:
-    """The need each failed lookup is reported at: its first required one, else its first."""
+def _first_needs(needs: list[Need]) -> tuple[dict[Lookup, Need], dict[Lookup, set[object]]]:
+    """The need each failed lookup is reported at (its first required one, else its first),
+    and the places of each lookup's required needs."""
     first: dict[Lookup, Need] = {}
+    required: dict[Lookup, set[object]] = {}
     for need in needs:
         known = first.get(need.lookup)
         if known is None or (need.required and not known.required):
             first[need.lookup] = need
-    return first
+        if need.required:
+            required.setdefault(need.lookup, set()).add(need.loc)
+    return first, required
 
 
-def _failed(state: _State, need: Need, failure: Failure, needs: list[Need]) -> None:
-    """One line per failed lookup: an error when the policy needs it, else a warning; a
-    check that failed for a reason every lookup shares is left to :func:`_global_failures`."""
+def _failed(state: _State, need: Need, failure: Failure, others: int) -> None:
+    """One line per failed lookup (``others``: how many more places need it): an error when
+    the policy needs it, else a warning; a check that failed for a reason every lookup
+    shares is left to :func:`_global_failures`."""
     if not need.required and failure.reason in GLOBAL_REASONS:
         return
     lookup, reason = need.lookup, REASONS[failure.reason]
-    others = sum(1 for n in needs if n.lookup == lookup and n.loc != need.loc and n.required)
-    more = f"; {others} more statement(s) need it too" if others else ""
+    more = f"; {others} more statement(s) need it too" if others > 0 else ""
     said = f"{subject(lookup)} ({KINDS[lookup.kind].call}): {reason.says}: {failure.message}"
     remedy = reason.remedy.format(action=KINDS[lookup.kind].action or "that permission")
     if need.required:
@@ -151,14 +155,15 @@ def _failed(state: _State, need: Need, failure: Failure, needs: list[Need]) -> N
                     fix="; ".join(part for part in (remedy, left) if part))
 
 
-def _global_failures(state: _State, needs: list[Need], facts: Mapping[Lookup, Answer]
+def _global_failures(state: _State, first: Mapping[Lookup, Need],
+                     required: Mapping[Lookup, set[object]], facts: Mapping[Lookup, Answer]
                      ) -> None:
     """The checks that failed for a reason every lookup shares: one warning per reason."""
     failed: dict[str, list[Failure]] = {}
-    for lookup in dict.fromkeys(n.lookup for n in needs if not n.required):
+    for lookup in first:
         answer = facts.get(lookup)
-        if isinstance(answer, Failure) and answer.reason in GLOBAL_REASONS and not any(
-                n.required for n in needs if n.lookup == lookup):
+        if isinstance(answer, Failure) and answer.reason in GLOBAL_REASONS and \
+                lookup not in required:
             failed.setdefault(answer.reason, []).append(answer)
     for reason, found in failed.items():
         state.found.append(Diagnostic("RW240", f"--resolve could not make {len(found)} "

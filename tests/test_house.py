@@ -20,7 +20,7 @@ from redshift_iam.sql.grammar import STATEMENT_PARSERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(redshift_iam.__file__).resolve().parent
-STAGES = ("inputs", "sql", "spec", "derive", "documents", "output")
+STAGES = ("inputs", "sql", "spec", "derive", "documents", "output", "aws")
 KINDS = set(typing.get_args(Statement))
 
 
@@ -91,6 +91,8 @@ def test_the_import_contracts_hold() -> None:
     ("core/grants.py", "import redshift_iam.derive"),  # the core importing a stage
     ("output/render.py", "import redshift_iam.analysis"),  # a stage importing the front door
     ("core/source.py", "import click"),  # the core using a third-party package
+    ("core/lookups.py", "import botocore"),  # the core using AWS's SDK
+    ("aws/resolver.py", "import redshift_iam.derive"),  # the AWS stage importing a stage
 ])
 def test_the_contracts_would_fail_on_a_wrong_import(tmp_path: Path, module: str,
                                                     intruder: str) -> None:
@@ -103,3 +105,16 @@ def test_the_contracts_would_fail_on_a_wrong_import(tmp_path: Path, module: str,
     result = _lint_imports(tmp_path)
     assert result.returncode == 1
     assert "1 broken" in result.stdout
+
+
+def test_the_aws_stage_and_the_resolve_protocol_load_no_boto3() -> None:
+    """boto3 loads only when a lookup or apply runs: importing the stage, the protocol and
+    the needs and facts of --resolve does not import it."""
+    code = ("import sys, redshift_iam.aws as aws, redshift_iam.derive as derive\n"
+            "from redshift_iam.aws import resolver, apply, execute, plan, state, session\n"
+            "derive.resolve_settings, derive.needs_for, aws.AwsResolver, aws.apply_reports\n"
+            "import redshift_iam.core.lookups\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))")
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           timeout=60, check=True)
+    assert found.stdout == "[]\n"

@@ -115,6 +115,26 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI180": (Severity.ERROR, "a spec is YAML or JSON; fix the syntax at this position"),
     "RI181": (Severity.ERROR, "see the spec format in the README (\"Operation specs\") and "
                               "redshift_iam/spec/schema.json"),
+    # --resolve (core.lookups, derive.facts): a lookup the policy needs failed
+    "RI190": (Severity.ERROR, "give your credentials the permission the lookup needs, or pass "
+                              "the value with the flag the hint names"),
+    "RI191": (Severity.ERROR, "check the name in the SQL, or pass the value with the flag the "
+                              "hint names"),
+    "RI192": (Severity.ERROR, "configure AWS credentials and a Region (AWS_PROFILE, "
+                              "AWS_REGION), or pass the values with the flags the hint names"),
+    "RI193": (Severity.ERROR, "check the network and AWS_ENDPOINT_URL, or pass the values with "
+                              "the flags the hint names"),
+    "RI194": (Severity.ERROR, "run it again later, or pass the values with the flags the hint "
+                              "names"),
+    "RI195": (Severity.ERROR, "pass the value with the flag the hint names"),
+    # apply (aws.apply)
+    "RI196": (Severity.ERROR, "run apply with credentials of the role's account"),
+    "RI197": (Severity.ERROR, "IAM allows 10 managed policies per role (20 on request) of "
+                              "6,144 characters each; split the role or raise the quota"),
+    "RI198": (Severity.ERROR, "fix the cause and run apply again: it continues where it "
+                              "stopped"),
+    "RI199": (Severity.ERROR, "rename or delete that policy, or tag it managed-by=redshift-iam "
+                              "to let apply manage it"),
     "RW201": (Severity.WARNING, "AWS account ids have 12 digits"),
     "RW202": (Severity.WARNING, "the documented keyword is SESSION_TOKEN"),
     "RW203": (Severity.WARNING, "the AWS docs strongly recommend IAM_ROLE over access keys"),
@@ -130,6 +150,15 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "when the file is applied"),
     "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
                                 "\\set up or pass --var NAME=VALUE"),
+    "RW240": (Severity.WARNING, "a check --resolve makes could not be done; the hint says "
+                                "what that leaves open"),
+    "RW241": (Severity.WARNING, "check the name in the SQL: the statement will fail on it"),
+    "RW242": (Severity.WARNING, "REGION must name the bucket's Region when it is not the "
+                                "cluster's"),
+    "RW243": (Severity.WARNING, "Redshift cannot use a disabled or deleted key, or a "
+                                "terminated cluster"),
+    "RW244": (Severity.WARNING, "apply creates roles only; give a user's or the default role's "
+                                "policies with generate"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
                                 "role, raise --max-policies, or pass --no-fold to refuse"),
 }

@@ -1,9 +1,12 @@
 """Derivation: Script + Settings -> grants and trust links, by the rules table.
 
-Public name (the stage's one door): :func:`derive`.
+Public names (the stage's one door): :func:`derive`; for ``--resolve``,
+:func:`resolve_settings` (and :func:`needs_for`, :func:`apply_facts`, :class:`Resolution`).
 """
 
 from redshift_iam.core.lazy import lazy_exports
 
-__getattr__, __dir__ = lazy_exports(__name__, {"derive": "engine"})
-__all__ = ["derive"]
+_EXPORTS = {"derive": "engine", "needs_for": "lookups", "apply_facts": "facts",
+            "resolve_settings": "facts", "Resolution": "facts"}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

@@ -89,7 +89,8 @@ def make_cluster(name: str = "etl") -> None:
 
 def analysis_of(sql: str, settings: Settings | None = None, trust: TrustOptions | None = None
                 ) -> Analysis:
-    return analyze_sources([Source("etl.sql", sql)], settings or Settings(), trust or TrustOptions())
+    return analyze_sources([Source("etl.sql", sql)], settings or Settings(),
+                           trust or TrustOptions())
 
 
 def copy_sql(source: str, role: str = ROLE, options: str = "") -> str:

@@ -19,6 +19,7 @@ import json
 import os
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import boto3
@@ -53,6 +54,9 @@ def server(monkeypatch, tmp_path):
     moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     moto.start()
     host, port = moto.get_host_and_port()
+    # moto's backends live in this process and outlive a server: start from an empty account
+    urllib.request.urlopen(urllib.request.Request(f"http://{host}:{port}/moto-api/reset",
+                                                  method="POST"), timeout=30).close()
     monkeypatch.setenv("AWS_ENDPOINT_URL", f"http://{host}:{port}")
     try:
         with cluster_iam_roles():
@@ -147,3 +151,55 @@ def test_resolve_policy_aws_cli_and_apply_on_a_moto_server(server, tmp_path):
     cluster = boto3.client("redshift").describe_clusters(ClusterIdentifier="etl")["Clusters"][0]
     assert [r["IamRoleArn"] for r in cluster["IamRoles"]] == [ROLE]
     assert apply_reports(resolved.reports, ApplyOptions(cluster="etl")).plan.changes == ()
+
+
+def test_the_cli_resolves_and_applies_on_a_moto_server(server, tmp_path):
+    """The commands themselves, as a user runs them: ``policy --resolve`` prints the policy
+    typing every value gives; ``apply --dry-run`` changes nothing; ``apply --cluster`` puts
+    the role, its policy and the cluster attachment; a second ``apply`` changes nothing."""
+    key = server
+    (tmp_path / "etl.sql").write_text(SQL)
+    (tmp_path / "day.json").write_text(json.dumps(MANIFEST))
+    resolved = run("redshift-iam", "policy", "--resolve", str(tmp_path / "etl.sql"))
+    assert (resolved.returncode, resolved.stderr) == (0, "")
+    typed = run("redshift-iam", "policy", str(tmp_path / "etl.sql"), "--account-id", ACCOUNT,
+                "--region", REGION, "--manifest",
+                f"s3://in-a/manifests/day.json={tmp_path / 'day.json'}",
+                "--kms-key", f"s3://out-kms={key}")
+    assert resolved.stdout == typed.stdout
+
+    iam = boto3.client("iam")
+    dry = run("redshift-iam", "apply", str(tmp_path / "etl.sql"), "--cluster", "etl",
+              "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert [c["action"] for c in json.loads(dry.stdout)["changes"]] == [
+        "create-role", "create-policy", "attach-policy", "attach-to-cluster"]
+    assert dry.stderr.splitlines()[0] == "dry run, nothing changed; apply would:"
+    assert iam.list_roles()["Roles"] == []
+
+    done = run("redshift-iam", "apply", str(tmp_path / "etl.sql"), "--cluster", "etl")
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.splitlines()[0] == "done:"
+    (attached,) = iam.list_attached_role_policies(RoleName="Loader")["AttachedPolicies"]
+    assert attached["PolicyName"] == "Loader-redshift-iam"
+    version = iam.get_policy(PolicyArn=attached["PolicyArn"])["Policy"]["DefaultVersionId"]
+    assert iam.get_policy_version(PolicyArn=attached["PolicyArn"], VersionId=version)[
+        "PolicyVersion"]["Document"] == json.loads(typed.stdout)
+    cluster = boto3.client("redshift").describe_clusters(ClusterIdentifier="etl")["Clusters"][0]
+    assert [r["IamRoleArn"] for r in cluster["IamRoles"]] == [ROLE]
+
+    again = run("redshift-iam", "apply", str(tmp_path / "etl.sql"), "--cluster", "etl")
+    assert (again.returncode, json.loads(again.stdout)["changes"]) == (0, [])
+    assert again.stderr == (f"nothing to change: 1 role(s) in account {ACCOUNT} already "
+                            "match\n")
+
+
+def test_apply_refuses_inline_and_two_targets(tmp_path):
+    (tmp_path / "etl.sql").write_text(SQL)
+    for extra, message in ((["--inline"], "--inline is not for apply"),
+                           (["--cluster", "a", "--namespace", "b"],
+                            "give --cluster or --namespace, not both")):
+        done = run("redshift-iam", "apply", str(tmp_path / "etl.sql"), "--account-id",
+                   ACCOUNT, "--region", REGION, *extra)
+        assert done.returncode == 2, done.stderr
+        assert message in done.stderr

@@ -324,3 +324,29 @@ def test_missing_things_are_warnings_naming_the_statement():
         "(ResourceNotFoundException) | check the name in the SQL: the statement will fail on it",
         "etl.sql:4 RW243 EMR cluster j-ABC is TERMINATED: COPY cannot read from it | Redshift "
         "cannot use a disabled or deleted key, or a terminated cluster"]
+
+
+# through the front door ---------------------------------------------------------------------
+
+def test_the_front_door_resolves_for_analyze_and_scan_with_the_resolver_given(tmp_path):
+    """``Options(resolve=True)`` asks the resolver; without it nothing is asked and the gaps
+    stay unresolved."""
+    from redshift_iam.analysis import Options, analyze, scan
+
+    sql = copy("s3://in-a/m.json", "MANIFEST") + unload("s3://out-b/x/", "ENCRYPTED AUTO")
+    (tmp_path / "etl.sql").write_text(sql)
+    manifest = json.dumps({"entries": [{"url": "s3://in-a/d1.gz"}]})
+    answers = {Lookup("manifest", "s3://in-a/m.json"): Fact(manifest),
+               Lookup("bucket-encryption", "out-b"): Fact(KEY, detail="aws:kms")}
+    for run in (lambda options, resolver: analyze([str(tmp_path / "etl.sql")], options,
+                                                  resolver=resolver),
+                lambda options, resolver: scan([str(tmp_path)], options, resolver).analysis):
+        resolver = FakeResolver(answers)
+        unresolved = run(Options(), resolver)
+        assert resolver.asked == []
+        assert [d.code for d in unresolved.failures(False)] == ["RI142", "RI144"]
+        resolved = run(Options(resolve=True), resolver)
+        assert resolver.asked and resolved.failures(False) == ()
+        grants = {(g.action, g.resource) for g in resolved.derivation.grants}
+        assert ("s3:GetObject", "arn:aws:s3:::in-a/d1.gz") in grants
+        assert ("kms:GenerateDataKey", KEY) in grants

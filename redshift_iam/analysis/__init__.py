@@ -9,6 +9,7 @@ callers alike.
   source tree and analyse them.
 - :func:`select`: one principal's report (``--role``); :func:`standard_trust`: the trust
   policy with no SQL at all.
+- :func:`apply`: put an analysis' roles and policies in the AWS account (boto3).
 - Rendering what a job returns: :func:`document`, :func:`bundle`, :func:`explain_text`,
   :func:`explain_json`, :func:`render_iac`, :func:`scan_json`, :func:`scan_text`,
   :func:`write_spec`, and the ``--out-dir`` planners and writers.
@@ -30,7 +31,7 @@ _EXPORTS = {
     "analyze": "pipeline", "analyze_sources": "pipeline", "read_inputs": "pipeline",
     "standard_trust": "pipeline",
     "scan": "scanning", "ScanReport": "scanning",
-    "select": "selection", "SelectionError": "selection",
+    "select": "selection", "SelectionError": "selection", "apply": "deploy",
     "render_iac": "rendering", "IacText": "rendering",
     "write_spec": "rendering", "UnwritableError": "rendering",
     **{name: "redshift_iam.output" for name in (
@@ -41,11 +42,12 @@ _EXPORTS = {
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = ["Analysis", "IacText", "Options", "OptionsError", "OutDirError", "RenderError",
     "ScanReport", "SelectionError", "Source", "UnwritableError", "analyze", "analyze_sources",
-    "bundle", "check_out_dir", "document", "explain_json", "explain_text", "plan_documents",
-    "plan_single", "read_inputs", "render_iac", "scan", "scan_json", "scan_text", "select",
-    "standard_trust", "write_out_dir", "write_spec"]
+    "apply", "bundle", "check_out_dir", "document", "explain_json", "explain_text",
+    "plan_documents", "plan_single", "read_inputs", "render_iac", "scan", "scan_json",
+    "scan_text", "select", "standard_trust", "write_out_dir", "write_spec"]
 
 if TYPE_CHECKING:  # the real signatures, for type checkers (the names load lazily at run time)
+    from redshift_iam.analysis.deploy import apply
     from redshift_iam.analysis.pipeline import (
         analyze,
         analyze_sources,

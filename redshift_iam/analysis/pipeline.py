@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from redshift_iam.analysis.configure import Configured, configure, trust_options
 from redshift_iam.analysis.sources import Input, gather
@@ -16,36 +17,62 @@ from redshift_iam.core.settings import Limits, Settings, TrustOptions
 from redshift_iam.core.source import Loader, Render, Source
 from redshift_iam.core.statements import Script
 
+if TYPE_CHECKING:  # a Protocol costs start-up time to define
+    from redshift_iam.core.lookups import Resolver
+
 DEFAULT_TRUST = TrustOptions()
 DEFAULT_LIMITS = Limits()
 
 
 def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
-            stdin: bytes | None = None, cwd: Path | None = None) -> Analysis:
+            stdin: bytes | None = None, cwd: Path | None = None,
+            resolver: Resolver | None = None) -> Analysis:
     """Read ``inputs`` (paths of SQL scripts or specs, directories, ``-`` for ``stdin``, or
     :class:`Source` texts), render their templates with the options' values, derive the
     grants and build every principal's permissions and trust policies. psql includes are
-    read relative to ``cwd`` (default: the working directory). Problems with the input are
-    diagnostics of the result (see ``Analysis.failures``); a bad option raises
-    ``OptionsError``; a manifest file that cannot be used raises ``InputError``."""
+    read relative to ``cwd`` (default: the working directory). With ``options.resolve``,
+    what the SQL and the options leave open is looked up in the AWS account (``resolver``,
+    by default boto3's: see :func:`resolver_for`). Problems with the input are diagnostics
+    of the result (see ``Analysis.failures``); a bad option raises ``OptionsError``; a
+    manifest file that cannot be used raises ``InputError``."""
     from redshift_iam.inputs import IncludeLoader
 
     configured = configure(options)
     gathered = gather(inputs, options, stdin)
     script = read_sources(gathered.sources, options.input_format,
                           IncludeLoader(cwd or Path.cwd()), gathered.render)
-    return build(script, configured, gathered.diagnostics)
+    return build(script, configured, gathered.diagnostics, resolver_for(options, resolver))
 
 
-def build(script: Script, configured: Configured, diagnostics: tuple[Diagnostic, ...] = ()
-          ) -> Analysis:
+def resolver_for(options: Options, resolver: Resolver | None = None) -> Resolver | None:
+    """The resolver of a run: none without ``options.resolve``; else the one given, or
+    boto3's with the default credential chain (the options' Region first)."""
+    if not options.resolve:
+        return None
+    if resolver is None:
+        from redshift_iam.aws import AwsResolver
+
+        resolver = AwsResolver(region=options.region or None)
+    return resolver
+
+
+def build(script: Script, configured: Configured, diagnostics: tuple[Diagnostic, ...] = (),
+          resolver: Resolver | None = None) -> Analysis:
     """Derive the grants of ``script`` and build every principal's documents;
-    ``diagnostics`` are the problems of reading the inputs, reported first."""
+    ``diagnostics`` are the problems of reading the inputs, reported first. A ``resolver``
+    first fills the settings with what the account says (``derive.resolve_settings``)."""
     from redshift_iam.derive import derive
     from redshift_iam.documents import build_reports
     from redshift_iam.sql import attach_snippets
 
-    derivation = derive(script, configured.settings)
+    settings = configured.settings
+    if resolver is not None:
+        from redshift_iam.derive import resolve_settings
+
+        resolution = resolve_settings(script, settings, resolver)
+        settings = resolution.settings._replace(
+            notes=resolution.settings.notes + resolution.diagnostics)
+    derivation = derive(script, settings)
     derivation = derivation._replace(
         diagnostics=attach_snippets(derivation.diagnostics, script.texts))
     reports, sizing = build_reports(derivation, configured.trust, configured.limits)

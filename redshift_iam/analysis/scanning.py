@@ -5,15 +5,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.analysis.configure import configure
-from redshift_iam.analysis.pipeline import build, read_sources
+from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.sources import load_values
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
 from redshift_iam.core.options import DEFAULTS, Options
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.source import Hosted, IncludeError, Source
+
+if TYPE_CHECKING:  # a Protocol costs start-up time to define
+    from redshift_iam.core.lookups import Resolver
 
 
 class ScanReport(NamedTuple):
@@ -51,12 +54,14 @@ def _place(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
         "", 0, 0, diagnostic.code)
 
 
-def scan(paths: Sequence[str], options: Options = DEFAULTS) -> ScanReport:
+def scan(paths: Sequence[str], options: Options = DEFAULTS,
+         resolver: Resolver | None = None) -> ScanReport:
     """Find the statements under ``paths`` (``inputs.scan``), render each fragment as the
     template its host implies (``options.template_style`` other than ``auto`` overrides; its
     own bindings, then the options' values, fill its placeholders; its positional slots take
     the names of the arguments passed for them), read, derive and build, as :func:`analyze`
-    does. Every position is the host file's. Raises OptionsError for a bad option and
+    does (``options.resolve``: with ``resolver`` or boto3's). Every position is the host
+    file's. Raises OptionsError for a bad option and
     InputError when the template values cannot be loaded (nothing is scanned then)."""
     from redshift_iam.inputs import scan as find
 
@@ -73,7 +78,8 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS) -> ScanReport:
         rendering += notes
         if source is not None:
             sources.append(source)
-    analysis = build(read_sources(sources, "sql", _ScanIncludes(paths)), configured)
+    analysis = build(read_sources(sources, "sql", _ScanIncludes(paths)), configured, (),
+                     resolver_for(options, resolver))
     errors = [d for d in (*rendering, *analysis.diagnostics)
               if d.severity is Severity.ERROR and d.location is not None]
     skipped = [*found.skipped, *map(_not_read, errors)]

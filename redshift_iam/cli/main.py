@@ -18,6 +18,7 @@ COMMANDS = {
     "explain": "redshift_iam.cli.build:explain",
     "spec": "redshift_iam.cli.spec:spec_command",
     "scan": "redshift_iam.cli.scan:scan",
+    "apply": "redshift_iam.cli.apply_command:apply_command",
 }
 
 

@@ -125,6 +125,11 @@ def settings_options(func):
         click.option("--no-fold", is_flag=True,
                      help="Fail instead of folding keys into wildcards when the exact "
                           "grants do not fit."),
+        click.option("--resolve", is_flag=True,
+                     help="Look up with boto3 (default credential chain; AWS_PROFILE, "
+                          "AWS_REGION, AWS_ENDPOINT_URL) what the SQL and the flags leave "
+                          "open: the account, the Region, manifests, bucket default keys, "
+                          "KMS aliases; and check that buckets, tables and keys exist."),
         click.option("--allow-unresolved", is_flag=True,
                      help="Emit what is known when an account, Region, manifest or key is "
                           "missing; the gaps become warnings."),

@@ -48,6 +48,8 @@ class Options(NamedTuple):
     # How inputs are read, and what the documents are for.
     input_format: str = "auto"
     iac: bool = False  # Terraform/CloudFormation: open values become variables/parameters
+    # The account: look up with boto3 what the SQL and the flags leave open (--resolve).
+    resolve: bool = False
 
     @property
     def partition_or_default(self) -> str:

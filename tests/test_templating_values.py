@@ -9,6 +9,7 @@ from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, load_vars, merge, parse_var, template
 from redshift_iam.inputs.templating.variables import nested
+from redshift_iam.spec import yaml_tree
 
 
 @pytest.mark.parametrize(("spec", "name", "value"), [
@@ -45,7 +46,7 @@ def test_yaml_file_gives_dotted_and_nested_names_with_key_lines(tmp_path):
     path = tmp_path / "vars.yaml"
     path.write_text("# values\nbucket: acme-raw\ncfg:\n  role: arn:aws:iam::1:role/R\n"
                     "  full: true\n  tables:\n    - a\n    - b\n")
-    loaded = load_vars(str(path))
+    loaded = load_vars(str(path), yaml_tree)
     assert loaded == {
         "bucket": Value("acme-raw", "acme-raw", f"{path}:2"),
         "cfg": Value({"role": "arn:aws:iam::1:role/R", "full": True, "tables": ["a", "b"]},
@@ -62,7 +63,7 @@ def test_yaml_file_gives_dotted_and_nested_names_with_key_lines(tmp_path):
 def test_json_file_lines(tmp_path):
     path = tmp_path / "vars.json"
     path.write_text('{\n  "bucket": "acme",\n  "params": {\n    "key": "k/1"\n  }\n}\n')
-    assert {name: value.origin for name, value in load_vars(str(path)).items()} == {
+    assert {name: value.origin for name, value in load_vars(str(path), yaml_tree).items()} == {
         "bucket": f"{path}:2", "params": f"{path}:3", "params.key": f"{path}:4"}
 
 
@@ -70,7 +71,7 @@ def test_env_file(tmp_path):
     path = tmp_path / "prod.env"
     path.write_text("# comment\nBUCKET=acme-raw\nexport ROLE='arn:aws:iam::1:role/R'\n\n"
                     'KEY="a b # not a comment"\nPLAIN=x # a comment\n')
-    assert load_vars(str(path)) == {
+    assert load_vars(str(path), yaml_tree) == {
         "BUCKET": Value("acme-raw", "acme-raw", f"{path}:2"),
         "ROLE": Value("arn:aws:iam::1:role/R", "arn:aws:iam::1:role/R", f"{path}:3"),
         "KEY": Value("a b # not a comment", "a b # not a comment", f"{path}:5"),
@@ -79,21 +80,22 @@ def test_env_file(tmp_path):
 
 
 @pytest.mark.parametrize(("name", "text", "where", "message"), [
-    ("bad.yaml", "a: [1, 2\nb: 3\n", ":2:2", "not valid YAML/JSON"),
-    ("bad.json", '{"a": 1,,}', ":1:9", "not valid YAML/JSON"),
+    ("bad.yaml", "a: [1, 2\nb: 3\n", ":2:2", "not valid YAML: expected ',' or ']', but got "
+                                             "':'"),
+    ("bad.json", '{"a": 1,,}', ":1:9", "not valid JSON: expected a string key in double quotes"),
     ("list.yaml", "- a\n- b\n", ":1:1", "the top level is not a mapping of names to values"),
-    ("bad.env", "OK=1\nnot a line\n", ":2:1", "not KEY=VALUE: 'not a line'"),
+    ("bad.env", "OK=1\nnot a line\n", ":2:1", "not a KEY=VALUE line python-dotenv can read"),
     ("vars.toml", "a = 1\n", ":1:1", "unknown values file type"),
 ])
 def test_bad_values_files_are_located_errors(tmp_path, name, text, where, message):
     path = tmp_path / name
     path.write_text(text)
     with pytest.raises(InputError) as caught:
-        load_vars(str(path))
+        load_vars(str(path), yaml_tree)
     diagnostic = caught.value.diagnostic
     assert diagnostic.code == "RI175"
     assert str(diagnostic.location) == f"{path}{where}"
-    assert message in diagnostic.message
+    assert diagnostic.message == (f"{path}: {message}" if name == "vars.toml" else message)
 
 
 def test_missing_values_file(tmp_path):
@@ -107,7 +109,7 @@ def test_missing_values_file(tmp_path):
 def test_merge_later_source_wins_and_origins_reach_placeholders(tmp_path):
     path = tmp_path / "vars.yaml"
     path.write_text("bucket: from-file\nrole: R\n")
-    values = merge(load_vars(str(path)), dict([parse_var("bucket=from-flag")]))
+    values = merge(load_vars(str(path), yaml_tree), dict([parse_var("bucket=from-flag")]))
     result = template(Source("t.sql", "COPY t FROM 's3://{bucket}/' IAM_ROLE '{role}'"), values)
     assert result.text == "COPY t FROM 's3://from-flag/' IAM_ROLE 'R'"
     assert [(p.name, p.origin) for p in result.placeholders] == [

@@ -122,10 +122,11 @@ def template_values(files, given, problems):
     if not files and not given:
         return {}
     from redshift_iam.inputs import load_vars, merge
+    from redshift_iam.spec import yaml_tree  # the one YAML reader (spec and values files)
     loaded = []
     for path in files:
         try:
-            loaded.append(load_vars(path))
+            loaded.append(load_vars(path, yaml_tree))
         except InputError as exc:
             problems.append(exc.diagnostic)
     return merge(*loaded, dict(given))

@@ -11,6 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import TEMPLATE
 
@@ -107,6 +108,9 @@ def check_s3(uri: str, templates: bool = True) -> Problem | None:
     found = placeholder(uri, templates)
     if found:
         return found
+    bad = first_surrogate(uri)
+    if bad is not None:  # before the key is measured in UTF-8 bytes, which it has none of
+        return (SURROGATE_CODE, surrogate_message("the S3 location", uri, bad), bad)
     parts = split_s3(uri)
     if parts is None:
         return ("RI120", f"{shown(uri)} is not an s3:// location", 0)

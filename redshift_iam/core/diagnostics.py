@@ -69,6 +69,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI127": (Severity.ERROR, "an access key id looks like AKIAIOSFODNN7EXAMPLE: AKIA or ASIA, "
                               "uppercase letters and digits, 16 to 128 characters (is the "
                               "secret key there instead?)"),
+    "RI128": (Severity.ERROR, "a lone surrogate (U+D800-U+DFFF) is half a character and "
+                              "cannot be written: fix the \\uD8XX escape (give the whole "
+                              "character) or the bytes that are not UTF-8"),
     "RI130": (Severity.UNRESOLVED, "this statement makes Redshift use an IAM role, but the tool "
                                    "cannot map it yet; write that policy by hand"),
     "RI131": (Severity.UNRESOLVED, "pass the statement's SQL with --var NAME=SQL (or --vars "

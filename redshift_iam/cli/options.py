@@ -46,7 +46,7 @@ def _vars(ctx, param, values):
         try:
             parsed.append(parse_var(value))
         except InputError as exc:
-            raise click.BadParameter(f"{exc.diagnostic.message}; {exc.diagnostic.hint}"
+            raise click.BadParameter(f"{exc.diagnostic.shown_message}; {exc.diagnostic.hint}"
                                      ) from None
     return tuple(parsed)
 

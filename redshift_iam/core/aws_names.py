@@ -14,6 +14,7 @@ from typing import NamedTuple
 from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import TEMPLATE
+from redshift_iam.core.secrets import hide_secret_shapes
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
@@ -69,8 +70,16 @@ def partition_of_region(region: str) -> str:
 
 
 def shown(value: str, limit: int = 60) -> str:
-    """A value as quoted in a message, cut short: a message never carries megabytes."""
+    """A value as quoted in a message, cut short (a message never carries megabytes), with
+    secret-shaped text masked before the cut (a message says where, not what)."""
+    value = hide_secret_shapes(value[:limit + 200])
     return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _cut(value: str, limit: int) -> str:
+    """The first ``limit`` characters of ``value``, secret-shaped text masked first (so that
+    no cut leaves part of a secret)."""
+    return hide_secret_shapes(value[:limit + 200])[:limit]
 
 
 @functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
@@ -131,10 +140,10 @@ def key_warnings(key: str) -> tuple[Problem, ...]:
         return ()  # the common case, checked once per statement on the fast path
     found: list[Problem] = []
     if "*" in key or "?" in key:
-        found.append(("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
-                      0))
+        found.append(("RW206", f"S3 key {_cut(key, 80)!r} holds * or ?, which IAM reads as "
+                               "wildcards", 0))
     if key != key.strip():
-        found.append(("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+        found.append(("RW207", f"S3 key {_cut(key, 80)!r} starts or ends with white space; it is "
                                "granted as written", 0))
     return tuple(found)
 

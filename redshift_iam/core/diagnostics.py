@@ -1,14 +1,18 @@
 """Diagnostics: stable codes, positions and the one error type every stage raises.
 
 Every message the tool prints about the input is a :class:`Diagnostic`. Its ``code`` is stable
-(tests, scripts and users may match on it); its ``message`` never contains a secret, because
-secrets are dropped by the reader before any value reaches a diagnostic.
+(tests, scripts and users may match on it); its ``message`` never contains a secret: the
+readers never quote a secret option's value, snippets mask every secret span, and whatever a
+message quotes is printed with secret-shaped text masked (:attr:`Diagnostic.shown_message`:
+a message says where, not what).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import NamedTuple
+
+from redshift_iam.core.secrets import hide_secret_shapes
 
 
 class Severity(str, Enum):
@@ -153,12 +157,17 @@ class Diagnostic(NamedTuple):
 
     @property
     def hint(self) -> str:
-        return self.fix or CATALOGUE[self.code][1]
+        return hide_secret_shapes(self.fix) if self.fix else CATALOGUE[self.code][1]
+
+    @property
+    def shown_message(self) -> str:
+        """The message as printed: any secret-shaped text in it masked as ``****``."""
+        return hide_secret_shapes(self.message)
 
     def render(self) -> str:
         """The human form: ``file:line:col: error RI111: message``, snippet and hint."""
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity.value} {self.code}: {self.message}"
+        text = f"{where}{self.severity.value} {self.code}: {self.shown_message}"
         if self.snippet:
             text += "\n" + self.snippet
         return text + f"\n    hint: {self.hint}"
@@ -167,7 +176,7 @@ class Diagnostic(NamedTuple):
         return {
             "code": self.code,
             "severity": self.severity.value,
-            "message": self.message,
+            "message": self.shown_message,
             "location": str(self.location) if self.location else None,
             "hint": self.hint,
         }

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import TEMPLATE
-from redshift_iam.core.secrets import hide_secret_shapes
+from redshift_iam.core.secrets import SECRET_SHAPE, hide_secret_shapes
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
@@ -124,6 +124,8 @@ def check_s3(uri: str, templates: bool = True) -> Problem | None:
     if parts is None:
         return ("RI120", f"{shown(uri)} is not an s3:// location", 0)
     problem = check_bucket(parts[0])
+    if problem and SECRET_SHAPE.search(uri):  # quote the location masked, not the bucket
+        return ("RI120", f"{shown(uri)} does not start with a valid S3 bucket name", 5)
     if problem:
         return (problem[0], problem[1], 5)
     if len(parts[1].encode("utf-8")) > MAX_KEY_BYTES:

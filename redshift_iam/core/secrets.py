@@ -9,9 +9,9 @@ are computed once (:func:`secret_spans`). A span is
   ``session_token: ...``, ``CREDENTIALS AS 'aws_access_key_id=...;aws_secret_access_key=...'``),
   a quoted value to its closing quote, or to the end of the text when it never closes (it may
   be swallowing a secret); ``CREDENTIALS 'aws_iam_role=arn:...'`` holds no secret;
-- any text with the shape of a secret (:data:`SECRET_SHAPE`): a 40-character secret access
-  key, a 44-character base64 key (``MASTER_SYMMETRIC_KEY``), a session token (100 or more
-  base64 characters), each with upper- and lower-case letters and digits.
+- any text with the shape of a secret (:data:`SECRET_SHAPE`): a run of 40 or more base64
+  characters with upper- and lower-case letters and digits (a secret access key has 40, a
+  ``MASTER_SYMMETRIC_KEY`` 44, a session token hundreds).
 
 Messages say where, not what: :func:`hide_secret_shapes` masks secret-shaped text in a value a
 message quotes.
@@ -47,13 +47,14 @@ _SECRET_SPAN = LazyRegex(r"""
     (?:'(?:[^']|'')*(?:'|\Z) | "(?:[^"]|"")*(?:"|\Z) | [^\s;,)]*)
 """, re.I | re.X)
 
-# Text shaped like a secret: upper, lower and digits within a base64 run of 40 (a secret
-# access key), 43 and "=" (a base64 256-bit key) or 100 or more characters (a session token).
+# Text shaped like a secret: a run of 40 or more base64 characters (a secret access key has
+# 40, a base64 256-bit key 44, a session token hundreds) holding upper- and lower-case letters
+# and digits. The whole run is masked: a secret written next to other such characters (after
+# "s3://x", "key=") is masked with them.
 SECRET_SHAPE = LazyRegex(r"""
-    (?<![A-Za-z0-9/+])
+    (?<![A-Za-z0-9/+=])
     (?=[A-Za-z0-9/+=]*?[A-Z])(?=[A-Za-z0-9/+=]*?[a-z])(?=[A-Za-z0-9/+=]*?[0-9])
-    (?:[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]) | [A-Za-z0-9/+]{43}=(?![A-Za-z0-9/+=])
-     | [A-Za-z0-9/+]{100,}={0,2}(?![A-Za-z0-9/+=]))
+    [A-Za-z0-9/+=]{40,}
 """, re.X)
 
 

@@ -120,3 +120,194 @@ def test_python_forms_splice_python_text_and_shell_forms_the_text_as_written():
     values = dict([parse_var("full=true"), parse_var("n=007")])
     result = template(Source("t.sql", "{full} %(n)s ${full} ${n}"), values)
     assert result.text == "True 7 true 007"
+
+
+# --- .env read as python-dotenv reads it ------------------------------------------------------
+
+def _env(tmp_path, text: str) -> dict[str, tuple[object, str]]:
+    path = tmp_path / "v.env"
+    path.write_text(text)
+    return {name: (value.value, value.origin.rsplit(":", 1)[1])
+            for name, value in load_vars(str(path)).items()}
+
+
+def test_env_values_are_dotenvs(tmp_path, monkeypatch):
+    text = ('A="a"   # a comment after a quoted value\n'
+            "export B=${A}-raw\n"
+            "C='multi\nline'\n"
+            'D="tab\\there \\"quoted\\""\n'
+            "E= # nothing but a comment\n"
+            "\n\n  F=${B:-x}/${G:-dflt}\n"
+            "G\n"
+            "H=${G}x\n")
+    assert _env(tmp_path, text) == {
+        "A": ("a", "1"), "B": ("a-raw", "2"), "C": ("multi\nline", "3"),
+        "D": ('tab\there "quoted"', "5"), "E": ("", "6"), "F": ("a-raw/dflt", "9"),
+        "G": (None, "10"), "H": ("x", "11")}
+    from dotenv import dotenv_values  # the reference: the same values (no process variable)
+    assert dotenv_values(tmp_path / "v.env") == {k: v for k, (v, _) in _env(tmp_path, text).items()}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("BUCKET=${HOME}/x\n", "the value of BUCKET uses ${HOME}, which no earlier line of the file "
+                           "sets"),
+    ("B=${LATER}\nLATER=x\n", "the value of B uses ${LATER}, which no earlier line of the file "
+                              "sets"),
+    ("A=1\nB='${AWS_SECRET_ACCESS_KEY}'\n", "the value of B uses ${AWS_SECRET_ACCESS_KEY}, which "
+                                          "no earlier line of the file sets"),
+])
+def test_env_never_reads_the_process_environment(tmp_path, monkeypatch, text, message):
+    monkeypatch.setenv("HOME", "/home/someone")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")
+    path = tmp_path / "v.env"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    found = caught.value.diagnostic
+    name = message.split("${")[1].split("}")[0]
+    assert (found.code, found.message, found.hint) == (
+        "RI175", message, f"set {name} on an earlier line of the file, or give a default: "
+                          f"${{{name}:-VALUE}}; the process environment is never read")
+    assert str(found.location).startswith(f"{path}:")
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ('AWS_SECRET_ACCESS_KEY="wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n', 1,
+     "the value of AWS_SECRET_ACCESS_KEY is not one python-dotenv can read (a quote that never "
+     "closes?)"),
+    ("OK=1\n\nwJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY pasted here\n", 3,
+     "not a KEY=VALUE line python-dotenv can read"),
+    ("A=1\nexport TOKEN='abc\n", 2,
+     "the value of TOKEN is not one python-dotenv can read (a quote that never closes?)"),
+])
+def test_a_bad_env_line_says_where_never_what(tmp_path, text, where, message):
+    path = tmp_path / "v.env"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    found = caught.value.diagnostic
+    assert (found.code, str(found.location), found.message) == ("RI175", f"{path}:{where}:1",
+                                                                message)
+    assert "wJal" not in found.render()
+
+
+# --- YAML and JSON values: one safe reader ----------------------------------------------------
+
+def test_dates_and_times_are_their_text_as_written(tmp_path):
+    path = tmp_path / "v.yaml"
+    path.write_text("ds: 2024-06-01\nts: 2024-06-01T10:00:00Z\nlocal: 2024-06-01 10:00:00.50\n"
+                    "cfg:\n  2024-01-01: new year\n")
+    assert {k: (v.value, v.text) for k, v in load_vars(str(path), yaml_tree).items()} == {
+        "ds": ("2024-06-01", "2024-06-01"),
+        "ts": ("2024-06-01T10:00:00Z", "2024-06-01T10:00:00Z"),
+        "local": ("2024-06-01 10:00:00.50", "2024-06-01 10:00:00.50"),
+        "cfg": ({"2024-01-01": "new year"}, '{"2024-01-01": "new year"}'),
+        "cfg.2024-01-01": ("new year", "new year")}
+
+
+def _laughs() -> str:
+    """The YAML "billion laughs": nine levels of nine aliases (about 600 bytes, 9**9 items)."""
+    lines, before = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'], "a"
+    for name in "bcdefghi":
+        lines.append(f"{name}: &{name} [{','.join([f'*{before}'] * 9)}]")
+        before = name
+    return "\n".join(lines) + "\n"
+
+
+BOMB = _laughs()
+
+
+@pytest.mark.parametrize(("text", "where", "message"), [
+    ("ds: !!binary aGVsbG8=\n", "1:5", "the YAML tag !!binary is not read: a value is a string, "
+                                      "number, true/false, null, list or mapping"),
+    ("ds: !!set {a, b}\n", "1:5", "the YAML tag !!set is not read: a value is a string, number, "
+                                  "true/false, null, list or mapping"),
+    ("x: 1\nds: !!python/object:os.system {}\n", "2:5",
+     "the YAML tag !!python/object:os.system is not read: a value is a string, number, "
+     "true/false, null, list or mapping"),
+    ("ds: !!omap [a: 1]\n", "1:5", "the YAML tag !!omap is not read: a value is a string, "
+                                   "number, true/false, null, list or mapping"),
+    ("ds: !local x\n", "1:5", "the YAML tag !local is not read: a value is a string, number, "
+                              "true/false, null, list or mapping"),
+    ("<<: {a: 1}\n", "1:1", "the YAML tag !!merge is not read: a value is a string, number, "
+                            "true/false, null, list or mapping"),
+    (BOMB, "1:4", "an alias (*name) repeats this value; a values file uses no aliases: "
+                  "write it out"),
+    ("a: &a [*a]\n", "1:4", "an alias (*name) repeats this value; a values file uses no "
+                            "aliases: write it out"),
+    ("a: &s text\nb: *s\n", "1:4", "an alias (*name) repeats this value; a values file uses no "
+                                   "aliases: write it out"),
+    ("a: " + "[" * 40 + "]" * 40 + "\n", "1:35", "lists and mappings nest more than 32 levels "
+                                                 "deep here"),
+    ("".join(f"{'  ' * i}k{i}:\n" for i in range(40)), "33:65",
+     "lists and mappings nest more than 32 levels deep here"),
+    ("n: " + "9" * 5000 + "\n", "1:4", "this value cannot be read as !!int (not that type, or a "
+                                       "number too long)"),
+    ("a: 1\na: 2\n", "2:1", "key 'a' is given twice"),
+    ("1: a\n", "1:1", "a key must be a string (write it in quotes)"),
+])
+def test_yaml_values_refuse_what_a_hostile_file_could_use(tmp_path, text, where, message):
+    path = tmp_path / "v.yaml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path), yaml_tree)
+    found = caught.value.diagnostic
+    assert (found.code, str(found.location), found.message) == ("RI175", f"{path}:{where}",
+                                                                message)
+
+
+@pytest.mark.parametrize(("text", "code", "where", "message"), [
+    ('{"a": ' * 5000 + "1" + "}" * 5000, "RI175", "1:193",
+     "lists and mappings nest more than 32 levels deep here"),
+    ('{"a": [' + "9" * 5000 + "]}", "RI175", "1:8", "the number is too long to read"),
+    ('{"a": 1,\n "a": 2}', "RI175", "2:2", "key 'a' is given twice"),
+    ('{"b": "s3://x/\\ud800"}', "RI128", "1:7", "the string holds U+D800 (character 8), a "
+                                                "lone surrogate"),
+    ('{"\\udc80": "x"}', "RI128", "1:2", "the string holds U+DC80 (character 1), a lone "
+                                        "surrogate"),
+])
+def test_json_values_refuse_depth_long_numbers_duplicates_and_surrogates(tmp_path, text, code,
+                                                                         where, message):
+    path = tmp_path / "v.json"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    found = caught.value.diagnostic
+    assert (found.code, str(found.location), found.message) == (code, f"{path}:{where}", message)
+    assert "\ud800" not in found.render() and "\udc80" not in found.render()
+
+
+def test_a_yaml_escape_to_a_surrogate_is_ri128(tmp_path):
+    path = tmp_path / "v.yaml"
+    path.write_text('ok: 1\nbucket: "acme-\\ud83d"\n')
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path), yaml_tree)
+    found = caught.value.diagnostic
+    assert (found.code, str(found.location), found.message) == (
+        "RI128", f"{path}:2:9", "the string holds U+D83D (character 6), a lone surrogate")
+
+
+@pytest.mark.parametrize(("spec", "value"), [
+    ("ds=2024-06-01", "2024-06-01"),  # a date stays its text
+    ("n=" + "9" * 5000, "9" * 5000),  # too long to convert: the text
+    ("x=!!python/object:os.system {}", "!!python/object:os.system {}"),  # never a document
+    ("x=&a [*a]", "&a [*a]"),
+    ("x=" + "[" * 5000, "[" * 5000),
+    ('x="quoted"', "quoted"),
+    ("x=a # b", "a # b"),
+])
+def test_a_var_value_is_a_scalar_or_its_text(spec, value):
+    assert parse_var(spec)[1].value == value
+
+
+@pytest.mark.parametrize(("spec", "message", "col"), [
+    ("bucket=acme-\udcff", "the --var argument holds U+DCFF (character 13), a lone surrogate", 13),
+    ("b\ud800=x", "the --var argument holds U+D800 (character 2), a lone surrogate", 2),
+    ('bucket="acme-\\ud800"', "the value of --var bucket (after its YAML escapes) holds U+D800 "
+                             "(character 6), a lone surrogate", 6),
+])
+def test_a_var_that_is_not_characters_is_ri128(spec, message, col):
+    with pytest.raises(InputError) as caught:
+        parse_var(spec)
+    found = caught.value.diagnostic
+    assert (found.code, found.message, str(found.location)) == ("RI128", message, f"--var:1:{col}")

@@ -88,9 +88,8 @@ def parse_var(spec: str) -> tuple[str, Value]:
 def _check_characters(what: str, text: str) -> None:
     at = first_surrogate(text)
     if at is not None:
-        raise InputError(Diagnostic(
-            SURROGATE_CODE, surrogate_message(what, text, at), Location("--var", 1, at + 1),
-            fix="give the value as UTF-8 text; a \\uD800-\\uDFFF escape must be half of a pair"))
+        raise InputError(Diagnostic(SURROGATE_CODE, surrogate_message(what, text, at),
+                                    Location("--var", 1, at + 1)))
 
 
 def load_vars(path: str, read_yaml: ReadTree | None = None) -> dict[str, Value]:

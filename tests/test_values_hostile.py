@@ -94,8 +94,8 @@ def test_a_surrogate_from_a_template_literal_is_ri128_at_the_template() -> None:
 
 
 def test_a_var_that_is_not_utf8_is_a_usage_error() -> None:
-    result = invoke("policy", "--var", "bucket=acme-\udcff", stdin="COPY t FROM 's3://{{ bucket }}/'"
-                                                                  " IAM_ROLE default;")
+    result = invoke("policy", "--var", "bucket=acme-\udcff",
+                    stdin="COPY t FROM 's3://{{ bucket }}/' IAM_ROLE default;")
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.endswith(
         "Error: Invalid value for '--var': the --var argument holds U+DCFF (character 13), a "

@@ -374,7 +374,7 @@ def test_writer_round_trip_of_mixed_principals() -> None:
 def test_hostile_specs_fail_cleanly() -> None:
     laughs = "a: &a [x, x]\nb: &b [*a, *a]\nc: &c [*b, *b]\noperations: []\n"
     assert [d.render().split("\n", 1)[0] for d in _spec(laughs).diagnostics] == [
-        "s.yaml:1:4: error RI180: this list or mapping is used again through an alias (*name); "
+        "s.yaml:2:8: error RI180: this list or mapping is used again through an alias (*name); "
         "a spec may alias only plain values"]
     deep = "[" * 2000 + "]" * 2000  # beyond the recursion limit: refused at level 33
     for name in ("d.json", "d.yaml"):

@@ -231,11 +231,11 @@ BOMB = _laughs()
                               "true/false, null, list or mapping"),
     ("<<: {a: 1}\n", "1:1", "the YAML tag !!merge is not read: a value is a string, number, "
                             "true/false, null, list or mapping"),
-    (BOMB, "1:4", "an alias (*name) repeats this value; a values file uses no aliases: "
-                  "write it out"),
-    ("a: &a [*a]\n", "1:4", "an alias (*name) repeats this value; a values file uses no "
-                            "aliases: write it out"),
-    ("a: &s text\nb: *s\n", "1:4", "an alias (*name) repeats this value; a values file uses no "
+    (BOMB, "2:8", "an alias (*name) repeats a value; a values file uses no aliases: write "
+                  "it out"),
+    ("a: &a [*a]\n", "1:8", "an alias (*name) repeats a value; a values file uses no aliases: "
+                            "write it out"),
+    ("a: &s text\nb: *s\n", "2:4", "an alias (*name) repeats a value; a values file uses no "
                                    "aliases: write it out"),
     ("a: " + "[" * 40 + "]" * 40 + "\n", "1:35", "lists and mappings nest more than 32 levels "
                                                  "deep here"),
@@ -311,3 +311,40 @@ def test_a_var_that_is_not_characters_is_ri128(spec, message, col):
         parse_var(spec)
     found = caught.value.diagnostic
     assert (found.code, found.message, str(found.location)) == ("RI128", message, f"--var:1:{col}")
+
+
+# --- bounds: what a values file may cost ------------------------------------------------------
+
+def test_a_values_file_over_256_kib_is_not_read(tmp_path):
+    path = tmp_path / "v.json"
+    path.write_text('{"a": "' + "x" * (256 << 10) + '"}')
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    assert caught.value.diagnostic.message == f"cannot read {path}: larger than 256 KiB"
+
+
+@pytest.mark.parametrize("special", ["/dev/zero", "fifo"])
+def test_only_a_regular_file_is_read(tmp_path, special):
+    import os
+    path = special
+    if special == "fifo":
+        path = str(tmp_path / "v.env")
+        os.mkfifo(path)  # opening it for reading would wait for a writer
+    link = tmp_path / "v.yaml"
+    link.symlink_to(path)
+    with pytest.raises(InputError) as caught:
+        load_vars(str(link), yaml_tree)
+    assert caught.value.diagnostic.message == f"cannot read {link}: not a regular file"
+
+
+def test_env_expansion_that_doubles_per_line_stops_at_the_budget(tmp_path):
+    path = tmp_path / "v.env"
+    lines = ["A=" + "x" * 1000] + [f"A{i}=${{A{i - 1 if i else ''}}}${{A{i - 1 if i else ''}}}"
+                                   for i in range(40)]
+    path.write_text("\n".join(lines).replace("${A-1}", "${A}") + "\n")
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    found = caught.value.diagnostic
+    assert (found.code, str(found.location), found.message) == (
+        "RI175", f"{path}:11:1", "the value of A9 makes the file's values longer than its text "
+                                 "and 1 MiB more: ${NAME} is expanded too many times")

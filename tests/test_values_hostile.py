@@ -175,3 +175,12 @@ def test_a_yaml_date_is_the_text_as_written(tmp_path: Path) -> None:
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout)["Statement"][0]["Resource"] == (
         "arn:aws:s3:::acme-in/2024-06-01/2024-06-01T10:00:00Z/*")
+
+
+def test_a_manifest_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> None:
+    link = tmp_path / "m.json"
+    link.symlink_to("/dev/zero")
+    result = invoke("policy", "--manifest", f"s3://acme-in/m={link}", stdin=MANIFEST_SQL)
+    assert (result.exit_code, result.stdout) == (2, "")
+    assert result.stderr.endswith(f"Error: --manifest s3://acme-in/m={link}: cannot read {link}: "
+                                  "not a regular file\n")

@@ -6,10 +6,10 @@ a hostile document would otherwise use:
 
 - **Depth**: lists and mappings nest at most :data:`~redshift_iam.core.tree.MAX_DEPTH`
   levels, checked while composing (PyYAML's composer recurses per level).
-- **Aliases**: a list or mapping met twice came through an alias (``*name``) and is refused,
-  since nested aliases expand exponentially (the "billion laughs") and an alias may refer to
-  its own anchor (a cycle). With ``aliases=False`` (values files) a plain value may not be
-  aliased either: a value's text is spliced, so a long string aliased many times would be too.
+- **Aliases**: an alias (``*name``) to a list or mapping is refused where it stands, while
+  composing, since nested aliases expand exponentially (the "billion laughs") and an alias
+  may refer to its own anchor (a cycle). With ``aliases=False`` (values files) any alias is
+  refused: a value's text is spliced, so a long string aliased many times would be too.
 - **Tags**: only what JSON holds (strings, numbers, true/false, null, lists, mappings) is
   read. A timestamp (``2024-06-01``, ``2024-06-01T10:00:00Z``: dbt's commonest vars) is read
   as its text exactly as written; every other tag (``!!binary``, ``!!set``, ``!!omap``,
@@ -21,6 +21,7 @@ Every problem is a :class:`~redshift_iam.core.tree.TreeError` at its character o
 from __future__ import annotations
 
 import functools
+import sys
 from typing import Any
 
 from redshift_iam.core.tree import MAX_DEPTH, Entry, Node, TreeError, check_string, too_deep
@@ -42,40 +43,98 @@ _NODE_IDS = {"construct": "scalar", "text": "scalar", "sequence": "sequence",
 
 def yaml_tree(text: str, aliases: bool = True) -> Node:
     """The YAML document ``text`` as a tree (``Node(None, 0)`` when empty); see the module
-    docstring. Raises TreeError."""
+    docstring. Raises TreeError. libyaml parses when PyYAML has it; a document it refuses is
+    parsed again by PyYAML's own parser, so that a syntax error reads the same on every
+    install."""
     import yaml
 
+    fast, plain = _loader_classes()
     try:
-        root = yaml.compose(text, Loader=_loader_class())
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        problem = exc.problem or exc.context or "bad YAML"
-        raise TreeError(f"not valid YAML: {problem}", mark.index if mark else 0) from None
-    except yaml.reader.ReaderError as exc:
-        raise TreeError(f"not valid YAML: U+{exc.character:04X} is not allowed in YAML text",
-                        exc.position) from None
-    if root is None:
-        return Node(None, 0)
-    return _Walk(aliases).node(root)
+        root = _compose(fast, text, aliases)
+    except yaml.YAMLError:
+        if fast is plain:
+            raise _syntax_error(sys.exc_info()[1]) from None
+        try:
+            root = _compose(plain, text, aliases)
+        except yaml.YAMLError as exc:
+            raise _syntax_error(exc) from None
+    return Node(None, 0) if root is None else _Walk().node(root)
+
+
+def _compose(loader_class: type, text: str, aliases: bool) -> Any:
+    loader = loader_class(text)
+    loader.plain_aliases = aliases
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
+
+
+def _syntax_error(exc: BaseException | None) -> TreeError:
+    """A PyYAML error as a TreeError at its position."""
+    import yaml
+
+    if isinstance(exc, yaml.reader.ReaderError):
+        return TreeError(f"not valid YAML: U+{exc.character:04X} is not allowed in YAML text",
+                         exc.position)
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    problem = getattr(exc, "problem", None) or getattr(exc, "context", None) or "bad YAML"
+    return TreeError(f"not valid YAML: {problem}", mark.index if mark else 0)
+
+
+_ALIASED = {
+    True: "this list or mapping is used again through an alias (*name); a spec may alias only "
+          "plain values",
+    False: "an alias (*name) repeats a value; a values file uses no aliases: write it out",
+}
 
 
 @functools.lru_cache(maxsize=1)
-def _loader_class() -> type:
-    """PyYAML's SafeLoader with a depth limit on the composer (defined on first use)."""
+def _loader_classes() -> tuple[type, type]:
+    """(fast, plain): PyYAML's safe loader whose composer (PyYAML's own, in Python) enforces
+    the depth and alias limits as it goes, before anything is built from the document;
+    ``fast`` scans and parses with libyaml when PyYAML has it (five times faster), ``plain``
+    with PyYAML's Python parser (defined on first use)."""
     import yaml
 
-    class Loader(yaml.SafeLoader):
+    plain = _limited(yaml.SafeLoader)
+    if not getattr(yaml, "__with_libyaml__", False):
+        return plain, plain
+
+    class Fast(yaml.composer.Composer, yaml.CSafeLoader):
+        def __init__(self, text: str) -> None:
+            yaml.CSafeLoader.__init__(self, text)
+            yaml.composer.Composer.__init__(self)  # the Python composer's anchors
+
+    return _limited(Fast), plain
+
+
+def _limited(base: type) -> type:
+    """``base`` with the composer's depth and alias limits."""
+    import yaml
+
+    class Loader(base):  # type: ignore[misc, valid-type]
         depth = 0
+        plain_aliases = True
 
         def compose_node(self, parent: Any, index: Any) -> Any:
-            if self.depth >= MAX_DEPTH and not self.check_event(yaml.ScalarEvent,
-                                                               yaml.AliasEvent):
+            if self.check_event(yaml.AliasEvent):
+                self.check_alias(self.peek_event())
+            elif self.depth >= MAX_DEPTH and not self.check_event(yaml.ScalarEvent):
                 raise too_deep(self.peek_event().start_mark.index)
             self.depth += 1
             try:
                 return super().compose_node(parent, index)
             finally:
                 self.depth -= 1
+
+        def check_alias(self, event: Any) -> None:
+            """Refuse an alias to a list or mapping (it may expand exponentially, or refer
+            to its own anchor), and with ``plain_aliases`` off any alias."""
+            target = self.anchors.get(event.anchor)  # None: PyYAML reports it undefined
+            if target is not None and not (self.plain_aliases
+                                           and isinstance(target, yaml.ScalarNode)):
+                raise TreeError(_ALIASED[self.plain_aliases], event.start_mark.index)
 
     return Loader
 
@@ -85,12 +144,11 @@ def _shown_tag(tag: str) -> str:
 
 
 class _Walk:
-    """Composed nodes -> Node, refusing what the module docstring lists."""
+    """Composed nodes -> Node, refusing the tags the module docstring lists."""
 
-    def __init__(self, aliases: bool) -> None:
+    def __init__(self) -> None:
         import yaml
 
-        self.aliases, self.seen = aliases, set()
         self.loader = yaml.SafeLoader("")
 
     def node(self, node: Any) -> Node:
@@ -99,21 +157,11 @@ class _Walk:
         if how is None or _NODE_IDS[how] != node.id:
             raise TreeError(f"the YAML tag {_shown_tag(node.tag)} is not read: a value is a "
                             "string, number, true/false, null, list or mapping", offset)
-        if how in ("sequence", "mapping") or not self.aliases:
-            if id(node) in self.seen:
-                raise TreeError(self._again(how), offset)
-            self.seen.add(id(node))
         if how == "mapping":
             return Node(self.members(node), offset)
         if how == "sequence":
             return Node([self.node(item) for item in node.value], offset)
         return self.scalar(node, how)
-
-    def _again(self, how: str) -> str:
-        if self.aliases:
-            return ("this list or mapping is used again through an alias (*name); a spec may "
-                    "alias only plain values")
-        return "an alias (*name) repeats this value; a values file uses no aliases: write it out"
 
     def members(self, node: Any) -> dict[str, Entry]:
         members: dict[str, Entry] = {}

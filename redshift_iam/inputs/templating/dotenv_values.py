@@ -19,6 +19,9 @@ import re
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 
+# What ${NAME} expansion may add to the file's own text, across all its values: far beyond
+# any real .env, and a bound on a chain of lines that each double the last.
+MAX_EXPANSION = 1 << 20
 _NEWLINES = re.compile(r"\r\n|\n|\r")  # dotenv's own newline (it counts lines so)
 _KEY = re.compile(r"\s*(?:export\s+)?([^=#\s]+)\s*=")
 
@@ -36,6 +39,7 @@ def load_env(path: str, text: str) -> dict[str, tuple[str | None, str]]:
     from dotenv.parser import parse_stream
 
     found: dict[str, tuple[str | None, str]] = {}
+    budget = [len(text) + MAX_EXPANSION]  # characters all values may still hold
     for binding in parse_stream(io.StringIO(text)):
         line = _first_line(binding.original.string, binding.original.line)
         if binding.error:
@@ -44,7 +48,7 @@ def load_env(path: str, text: str) -> dict[str, tuple[str | None, str]]:
             continue
         value = binding.value
         if value is not None:
-            value = _expand(path, line, binding.key, value, found)
+            value = _expand(Location(path, line, 1), binding.key, value, found, budget)
         found[binding.key] = (value, f"{path}:{line}")
     return found
 
@@ -64,9 +68,11 @@ def _bad_line(path: str, line: int, original: str) -> InputError:
     return InputError(Diagnostic("RI175", what, Location(path, line, 1), fix=_BAD_LINE_FIX))
 
 
-def _expand(path: str, line: int, key: str, value: str,
-            earlier: dict[str, tuple[str | None, str]]) -> str:
-    """dotenv's ``${NAME}`` / ``${NAME:-default}`` expansion from the keys set earlier."""
+def _expand(where: Location, key: str, value: str,
+            earlier: dict[str, tuple[str | None, str]], budget: list[int]) -> str:
+    """dotenv's ``${NAME}`` / ``${NAME:-default}`` expansion from the keys set earlier. The
+    parts are measured before they are joined: a chain of lines that each double the last
+    (``B=${A}${A}``) is refused once all values would pass the budget, not after."""
     from dotenv.variables import Literal, parse_variables
 
     parts = []
@@ -80,6 +86,11 @@ def _expand(path: str, line: int, key: str, value: str,
         else:
             raise InputError(Diagnostic(
                 "RI175", f"the value of {key} uses ${{{atom.name}}}, which no earlier line of "
-                         "the file sets", Location(path, line, 1),
-                fix=_UNSET_FIX.format(name=atom.name)))
+                         "the file sets", where, fix=_UNSET_FIX.format(name=atom.name)))
+    budget[0] -= sum(map(len, parts))
+    if budget[0] < 0:
+        raise InputError(Diagnostic(
+            "RI175", f"the value of {key} makes the file's values longer than its text and "
+                     f"{MAX_EXPANSION >> 20} MiB more: ${{NAME}} is expanded too many times",
+            where, fix="expand each value from the ones above it fewer times"))
     return "".join(parts)

@@ -14,15 +14,19 @@ import copy
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.source import Source
 from redshift_iam.core.tree import Entry, ReadTree, TreeError, json_tree
+from redshift_iam.inputs.capped import read_utf8
 from redshift_iam.inputs.templating.forms import normalise
 
+# A values file holds names and values, not data: 256 KiB is far beyond any real one and
+# keeps reading the worst of them (a flow list of 100,000 items; PyYAML composes in Python)
+# and its nested values' texts within about a second and tens of MB.
+MAX_VALUES_FILE = 256 << 10
 _NAME = re.compile(r"""^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\w+)\s*\])*$""")
 
 
@@ -100,7 +104,7 @@ def load_vars(path: str, read_yaml: ReadTree | None = None) -> dict[str, Value]:
     InputError: RI175 for an unreadable or malformed file (naming file:line:col, never a
     value), RI128 for a lone surrogate in a string."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path, MAX_VALUES_FILE)
     except (OSError, UnicodeDecodeError) as exc:
         raise _file_error(path, 1, 1, f"cannot read {path}: {getattr(exc, 'strerror', exc)}",
                           "give a readable UTF-8 .json, .yaml, .yml or .env file") from None
@@ -114,22 +118,29 @@ def load_vars(path: str, read_yaml: ReadTree | None = None) -> dict[str, Value]:
                           "name the file .json, .yaml, .yml or .env")
     if read_yaml is None and not path.endswith(".json"):
         raise ValueError("load_vars needs read_yaml (redshift_iam.spec.yaml_tree) for YAML")
+    return _tree_values(Source(path, text), None if path.endswith(".json") else read_yaml)
+
+
+def _tree_values(source: Source, read_yaml: ReadTree | None) -> dict[str, Value]:
+    """The values of a JSON or YAML file's text (see :func:`load_vars`)."""
     try:
-        tree = json_tree(text) if path.endswith(".json") else read_yaml(text, False)
+        tree = json_tree(source.text) if read_yaml is None else read_yaml(source.text, False)
     except TreeError as exc:
-        where = Source(path, text).location(exc.offset)
-        raise InputError(Diagnostic(exc.code or "RI175", exc.message, where, fix=(
-            "" if exc.code else "fix the file at that place (a mapping of names to strings, "
-                                "numbers, true/false, null, lists and mappings)"))) from None
+        raise InputError(Diagnostic(exc.code or "RI175", exc.message, source.location(
+            exc.offset), fix="" if exc.code else _TREE_FIX)) from None
     if tree.value is None:
         return {}
     if not isinstance(tree.value, dict):
-        where = Source(path, text).location(tree.offset)
         raise InputError(Diagnostic("RI175", "the top level is not a mapping of names to values",
-                                    where, fix="write NAME: VALUE pairs at the top level"))
+                                    source.location(tree.offset),
+                                    fix="write NAME: VALUE pairs at the top level"))
     values: dict[str, Value] = {}
-    _flatten(Source(path, text), tree.value, "", values)
+    _flatten(source, tree.value, "", values)
     return values
+
+
+_TREE_FIX = ("fix the file at that place (a mapping of names to strings, numbers, true/false, "
+             "null, lists and mappings)")
 
 
 def _file_error(path: str, line: int, col: int, message: str, fix: str) -> InputError:

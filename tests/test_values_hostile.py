@@ -184,3 +184,17 @@ def test_a_manifest_that_is_not_a_regular_file_is_not_read(tmp_path: Path) -> No
     assert (result.exit_code, result.stdout) == (2, "")
     assert result.stderr.endswith(f"Error: --manifest s3://acme-in/m={link}: cannot read {link}: "
                                   "not a regular file\n")
+
+
+def test_a_dotenv_file_end_to_end(tmp_path: Path, monkeypatch) -> None:
+    """The issue's examples: a quoted value with a comment after it, ``${OTHER}`` expanded from
+    the file; the user's own environment is never read."""
+    monkeypatch.setenv("DS", "from-the-environment")
+    values = tmp_path / ".env"
+    values.write_text('BUCKET="acme-in"   # the raw bucket\nexport PREFIX=${BUCKET}-raw\n'
+                      "DS=${DS:-2024-06-01}\n")
+    result = invoke("policy", "--vars", str(values),
+                    stdin=f"COPY t FROM 's3://${{BUCKET}}/${{PREFIX}}/${{DS}}/' IAM_ROLE '{ROLE}';")
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout)["Statement"][0]["Resource"] == (
+        "arn:aws:s3:::acme-in/acme-in-raw/2024-06-01/*")

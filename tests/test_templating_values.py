@@ -294,6 +294,7 @@ def test_a_yaml_escape_to_a_surrogate_is_ri128(tmp_path):
     ("x=&a [*a]", "&a [*a]"),
     ("x=" + "[" * 5000, "[" * 5000),
     ('x="quoted"', "quoted"),
+    ('x="a": ' + "[" * 5000 + '"b"', '"a": ' + "[" * 5000 + '"b"'),  # not one quoted scalar
     ("x=a # b", "a # b"),
 ])
 def test_a_var_value_is_a_scalar_or_its_text(spec, value):

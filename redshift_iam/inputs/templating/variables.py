@@ -27,6 +27,8 @@ from redshift_iam.inputs.templating.forms import normalise
 # keeps reading the worst of them (a flow list of 100,000 items; PyYAML composes in Python)
 # and its nested values' texts within about a second and tens of MB.
 MAX_VALUES_FILE = 256 << 10
+# One quoted YAML scalar and nothing else (so composing it never nests).
+_QUOTED = re.compile(r"""\A(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\Z""", re.S)
 _NAME = re.compile(r"""^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\w+)\s*\])*$""")
 
 
@@ -49,7 +51,7 @@ def yaml_scalar(text: str) -> Any:
     import yaml  # lazily: plain SQL never needs it
 
     plain = text.strip()
-    if plain[:1] in ("'", '"') and plain[-1:] == plain[:1] and len(plain) > 1:
+    if _QUOTED.match(plain):
         return _quoted(plain, text)
     loader = yaml.SafeLoader("")
     tag = loader.resolve(yaml.ScalarNode, plain, (True, False))

@@ -216,8 +216,10 @@ def test_a_missing_manifest_is_an_error():
 
 
 def test_a_manifest_that_is_not_one_names_its_s3_uri():
-    cases = [("{\"entries\": [", "s3://in-a/m.json:1:14 RI150 manifest is not JSON: Expecting "
-                                 "value"),
+    cases = [("{\"entries\": [", "s3://in-a/m.json:1:14 RI150 manifest is not JSON: expected "
+                                 "a value"),
+             ("{\"entries\": [], \"entries\": []}",
+              "s3://in-a/m.json:1:17 RI150 manifest: key 'entries' is given twice"),
              ("{\"files\": []}", "s3://in-a/m.json:1:1 RI150 manifest has no \"entries\" list"),
              ("{\"entries\": [{\"url\": \"s3://in-a/\"}]}",
               "s3://in-a/m.json:1:23 RI150 entry 1: 's3://in-a/' names no object")]

@@ -16,6 +16,7 @@ from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import AuthKind, Open
 from redshift_iam.inputs.templating import Value, load_vars, parse_var, render_source
+from redshift_iam.spec import yaml_tree
 from tests.helpers import grant_set
 from tests.iam_eval import allowed
 
@@ -308,7 +309,7 @@ def test_values_from_files_name_their_line(tmp_path) -> None:
     (tmp_path / "v.yaml").write_text("cfg:\n  role: x\n  bucket: My_Bucket\n")
     (tmp_path / "v.env").write_text("# c\nexport BUCKET=Bad_Bucket\n")
     (tmp_path / "v.json").write_text('{\n "b": "ok-bucket",\n "k": 7\n}\n')
-    yaml_values = load_vars(str(tmp_path / "v.yaml"))
+    yaml_values = load_vars(str(tmp_path / "v.yaml"), yaml_tree)
     bad = read(f"COPY t FROM 's3://{{{{ cfg.bucket }}}}/d/' {R}", yaml_values)
     assert found(bad) == [(
         "RI120", "t.sql:1:19", "'My_Bucket' is not a valid S3 bucket name (the text comes from "

@@ -122,9 +122,10 @@ def test_known_loops_render_with_values_from_a_file(tmp_path):
     path = tmp_path / "vars.yaml"
     path.write_text("tables:\n  - sales\n  - items\n")
     from redshift_iam.inputs.templating import load_vars
+    from redshift_iam.spec import yaml_tree
 
     sql = "{% for t in tables -%}\nCOPY {{ t }} FROM 's3://b/{{ t }}/';\n{% endfor %}"
-    result = template(Source("t.sql", sql), load_vars(str(path)))
+    result = template(Source("t.sql", sql), load_vars(str(path), yaml_tree))
     assert result.text == "COPY sales FROM 's3://b/sales/';\nCOPY items FROM 's3://b/items/';\n"
     assert result.location(0) == Location("t.sql", 2, 1)
     assert result.location(result.text.index("FROM", 20)) == Location("t.sql", 2, 14)

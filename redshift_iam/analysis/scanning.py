@@ -133,4 +133,4 @@ def _not_read(diagnostic: Diagnostic) -> Any:
 
     where = diagnostic.location
     return Skipped(where.file, where.line, where.col,
-                   f"{diagnostic.code} {diagnostic.message}; {diagnostic.hint}")
+                   f"{diagnostic.code} {diagnostic.shown_message}; {diagnostic.hint}")

@@ -89,11 +89,12 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
     if not options.vars_files and not options.template_vars:
         return {}
     from redshift_iam.inputs import load_vars, merge, parse_var
+    from redshift_iam.spec import yaml_tree  # the one YAML reader (specs and values files)
 
     loaded = []
     for path in options.vars_files:
         try:
-            loaded.append(load_vars(path))
+            loaded.append(load_vars(path, yaml_tree))
         except InputError as exc:
             problems.append(exc.diagnostic)
     given = {}

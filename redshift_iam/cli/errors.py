@@ -11,6 +11,7 @@ of the same command line is JSON too.
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import json
 import sys
@@ -18,6 +19,7 @@ from collections.abc import Iterable, Sequence
 
 import click
 
+from redshift_iam.core import encodable
 from redshift_iam.core.diagnostics import Diagnostic
 
 _JSON = contextvars.ContextVar("redshift_iam_error_json", default=False)
@@ -86,9 +88,22 @@ def _is_help(exc: click.ClickException) -> bool:
     return type(exc).__name__ == "NoArgsIsHelpError"
 
 
+def safe_streams() -> None:
+    """Make stdout and stderr escape what their encoding cannot write (``\\uXXXX``, see
+    ``core.encodable``) instead of raising UnicodeEncodeError: a file name that is not UTF-8,
+    or a non-ASCII key under ``LC_ALL=C`` / ``PYTHONIOENCODING=ascii``, never ends a run
+    with a traceback. (click itself writes an ASCII-configured stream as UTF-8.)"""
+    handler = encodable.register()
+    for stream in (sys.stdout, sys.stderr):
+        # a stream that is not a reconfigurable text stream keeps its own handling
+        with contextlib.suppress(AttributeError, ValueError, OSError):
+            stream.reconfigure(errors=handler)  # type: ignore[union-attr]
+
+
 class Group(click.Group):
-    """The command group, which first notes the error format the command line asks for, and
-    loads each command (``lazy_commands``: name -> ``module:attribute``) on first use."""
+    """The command group, which first notes the error format the command line asks for,
+    makes the output streams safe for any text (:func:`safe_streams`), and loads each
+    command (``lazy_commands``: name -> ``module:attribute``) on first use."""
 
     def __init__(self, *args, lazy_commands=None, **kwargs):  # noqa: ANN001, ANN002, ANN003
         super().__init__(*args, **kwargs)
@@ -107,6 +122,7 @@ class Group(click.Group):
 
     def main(self, args=None, prog_name=None, complete_var=None,  # noqa: ANN001 - click's
              standalone_mode=True, **extra):  # noqa: ANN001, ANN003
+        safe_streams()
         argv = list(sys.argv[1:] if args is None else args)
         token = _JSON.set(wants_json(argv))
         try:

@@ -49,7 +49,7 @@ def _vars(ctx, param, values):
         try:
             parse_var(value)
         except InputError as exc:
-            raise click.BadParameter(f"{exc.diagnostic.message}; {exc.diagnostic.hint}"
+            raise click.BadParameter(f"{exc.diagnostic.shown_message}; {exc.diagnostic.hint}"
                                      ) from None
     return tuple(values)
 

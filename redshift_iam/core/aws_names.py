@@ -11,8 +11,10 @@ import functools
 import re
 from typing import NamedTuple
 
+from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import TEMPLATE
+from redshift_iam.core.secrets import SECRET_SHAPE, hide_secret_shapes
 
 PARTITIONS = ("aws", "aws-cn", "aws-us-gov")
 # Every pattern here is ASCII-only and anchored with \Z: "$" would accept a trailing newline
@@ -68,8 +70,16 @@ def partition_of_region(region: str) -> str:
 
 
 def shown(value: str, limit: int = 60) -> str:
-    """A value as quoted in a message, cut short: a message never carries megabytes."""
+    """A value as quoted in a message, cut short (a message never carries megabytes), with
+    secret-shaped text masked before the cut (a message says where, not what)."""
+    value = hide_secret_shapes(value[:limit + 200])
     return repr(value if len(value) <= limit else value[:limit] + "...")
+
+
+def _cut(value: str, limit: int) -> str:
+    """The first ``limit`` characters of ``value``, secret-shaped text masked first (so that
+    no cut leaves part of a secret)."""
+    return hide_secret_shapes(value[:limit + 200])[:limit]
 
 
 @functools.lru_cache(maxsize=4096)  # pure; scripts repeat a few values
@@ -107,10 +117,15 @@ def check_s3(uri: str, templates: bool = True) -> Problem | None:
     found = placeholder(uri, templates)
     if found:
         return found
+    bad = first_surrogate(uri)
+    if bad is not None:  # before the key is measured in UTF-8 bytes, which it has none of
+        return (SURROGATE_CODE, surrogate_message("the S3 location", uri, bad), bad)
     parts = split_s3(uri)
     if parts is None:
         return ("RI120", f"{shown(uri)} is not an s3:// location", 0)
     problem = check_bucket(parts[0])
+    if problem and SECRET_SHAPE.search(uri):  # quote the location masked, not the bucket
+        return ("RI120", f"{shown(uri)} does not start with a valid S3 bucket name", 5)
     if problem:
         return (problem[0], problem[1], 5)
     if len(parts[1].encode("utf-8")) > MAX_KEY_BYTES:
@@ -127,10 +142,10 @@ def key_warnings(key: str) -> tuple[Problem, ...]:
         return ()  # the common case, checked once per statement on the fast path
     found: list[Problem] = []
     if "*" in key or "?" in key:
-        found.append(("RW206", f"S3 key {key[:80]!r} holds * or ?, which IAM reads as wildcards",
-                      0))
+        found.append(("RW206", f"S3 key {_cut(key, 80)!r} holds * or ?, which IAM reads as "
+                               "wildcards", 0))
     if key != key.strip():
-        found.append(("RW207", f"S3 key {key[:80]!r} starts or ends with white space; it is "
+        found.append(("RW207", f"S3 key {_cut(key, 80)!r} starts or ends with white space; it is "
                                "granted as written", 0))
     return tuple(found)
 

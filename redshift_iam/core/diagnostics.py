@@ -1,14 +1,18 @@
 """Diagnostics: stable codes, positions and the one error type every stage raises.
 
 Every message the tool prints about the input is a :class:`Diagnostic`. Its ``code`` is stable
-(tests, scripts and users may match on it); its ``message`` never contains a secret, because
-secrets are dropped by the reader before any value reaches a diagnostic.
+(tests, scripts and users may match on it); its ``message`` never contains a secret: the
+readers never quote a secret option's value, snippets mask every secret span, and whatever a
+message quotes is printed with secret-shaped text masked (:attr:`Diagnostic.shown_message`:
+a message says where, not what).
 """
 
 from __future__ import annotations
 
 from enum import Enum
 from typing import NamedTuple
+
+from redshift_iam.core.secrets import hide_secret_shapes
 
 
 class Severity(str, Enum):
@@ -69,6 +73,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
     "RI127": (Severity.ERROR, "an access key id looks like AKIAIOSFODNN7EXAMPLE: AKIA or ASIA, "
                               "uppercase letters and digits, 16 to 128 characters (is the "
                               "secret key there instead?)"),
+    "RI128": (Severity.ERROR, "a lone surrogate (U+D800-U+DFFF) is half a character and "
+                              "cannot be written: fix the \\uD8XX escape (give the whole "
+                              "character) or the bytes that are not UTF-8"),
     "RI130": (Severity.UNRESOLVED, "this statement makes Redshift use an IAM role, but the tool "
                                    "cannot map it yet; write that policy by hand"),
     "RI131": (Severity.UNRESOLVED, "pass the statement's SQL with --var NAME=SQL (or --vars "
@@ -179,12 +186,17 @@ class Diagnostic(NamedTuple):
 
     @property
     def hint(self) -> str:
-        return self.fix or CATALOGUE[self.code][1]
+        return hide_secret_shapes(self.fix) if self.fix else CATALOGUE[self.code][1]
+
+    @property
+    def shown_message(self) -> str:
+        """The message as printed: any secret-shaped text in it masked as ``****``."""
+        return hide_secret_shapes(self.message)
 
     def render(self) -> str:
         """The human form: ``file:line:col: error RI111: message``, snippet and hint."""
         where = f"{self.location}: " if self.location else ""
-        text = f"{where}{self.severity.value} {self.code}: {self.message}"
+        text = f"{where}{self.severity.value} {self.code}: {self.shown_message}"
         if self.snippet:
             text += "\n" + self.snippet
         return text + f"\n    hint: {self.hint}"
@@ -193,7 +205,7 @@ class Diagnostic(NamedTuple):
         return {
             "code": self.code,
             "severity": self.severity.value,
-            "message": self.message,
+            "message": self.shown_message,
             "location": str(self.location) if self.location else None,
             "hint": self.hint,
         }

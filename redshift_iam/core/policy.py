@@ -1,4 +1,12 @@
-"""IAM policy documents as values, and their size as IAM counts it."""
+"""IAM policy documents as values, and their size as IAM counts it.
+
+A literal ``${`` in a resource or condition value (an S3 key may hold one) is written
+``${$}{``: in a policy of version 2012-10-17 IAM reads ``${...}`` as a policy variable, and
+``${$}`` is its escape for a literal ``$`` (IAM User Guide, "IAM policy elements: Variables
+and tags", "Specifying special characters"). :func:`iam_text` is applied where a statement
+becomes JSON (:meth:`PolicyStatement.as_json`), so every writer (JSON, out-dir files,
+Terraform, CloudFormation) gets the escaped text, and sizes count it.
+"""
 
 from __future__ import annotations
 
@@ -29,11 +37,11 @@ class PolicyStatement(NamedTuple):
             body["Principal"] = {kind: _one_or_list(v) for kind, v in self.principals}
         body["Action"] = _one_or_list(self.actions)
         if self.resources:
-            body["Resource"] = _one_or_list(self.resources)
+            body["Resource"] = _one_or_list(iam_values(self.resources))
         if self.conditions:
             merged: dict[str, dict[str, object]] = {}
             for operator, key, values in self.conditions:
-                merged.setdefault(operator, {})[key] = _one_or_list(values)
+                merged.setdefault(operator, {})[key] = _one_or_list(iam_values(values))
             body["Condition"] = merged
         return body
 
@@ -86,6 +94,21 @@ _LISTING = _CONDITION + len('"s3:ListBucket""StringLike""s3:prefix"')
 
 
 _WIDE = re.compile("[^\u0000-\u00ff]")
+VARIABLE_OPENER = "${"
+_LITERAL_OPENER = "${$}{"  # IAM's ${$} is a literal $; the { after it is plain text
+
+
+def iam_text(value: str) -> str:
+    """``value`` as a string of an IAM policy: each literal ``${`` written ``${$}{`` (see the
+    module docstring)."""
+    return value.replace(VARIABLE_OPENER, _LITERAL_OPENER) if VARIABLE_OPENER in value else value
+
+
+def iam_values(values: tuple[str, ...]) -> tuple[str, ...]:
+    """:func:`iam_text` of each value (the tuple itself when none holds ``${``)."""
+    if not any(VARIABLE_OPENER in value for value in values):
+        return values
+    return tuple(map(iam_text, values))
 
 
 def text_size(text: str) -> int:
@@ -95,11 +118,11 @@ def text_size(text: str) -> int:
 
 
 def item_size(item: str) -> int:
-    """The size of ``item`` as a JSON string; printable ASCII without quotes or backslashes
-    needs no encoder."""
+    """The size of ``item`` as a JSON string of a policy (:func:`iam_text`); printable ASCII
+    without quotes, backslashes or ``${`` needs no encoder."""
     if _plain(item):
         return len(item) + 2
-    return text_size(json.dumps(item, ensure_ascii=False))
+    return text_size(json.dumps(iam_text(item), ensure_ascii=False))
 
 
 def strings_size(items: Collection[str]) -> int:
@@ -116,8 +139,10 @@ _PLAIN = bytes(c for c in range(32, 127) if chr(c) not in '"\\')
 
 def _plain(text: str) -> bool:
     """Printable ASCII without quotes or backslashes (JSON writes it as it is), found by
-    deleting those bytes: a C-level pass, unlike ``str.isprintable``."""
-    return text.isascii() and not text.encode().translate(None, _PLAIN)
+    deleting those bytes (a C-level pass, unlike ``str.isprintable``), and without ``${``
+    (which IAM text escapes)."""
+    return (text.isascii() and not text.encode().translate(None, _PLAIN)
+            and VARIABLE_OPENER not in text)
 
 
 def _list_size(values: Collection[str]) -> int:

@@ -1,10 +1,32 @@
-"""Where a statement may start carrying a secret (snippets hide the rest)."""
+"""Secrets: where a statement may start carrying one, and the spans of a text that are never
+printed.
+
+Every snippet line masks, as ``****``, every secret span it overlaps, whatever statement the
+line belongs to (:func:`masked_line`, used by ``Source.snippet``): the spans of the whole text
+are computed once (:func:`secret_spans`). A span is
+
+- a secret-bearing word and the value after it (``SECRET_ACCESS_KEY 'wJal...'``,
+  ``session_token: ...``, ``CREDENTIALS AS 'aws_access_key_id=...;aws_secret_access_key=...'``),
+  a quoted value to its closing quote, or to the end of the text when it never closes (it may
+  be swallowing a secret); ``CREDENTIALS 'aws_iam_role=arn:...'`` holds no secret;
+- any text with the shape of a secret (:data:`SECRET_SHAPE`): a run of 40 or more base64
+  characters with upper- and lower-case letters and digits (a secret access key has 40, a
+  ``MASTER_SYMMETRIC_KEY`` 44, a session token hundreds).
+
+Messages say where, not what: :func:`hide_secret_shapes` masks secret-shaped text in a value a
+message quotes.
+"""
 
 from __future__ import annotations
 
+import functools
 import re
+from bisect import bisect_right
+from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
+
+REDACTED = "****"
 
 # From the first of these words on, a statement may carry a secret: snippets hide the rest.
 SECRET_WORDS = LazyRegex(
@@ -15,6 +37,33 @@ SECRET_WORDS = LazyRegex(
 # ...except CREDENTIALS followed by a well-formed role-only string, which holds no secret.
 _ROLE_ONLY = LazyRegex(r"\s*(?:as\s+)?'aws_iam_role=arn:[A-Za-z0-9:/+=,.@_-]*'", re.I)
 
+# A secret-bearing word (also as the end of a longer name: aws_secret_access_key) and the
+# value after it: separators (SQL's AS, YAML's or JSON's key end and colon, =), then a quoted
+# value to its closing quote or the end of the text, or else the next unquoted run.
+_SECRET_SPAN = LazyRegex(r"""
+    (?<![A-Za-z0-9])(?P<word>secret_access_key|session_token|token|master_symmetric_key
+                            |credentials)\b
+    \s*(?:["']?\s*[:=])?\s*(?:as\b\s*)?
+    (?:'(?:[^']|'')*(?:'|\Z) | "(?:[^"]|"")*(?:"|\Z) | [^\s;,)]*)
+""", re.I | re.X)
+
+# Text shaped like a secret: a run of 40 or more base64 characters (a secret access key has
+# 40, a base64 256-bit key 44, a session token hundreds) holding upper- and lower-case letters
+# and digits. The whole run is masked: a secret written next to other such characters (after
+# "s3://x", "key=") is masked with them.
+SECRET_SHAPE = LazyRegex(r"""
+    (?<![A-Za-z0-9/+=])
+    (?=[A-Za-z0-9/+=]*?[A-Z])(?=[A-Za-z0-9/+=]*?[a-z])(?=[A-Za-z0-9/+=]*?[0-9])
+    [A-Za-z0-9/+=]{40,}
+""", re.X)
+
+
+class Span(NamedTuple):
+    """Characters ``[start, end)`` of a text that are never printed."""
+
+    start: int
+    end: int
+
 
 def secret_start(text: str, start: int, end: int) -> int | None:
     """The offset in ``text[start:end]`` (one statement) from which it may carry a secret."""
@@ -22,3 +71,60 @@ def secret_start(text: str, start: int, end: int) -> int | None:
         if match.group().lower() != "credentials" or not _ROLE_ONLY.match(text, match.end(), end):
             return match.start()
     return None
+
+
+@functools.lru_cache(maxsize=16)
+def secret_spans(text: str) -> tuple[Span, ...]:
+    """Every secret span of ``text`` (see the module docstring), sorted and merged."""
+    found = [Span(m.start(), m.end()) for m in _SECRET_SPAN.finditer(text)
+             if m.group("word").lower() != "credentials"
+             or not _ROLE_ONLY.match(text, m.end("word"))]
+    found += [Span(m.start(), m.end()) for m in SECRET_SHAPE.finditer(text)]
+    merged: list[Span] = []
+    for span in sorted(found):
+        if merged and span.start <= merged[-1].end:
+            merged[-1] = Span(merged[-1].start, max(merged[-1].end, span.end))
+        else:
+            merged.append(span)
+    return tuple(merged)
+
+
+def line_spans(text: str, begin: int, end: int, redact_from: int | None) -> list[Span]:
+    """The hidden parts of ``text[begin:end]`` (one line): its secret spans, and everything
+    from ``redact_from`` on (a whole line when it starts before the line)."""
+    spans = secret_spans(text)
+    first = max(bisect_right(spans, Span(begin, begin)) - 1, 0)
+    hidden = []
+    for span in spans[first:]:
+        if span.start >= end:
+            break
+        if span.end > begin:
+            hidden.append(Span(max(span.start, begin), min(span.end, end)))
+    if redact_from is not None and redact_from < end:
+        cut = max(redact_from, begin)
+        hidden = [s for s in hidden if s.start < cut]
+        if hidden and hidden[-1].end >= cut:
+            cut = hidden.pop().start
+        hidden.append(Span(cut, end))
+    return hidden
+
+
+def masked_line(text: str, begin: int, end: int, caret: int,
+                redact_from: int | None = None) -> tuple[str, int]:
+    """``text[begin:end]`` (one line) with each hidden part (:func:`line_spans`) written as
+    ``****``, and the caret's column in it (a caret inside a hidden part stands at its start)."""
+    parts, col, at = [], caret - begin, begin
+    for span in line_spans(text, begin, end, redact_from):
+        parts += [text[at:span.start], REDACTED]
+        if caret >= span.end:
+            col += len(REDACTED) - (span.end - span.start)
+        elif caret >= span.start:
+            col = sum(map(len, parts)) - len(REDACTED)
+        at = span.end
+    parts.append(text[at:end])
+    return "".join(parts), col
+
+
+def hide_secret_shapes(text: str) -> str:
+    """``text`` with every secret-shaped part written as ``****`` (for values in messages)."""
+    return SECRET_SHAPE.sub(REDACTED, text) if len(text) >= 40 else text

@@ -10,9 +10,10 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
+from redshift_iam.core.secrets import masked_line
 
 _NEWLINE = re.compile(r"\n")
-REDACTED = "****"
+_SURROGATES = re.compile("[\ud800-\udfff]")
 _SNIPPET_WIDTH = 100
 
 
@@ -60,7 +61,10 @@ class Source(NamedTuple):
         return Location(self.name, line, offset - starts[line - 1] + 1)
 
     def snippet(self, offset: int, redact_from: int | None = None) -> str:
-        """The line holding ``offset`` with a caret under it; text from ``redact_from`` on hidden.
+        """The line holding ``offset`` with a caret under it; text from ``redact_from`` on
+        hidden, and every secret span of the text that the line overlaps (whatever statement
+        it belongs to) written as ``****`` (``core.secrets.masked_line``). A lone surrogate
+        shows as U+FFFD, never raw.
 
         Very long lines are cut to a window around the caret, so a 5 MB literal never floods
         the terminal.
@@ -72,16 +76,14 @@ class Source(NamedTuple):
         begin = starts[line - 1]
         end = self.text.find("\n", begin)
         end = len(self.text) if end < 0 else end
-        text = self.text[begin:end].rstrip("\r")
-        col = offset - begin
-        if redact_from is not None and redact_from < begin + len(text):
-            cut = max(redact_from - begin, 0)
-            text, col = text[:cut] + REDACTED, min(col, cut)
+        end -= self.text[end - 1:end] == "\r" and end > begin
+        text, col = masked_line(self.text, begin, end, min(offset, end), redact_from)
         lead = ""
         if col > _SNIPPET_WIDTH:
             lead, text, col = "...", text[col - _SNIPPET_WIDTH // 2:], _SNIPPET_WIDTH // 2 + 3
         if len(text) > 2 * _SNIPPET_WIDTH:
             text = text[: 2 * _SNIPPET_WIDTH] + "..."
+        text = _SURROGATES.sub("\ufffd", text)
         gutter = f"{line:>5} | "
         caret_pad = "".join("\t" if ch == "\t" else " " for ch in (lead + text)[:col])
         return f"{gutter}{lead}{text}\n{' ' * 5} | {caret_pad}^"

@@ -11,7 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from redshift_iam.core.aws_names import arn_partition, kms_arn_parts, kms_kind, partition_of_region
+from redshift_iam.core.aws_names import (
+    arn_partition,
+    kms_arn_parts,
+    kms_kind,
+    partition_of_region,
+    shown,
+)
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import KeyMatch, S3Access
 from redshift_iam.core.placeholders import has_marker, has_sentinel
@@ -92,8 +98,8 @@ def kms_arn(out: Collector, key: Text, region: Text | None) -> str:
         return _alias_key(out, key, region)
     if kind == "id":
         return key_ref_arn(out, key.value, region, key.loc)
-    raise Unresolved(Diagnostic("RI124", f"{key.value[:80]!r} is not a KMS key id, key ARN or "
-                                         "alias", key.loc))
+    raise Unresolved(Diagnostic("RI124", f"{shown(key.value, 80)} is not a KMS key id, key "
+                                         "ARN or alias", key.loc))
 
 
 def _alias_key(out: Collector, key: Text, region: Text | None) -> str:

@@ -23,7 +23,11 @@ from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.manifests import parse_manifest
 from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings, TrustOptions
 from redshift_iam.core.source import Source
+from redshift_iam.inputs.capped import read_utf8
 
+# A manifest lists files: 64 MiB is about a million entries, far beyond what one policy can
+# name; the cap keeps a link to /dev/zero or a huge file from being read at all.
+MAX_MANIFEST_FILE = 64 << 20
 _CONSOLE_ACCOUNT = re.compile(r"\d{4}-\d{4}-\d{4}\Z", re.ASCII)
 
 
@@ -75,9 +79,10 @@ def load_manifest(uri: str, path: str, notes: list[Diagnostic] | None = None
                   ) -> tuple[ManifestEntry, ...]:
     """The entries of a local copy of a COPY manifest (``core.manifests.parse_manifest``:
     bad content raises InputError located in ``path``); the warnings about entry keys
-    (RW206, RW207) are appended to ``notes``."""
+    (RW206, RW207) are appended to ``notes``. Only a regular file of at most
+    ``MAX_MANIFEST_FILE`` bytes is read."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path, MAX_MANIFEST_FILE)
     except (OSError, UnicodeDecodeError) as exc:
         raise FlagError(f"--manifest {uri}={path}: cannot read {path}: "
                         f"{getattr(exc, 'strerror', None) or exc}") from None

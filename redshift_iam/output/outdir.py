@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import NamedTuple
 
+from redshift_iam.core.encodable import encode
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.output.render import document, dumps
@@ -97,8 +98,8 @@ def check_names(names: Iterable[str]) -> None:
         if name == LEDGER or not _PLAIN.match(name):
             raise OutDirError(f"refusing to write {name!r}: not a plain file name inside the "
                               "folder")
-        if len(name.encode()) > NAME_MAX:
-            raise OutDirError(f"the file name {name[:60]}... has {len(name.encode())} bytes; "
+        if len(encode(name)) > NAME_MAX:
+            raise OutDirError(f"the file name {name[:60]}... has {len(encode(name))} bytes; "
                               f"file systems allow {NAME_MAX}")
         other = seen.setdefault(name.casefold(), name)
         if other != name:
@@ -143,7 +144,7 @@ def survey(folder: Path, files: dict[str, str]) -> Survey:
     if blocked:
         raise OutDirError(f"{folder / blocked[0]} is a folder; the tool will not replace it")
     current = {name: _read(folder / name) for name in sorted(files)}
-    changed = [name for name, data in current.items() if data != files[name].encode()]
+    changed = [name for name, data in current.items() if data != encode(files[name])]
     foreign = [name for name in changed if os.path.lexists(folder / name)
                and (current[name] is None or _digest(current[name]) != owned.get(name))]
     gone = [name for name in sorted(owned) if name not in files
@@ -188,11 +189,11 @@ def write_out_dir(folder: Path, files: dict[str, str], force: bool,
                           "redshift-iam (or was edited since); pass --force to replace it")
     folder.mkdir(parents=True, exist_ok=True)
     for name in found.changed:
-        _write_atomic(folder / name, files[name].encode())
+        _write_atomic(folder / name, encode(files[name]))
     for name in found.stale:
         (folder / name).unlink()
     ledger = dumps({
-        "files": {name: _digest(content.encode()) for name, content in sorted(files.items())},
+        "files": {name: _digest(encode(content)) for name, content in sorted(files.items())},
         "principals": dict(sorted((index or {}).items())),
     }).encode()
     if _read(folder / LEDGER) != ledger:
@@ -230,7 +231,7 @@ def check_out_dir(folder: Path, files: dict[str, str]) -> Staleness:
     found = survey(folder, files)
     new = [name for name in found.changed if not os.path.lexists(folder / name)]
     diffs = [_file_diff(str(folder / name), None if name in new else found.current[name] or b"",
-                        files[name].encode()) for name in found.changed]
+                        encode(files[name])) for name in found.changed]
     diffs += [_file_diff(str(folder / name), _read(folder / name), None) for name in found.stale]
     if not diffs:
         return Staleness("", "")

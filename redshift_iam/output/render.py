@@ -223,7 +223,7 @@ def _grant_lines(cells: list[tuple[str, str, str, str]]) -> list[str]:
 def _marked(diagnostics: list[Diagnostic]) -> list[str]:
     lines = []
     for d in diagnostics:
-        lines += _wrap(f"{d.severity.value} {d.code} at {d.location}: {d.message}", "  ",
+        lines += _wrap(f"{d.severity.value} {d.code} at {d.location}: {d.shown_message}", "  ",
                        "      ")
         lines += _wrap(f"hint: {d.hint}", "    ", "      ")
     return lines

@@ -64,4 +64,5 @@ def _spec_file(path: str) -> bool:
 
 __getattr__, __dir__ = lazy_exports(__name__, {
     "read_spec": "reader", "write_spec": "writer", "UnwritableError": "writer",
+    "yaml_tree": "yamltree",
 })

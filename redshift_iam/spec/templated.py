@@ -156,7 +156,7 @@ def _scalar(text: str) -> object:
 
     try:
         value = yaml.safe_load(text)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, RecursionError):  # 5000 digits; [[[[... from a value
         return text
     return value if isinstance(value, (str, bool, int, float)) else text
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from redshift_iam.core.aws_names import Problem
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.placeholders import provenance
+from redshift_iam.core.secrets import hide_secret_shapes
 from redshift_iam.core.source import Source
 from redshift_iam.sql.tokens import Token
 
@@ -112,7 +113,7 @@ class Cursor:
             return "a quoted string"
         if self.redact_from is not None and token.start >= self.redact_from:
             return "a word"
-        return repr(token.text[:40])
+        return repr(hide_secret_shapes(token.text[:240])[:40])
 
     def problem(self, problem: Problem, token: Token) -> InputError:
         """Turn a core.aws_names problem about a string token's value into an InputError."""

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
@@ -84,6 +85,11 @@ class _Reading:
         each include in place between the statements around it."""
         source = chain[-1]
         self.texts.append(source)
+        bad = first_surrogate(source.text)
+        if bad is not None:  # nothing of it is read: its keys could not even be written
+            self.diagnostics.append(source.diagnostic(
+                SURROGATE_CODE, surrogate_message("the text", source.text, bad), bad))
+            return
         try:
             segments, others, metas = _candidates(source)
         except InputError as exc:

@@ -14,14 +14,22 @@ import copy
 import json
 import re
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
+from redshift_iam.core.source import Source
+from redshift_iam.core.tree import Entry, ReadTree, TreeError, json_tree
+from redshift_iam.inputs.capped import read_utf8
 from redshift_iam.inputs.templating.forms import normalise
 
+# A values file holds names and values, not data: 256 KiB is far beyond any real one and
+# keeps reading the worst of them (a flow list of 100,000 items; PyYAML composes in Python)
+# and its nested values' texts within about a second and tens of MB.
+MAX_VALUES_FILE = 256 << 10
+# One quoted YAML scalar and nothing else (so composing it never nests).
+_QUOTED = re.compile(r"""\A(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\Z""", re.S)
 _NAME = re.compile(r"""^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\w+)\s*\])*$""")
-_ENV_LINE = re.compile(r"^\s*(?:export\s+)?(?P<name>[A-Za-z_][\w.]*)\s*=\s*(?P<value>.*?)\s*$")
 
 
 class Value(NamedTuple):
@@ -36,104 +44,122 @@ Values = Mapping[str, Value]
 
 
 def yaml_scalar(text: str) -> Any:
-    """``text`` typed as a YAML scalar (``true`` -> True, ``3`` -> 3, ``null`` -> None); text
-    YAML cannot read as a scalar stays a string."""
+    """``text`` typed as a YAML plain scalar (``true`` -> True, ``3`` -> 3, ``null`` and the
+    empty text -> None); a quoted scalar (``"a b"``) is its text without the quotes. Anything
+    else (a date, a list, an alias, a tag, a number too long to convert) stays the text as
+    written: only the scalar resolver runs, so no document is composed."""
     import yaml  # lazily: plain SQL never needs it
 
+    plain = text.strip()
+    if _QUOTED.match(plain):
+        return _quoted(plain, text)
+    loader = yaml.SafeLoader("")
+    tag = loader.resolve(yaml.ScalarNode, plain, (True, False))
+    if tag.rpartition(":")[2] not in ("bool", "int", "float", "null"):
+        return text
     try:
-        value = yaml.safe_load(text)
+        return loader.construct_object(yaml.ScalarNode(tag, plain))
+    except (ValueError, yaml.YAMLError):  # an integer of more digits than Python converts
+        return text
+
+
+def _quoted(plain: str, text: str) -> str:
+    """A quoted YAML scalar's value, or ``text`` when it is not one alone."""
+    import yaml
+
+    try:
+        node = yaml.compose(plain, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return text
-    return value if value is None or isinstance(value, (bool, int, float, str)) else text
+    return node.value if isinstance(node, yaml.ScalarNode) and node.style else text
 
 
 def parse_var(spec: str) -> tuple[str, Value]:
     """``NAME=VALUE`` from ``--var``: split at the first ``=``; the name may be spelled
-    ``cfg['bucket']``. Raises InputError (RI174) for a missing ``=`` or a bad name."""
+    ``cfg['bucket']``. Raises InputError: RI174 for a missing ``=`` or a bad name, RI128 for
+    text that is not characters (an argument that is not UTF-8, a ``"\\ud800"`` escape)."""
+    _check_characters("the --var argument", spec)
     name, sep, text = spec.partition("=")
     if not sep or not _NAME.match(name.strip()):
         raise InputError(Diagnostic(
             "RI174", f"--var {spec!r} is not NAME=VALUE", Location("--var", 1, 1),
             fix="write --var NAME=VALUE, e.g. --var bucket=acme-raw or --var cfg.bucket=acme"))
     dotted = normalise(name)
-    return dotted, Value(yaml_scalar(text), text, f"--var {dotted}")
+    value = yaml_scalar(text)
+    if isinstance(value, str):
+        _check_characters(f"the value of --var {dotted} (after its YAML escapes)", value)
+    return dotted, Value(value, text, f"--var {dotted}")
 
 
-def load_vars(path: str) -> dict[str, Value]:
+def _check_characters(what: str, text: str) -> None:
+    at = first_surrogate(text)
+    if at is not None:
+        raise InputError(Diagnostic(SURROGATE_CODE, surrogate_message(what, text, at),
+                                    Location("--var", 1, at + 1)))
+
+
+def load_vars(path: str, read_yaml: ReadTree | None = None) -> dict[str, Value]:
     """Values from a ``.json``, ``.yaml``/``.yml`` or ``.env`` file, each with origin
-    ``FILE:LINE`` of its key. Raises InputError (RI175) for an unreadable or malformed file."""
+    ``FILE:LINE`` of its key. YAML is read by ``read_yaml`` (the spec stage's ``yaml_tree``,
+    which the CLI passes: one YAML reader for the tool) with aliases refused; JSON by the
+    core's reader; ``.env`` as python-dotenv reads it (:mod:`.dotenv_values`). Raises
+    InputError: RI175 for an unreadable or malformed file (naming file:line:col, never a
+    value), RI128 for a lone surrogate in a string."""
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_utf8(path, MAX_VALUES_FILE)
     except (OSError, UnicodeDecodeError) as exc:
         raise _file_error(path, 1, 1, f"cannot read {path}: {getattr(exc, 'strerror', exc)}",
                           "give a readable UTF-8 .json, .yaml, .yml or .env file") from None
     if path.endswith(".env"):
-        return _load_env(path, text)
-    if path.endswith((".json", ".yaml", ".yml")):
-        return _load_yaml(path, text)
-    raise _file_error(path, 1, 1, f"{path}: unknown values file type",
-                      "name the file .json, .yaml, .yml or .env")
+        from redshift_iam.inputs.templating.dotenv_values import load_env
+
+        return {name: Value(value, "" if value is None else value, origin)
+                for name, (value, origin) in load_env(path, text).items()}
+    if not path.endswith((".json", ".yaml", ".yml")):
+        raise _file_error(path, 1, 1, f"{path}: unknown values file type",
+                          "name the file .json, .yaml, .yml or .env")
+    if read_yaml is None and not path.endswith(".json"):
+        raise ValueError("load_vars needs read_yaml (redshift_iam.spec.yaml_tree) for YAML")
+    return _tree_values(Source(path, text), None if path.endswith(".json") else read_yaml)
+
+
+def _tree_values(source: Source, read_yaml: ReadTree | None) -> dict[str, Value]:
+    """The values of a JSON or YAML file's text (see :func:`load_vars`)."""
+    try:
+        tree = json_tree(source.text) if read_yaml is None else read_yaml(source.text, False)
+    except TreeError as exc:
+        raise InputError(Diagnostic(exc.code or "RI175", exc.message, source.location(
+            exc.offset), fix="" if exc.code else _TREE_FIX)) from None
+    if tree.value is None:
+        return {}
+    if not isinstance(tree.value, dict):
+        raise InputError(Diagnostic("RI175", "the top level is not a mapping of names to values",
+                                    source.location(tree.offset),
+                                    fix="write NAME: VALUE pairs at the top level"))
+    values: dict[str, Value] = {}
+    _flatten(source, tree.value, "", values)
+    return values
+
+
+_TREE_FIX = ("fix the file at that place (a mapping of names to strings, numbers, true/false, "
+             "null, lists and mappings)")
 
 
 def _file_error(path: str, line: int, col: int, message: str, fix: str) -> InputError:
     return InputError(Diagnostic("RI175", message, Location(path, line, col), fix=fix))
 
 
-def _load_env(path: str, text: str) -> dict[str, Value]:
-    """``KEY=VALUE`` lines (``export`` allowed, ``#`` comments, single or double quotes)."""
-    values: dict[str, Value] = {}
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        match = _ENV_LINE.match(line)
-        if not match:
-            raise _file_error(path, number, 1, f"{path}:{number}: not KEY=VALUE: {line.strip()!r}",
-                              "write KEY=VALUE (optionally export KEY=VALUE)")
-        raw = match.group("value")
-        if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-            raw = raw[1:-1]
-        else:
-            raw = re.sub(r"\s+#.*$", "", raw)  # an unquoted value ends at a comment
-        name = match.group("name")
-        values[name] = Value(raw, raw, f"{path}:{number}")
-    return values
-
-
-def _load_yaml(path: str, text: str) -> dict[str, Value]:
-    """A JSON or YAML mapping, flattened to dotted names with each key's line."""
-    import yaml
-
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        raise _file_error(path, line, col, f"{path}:{line}:{col}: not valid YAML/JSON: "
-                          f"{getattr(exc, 'problem', None) or exc}",
-                          "fix the syntax (a mapping of names to values)") from None
-    if node is None:
-        return {}
-    if not isinstance(node, yaml.MappingNode):
-        raise _file_error(path, node.start_mark.line + 1, node.start_mark.column + 1,
-                          f"{path}: the top level is not a mapping of names to values",
-                          "write NAME: VALUE pairs at the top level")
-    values: dict[str, Value] = {}
-    _flatten(path, node, "", values)
-    return values
-
-
-def _flatten(path: str, node: Any, prefix: str, out: dict[str, Value]) -> None:
-    """Each key of a mapping node (recursively) as a dotted name; origin = the key's line."""
-    import yaml
-
-    for key_node, value_node in node.value:
-        name = f"{prefix}{key_node.value}"
-        value = yaml.safe_load(yaml.serialize(value_node))
-        origin = f"{path}:{key_node.start_mark.line + 1}"
+def _flatten(source: Source, members: dict[str, Entry], prefix: str,
+             out: dict[str, Value]) -> None:
+    """Each key of a mapping (recursively) as a dotted name; origin = the key's line."""
+    for key, entry in members.items():
+        name = f"{prefix}{key}"
+        value = entry.value.plain()
         text = value if isinstance(value, str) else json.dumps(value) if value is not None else ""
+        origin = f"{source.name}:{source.location(entry.key_offset).line}"
         out[name] = Value(value, _scalar_text(value, text), origin)
-        if isinstance(value_node, yaml.MappingNode):
-            _flatten(path, value_node, name + ".", out)
+        if isinstance(entry.value.value, dict):
+            _flatten(source, entry.value.value, name + ".", out)
 
 
 def _scalar_text(value: Any, text: str) -> str:

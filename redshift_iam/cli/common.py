@@ -48,9 +48,10 @@ def trust_settings(kwargs):
         raise click.UsageError(str(exc)) from None
 
 
-def read_sources(scripts, stdin=None):
+def read_sources(scripts, stdin=None, reader=None):
     """Sources of the scripts (standard input when there are none); ``stdin`` is its bytes
-    when the caller has read them already."""
+    when the caller has read them already; ``reader`` (a FileReader) reads the files under
+    its limits."""
     from redshift_iam.inputs import read_source
     if not scripts:
         if stdin is None and sys.stdin.isatty():
@@ -59,29 +60,44 @@ def read_sources(scripts, stdin=None):
     if stdin is None and "-" in scripts:
         stdin = sys.stdin.buffer.read()
     sources, problems = [], []
-    for path in _expand_directories(scripts, problems):
+    for path, follow in _expand_directories(scripts, reader).items():
+        if not isinstance(follow, bool):
+            problems.append(follow)
+            continue
         try:
-            sources.append(read_source(path, stdin))
+            sources.append(read_source(path, stdin, reader, follow))
         except InputError as exc:
             problems.append(exc.diagnostic)
     return sources, problems
 
 
-def _expand_directories(scripts, problems):
-    """Each directory argument -> its SQL scripts and specs (spec.directory_inputs); a file
-    named twice is read once."""
+def _expand_directories(scripts, reader):
+    """Each directory argument -> its SQL scripts and specs (spec.directory_inputs), read
+    without following links (a link inside it stands for its target; one out of it is RI100);
+    a file named twice is read once. Returns path -> True (read, following a link), False
+    (read, following none) or the Diagnostic that says why it is not read, in input order."""
     from redshift_iam.core.diagnostics import Diagnostic
     from redshift_iam.spec import directory_inputs
-    paths = []
+    paths = {}
     for path in scripts:
-        if path != "-" and os.path.isdir(path):
-            found = directory_inputs(path)
-            if not found:
-                problems.append(Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
-            paths += found
-        else:
-            paths.append(path)
-    return list(dict.fromkeys(paths))
+        if path == "-" or not os.path.isdir(path):
+            paths.setdefault(path, True)
+            continue
+        found = directory_inputs(path, reader)
+        if not found:
+            paths.setdefault(path, Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
+        for item in found:
+            paths.setdefault(item.path, Diagnostic("RI100", f"{item.path}: {item.problem}")
+                             if item.problem else False)
+    return paths
+
+
+def file_reader(kwargs):
+    """The FileReader of one run, with the --max-file-size/--max-total-size limits."""
+    from redshift_iam.core.localfiles import FileReader, ReadLimits
+    defaults = ReadLimits()
+    return FileReader(ReadLimits(kwargs.get("max_file_size") or defaults.per_file,
+                                 kwargs.get("max_total_size") or defaults.total))
 
 
 def render_templates(sources, kwargs, problems):
@@ -154,9 +170,10 @@ def analyze_input(kwargs, scripts, stdin=None, review=False, variables=False):
     from redshift_iam.inputs import IncludeLoader
     settings, trust, limits = flag_settings(kwargs)
     settings = settings._replace(variables=variables)
-    sources, problems = read_sources(scripts, stdin)
+    reader = file_reader(kwargs)
+    sources, problems = read_sources(scripts, stdin, reader)
     sources, notes, render_value = render_templates(sources, kwargs, problems)
-    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd()),
+    analysis = analyze(sources, settings, trust, limits, IncludeLoader(Path.cwd(), reader),
                        kwargs.get("input_format", "auto"), render_value)
     cli_errors.diagnostics(problems + notes + list(analysis.diagnostics))
     failures = problems + list(analysis.failures(kwargs["allow_unresolved"] or review))

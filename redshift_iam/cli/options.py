@@ -51,6 +51,33 @@ def _vars(ctx, param, values):
     return tuple(parsed)
 
 
+def _size(ctx, param, value):
+    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error."""
+    from redshift_iam.core.localfiles import parse_size
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def read_limit_options(func):
+    """How much of the input files one run reads (core.localfiles.ReadLimits)."""
+    options = [
+        click.option("--max-file-size", default="4MiB", show_default=True, metavar="SIZE",
+                     callback=_size,
+                     help="Read no file larger than this (units KiB, MiB, GiB; or bytes): a "
+                          "larger input is an error (RI100), a larger file under a scanned "
+                          "or directory PATH is reported, never read."),
+        click.option("--max-total-size", default="1GiB", show_default=True, metavar="SIZE",
+                     callback=_size,
+                     help="Read at most this much in all in one run; a file past it is "
+                          "reported as --max-file-size says."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 
 
@@ -80,6 +107,7 @@ def template_options(func):
 
 def input_options(func):
     """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
+    func = read_limit_options(func)
     func = click.option(
         "--input-format", type=click.Choice(["auto", "sql", "spec"]), default="auto",
         show_default=True,

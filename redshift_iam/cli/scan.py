@@ -17,7 +17,12 @@ import click
 
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.common import EXIT_CODES, Failure, guarded
-from redshift_iam.cli.options import settings_options, template_options, trust_options
+from redshift_iam.cli.options import (
+    read_limit_options,
+    settings_options,
+    template_options,
+    trust_options,
+)
 
 REPORTS = ("text", "json")
 DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
@@ -28,6 +33,7 @@ DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
 @template_options
 @settings_options
 @trust_options
+@read_limit_options
 @click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "
@@ -89,7 +95,7 @@ def _scan(paths, kwargs):
     """The ScanReport of ``paths`` with the flags' settings and values; the diagnostics on
     stderr. A bad --vars file stops the run (exit 1)."""
     from redshift_iam.analysis import scan_paths
-    from redshift_iam.cli.common import flag_settings, template_values
+    from redshift_iam.cli.common import file_reader, flag_settings, template_values
     settings, trust, limits = flag_settings(kwargs)
     problems = []
     values = template_values(kwargs["vars_files"], kwargs["template_vars"], problems)
@@ -97,7 +103,8 @@ def _scan(paths, kwargs):
         cli_errors.diagnostics(problems)
         raise Failure(f"{len(problems)} problem(s) in --vars; nothing scanned")
     style = None if kwargs["template_style"] == "auto" else kwargs["template_style"]
-    report = scan_paths(paths, settings, trust, limits, values, style, kwargs["template_path"])
+    report = scan_paths(paths, settings, trust, limits, values, style, kwargs["template_path"],
+                        file_reader(kwargs).limits)
     cli_errors.diagnostics(report.diagnostics)
     return report
 

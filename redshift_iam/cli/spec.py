@@ -7,7 +7,14 @@ from pathlib import Path
 import click
 
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.common import EXIT_CODES, Failure, guarded, read_sources, render_templates
+from redshift_iam.cli.common import (
+    EXIT_CODES,
+    Failure,
+    file_reader,
+    guarded,
+    read_sources,
+    render_templates,
+)
 from redshift_iam.cli.options import input_options, template_options
 
 
@@ -29,10 +36,11 @@ def spec_command(scripts, input_format, **template):
     from redshift_iam.core.diagnostics import Severity
     from redshift_iam.inputs import IncludeLoader
     from redshift_iam.spec import UnwritableError, write_spec
-    sources, problems = read_sources(scripts)
+    reader = file_reader(template)
+    sources, problems = read_sources(scripts, reader=reader)
     sources, notes, render_value = render_templates(
         sources, {**template, "input_format": input_format}, problems)
-    script = read_inputs(sources, input_format, IncludeLoader(Path.cwd()), render_value)
+    script = read_inputs(sources, input_format, IncludeLoader(Path.cwd(), reader), render_value)
     cli_errors.diagnostics(problems + notes + list(script.diagnostics))
     failures = problems + [d for d in script.diagnostics if d.severity is Severity.ERROR]
     if failures:

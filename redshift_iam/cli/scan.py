@@ -53,7 +53,9 @@ def scan(paths, output_format, out_dir, force, check, **kwargs):
     Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
     templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
     Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
-    work tree, files git ignores are not read. Locations are the host file's path:line:col.
+    work tree, files git ignores are not read (the index and ignore files are read as data: no
+    git, hook or config of the repository runs). Only regular files inside the PATHs are read,
+    within --max-file-size and --max-total-size. Locations are the host file's path:line:col.
     --template-style auto (the default) reads each literal as its language implies.
     """
     output_format = _format(output_format, out_dir, check)

@@ -143,14 +143,13 @@ class FileReader:
 class TreeFile(NamedTuple):
     """A file found under a folder: ``rel`` its path below the folder ('/'-separated), ``path``
     the path to open (``linked``: a symbolic link inside the folder, and this is the real path
-    of its target), or ``problem``, the reason it is not read ('' when it is; ``listing``: a
-    folder that cannot be listed)."""
+    of its target), or ``problem``, the reason it is not read ('' when it is)."""
 
     rel: str
     path: str
     problem: str = ""
     linked: bool = False
-    listing: bool = False
+    folder: bool = False  # the problem is a folder's: one not listed, a link to one not followed
 
 
 # judge(rel, is_dir) -> None: keep (descend into a folder); '': leave out; text: a problem.
@@ -172,7 +171,7 @@ def walk_tree(root: str, judge: Judge | None = None,
             with os.scandir(os.path.join(root, rel_dir)) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            yield TreeFile(rel_dir, "", f"cannot list: {error.strerror or error}", listing=True)
+            yield TreeFile(rel_dir, "", f"cannot list: {error.strerror or error}", folder=True)
             continue
         subdirs = []
         for entry in entries:
@@ -202,7 +201,11 @@ def _entry(entry: os.DirEntry, rel: str, top: str, judge: Judge | None,
     if not entry.is_symlink():
         return TreeFile(rel, entry.path)
     target, problem = link_target(entry.path, top, where)
-    return TreeFile(rel, target, problem, linked=True) if target or problem else None
+    return TreeFile(rel, target, problem, linked=True, folder=problem.startswith(_DIR_LINK)) \
+        if target or problem else None
+
+
+_DIR_LINK = "symlink to a directory"
 
 
 def link_target(path: str, top: str, where: str) -> tuple[str, str]:
@@ -218,5 +221,5 @@ def link_target(path: str, top: str, where: str) -> tuple[str, str]:
     if not stat.S_ISDIR(status.st_mode):
         return (real, "") if inside else ("", f"symlink to a file outside {where}: not followed")
     if real == top or top.startswith(real.rstrip(os.sep) + os.sep):
-        return "", "symlink to a directory that contains it (a loop): not followed"
-    return "", "" if inside else f"symlink to a directory outside {where}: not followed"
+        return "", f"{_DIR_LINK} that contains it (a loop): not followed"
+    return "", "" if inside else f"{_DIR_LINK} outside {where}: not followed"

@@ -51,8 +51,9 @@ def directory_inputs(directory: str, reader: FileReader | None = None) -> list[D
     """Every ``*.sql`` under ``directory`` and every ``*.yaml``/``*.yml``/``*.json`` that looks
     like a spec, recursively, sorted by path; hidden files and folders (``.name``) are left
     out. Nothing leads out of the directory (``localfiles.walk_tree``): a symbolic link to a
-    file inside it stands for that file (its path under the directory), a link out of it, a
-    loop, a dangling link and a folder that cannot be listed are problems. Files that cannot be
+    file inside it stands for that file (its path under the directory); a link out of it (to a
+    folder, or to a file named as an input), a loop, a dangling link and a folder that cannot be
+    listed are problems. Files that cannot be
     read (a FIFO, a device, over a limit of ``reader``) are listed anyway, so reading them
     (without following links) reports the error."""
     top = os.path.realpath(directory)
@@ -61,7 +62,7 @@ def directory_inputs(directory: str, reader: FileReader | None = None) -> list[D
         lowered = item.rel.lower()
         path = os.path.join(directory, item.rel)
         if item.problem:
-            if item.listing or lowered.endswith((".sql", *SPEC_SUFFIXES)):
+            if item.folder or lowered.endswith((".sql", *SPEC_SUFFIXES)):
                 found.append(DirectoryInput(path, item.problem))
             continue
         if item.linked:  # a link inside the directory: the file it leads to

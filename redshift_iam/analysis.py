@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
 from redshift_iam.core.grants import Principal
-from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, ReadLimits
+from redshift_iam.core.localfiles import SCAN_READ_LIMITS, ReadLimits
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
@@ -105,7 +105,7 @@ def _place(diagnostic: Diagnostic) -> tuple[str, int, int, str]:
 def scan_paths(paths: Sequence[str], settings: Settings, trust: TrustOptions,
                limits: Limits = DEFAULT_LIMITS, values: Mapping[str, Any] | None = None,
                style: str | None = None, template_path: str | None = None,
-               read_limits: ReadLimits = DEFAULT_READ_LIMITS) -> ScanReport:
+               read_limits: ReadLimits = SCAN_READ_LIMITS) -> ScanReport:
     """Find the statements under ``paths`` (``inputs.scan``), render each fragment as the
     template its host implies (``style`` overrides; its module-level bindings, then
     ``values``, fill its placeholders, its positional slots take the names of the arguments

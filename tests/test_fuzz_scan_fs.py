@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from hypothesis import strategies as st
 
 from redshift_iam.cli.main import main
 from redshift_iam.inputs.scanning import scan
+from redshift_iam.inputs.scanning.gitignore import parse
 from redshift_iam.inputs.scanning.walk import Entry, walk
 
 TOKEN = "token-bucket-7f3e"
@@ -154,3 +156,17 @@ def _git(root: Path, *args: str, check: bool = True) -> subprocess.CompletedProc
            "HOME": str(root)}
     return subprocess.run(["git", "-C", str(root), *args], capture_output=True, check=check,
                           env=env)
+
+
+@settings(max_examples=150, deadline=None)
+@given(lines=st.lists(PATTERNS, max_size=300), path=PATHS, is_dir=st.booleans())
+def test_the_verdict_is_the_last_matching_pattern(lines, path, is_dir) -> None:
+    """Rules.decide tries patterns in chunks (one alternation per chunk); the verdict is the
+    one of the last pattern that matches, tried alone."""
+    rules = parse("\n".join(lines))
+    patterns = [p for chunk in rules._chunks[True] for p in chunk.patterns]  # last first
+    expected = next((not p.negative for p in patterns
+                     if (is_dir or not p.dir_only)
+                     and re.fullmatch(p.regex, path.rpartition("/")[2] if p.basename else path,
+                                      re.S)), None)
+    assert rules.decide(path, is_dir) is expected

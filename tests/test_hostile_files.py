@@ -19,6 +19,7 @@ SQL = f"COPY t FROM 's3://acme-raw/k' IAM_ROLE '{ROLE}';\n"
 TOKEN = "TOKEN-5c0ffee5"
 HINT = "    hint: check the path and that it is a readable text file\n"
 NOT_FOLLOWED = "symlink to a file outside {}: not followed"
+BIG = 40 * 1024 * 1024
 
 
 def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
@@ -29,8 +30,8 @@ def run(cwd: Path, *args: str) -> subprocess.CompletedProcess:
 @pytest.fixture
 def hostile(tmp_path: Path) -> Path:
     """src/: a good script, a link to it, links out of the tree (a file holding a secret and a
-    COPY, a folder, /dev/zero), a FIFO, a 5 MiB (sparse) file and, where the system lets us,
-    a character device node."""
+    COPY, a folder, /dev/zero), a FIFO and a 40 MiB (sparse) file: over scan's 1 MiB and the
+    other commands' 32 MiB."""
     src, outside = tmp_path / "src", tmp_path / "elsewhere"
     src.mkdir()
     outside.mkdir()
@@ -42,7 +43,7 @@ def hostile(tmp_path: Path) -> Path:
     (src / "zero.sql").symlink_to("/dev/zero")
     os.mkfifo(src / "fifo.sql")
     with open(src / "big.sql", "wb") as handle:
-        handle.truncate(5 * 1024 * 1024)
+        handle.truncate(BIG)
     return tmp_path
 
 
@@ -53,7 +54,7 @@ def test_scan_reports_each_and_reads_none(hostile: Path) -> None:
     report = json.loads(result.stdout)
     assert [s["location"] for s in report["statements"]] == ["src/good.sql:1:1", "src/in.sql:1:1"]
     assert [(s["path"], s["reason"]) for s in report["skipped"]] == [
-        ("src/big.sql", "5242880 bytes, over the limit of 4 MiB per file (--max-file-size): not "
+        ("src/big.sql", f"{BIG} bytes, over the limit of 1 MiB per file (--max-file-size): not "
                         "read"),
         ("src/fifo.sql", "a FIFO (named pipe), not a regular file: not read"),
         ("src/out.sql", NOT_FOLLOWED.format("the scanned tree")),
@@ -68,7 +69,7 @@ def test_policy_of_a_directory_refuses_each(hostile: Path) -> None:
     assert (result.returncode, result.stdout) == (1, "")
     assert TOKEN not in result.stderr
     assert result.stderr == "".join(f"error RI100: src/{name}: {why}\n{HINT}" for name, why in [
-        ("big.sql", "5242880 bytes, over the limit of 4 MiB per file (--max-file-size): not read"),
+        ("big.sql", f"{BIG} bytes, over the limit of 32 MiB per file (--max-file-size): not read"),
         ("fifo.sql", "a FIFO (named pipe), not a regular file: not read"),
         ("out.sql", NOT_FOLLOWED.format("src/")),
         ("outdir", "symlink to a directory outside src/: not followed"),
@@ -86,7 +87,7 @@ def test_a_file_named_is_read_only_when_regular_and_small(hostile: Path) -> None
                                     for name, why in [
         ("fifo.sql", "a FIFO (named pipe), not a regular file"),
         ("zero.sql", "a character device, not a regular file"),
-        ("big.sql", "5242880 bytes, over the limit of 4 MiB per file (--max-file-size)"),
+        ("big.sql", f"{BIG} bytes, over the limit of 32 MiB per file (--max-file-size)"),
     ]) + "redshift-iam: 3 problem(s); no document written\n"
 
 
@@ -97,7 +98,7 @@ def test_the_limits_are_flags(hostile: Path) -> None:
     assert [(s["path"], s["reason"]) for s in json.loads(scanned.stdout)["skipped"]] == [
         ("src/b.sql", "over what is left of the 100 bytes one run may read in all "
                       "(--max-total-size): not read")]
-    raised = run(hostile, "policy", "src/big.sql", "--max-file-size", "8MiB")
+    raised = run(hostile, "policy", "src/big.sql", "--max-file-size", "64MiB")
     assert (raised.returncode, raised.stderr) == (
         1, "src/big.sql:1:1: error RI105: src/big.sql looks binary (it holds NUL bytes)\n"
            "    hint: the input is not UTF-8 text; convert it (iconv -t UTF-8)\n"

@@ -6,6 +6,7 @@ read as data (inputs/scanning/gitindex.py, gitignore.py, gitwalk.py). The lists 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import json
 import os
 import shutil
@@ -116,9 +117,16 @@ def test_an_index_without_checksum_is_read_with_either_hash(tmp_path: Path) -> N
     (lambda data: data[:4] + (9).to_bytes(4, "big") + data[8:],
      "index version 9 (versions 2, 3 and 4 are read)"),
     (lambda data: data[:8] + (10**9).to_bytes(4, "big") + data[12:],
-     "the index is truncated or corrupt"),
-    (lambda data: data[:40], "the index is truncated or corrupt"),
-    (lambda data: data[:-20] + b"zzzz\0\0\0\0" + bytes(20), "the index is truncated or corrupt"),
+     "more entries than the file can hold"),
+    (lambda data: data[:40], "more entries than the file can hold"),
+    (lambda data: data[:100], "the extensions do not end where the checksum starts"),
+    (lambda data: data[:-20] + b"zzzz\0\0\0\0" + bytes(20),
+     "the index needs the extension b'zzzz', not read here"),
+    (lambda data: data[:-20] + b"link\0\0\0\x02ab" + bytes(20),
+     "a split index's link is shorter than a hash"),
+    (lambda data: data[:-20] + b"link\0\0\0\x14" + b"\x01" * 20 + bytes(20),
+     "sharedindex.0101010101010101010101010101010101010101: No such file or directory"),
+    (lambda data: _names_without_end(), "paths longer than a work tree can hold"),
 ])
 def test_a_damaged_index_says_why(tmp_path: Path, damage, reason: str) -> None:
     root = tmp_path / "r"
@@ -130,6 +138,15 @@ def test_a_damaged_index_says_why(tmp_path: Path, damage, reason: str) -> None:
     with pytest.raises(IndexUnreadable) as caught:
         read_index(str(root / ".git"))
     assert str(caught.value) == reason
+
+
+def _names_without_end() -> bytes:
+    """A version 4 index whose every name keeps the one before and adds 100 bytes: its names
+    would grow as the square of its size."""
+    entry = bytes(24) + (0o100644).to_bytes(4, "big") + bytes(32) + bytes(2) + b"\0"
+    body = b"DIRC" + (4).to_bytes(4, "big") + (50_000).to_bytes(4, "big") + (
+        entry + b"a" * 100 + b"\0") * 50_000
+    return body + hashlib.sha1(body).digest()
 
 
 # --- the ignore rules, as git applies them ----------------------------------------------------

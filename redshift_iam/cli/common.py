@@ -93,11 +93,10 @@ def _expand_directories(scripts, reader):
 
 
 def file_reader(kwargs):
-    """The FileReader of one run, with the --max-file-size/--max-total-size limits."""
+    """The FileReader of one run, with the --max-file-size/--max-total-size limits (every
+    command that reads files declares them: cli/options.read_limit_options)."""
     from redshift_iam.core.localfiles import FileReader, ReadLimits
-    defaults = ReadLimits()
-    return FileReader(ReadLimits(kwargs.get("max_file_size") or defaults.per_file,
-                                 kwargs.get("max_total_size") or defaults.total))
+    return FileReader(ReadLimits(kwargs["max_file_size"], kwargs["max_total_size"]))
 
 
 def render_templates(sources, kwargs, problems):

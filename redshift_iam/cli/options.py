@@ -60,22 +60,24 @@ def _size(ctx, param, value):
         raise click.BadParameter(str(exc)) from None
 
 
-def read_limit_options(func):
-    """How much of the input files one run reads (core.localfiles.ReadLimits)."""
-    options = [
-        click.option("--max-file-size", default="4MiB", show_default=True, metavar="SIZE",
-                     callback=_size,
-                     help="Read no file larger than this (units KiB, MiB, GiB; or bytes): a "
-                          "larger input is an error (RI100), a larger file under a scanned "
-                          "or directory PATH is reported, never read."),
-        click.option("--max-total-size", default="1GiB", show_default=True, metavar="SIZE",
-                     callback=_size,
-                     help="Read at most this much in all in one run; a file past it is "
-                          "reported as --max-file-size says."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+def read_limit_options(per_file="32MiB", total="256MiB", larger="is an error (RI100)"):
+    """How much of the input files one run reads (core.localfiles.ReadLimits): the options,
+    with these defaults; ``larger`` says what becomes of a larger file."""
+    def decorate(func):
+        options = [
+            click.option("--max-file-size", default=per_file, show_default=True,
+                         metavar="SIZE", callback=_size,
+                         help=f"Read no file larger than this (units KiB, MiB, GiB; or bytes): "
+                              f"a larger one {larger}, never read."),
+            click.option("--max-total-size", default=total, show_default=True, metavar="SIZE",
+                         callback=_size,
+                         help="Read at most this much in all in one run; a file past it is "
+                              "treated as --max-file-size says."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
 
 
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
@@ -107,7 +109,7 @@ def template_options(func):
 
 def input_options(func):
     """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
-    func = read_limit_options(func)
+    func = read_limit_options()(func)
     func = click.option(
         "--input-format", type=click.Choice(["auto", "sql", "spec"]), default="auto",
         show_default=True,

@@ -33,7 +33,7 @@ DOCUMENTS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
 @template_options
 @settings_options
 @trust_options
-@read_limit_options
+@read_limit_options("1MiB", "1GiB", "is a place skipped")
 @click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "

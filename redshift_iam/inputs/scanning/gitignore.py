@@ -40,12 +40,32 @@ class Pattern(NamedTuple):
     basename: bool  # no '/' in the glob: matched against the last name of the path
 
 
-class _Run(NamedTuple):
-    """Consecutive patterns of one polarity, as two alternations (names, paths)."""
+_MIXED = 64  # patterns of both polarities tried as one alternation
 
-    negative: bool
-    names: re.Pattern[str] | None
-    paths: re.Pattern[str] | None
+
+class _Chunk:
+    """Consecutive patterns (last first) tried as two alternations (against the name, against
+    the path): one call tells whether any matches. When they differ in polarity the first that
+    matches is then found one by one (at most :data:`_MIXED`)."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        self.patterns = patterns
+        self.negative = patterns[0].negative
+        self.uniform = all(p.negative == self.negative for p in patterns)
+        self.names = _alternation([p.regex for p in patterns if p.basename])
+        self.paths = _alternation([p.regex for p in patterns if not p.basename])
+        self._each: list[re.Pattern[str]] = []
+
+    def verdict(self, name: str, path: str) -> bool | None:
+        if not ((self.names and self.names.fullmatch(name))
+                or (self.paths and self.paths.fullmatch(path))):
+            return None
+        if self.uniform:
+            return not self.negative
+        if not self._each:
+            self._each = [re.compile(p.regex, re.S) for p in self.patterns]
+        return next(not p.negative for p, each in zip(self.patterns, self._each, strict=True)
+                    if each.fullmatch(name if p.basename else path))
 
 
 class Rules:
@@ -53,31 +73,35 @@ class Rules:
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self.count = len(patterns)
-        self._runs = {kind: _runs([p for p in patterns if kind or not p.dir_only])
-                      for kind in (False, True)}
+        self._chunks = {kind: _chunks([p for p in patterns if kind or not p.dir_only])
+                        for kind in (False, True)}
 
     def decide(self, path: str, is_dir: bool) -> bool | None:
         """The verdict of the last pattern matching ``path`` ('/'-separated, below the file's
         folder): True ignored, False re-included, None no pattern matches."""
         name = path.rpartition("/")[2]
-        for run in self._runs[is_dir]:
-            if (run.names and run.names.fullmatch(name)) or (
-                    run.paths and run.paths.fullmatch(path)):
-                return not run.negative
+        for chunk in self._chunks[is_dir]:
+            verdict = chunk.verdict(name, path)
+            if verdict is not None:
+                return verdict
         return None
 
 
-def _runs(patterns: list[Pattern]) -> list[_Run]:
-    """Last pattern first, grouped into runs of one polarity: the first run that matches
-    holds the last matching pattern, so its polarity is the verdict."""
-    runs: list[list[Pattern]] = []
+def _chunks(patterns: list[Pattern]) -> list[_Chunk]:
+    """Last pattern first, in chunks: the first chunk that matches holds the last matching
+    pattern. A chunk of one polarity grows without end; a mixed one to :data:`_MIXED`, so a
+    file that alternates ``x``/``!y`` costs a few calls per path, not one per line."""
+    groups: list[list[Pattern]] = []
+    uniform: list[bool] = []
     for pattern in reversed(patterns):
-        if runs and runs[-1][0].negative == pattern.negative:
-            runs[-1].append(pattern)
+        if groups and (len(groups[-1]) < _MIXED or (
+                uniform[-1] and groups[-1][0].negative == pattern.negative)):
+            uniform[-1] = uniform[-1] and groups[-1][0].negative == pattern.negative
+            groups[-1].append(pattern)
         else:
-            runs.append([pattern])
-    return [_Run(group[0].negative, _alternation([p.regex for p in group if p.basename]),
-                 _alternation([p.regex for p in group if not p.basename])) for group in runs]
+            groups.append([pattern])
+            uniform.append(True)
+    return [_Chunk(group) for group in groups]
 
 
 def _alternation(regexes: list[str]) -> re.Pattern[str] | None:
@@ -87,11 +111,21 @@ def _alternation(regexes: list[str]) -> re.Pattern[str] | None:
 
 def parse(text: str) -> Rules:
     """The rules of one ignore file's text (see the module docstring)."""
+    return rules_of(pattern_lines(text))
+
+
+def pattern_lines(text: str) -> list[str]:
+    """The lines of an ignore file that are patterns (trimmed as git trims them), so a caller
+    can count them before anything is compiled."""
+    lines = (_trim(line[:-1] if line.endswith("\r") else line)
+             for line in text.removeprefix("\ufeff").split("\n"))
+    return [line for line in lines if line and not line.startswith("#")]
+
+
+def rules_of(lines: list[str]) -> Rules:
+    """The rules of :func:`pattern_lines`."""
     patterns = []
-    for line in text.removeprefix("\ufeff").split("\n"):
-        line = _trim(line[:-1] if line.endswith("\r") else line)
-        if not line or line.startswith("#"):
-            continue
+    for line in lines:
         negative = line.startswith("!")
         glob = line[1:] if negative else line
         dir_only = glob.endswith("/")

@@ -26,6 +26,7 @@ from redshift_iam.core.localfiles import MiB, NotRead, read_regular
 
 MAX_INDEX = 128 * MiB  # an index of about a million paths; the Linux kernel's is under 10 MiB
 _SMALL = 64 * 1024  # a gitdir: or commondir file
+MAX_PATH = 4096  # bytes in a path the work tree can hold (Linux's PATH_MAX)
 _REGULAR, _LINK, _GITLINK, _DIR = 0o10, 0o12, 0o16, 0o04  # mode >> 12
 
 
@@ -111,10 +112,14 @@ def read_index(git_dir: str) -> Tracked:
     path = os.path.join(git_dir, "index")
     if not os.path.lexists(path):
         return Tracked(frozenset(), frozenset())
-    entries, shared = _parse(_load(path))
-    if shared is not None:
-        base, _ = _parse(_load(os.path.join(git_dir, f"sharedindex.{shared[0]}")))
-        entries = [e for i, e in enumerate(base) if i not in shared[1]] + entries
+    entries, link = _parse(_load(path))
+    if link is not None:
+        base, _ = _parse(_load(os.path.join(git_dir, f"sharedindex.{link.shared}")))
+        try:
+            deleted = _ewah(link.bitmaps, 0, len(base))
+        except struct.error:
+            raise IndexUnreadable("the split index's bitmap is truncated") from None
+        entries = [e for i, e in enumerate(base) if i not in deleted] + entries
     files = {os.fsdecode(name) for name, mode in entries if mode in (_REGULAR, _LINK) and name}
     links = {os.fsdecode(name) for name, mode in entries if mode == _GITLINK}
     return Tracked(frozenset(files), frozenset(links))
@@ -132,19 +137,30 @@ def _load(path: str) -> bytes:
 Entry = tuple[bytes, int]  # name, mode >> 12
 
 
-def _parse(data: bytes) -> tuple[list[Entry], tuple[str, set[int]] | None]:
-    """(entries, (shared index hash, deleted positions) of a split index, or None)."""
+class _Link(NamedTuple):
+    """A split index's ``link`` extension: the shared index's hash (hex) and the bitmaps that
+    follow it (the first: the shared entries it deletes)."""
+
+    shared: str
+    bitmaps: bytes
+
+
+def _parse(data: bytes) -> tuple[list[Entry], _Link | None]:
+    """(entries, the link of a split index or None)."""
     if len(data) < 12 or data[:4] != b"DIRC":
         raise IndexUnreadable("not a git index (no DIRC signature)")
     version, count = struct.unpack_from(">II", data, 4)
     if version not in (2, 3, 4):
         raise IndexUnreadable(f"index version {version} (versions 2, 3 and 4 are read)")
+    problems = []  # the first is told: SHA-1's, when the checksum says neither
     for hash_size in _hash_sizes(data):
         try:
             return _entries_and_extensions(data, version, count, hash_size)
-        except (IndexUnreadable, struct.error, IndexError):
-            continue
-    raise IndexUnreadable("the index is truncated or corrupt")
+        except IndexUnreadable as exc:
+            problems.append(exc)
+        except (struct.error, IndexError, ValueError):  # ValueError: a name with no NUL
+            problems.append(IndexUnreadable("the index is truncated or corrupt"))
+    raise problems[0]
 
 
 def _hash_sizes(data: bytes) -> tuple[int, ...]:
@@ -158,13 +174,16 @@ def _hash_sizes(data: bytes) -> tuple[int, ...]:
 
 
 def _entries_and_extensions(data: bytes, version: int, count: int,
-                            hash_size: int) -> tuple[list[Entry], tuple[str, set[int]] | None]:
+                            hash_size: int) -> tuple[list[Entry], _Link | None]:
     end = len(data) - hash_size
     if count > end // 40:
         raise IndexUnreadable("more entries than the file can hold")
-    entries, offset, previous = [], 12, b""
+    entries, offset, previous, budget = [], 12, b"", 2 * len(data)
     for _ in range(count):
         name, mode, offset = _entry(data, offset, version, hash_size, previous)
+        budget -= len(name)
+        if len(name) > MAX_PATH or budget < 0:  # version 4 can grow names without end
+            raise IndexUnreadable("paths longer than a work tree can hold")
         entries.append((name, mode))
         previous = name
     shared = None
@@ -214,21 +233,23 @@ def _varint(data: bytes, offset: int) -> tuple[int, int]:
     return value, offset + 1
 
 
-def _link(body: bytes, hash_size: int) -> tuple[str, set[int]] | None:
-    """A split index's link: the shared index's hash and the positions it deletes (an EWAH
-    bitmap); None when the hash is zeros (no shared index)."""
+def _link(body: bytes, hash_size: int) -> _Link | None:
+    """A split index's link; None when the hash is zeros (no shared index)."""
+    if len(body) < hash_size:
+        raise IndexUnreadable("a split index's link is shorter than a hash")
     shared = body[:hash_size].hex()
-    if len(body) < hash_size or set(shared) == {"0"}:
+    if set(shared) == {"0"}:
         return None
-    return shared, _ewah(body, hash_size)
+    return _Link(shared, body[hash_size:])
 
 
-def _ewah(data: bytes, offset: int) -> set[int]:
-    """The set bits of an EWAH bitmap (ewah/ewah_io.c; run-length words and literals), below
-    its size in bits (at most one per entry an index may hold)."""
+def _ewah(data: bytes, offset: int, size: int) -> set[int]:
+    """The set bits of an EWAH bitmap (ewah/ewah_io.c; run-length words and literals) below
+    ``size`` (the entries of the shared index), so memory follows the index, not the bitmap."""
     bits, words = struct.unpack_from(">II", data, offset)
-    if bits > MAX_INDEX // 40:
-        raise IndexUnreadable("a split index bitmap larger than any index")
+    bits = min(bits, size)
+    if offset + 8 + 8 * words > len(data):  # before unpacking: a format of 2**32 words is large
+        raise struct.error("the bitmap runs past its extension")
     values = struct.unpack_from(f">{words}Q", data, offset + 8)
     found, position, index = set(), 0, 0
     while index < words and position < bits:

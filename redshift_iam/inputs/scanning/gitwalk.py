@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 
 from redshift_iam.core.localfiles import FileReader, NotRead, read_regular
-from redshift_iam.inputs.scanning.gitignore import Rules, parse
+from redshift_iam.inputs.scanning.gitignore import Rules, pattern_lines, rules_of
 from redshift_iam.inputs.scanning.gitindex import BROKEN, Repo, Tracked, repo_at
 
 MAX_PATTERNS = 10_000  # ignore patterns applied in one run; real repositories have hundreds
@@ -65,12 +65,12 @@ class Ignores:
         except OSError as exc:
             return self._problem(shown, f"unreadable ({exc.strerror or exc}): its ignore rules "
                                         "are not applied")
-        rules = parse(os.fsdecode(data))
-        if self.patterns + rules.count > MAX_PATTERNS:
+        lines = pattern_lines(os.fsdecode(data))
+        if self.patterns + len(lines) > MAX_PATTERNS:
             return self._problem(shown, f"more than {MAX_PATTERNS} ignore patterns in one run: "
                                         "its rules are not applied")
-        self.patterns += rules.count
-        return rules
+        self.patterns += len(lines)
+        return rules_of(lines)
 
     def _problem(self, shown: str, reason: str) -> None:
         self.problems.append((shown, reason))

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 import re
 
-from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, FileReader, NotRead, ReadLimits
+from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader, NotRead, ReadLimits
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.hints import hint_lines
 from redshift_iam.inputs.scanning.host import HostText
@@ -32,7 +32,7 @@ _WHOLE = {".sql": "sql", ".j2": "jinja-sql", ".jinja": "jinja-sql", ".jinja2": "
 _DBT_DIRS = frozenset({"models", "macros"})
 
 
-def scan(paths: list[str], limits: ReadLimits = DEFAULT_READ_LIMITS) -> ScanResult:
+def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
     """Fragments and skipped places under ``paths``, in walk order; ``files_read`` counts the
     files opened (see the module docstring)."""
     fragments: list[Fragment] = []

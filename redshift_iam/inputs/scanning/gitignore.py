@@ -72,7 +72,6 @@ class Rules:
     """The patterns of one ignore file, for paths below its folder."""
 
     def __init__(self, patterns: list[Pattern]) -> None:
-        self.count = len(patterns)
         self._chunks = {kind: _chunks([p for p in patterns if kind or not p.dir_only])
                         for kind in (False, True)}
 

@@ -4,7 +4,7 @@ Run ``python bench/scan.py [--small]``. The tree is generated deterministically 
 folder (removed afterwards): mostly files that are not SQL, a few hundred Python files with
 statements, some .sql. Prints the time of a floor (read every file, lower-case it, look for the
 three keywords), the time of ``scan()`` and their ratio (target: within 4x), then the time of
-the whole ``redshift-iam scan`` pipeline (``analysis.scan_paths``: scan, render each fragment,
+the whole ``redshift-iam scan`` pipeline (``analysis.scan``: scan, render each fragment,
 read, derive, build the documents) and its ratio to the floor.
 """
 

@@ -164,10 +164,11 @@ def test_permission_denied(tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "p.sql"
     path.write_text(COPY)
 
-    def denied(self) -> bytes:
+    def denied(*args, **kwargs) -> bytes:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", denied)  # root can read any file: simulate
+    # root can read any file: simulate
+    monkeypatch.setattr("redshift_iam.core.localfiles.read_regular", denied)
     result = invoke("policy", str(path))
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.startswith(f"error RI100: {path}: permission denied")

@@ -144,7 +144,7 @@ def test_an_unclosed_string_in_an_include_stops_that_file_only(tree) -> None:
     ({"main.sql": "select 1;\n  \\i missing.sql\n"},
      [("RI100", "main.sql:2:3", "cannot include missing.sql: no such file")]),
     ({"main.sql": "\\ir lib\n", "lib/x.sql": ""},
-     [("RI100", "main.sql:1:1", "cannot include lib: not a regular file")]),
+     [("RI100", "main.sql:1:1", "cannot include lib: a directory, not a regular file")]),
     ({"main.sql": "\\i main.sql\n"},
      [("RI106", "main.sql:1:1", "include cycle: main.sql -> main.sql")]),
     ({"main.sql": "\\i a.sql\n", "a.sql": "\\ir b/b.sql\n", "b/b.sql": "\\i a.sql\n"},

@@ -616,8 +616,9 @@ def test_a_symlink_in_the_folder_is_replaced_not_followed(sql, tmp_path: Path) -
     path = sql(copy("a", role(ETL_1)))
     refused = invoke("generate", path, "--out-dir", str(out))
     assert (refused.exit_code, refused.stderr) == (
-        1, f"redshift-iam: {out}/Etl~111111111111.policy.json exists and was not written by "
-           "redshift-iam (or was edited since); pass --force to replace it\n")
+        1, f"redshift-iam: {out}/Etl~111111111111.policy.json is a symbolic link, not a file "
+           "redshift-iam wrote: it is never read or written through; pass --force to replace "
+           "the link with the document\n")
     assert invoke("generate", path, "--out-dir", str(out), "--force").exit_code == 0
     assert outside.read_text() == "precious\n"
     assert not (out / "Etl~111111111111.policy.json").is_symlink()
@@ -632,12 +633,108 @@ def test_special_files_are_never_read(sql, tmp_path: Path) -> None:
     path = sql(copy("a", role(ETL_1)))
     refused = invoke("generate", path, "--out-dir", str(out))
     assert (refused.exit_code, refused.stderr) == (
-        1, f"redshift-iam: {out}/Etl~111111111111.policy.json exists and was not written by "
-           "redshift-iam (or was edited since); pass --force to replace it\n")
-    assert invoke("generate", path, "--out-dir", str(out), "--force").exit_code == 0
+        1, f"redshift-iam: {out}/Etl~111111111111.policy.json is a FIFO (named pipe), not a "
+           "file redshift-iam wrote: it is never read or written through; pass --force to "
+           "replace it with the document\n")
+    forced = invoke("generate", path, "--out-dir", str(out), "--force")
+    assert (forced.exit_code, forced.stderr) == (0, "".join(
+        f"redshift-iam: {out}/{name}: a FIFO (named pipe), not a regular file: never read, "
+        "written through or removed\n" for name in (LEDGER, "Etl~111111111111.policy.json")
+    ) + f"wrote {out}/Etl~111111111111.policy.json\nwrote {out}/Etl~111111111111.trust.json\n")
     assert folder_files(out) == {"Etl~111111111111.policy.json": policy_text("a"),
                                  "Etl~111111111111.trust.json": TRUST}
     assert (out / LEDGER).is_file()
+
+
+TOKEN = "aws_secret_access_key = TOKEN-f0e1d2c3b4a5"
+
+
+@pytest.fixture
+def trap(tmp_path: Path):
+    """A folder where a document, the ledger and a stale file the (real-looking) ledger claims
+    are symbolic links to secrets outside it; returns (folder, the secrets, their stamps)."""
+    secrets = tmp_path / "home"
+    secrets.mkdir()
+    for name in ("credentials", "environ", "old"):
+        (secrets / name).write_text(f"{TOKEN} {name}\n")
+    out = tmp_path / "iam"
+    out.mkdir()
+    (out / "Etl~111111111111.policy.json").symlink_to(secrets / "credentials")
+    (out / "Old~111111111111.policy.json").symlink_to(secrets / "old")
+    # the ledger is itself a link, to a file that claims the stale link as the tool's own
+    (secrets / "ledger.json").write_text(json.dumps({"files": {
+        "Old~111111111111.policy.json": digest((secrets / "old").read_text())}}))
+    (out / LEDGER).symlink_to(secrets / "ledger.json")
+    targets = sorted(secrets.iterdir())
+    return out, targets, {p: (p.read_text(), p.stat().st_mtime_ns) for p in targets}
+
+
+WARN = "a symbolic link, not a regular file: never read, written through or removed\n"
+
+
+def test_check_never_reads_through_a_link(sql, tmp_path: Path, trap) -> None:
+    out, targets, before = trap
+    result = invoke("generate", sql(copy("a", role(ETL_1))), "--out-dir", str(out), "--check")
+    assert TOKEN.split()[-1] not in result.stdout + result.stderr
+    policy, trust = out / "Etl~111111111111.policy.json", out / "Etl~111111111111.trust.json"
+    assert result.exit_code == 1
+    assert result.stdout == (
+        f"--- {policy}\n+++ {policy}\n@@ -0,0 +1,{len(policy_text('a').splitlines())} @@\n"
+        + "".join(f"+{line}\n" for line in policy_text("a").splitlines())
+        + f"--- /dev/null\n+++ {trust}\n@@ -0,0 +1,{len(TRUST.splitlines())} @@\n"
+        + "".join(f"+{line}\n" for line in TRUST.splitlines()))
+    assert result.stderr == (
+        f"redshift-iam: {out}/{LEDGER}: {WARN}"
+        f"redshift-iam: {policy}: {WARN}"
+        f"redshift-iam: {out} is out of date (1 to add, 1 to change, 1 not written by "
+        "redshift-iam (--force)); run generate without --check to update it\n")
+    assert {p: (p.read_text(), p.stat().st_mtime_ns) for p in targets} == before
+
+
+def test_writes_never_go_through_a_link(sql, tmp_path: Path, trap) -> None:
+    out, targets, before = trap
+    path = sql(copy("a", role(ETL_1)))
+    refused = invoke("generate", path, "--out-dir", str(out))
+    assert refused.exit_code == 1 and "pass --force to replace the link" in refused.stderr
+    forced = invoke("generate", path, "--out-dir", str(out), "--force")
+    assert TOKEN.split()[-1] not in refused.output + forced.output
+    assert (forced.exit_code, forced.stderr) == (0, (
+        f"redshift-iam: {out}/{LEDGER}: {WARN}"
+        f"redshift-iam: {out}/Etl~111111111111.policy.json: {WARN}"
+        f"wrote {out}/Etl~111111111111.policy.json\nwrote {out}/Etl~111111111111.trust.json\n"))
+    # the links were replaced by files (never written through); the stale link, which only a
+    # linked ledger claimed, is still there and was never removed through
+    assert folder_files(out) == {"Etl~111111111111.policy.json": policy_text("a"),
+                                 "Etl~111111111111.trust.json": TRUST,
+                                 "Old~111111111111.policy.json": f"{TOKEN} old\n"}
+    assert (out / "Old~111111111111.policy.json").is_symlink()
+    assert not (out / LEDGER).is_symlink()
+    assert {p: (p.read_text(), p.stat().st_mtime_ns) for p in targets} == before
+
+
+def test_a_stale_link_claimed_by_the_ledger_is_kept_unread(sql, tmp_path: Path) -> None:
+    """The ledger is a real file that claims a stale name; the name is now a link to a secret
+    whose hash matches: it is not the tool's (never read, diffed or removed)."""
+    secret = tmp_path / "secret"
+    secret.write_text(f"{TOKEN}\n")
+    out = tmp_path / "iam"
+    path = sql(copy("a", role(ETL_1)))
+    assert invoke("generate", path, "--out-dir", str(out)).exit_code == 0
+    ledger = json.loads((out / LEDGER).read_text())
+    ledger["files"]["Old~111111111111.policy.json"] = digest(f"{TOKEN}\n")
+    (out / LEDGER).write_text(json.dumps(ledger))
+    (out / "Old~111111111111.policy.json").symlink_to(secret)
+    check = invoke("generate", path, "--out-dir", str(out), "--check")
+    assert (check.exit_code, check.stdout) == (0, "")
+    assert check.stderr == f"redshift-iam: {out}/Old~111111111111.policy.json: {WARN}"
+    written = invoke("generate", path, "--out-dir", str(out))
+    assert TOKEN.split()[-1] not in check.output + written.output
+    assert (written.exit_code, written.stderr) == (0, (
+        f"redshift-iam: {out}/Old~111111111111.policy.json: {WARN}"
+        f"kept {out}/Old~111111111111.policy.json: the input no longer produces it, but it was "
+        "edited since redshift-iam wrote it\n"))
+    assert (out / "Old~111111111111.policy.json").is_symlink()
+    assert secret.read_text() == f"{TOKEN}\n"
 
 
 # --- access key ids have a shape (issue 8, item 11) ------------------------------------------

@@ -10,10 +10,11 @@ import os
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redshift_iam.core.localfiles import ReadLimits
 from redshift_iam.inputs.scanning import Skipped, scan
 from tests.helpers import examples
 
-scan_module = importlib.import_module("redshift_iam.inputs.scanning.scan")
+localfiles = importlib.import_module("redshift_iam.core.localfiles")
 SQL = "COPY t FROM 's3://b/k' IAM_ROLE 'arn:aws:iam::123456789012:role/r';\n"
 
 
@@ -37,21 +38,26 @@ def test_symlink_loop_binary_non_utf8_and_deep_nesting(tmp_path):
     }
 
 
+def _failing(monkeypatch, name: str, error: OSError) -> None:
+    """Reading a file whose name ends with ``name`` raises ``error``."""
+    real_read = localfiles.read_regular
+
+    def failing(path, *args, **kwargs):
+        if str(path).endswith(name):
+            raise error
+        return real_read(path, *args, **kwargs)
+
+    monkeypatch.setattr(localfiles, "read_regular", failing)
+
+
 def test_large_and_vanished_files(tmp_path, monkeypatch):
     (tmp_path / "big.sql").write_text(SQL * 10)
     (tmp_path / "gone.sql").write_text(SQL)
-    monkeypatch.setattr(scan_module, "MAX_BYTES", 100)
-    real_open = open
-
-    def vanishing(path, *args, **kwargs):
-        if str(path).endswith("gone.sql"):
-            raise FileNotFoundError(2, "No such file or directory")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(scan_module, "open", vanishing, raising=False)
-    result = scan([str(tmp_path)])
+    _failing(monkeypatch, "gone.sql", FileNotFoundError(2, "No such file or directory"))
+    result = scan([str(tmp_path)], ReadLimits(per_file=100))
     assert result.skipped == [
-        Skipped(f"{tmp_path}/big.sql", 0, 0, "larger than 0 MB (680 bytes): not read"),
+        Skipped(f"{tmp_path}/big.sql", 0, 0, "680 bytes, over the limit of 100 bytes per file "
+                                             "(--max-file-size): not read"),
         Skipped(f"{tmp_path}/gone.sql", 0, 0, "vanished during the scan: not read"),
     ]
 
@@ -59,14 +65,7 @@ def test_large_and_vanished_files(tmp_path, monkeypatch):
 def test_unreadable_missing_and_unsupported_paths(tmp_path, monkeypatch):
     (tmp_path / "locked.sql").write_text(SQL)
     (tmp_path / "notes.txt").write_text(SQL)
-    real_open = open
-
-    def locked(path, *args, **kwargs):
-        if str(path).endswith("locked.sql"):
-            raise PermissionError(13, "Permission denied")
-        return real_open(path, *args, **kwargs)
-
-    monkeypatch.setattr(scan_module, "open", locked, raising=False)
+    _failing(monkeypatch, "locked.sql", PermissionError(13, "Permission denied"))
     paths = [str(tmp_path / name) for name in ("locked.sql", "missing.sql", "notes.txt")]
     assert scan(paths).skipped == [
         Skipped(paths[0], 0, 0, "unreadable: Permission denied"),
@@ -120,12 +119,12 @@ def _evaluates(text: str) -> bool:
 def test_no_file_is_read_twice(tmp_path, monkeypatch):
     (tmp_path / "a.sql").write_text(SQL)
     opened: list[str] = []
-    real_open = open
+    real_read = localfiles.read_regular
 
     def counting(path, *args, **kwargs):
         opened.append(os.path.basename(str(path)))
-        return real_open(path, *args, **kwargs)
+        return real_read(path, *args, **kwargs)
 
-    monkeypatch.setattr(scan_module, "open", counting, raising=False)
+    monkeypatch.setattr(localfiles, "read_regular", counting)
     scan([str(tmp_path)])
     assert opened == ["a.sql"]

@@ -181,7 +181,7 @@ def test_a_directory_means_its_sql_and_specs_sorted_and_recursive(tmp_path: Path
         "a.yml:3", "a/z.sql:1", "b.sql:1", "c.json:1")]
     from redshift_iam.spec import directory_inputs
     # read in path order, component by component: the folder a/ before the file a.yml
-    assert directory_inputs(str(tmp_path)) == [
+    assert [item.path for item in directory_inputs(str(tmp_path))] == [
         f"{tmp_path}/a/z.sql", f"{tmp_path}/a.yml", f"{tmp_path}/b.sql", f"{tmp_path}/c.json"]
 
 

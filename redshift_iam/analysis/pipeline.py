@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from redshift_iam.analysis.configure import Configured, configure, trust_options
 from redshift_iam.analysis.sources import Input, gather
 from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, FileReader
 from redshift_iam.core.options import DEFAULTS, Options
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Analysis
@@ -38,9 +39,10 @@ def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
     from redshift_iam.inputs import IncludeLoader
 
     configured = configure(options)
-    gathered = gather(inputs, options, stdin)
+    reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
+    gathered = gather(inputs, options, stdin, reader)
     script = read_sources(gathered.sources, options.input_format,
-                          IncludeLoader(cwd or Path.cwd()), gathered.render)
+                          IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
     return build(script, configured, gathered.diagnostics, resolver_for(options, resolver))
 
 
@@ -95,9 +97,10 @@ def read_inputs(inputs: Sequence[Input], options: Options = DEFAULTS, *,
     anything; the problems of reading them are the Script's diagnostics (first)."""
     from redshift_iam.inputs import IncludeLoader
 
-    gathered = gather(inputs, options, stdin)
+    reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
+    gathered = gather(inputs, options, stdin, reader)
     script = read_sources(gathered.sources, options.input_format,
-                          IncludeLoader(cwd or Path.cwd()), gathered.render)
+                          IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
     return script._replace(diagnostics=gathered.diagnostics + script.diagnostics)
 
 

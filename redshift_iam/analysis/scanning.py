@@ -11,13 +11,13 @@ from redshift_iam.analysis.configure import configure
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.sources import load_values
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
+from redshift_iam.core.localfiles import SCAN_READ_LIMITS
 from redshift_iam.core.options import DEFAULTS, Options
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.source import Hosted, IncludeError, Source
 
 if TYPE_CHECKING:  # a Protocol costs start-up time to define
     from redshift_iam.core.lookups import Resolver
-
 
 class ScanReport(NamedTuple):
     """What :func:`scan` found: the analysis of every statement read, the places not
@@ -71,7 +71,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
-    found = find(list(paths))
+    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
     sources, rendering = [], []
     for fragment in found.fragments:
         source, notes = _render_fragment(fragment, values, style, options.template_path)

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any, NamedTuple, Union
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.options import Options, OptionsError
 from redshift_iam.core.source import Render, Source
 
@@ -27,10 +28,12 @@ class Gathered(NamedTuple):
     render: Render | None
 
 
-def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None) -> Gathered:
-    """Read, load the values, render (see the module docstring)."""
+def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
+           reader: FileReader | None = None) -> Gathered:
+    """Read (with ``reader``: the read limits of the run, shared with the psql includes),
+    load the values, render (see the module docstring)."""
     problems: list[Diagnostic] = []
-    sources = _read(inputs, stdin, problems)
+    sources = _read(inputs, stdin, reader or FileReader(), problems)
     values = load_values(options, problems)
     rendered, notes = _render(sources, values, options, problems)
 
@@ -43,44 +46,50 @@ def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None) -> Ga
     return Gathered(tuple(rendered), tuple(problems + notes), render)
 
 
-def _read(inputs: Sequence[Input], stdin: bytes | None, problems: list[Diagnostic]
-          ) -> list[Source]:
+def _read(inputs: Sequence[Input], stdin: bytes | None, reader: FileReader,
+          problems: list[Diagnostic]) -> list[Source]:
     """Each input as a Source; one that cannot be read is a problem, the rest go on."""
     from redshift_iam.inputs import read_source
 
     sources = []
-    for item in expand(inputs, problems):
+    for item, follow in expand(inputs, reader).items():
         if isinstance(item, Source):
             sources.append(item)
+            continue
+        if isinstance(follow, Diagnostic):
+            problems.append(follow)
             continue
         if item == "-" and stdin is None:
             stdin = sys.stdin.buffer.read()
         try:
-            sources.append(read_source(item, stdin))
+            sources.append(read_source(item, stdin, reader, follow))
         except InputError as exc:
             problems.append(exc.diagnostic)
     return sources
 
 
-def expand(inputs: Sequence[Input], problems: list[Diagnostic]) -> list[str | Source]:
-    """Each directory argument -> its SQL scripts and specs (``spec.directory_inputs``); a
-    file named twice is read once."""
+def expand(inputs: Sequence[Input], reader: FileReader
+           ) -> dict[str | Source, bool | Diagnostic]:
+    """Each input -> how it is read, in input order, each once: a file named by the user (or
+    ``-``, or a Source) -> True (read, following a symbolic link); each file a directory
+    argument stands for (``spec.directory_inputs``) -> False (read following no link: a link
+    inside the directory stands for its target, one out of it is RI100); or the Diagnostic
+    that says why it is not read."""
     from redshift_iam.spec import directory_inputs
 
-    found: list[str | Source] = []
+    found: dict[str | Source, bool | Diagnostic] = {}
     for item in inputs:
-        if isinstance(item, Source):
-            found.append(item)
+        path = item if isinstance(item, Source) else os.fspath(item)
+        if isinstance(path, Source) or path == "-" or not os.path.isdir(path):
+            found.setdefault(path, True)
             continue
-        path = os.fspath(item)
-        if path != "-" and os.path.isdir(path):
-            inside = directory_inputs(path)
-            if not inside:
-                problems.append(Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
-            found += inside
-        else:
-            found.append(path)
-    return list(dict.fromkeys(found))
+        inside = directory_inputs(path, reader)
+        if not inside:
+            found.setdefault(path, Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
+        for entry in inside:
+            found.setdefault(entry.path, Diagnostic("RI100", f"{entry.path}: {entry.problem}")
+                             if entry.problem else False)
+    return found
 
 
 def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:

@@ -61,6 +61,7 @@ def _write_out_dir(out_dir, plan, force):
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"cannot write {out_dir}: {exc.strerror or exc}") from None
+    _special(out_dir, outcome.special)
     lines = [f"wrote {out_dir / name}" for name in outcome.written]
     lines += [f"removed {out_dir / name}" for name in outcome.removed]
     lines += [f"kept {out_dir / name}: the input no longer produces it, but it was edited "
@@ -78,6 +79,14 @@ def _check_out_dir(out_dir, plan):
         raise Failure(str(exc)) from None
     except OSError as exc:
         raise Failure(f"cannot read {out_dir}: {exc.strerror or exc}") from None
+    _special(out_dir, stale.special)
     if stale.summary:
         click.echo(stale.diff, nl=False)
         raise Failure(stale.summary)
+
+
+def _special(out_dir, special):
+    """A warning per entry of the folder that is not a regular file (never opened)."""
+    for name, kind in special:
+        cli_errors.summary(f"{kind}, not a regular file: never read, written through or "
+                           "removed", "warning", str(out_dir / name))

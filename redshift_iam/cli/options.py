@@ -54,6 +54,35 @@ def _vars(ctx, param, values):
     return tuple(values)
 
 
+def _size(ctx, param, value):
+    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error."""
+    from redshift_iam.core.localfiles import parse_size
+    try:
+        return parse_size(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
+
+
+def read_limit_options(per_file="32MiB", total="256MiB", larger="is an error (RI100)"):
+    """How much of the input files one run reads (core.localfiles.ReadLimits): the options,
+    with these defaults; ``larger`` says what becomes of a larger file."""
+    def decorate(func):
+        options = [
+            click.option("--max-file-size", default=per_file, show_default=True,
+                         metavar="SIZE", callback=_size,
+                         help=f"Read no file larger than this (units KiB, MiB, GiB; or bytes): "
+                              f"a larger one {larger}, never read."),
+            click.option("--max-total-size", default=total, show_default=True, metavar="SIZE",
+                         callback=_size,
+                         help="Read at most this much in all in one run; a file past it is "
+                              "treated as --max-file-size says."),
+        ]
+        for option in reversed(options):
+            func = option(func)
+        return func
+    return decorate
+
+
 def template_options(func):
     """How templated SQL is read: the values of its placeholders and the forms recognised."""
     options = [
@@ -80,6 +109,7 @@ def template_options(func):
 
 def input_options(func):
     """The input: SCRIPT arguments (files, directories, '-') and how to read them."""
+    func = read_limit_options()(func)
     func = click.option(
         "--input-format", type=click.Choice(INPUT_FORMATS), default="auto",
         show_default=True,

@@ -20,6 +20,7 @@ from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
 from redshift_iam.cli.documents import emit_documents
 from redshift_iam.cli.options import (
     out_dir_options,
+    read_limit_options,
     settings_options,
     template_options,
     trust_options,
@@ -33,6 +34,7 @@ REPORTS = ("text", "json")
 @template_options
 @settings_options
 @trust_options
+@read_limit_options("1MiB", "1GiB", "is a place skipped")
 @click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "
@@ -47,7 +49,9 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags)
     Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
     templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
     Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
-    work tree, files git ignores are not read. Locations are the host file's path:line:col.
+    work tree, files git ignores are not read (the index and ignore files are read as data: no
+    git, hook or config of the repository runs). Only regular files inside the PATHs are read,
+    within --max-file-size and --max-total-size. Locations are the host file's path:line:col.
     --template-style auto (the default) reads each literal as its language implies.
     """
     from redshift_iam.analysis import scan as scan_tree

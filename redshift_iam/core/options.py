@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from redshift_iam.core.aws_names import PARTITIONS  # noqa: F401 (one word list, re-exported)
+from redshift_iam.core.localfiles import ReadLimits
 from redshift_iam.core.settings import MAX_MANAGED, Limits
 
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
@@ -47,6 +48,10 @@ class Options(NamedTuple):
     template_path: str | None = None
     # How inputs are read, and what the documents are for.
     input_format: str = "auto"
+    # Bytes read per file and per run (None: the job's default, core.localfiles: 32 MiB and
+    # 256 MiB for scripts, 1 MiB and 1 GiB for scan); a file over them is never read.
+    max_file_size: int | None = None
+    max_total_size: int | None = None
     iac: bool = False  # Terraform/CloudFormation: open values become variables/parameters
     # The account: look up with boto3 what the SQL and the flags leave open (--resolve).
     resolve: bool = False
@@ -54,6 +59,11 @@ class Options(NamedTuple):
     @property
     def partition_or_default(self) -> str:
         return self.partition or "aws"
+
+    def read_limits(self, default: ReadLimits) -> ReadLimits:
+        """The read limits of a job whose own defaults are ``default``."""
+        return ReadLimits(self.max_file_size or default.per_file,
+                          self.max_total_size or default.total)
 
     @property
     def limits(self) -> Limits:

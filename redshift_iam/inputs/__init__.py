@@ -7,7 +7,7 @@ Public names (the stage's one door; each loads on first use).
 from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
-    "read_source": "files", "decode": "files", "IncludeLoader": "files",
+    "read_source": "files", "read_input": "files", "decode": "files", "IncludeLoader": "files",
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
     "render_source": "templating.sources", "load_vars": "templating.variables",

@@ -1,4 +1,5 @@
-"""Reading input files safely into Sources."""
+"""Reading input files safely into Sources: only regular files, under the size limits of
+:class:`~redshift_iam.core.localfiles.ReadLimits` (see :func:`read_input`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import os
 from pathlib import Path
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.localfiles import FileReader, NotRead
 from redshift_iam.core.source import STDIN, IncludeError, Source
 
 
@@ -27,22 +29,33 @@ def decode(name: str, data: bytes) -> Source:
     return Source(name, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 
-def read_source(path: str, stdin_bytes: bytes | None = None) -> Source:
-    """Read a script file (``-`` is standard input, whose bytes the caller passes)."""
+def read_source(path: str, stdin_bytes: bytes | None = None, reader: FileReader | None = None,
+                follow: bool = True) -> Source:
+    """Read a script file (``-`` is standard input, whose bytes the caller passes); see
+    :func:`read_input` for ``reader`` and ``follow``."""
     if path == "-":
         return decode("<stdin>", stdin_bytes or b"")
-    target = Path(path)
+    return decode(path, read_input(path, reader, follow))
+
+
+def read_input(path: str, reader: FileReader | None = None, follow: bool = True) -> bytes:
+    """The bytes of the input file ``path``, read by ``reader`` (its limits; a fresh default
+    one when None): a regular file (through a symbolic link unless ``follow`` is False), never
+    a FIFO, a device or a file over a limit. Any failure is RI100 naming the path and the
+    reason, never the content. The one safe reader for files the user names (scripts,
+    ``--vars``, ``--manifest``)."""
     try:
-        if target.is_dir():
-            raise InputError(Diagnostic("RI100", f"{path} is a directory, not a script"))
-        data = target.read_bytes()
+        return (reader or FileReader()).read(path, follow)
+    except NotRead as exc:
+        message = (f"{path} is a directory, not a script" if exc.reason.startswith("a directory")
+                   else f"{path}: {exc.reason}: not read")
+        raise InputError(Diagnostic("RI100", message)) from None
     except FileNotFoundError:
         raise InputError(Diagnostic("RI100", f"{path}: no such file")) from None
     except PermissionError:
         raise InputError(Diagnostic("RI100", f"{path}: permission denied")) from None
     except OSError as exc:
         raise InputError(Diagnostic("RI100", f"{path}: {exc.strerror or exc}")) from None
-    return decode(path, data)
 
 
 class IncludeLoader:
@@ -52,13 +65,15 @@ class IncludeLoader:
     including script's directory (the working directory for standard input). A file must
     resolve (symbolic links and ``..`` followed) inside the working directory or the directory
     of the top-level script: anything else is RI107 and is not opened. A file that is being
-    read already (a cycle) is RI106 naming the chain; a missing or unreadable one is RI100.
-    The included Source is named by the path as written (joined to the including script's
-    directory for ``\\ir``), so diagnostics point into it.
+    read already (a cycle) is RI106 naming the chain; a missing or unreadable one, or one that
+    is not a regular file or is over a limit of ``reader`` (shared with the scripts' reads), is
+    RI100. The included Source is named by the path as written (joined to the including
+    script's directory for ``\\ir``), so diagnostics point into it.
     """
 
-    def __init__(self, cwd: Path) -> None:
+    def __init__(self, cwd: Path, reader: FileReader | None = None) -> None:
         self.cwd = cwd.resolve()
+        self.reader = reader or FileReader()
 
     def __call__(self, name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
         parent = chain[-1].name
@@ -77,7 +92,7 @@ class IncludeLoader:
         names = [s.name for s in chain]
         if target in [self._resolved(s) for s in chain]:
             raise IncludeError("RI106", f"include cycle: {' -> '.join([*names, shown])}")
-        return decode(shown, self._read(shown, target))
+        return decode(shown, self._read(shown, str(target)))
 
     def _top_folder(self, top: Source) -> list[Path]:
         return [] if top.name == STDIN else [(self.cwd / top.name).parent.resolve()]
@@ -85,13 +100,14 @@ class IncludeLoader:
     def _resolved(self, source: Source) -> Path | None:
         return None if source.name == STDIN else (self.cwd / source.name).resolve()
 
-    @staticmethod
-    def _read(shown: str, target: Path) -> bytes:
+    def _read(self, shown: str, target: str) -> bytes:
+        """The resolved ``target``'s bytes (no link is followed any more)."""
         try:
-            if not target.is_file():
-                why = "no such file" if not target.exists() else "not a regular file"
-                raise IncludeError("RI100", f"cannot include {shown}: {why}")
-            return target.read_bytes()
+            return self.reader.read(target, follow=False)
+        except NotRead as exc:
+            raise IncludeError("RI100", f"cannot include {shown}: {exc.reason}") from None
+        except FileNotFoundError:
+            raise IncludeError("RI100", f"cannot include {shown}: no such file") from None
         except PermissionError:
             raise IncludeError("RI100", f"cannot include {shown}: permission denied") from None
         except OSError as exc:

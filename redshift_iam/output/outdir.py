@@ -23,11 +23,13 @@ from typing import NamedTuple
 
 from redshift_iam.core.encodable import encode
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.localfiles import MiB, NotRead, kind_of_mode, read_regular
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.output.render import document, dumps
 
 LEDGER = ".redshift-iam.json"
 NAME_MAX = 255  # bytes in one file name: ext4, APFS, NTFS
+MAX_READ = 16 * MiB  # a file of the folder larger than this is not the tool's (a policy: 6 KiB)
 # What the tool writes: IAM role-name characters, %-escapes and "~", never a leading "." (the
 # ledger and temporary files), "-" or "~"; so never "/", "..", white space or non-ASCII.
 _PLAIN = LazyRegex(r"[A-Za-z0-9_+=,@%][A-Za-z0-9_+=,.@%~-]*\Z", re.A)
@@ -45,12 +47,14 @@ class Plan(NamedTuple):
 
 
 class Outcome(NamedTuple):
-    """What a write did: files written (new or changed), stale own files removed, and stale
-    own files kept because they were edited since the tool wrote them."""
+    """What a write did: files written (new or changed), stale own files removed, stale own
+    files kept because they were edited since the tool wrote them, and the entries that were
+    not regular files (name -> what they were; see :attr:`Survey.special`)."""
 
     written: tuple[str, ...]
     removed: tuple[str, ...]
     kept: tuple[str, ...]
+    special: tuple[tuple[str, str], ...] = ()
 
 
 class Survey(NamedTuple):
@@ -61,6 +65,7 @@ class Survey(NamedTuple):
     foreign: tuple[str, ...]  # changed files that exist and are not the tool's
     stale: tuple[str, ...]  # own, unedited files the plan no longer has: to remove
     kept: tuple[str, ...]  # own files the plan no longer has but edited since: left alone
+    special: tuple[tuple[str, str], ...] = ()  # (name, kind): not a regular file, never read
 
 
 def plan_documents(reports: Iterable[PrincipalReport]) -> Plan:
@@ -114,10 +119,18 @@ def _digest(data: bytes) -> str:
 
 
 def _read(path: Path) -> bytes | None:
-    """A regular file's bytes (through symlinks); None for anything else, which is never read:
-    a FIFO or a link to /dev/zero would never end."""
+    """A regular file's bytes, its last component no symbolic link; None for anything else,
+    which is never opened: a link may lead to a secret, and a FIFO or /dev/zero never ends."""
     try:
-        return path.read_bytes() if path.is_file() else None
+        return read_regular(str(path), MAX_READ, follow=False)
+    except (NotRead, OSError):
+        return None
+
+
+def _kind(path: Path) -> str | None:
+    """None when nothing is there; '' for a regular file; else what it is (a symbolic link...)."""
+    try:
+        return kind_of_mode(os.lstat(path).st_mode)
     except OSError:
         return None
 
@@ -140,7 +153,8 @@ def survey(folder: Path, files: dict[str, str]) -> Survey:
     if folder.exists() and not folder.is_dir():
         raise OutDirError(f"{folder} exists and is not a folder")
     owned = _owned(folder)
-    blocked = [name for name in sorted(files) if (folder / name).is_dir()]
+    kinds = {name: _kind(folder / name) for name in sorted({*files, *owned, LEDGER})}
+    blocked = [name for name in sorted(files) if kinds[name] == "a directory"]
     if blocked:
         raise OutDirError(f"{folder / blocked[0]} is a folder; the tool will not replace it")
     current = {name: _read(folder / name) for name in sorted(files)}
@@ -151,8 +165,10 @@ def survey(folder: Path, files: dict[str, str]) -> Survey:
             and os.path.lexists(folder / name)]
     ours = {name for name in gone if (data := _read(folder / name)) is not None
             and _digest(data) == owned[name]}
+    special = tuple((name, kind) for name, kind in kinds.items() if kind)
     return Survey(current, tuple(changed), tuple(foreign),
-                  tuple(n for n in gone if n in ours), tuple(n for n in gone if n not in ours))
+                  tuple(n for n in gone if n in ours), tuple(n for n in gone if n not in ours),
+                  special)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -185,7 +201,13 @@ def write_out_dir(folder: Path, files: dict[str, str], force: bool,
     check_names(files)
     found = survey(folder, files)
     if found.foreign and not force:
-        raise OutDirError(f"{folder / found.foreign[0]} exists and was not written by "
+        name = found.foreign[0]
+        kind = dict(found.special).get(name)
+        if kind:
+            raise OutDirError(f"{folder / name} is {kind}, not a file redshift-iam wrote: it is "
+                              "never read or written through; pass --force to replace "
+                              f"{'the link' if 'link' in kind else 'it'} with the document")
+        raise OutDirError(f"{folder / name} exists and was not written by "
                           "redshift-iam (or was edited since); pass --force to replace it")
     folder.mkdir(parents=True, exist_ok=True)
     for name in found.changed:
@@ -198,15 +220,17 @@ def write_out_dir(folder: Path, files: dict[str, str], force: bool,
     }).encode()
     if _read(folder / LEDGER) != ledger:
         _write_atomic(folder / LEDGER, ledger)
-    return Outcome(found.changed, found.stale, found.kept)
+    return Outcome(found.changed, found.stale, found.kept, found.special)
 
 
 class Staleness(NamedTuple):
     """What a write would change: a unified diff of it, and a one-line summary ('' for an
-    up-to-date folder)."""
+    up-to-date folder); ``special`` as :attr:`Survey.special` (their content is not shown: the
+    diff runs from an empty file)."""
 
     diff: str
     summary: str
+    special: tuple[tuple[str, str], ...] = ()
 
 
 def _lines(data: bytes | None) -> list[str]:
@@ -234,10 +258,10 @@ def check_out_dir(folder: Path, files: dict[str, str]) -> Staleness:
                         encode(files[name])) for name in found.changed]
     diffs += [_file_diff(str(folder / name), _read(folder / name), None) for name in found.stale]
     if not diffs:
-        return Staleness("", "")
+        return Staleness("", "", found.special)
     counts = {"to add": len(new), "to change": len(found.changed) - len(new),
               "to remove": len(found.stale), "not written by redshift-iam (--force)":
               len(found.foreign)}
     parts = ", ".join(f"{count} {what}" for what, count in counts.items() if count)
     return Staleness("".join(diffs), f"{folder} is out of date ({parts}); run generate "
-                                     "without --check to update it")
+                                     "without --check to update it", found.special)

@@ -13,9 +13,11 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from redshift_iam.core.lazy import lazy_exports
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.localfiles import FileReader, NotRead, walk_tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 INPUT_FORMATS = ("auto", "sql", "spec")
@@ -37,27 +39,48 @@ def looks_like_spec(name: str, text: str) -> bool:
     return pattern.search(text) is not None
 
 
-def directory_inputs(directory: str) -> list[str]:
+class DirectoryInput(NamedTuple):
+    """A file a directory argument stands for: the path to read (under the directory), or the
+    reason it is not read (``problem``)."""
+
+    path: str
+    problem: str = ""
+
+
+def directory_inputs(directory: str, reader: FileReader | None = None) -> list[DirectoryInput]:
     """Every ``*.sql`` under ``directory`` and every ``*.yaml``/``*.yml``/``*.json`` that looks
     like a spec, recursively, sorted by path; hidden files and folders (``.name``) are left
-    out. Files that cannot be read are listed anyway, so reading them reports the error."""
+    out. Nothing leads out of the directory (``localfiles.walk_tree``): a symbolic link to a
+    file inside it stands for that file (its path under the directory); a link out of it (to a
+    folder, or to a file named as an input), a loop, a dangling link and a folder that cannot be
+    listed are problems. Files that cannot be
+    read (a FIFO, a device, over a limit of ``reader``) are listed anyway, so reading them
+    (without following links) reports the error."""
+    top = os.path.realpath(directory)
     found = []
-    for folder, subfolders, files in os.walk(directory):
-        subfolders[:] = [d for d in subfolders if not d.startswith(".")]
-        for name in files:
-            if name.startswith("."):
-                continue
-            path = os.path.join(folder, name)
-            if name.lower().endswith(".sql") or (
-                    name.lower().endswith(SPEC_SUFFIXES) and _spec_file(path)):
-                found.append(path)
-    return sorted(found, key=lambda p: Path(p).parts)
+    for item in walk_tree(directory, _not_hidden, f"{directory}"):
+        lowered = item.rel.lower()
+        path = os.path.join(directory, item.rel)
+        if item.problem:
+            if item.folder or lowered.endswith((".sql", *SPEC_SUFFIXES)):
+                found.append(DirectoryInput(path, item.problem))
+            continue
+        if item.linked:  # a link inside the directory: the file it leads to
+            path = os.path.join(directory, os.path.relpath(item.path, top))
+        if lowered.endswith(".sql") or (lowered.endswith(SPEC_SUFFIXES)
+                                        and _spec_file(path, reader or FileReader())):
+            found.append(DirectoryInput(path))
+    return sorted(dict.fromkeys(found), key=lambda i: Path(i.path).parts)
 
 
-def _spec_file(path: str) -> bool:
+def _not_hidden(rel: str, is_dir: bool) -> str | None:
+    return "" if rel.rpartition("/")[2].startswith(".") else None
+
+
+def _spec_file(path: str, reader: FileReader) -> bool:
     try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError:
+        text = reader.read(path, follow=False).decode("utf-8", "replace")
+    except (NotRead, OSError):
         return True
     return looks_like_spec(path, text)
 

@@ -4,11 +4,14 @@ Which files (``kind_of``): ``.sql`` (host ``sql``; ``jinja-sql`` under a dbt ``m
 ``macros/`` directory), ``.j2``/``.jinja``/``.jinja2`` (``jinja-sql``) are whole-file templates
 (style ``auto``), handed on when a keyword stands anywhere in them as a word; ``.py`` is read
 with ``ast`` (``pyscan``); the extensions in ``generic.LANGUAGES`` by the generic literal scan.
-Other files are not opened. Each file is read once, at most ``MAX_BYTES``; a file whose
+Other files are not opened. Each file is read once, through
+:class:`~redshift_iam.core.localfiles.FileReader` (regular files only, under the
+:class:`~redshift_iam.core.localfiles.ReadLimits` per file and per run); a file whose
 lower-cased bytes hold none of ``copy``, ``unload``, ``library`` (nor the Airflow transfer names)
 is not parsed, nor source code where no keyword stands as SQL would (``hints``). Skipped (never
 an exception): too large, binary (a NUL byte), not UTF-8, unreadable, vanished, too deeply
-nested for ``ast``; Python ``ast`` rejects is read by the generic scan, with a note in skipped.
+nested for ``ast``, not a regular file (a FIFO, a device), over a limit; Python ``ast`` rejects
+is read by the generic scan, with a note in skipped.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 
+from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader, NotRead, ReadLimits
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.hints import hint_lines
 from redshift_iam.inputs.scanning.host import HostText
@@ -24,18 +28,18 @@ from redshift_iam.inputs.scanning.pyscan import scan_python
 from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
 from redshift_iam.inputs.scanning.walk import Entry, walk
 
-MAX_BYTES = 16 * 1024 * 1024
 _WHOLE = {".sql": "sql", ".j2": "jinja-sql", ".jinja": "jinja-sql", ".jinja2": "jinja-sql"}
 _DBT_DIRS = frozenset({"models", "macros"})
 
 
-def scan(paths: list[str]) -> ScanResult:
+def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
     """Fragments and skipped places under ``paths``, in walk order; ``files_read`` counts the
     files opened (see the module docstring)."""
     fragments: list[Fragment] = []
     skipped: list[Skipped] = []
     files_read = 0
-    for item in walk(list(paths)):
+    reader = FileReader(limits)
+    for item in walk(list(paths), reader):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -46,7 +50,7 @@ def scan(paths: list[str]) -> ScanResult:
                                        ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
             continue
         files_read += 1
-        found, problems = _scan_file(item, kind)
+        found, problems = _scan_file(item, kind, reader)
         fragments.extend(found)
         skipped.extend(problems)
     return ScanResult(fragments, skipped, files_read)
@@ -67,9 +71,10 @@ def kind_of(display: str) -> str | None:
     return ext if ext in LANGUAGES else None
 
 
-def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
+def _scan_file(entry: Entry, kind: str,
+               reader: FileReader) -> tuple[list[Fragment], list[Skipped]]:
     """Read one file once and hand it to its reader; problems become Skipped rows."""
-    data, problem = _read(entry.real)
+    data, problem = _read(entry, reader)
     if problem:
         return [], [Skipped(entry.display, 0, 0, problem)]
     lowered = data.lower()
@@ -93,14 +98,14 @@ def _scan_file(entry: Entry, kind: str) -> tuple[list[Fragment], list[Skipped]]:
     return scan_generic(entry.display, host, LANGUAGES[kind])
 
 
-def _read(real: str) -> tuple[bytes, str]:
-    """The file's bytes, or the reason it cannot be read."""
+def _read(entry: Entry, reader: FileReader) -> tuple[bytes, str]:
+    """The file's bytes, or the reason it cannot be read. A file found by the walk is opened
+    without following a link (``real`` is a link's target already); one given by name
+    follows."""
     try:
-        with open(real, "rb") as handle:
-            size = os.fstat(handle.fileno()).st_size
-            if size > MAX_BYTES:
-                return b"", f"larger than {MAX_BYTES // (1024 * 1024)} MB ({size} bytes): not read"
-            return handle.read(MAX_BYTES + 1), ""
+        return reader.read(entry.real, follow=entry.given), ""
+    except NotRead as exc:
+        return b"", f"{exc.reason}: not read"
     except FileNotFoundError:
         return b"", "vanished during the scan: not read"
     except OSError as error:

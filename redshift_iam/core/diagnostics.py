@@ -130,6 +130,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "when the file is applied"),
     "RW220": (Severity.WARNING, "psql expands a variable only after its \\set line; move the "
                                 "\\set up or pass --var NAME=VALUE"),
+    "RW223": (Severity.WARNING, "psql sets the variable to a text the tool cannot know (a "
+                                "backquoted command, a branch of \\if): give it a literal "
+                                "value"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
                                 "role, raise --max-policies, or pass --no-fold to refuse"),
 }

@@ -22,6 +22,9 @@ from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
 from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
 
+# A name --var accepts as it is printed (an expression, `$(cmd)`, `$1` or `%{ if }` is none).
+_FILLABLE = LazyRegex(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\Z")
+
 
 class Slot(NamedTuple):
     """Where a placeholder can stand and what its being unresolved means."""
@@ -120,9 +123,10 @@ def _named(placeholder: Placeholder) -> str:
     """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
     if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
         return f"{placeholder.text} (a file that is not there)"
-    if placeholder.name and placeholder.name != placeholder.text:
+    if placeholder.name and placeholder.name != placeholder.text and (
+            placeholder.form == "jinja-block" or _FILLABLE.match(placeholder.name)):
         return f"variable {placeholder.name} ({placeholder.text})"
-    return placeholder.label
+    return placeholder.label if _FILLABLE.match(placeholder.name or "_") else placeholder.text
 
 
 def fill(placeholder: Placeholder) -> str:
@@ -139,6 +143,9 @@ def fill(placeholder: Placeholder) -> str:
                 "the SQL, or name the placeholder")
     if placeholder.name.startswith("${"):
         return "write the value into the SQL: a shell expression has no name --var can fill"
+    if not _FILLABLE.match(placeholder.name):
+        return (f"write the text it stands for into the SQL: {placeholder.text} is an "
+                "expression, a command or a directive, which no --var can fill")
     return f"pass --var {placeholder.name}=VALUE"
 
 

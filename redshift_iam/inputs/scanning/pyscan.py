@@ -21,16 +21,19 @@ statement literal passed through a method other than ``format``/``strip``. Raise
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_left
 from typing import NamedTuple
 
 from redshift_iam.inputs.scanning import pycalls
+from redshift_iam.inputs.scanning.callargs import JINJA
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pyscope import Scopes
 from redshift_iam.inputs.scanning.pystrings import read_literals
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
+_WORD = re.compile(r"[A-Za-z_]\w*")
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
 
@@ -47,10 +50,11 @@ class _Template:
         self.aliases, self.names = aliases or {}, names
 
     def reads(self) -> frozenset[str] | None:
-        """The module constants it may read: positional names and aliased constants."""
+        """The module constants its placeholders may name (positional slots are named by the
+        argument's source text); ``aliases`` are looked up apart."""
         if self.names is None:
             return None
-        return self.names | frozenset(self.positional) | frozenset(self.aliases.values())
+        return self.names | frozenset(self.positional)
 
 
 class _Found(NamedTuple):
@@ -86,23 +90,23 @@ def scan_python(path: str, host: HostText,
             else:
                 found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
     found.sort(key=lambda entry: entry.position)
-    _bind(tree, path, found)
+    _bind(tree, host, path, found)
     return ([entry.item for entry in found if isinstance(entry.item, Fragment)],
             [entry.item for entry in found if isinstance(entry.item, Skipped)])
 
 
-def _bind(tree: ast.Module, path: str, found: list[_Found]) -> None:
+def _bind(tree: ast.Module, host: HostText, path: str, found: list[_Found]) -> None:
     """Give each fragment the module constants Python reads where it is formatted."""
     wanted = [entry for entry in found if entry.template is not None
-              and entry.template.reads() != frozenset()]
-    scopes = Scopes(tree, path) if wanted else None
+              and (entry.template.reads() != frozenset() or entry.template.aliases)]
+    scopes = Scopes(tree, host, path) if wanted else None
     for number, entry in enumerate(found):
         if entry.template is None or not isinstance(entry.item, Fragment):
             continue
         reads, template = entry.template.reads(), entry.template
-        visible = scopes.visible(entry.place) if scopes and reads != frozenset() else {}
-        own = {name: binding for name, binding in visible.items()
-               if reads is None or name in reads}
+        visible = scopes.visible(entry.place) if scopes else {}
+        words = set(_WORD.findall(entry.item.text)) if reads is None else reads
+        own = {name: binding for name, binding in visible.items() if name in words}
         own.update({field: visible[constant] for field, constant in template.aliases.items()
                     if constant in visible})
         own.update(template.keywords)
@@ -134,7 +138,9 @@ def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Templa
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
         right = node.right
         if isinstance(right, ast.Dict):
-            keywords, aliases = _entries(path, zip(right.keys, right.values, strict=True))
+            keys = [key.value if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    else None for key in right.keys]
+            keywords, aliases = _entries(path, zip(keys, right.values, strict=True))
             templates[id(node.left)] = _Template("percent", (), keywords, aliases)
         else:
             items = right.elts if isinstance(right, ast.Tuple) else [right]
@@ -158,7 +164,8 @@ def _positional(host: HostText, items: list[ast.expr]) -> tuple[str, ...]:
 
 def _entries(path: str, pairs) -> tuple[dict[str, Binding], dict[str, str]]:
     """Keyword arguments or dict entries: a string literal is a binding, a name an alias of
-    the module constant of that name; a ``**`` unpacking may override the ones before it."""
+    the module constant of that name; a ``**`` unpacking or a key that is not a literal
+    (``key`` None) may override the ones before it."""
     keywords: dict[str, Binding] = {}
     aliases: dict[str, str] = {}
     for key, value in pairs:
@@ -196,11 +203,15 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, _Templ
 
 def _argument_names(call: ast.Call) -> frozenset[str]:
     """The names a call passes as arguments (or as list items): a derived statement writes
-    them as ``{NAME}``."""
+    them as ``{NAME}``. A name that a literal argument's Jinja also writes (``{{ NAME }}``,
+    which Airflow fills from its own context) is left out: the two cannot be told apart."""
     values = [*call.args, *(keyword.value for keyword in call.keywords)]
     values += [item for value in values if isinstance(value, (ast.List, ast.Tuple))
                for item in value.elts]
-    return frozenset(value.id for value in values if isinstance(value, ast.Name))
+    jinja = {match.group(1).strip() for value in values if isinstance(value, ast.Constant)
+             and isinstance(value.value, str) for match in JINJA.finditer(value.value)}
+    return frozenset(value.id for value in values
+                     if isinstance(value, ast.Name) and value.id not in jinja)
 
 
 def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],

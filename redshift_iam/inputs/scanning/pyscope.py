@@ -19,9 +19,11 @@ not read it. When the tool cannot be sure, the name has no binding.
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
@@ -40,6 +42,7 @@ class _Scope:
 
 @dataclass
 class _Constant:
+    name: str
     binding: Binding
     position: tuple[int, int]  # where its statement ends
 
@@ -47,13 +50,13 @@ class _Constant:
 class Scopes:
     """The module's scopes, its constants, and the scope of each place asked about."""
 
-    def __init__(self, tree: ast.Module, path: str) -> None:
+    def __init__(self, tree: ast.Module, host: HostText, path: str) -> None:
         literals = _top_literals(tree, path)
         self.module = _Scope("module", None)
         self.places: dict[int, _Scope] = {}
         records: list[tuple[_Scope, str, int]] = []  # (scope, name, id of the binding node)
         stars: list[int] = []
-        for node, scope in _walk(tree, self.module, self.places):
+        for node, scope in _walk(_mentioning(tree, host, literals), self.module, self.places):
             for name, where in _bindings_of(node, scope):
                 if name == _STAR:
                     stars.append(node.lineno)
@@ -70,6 +73,25 @@ class Scopes:
                 if _reads_module(scope, name) and (deferred or constant.position <= position)}
 
 
+def _mentioning(tree: ast.Module, host: HostText,
+                literals: dict[int, _Constant]) -> list[ast.stmt]:
+    """The top-level statements whose text names a candidate constant (or imports ``*``):
+    a statement that never writes the name can neither bind it nor read it, so it need not
+    be walked (a module of 10,000 lines is then read at the cost of a few statements)."""
+    names = sorted({constant.name for constant in literals.values()})
+    if not names:
+        return []
+    mention = re.compile(r"\b(?:" + "|".join(map(re.escape, names)) + r")\b|import\s*\*")
+    found = []
+    for stmt in tree.body:
+        first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+        last = stmt.end_lineno or stmt.lineno
+        end = host.starts[last] if last < len(host.starts) else len(host.text)
+        if mention.search(host.text, host.starts[first - 1], end):
+            found.append(stmt)
+    return found
+
+
 def _top_literals(tree: ast.Module, path: str) -> dict[int, _Constant]:
     """The targets of top-level ``NAME = "literal"`` statements, by id of the Name node."""
     found: dict[int, _Constant] = {}
@@ -81,8 +103,8 @@ def _top_literals(tree: ast.Module, path: str) -> dict[int, _Constant]:
             end = (stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0)
             for target in targets:
                 if isinstance(target, ast.Name):
-                    found[id(target)] = _Constant(Binding(value.value, f"{path}:{stmt.lineno}"),
-                                                  end)
+                    found[id(target)] = _Constant(
+                        target.id, Binding(value.value, f"{path}:{stmt.lineno}"), end)
     return found
 
 
@@ -125,11 +147,12 @@ def _deferred(scope: _Scope) -> bool:
     return False
 
 
-def _walk(tree: ast.Module, module: _Scope,
+def _walk(statements: list[ast.stmt], module: _Scope,
           places: dict[int, _Scope]) -> Iterator[tuple[ast.AST, _Scope]]:
-    """Every node with the scope it belongs to (a function's defaults and decorators are
-    put in its own scope: a name they read is then seen as more shadowed, never less)."""
-    stack: list[tuple[ast.AST, _Scope]] = [(tree, module)]
+    """Every node of ``statements`` with the scope it belongs to (a function's defaults
+    and decorators are put in its own scope: a name they read is then seen as more shadowed,
+    never less)."""
+    stack: list[tuple[ast.AST, _Scope]] = [(stmt, module) for stmt in reversed(statements)]
     while stack:
         node, scope = stack.pop()
         if isinstance(node, (ast.Constant, ast.JoinedStr, ast.Call, ast.BinOp)):

@@ -130,6 +130,8 @@ def _expression(host: HostText, index: int, builder: TextBuilder) -> int:
         return -1
     expression = src[index + 1: stop]
     expr_start = index + 1 + len(expression) - len(expression.lstrip())
+    if expression.lstrip().startswith("{"):
+        expr_start = index + 1  # { {'a': 1}['a'] }: {{ would read as an escaped brace
     expr_end = index + 1 + len(expression.rstrip())
     repr_of = False
     if _SELF_DOCUMENTING.search(expression):  # {x=}, {x = !s:>4}

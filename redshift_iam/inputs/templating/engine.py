@@ -125,6 +125,7 @@ class _Scan:
         self.blocks: dict[int, directives.Block] | None = None
         self.branches: dict[int, tuple[str, ...]] = {}
         self.ordinal = 0
+        self.escaped = False  # an escape ({{, %%) was rendered: the text changed
         self.done = 0  # template offset up to which text has been emitted
 
     def run(self, literal: bool = False) -> Templated | None:
@@ -143,8 +144,8 @@ class _Scan:
                 elif kind not in ("comment", "dollar"):
                     self._emit(match)
                 position = max(end, self.done)
-        if not self.placeholders:
-            return None
+        if not self.placeholders and not self.escaped:
+            return None  # nothing to render: the text is read as it stands
         self._literal(len(text))
         return Templated(self.out.text(), tuple(self.placeholders), tuple(self.out.segments),
                          self.source, (*self._set_late(), *self.notes.values()), self.branches)
@@ -190,7 +191,7 @@ class _Scan:
         if match.lastgroup == "escape":
             self._literal(start)
             self.out.add(match.group()[1:], self.source, start)
-            self.done = match.end()
+            self.done, self.escaped = match.end(), True
             return
         row = FORMS[int(match.lastgroup[1:])]  # type: ignore[index]
         end = self.brackets.end(match.end(), row.close) if row.close else match.end()

@@ -147,14 +147,14 @@ class PsqlVars:
         self.state = dict(block.entry)
 
     def _elif(self, args: str, line: int) -> None:
-        if self.blocks:
+        if self.blocks and not self.blocks[-1].has_else:  # after \else: psql's error, ignored
             block = self.blocks[-1]
             self._close_branch(block)
             block.current = False if block.decided or not self._running_outside() else \
                 self._condition(args)
 
     def _else(self, args: str, line: int) -> None:
-        if self.blocks:
+        if self.blocks and not self.blocks[-1].has_else:
             block = self.blocks[-1]
             self._close_branch(block)
             block.current = False if block.decided or not self._running_outside() else (

@@ -19,11 +19,8 @@ from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
+from redshift_iam.core.placeholders import VARIABLE_NAME, Placeholder, indices, shown, wildcard
 from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
-
-# A name --var accepts as it is printed (an expression, `$(cmd)`, `$1` or `%{ if }` is none).
-_FILLABLE = LazyRegex(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\Z")
 
 
 class Slot(NamedTuple):
@@ -124,9 +121,9 @@ def _named(placeholder: Placeholder) -> str:
     if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
         return f"{placeholder.text} (a file that is not there)"
     if placeholder.name and placeholder.name != placeholder.text and (
-            placeholder.form == "jinja-block" or _FILLABLE.match(placeholder.name)):
+            placeholder.form == "jinja-block" or VARIABLE_NAME.match(placeholder.name)):
         return f"variable {placeholder.name} ({placeholder.text})"
-    return placeholder.label if _FILLABLE.match(placeholder.name or "_") else placeholder.text
+    return placeholder.label if VARIABLE_NAME.match(placeholder.name or "_") else placeholder.text
 
 
 def fill(placeholder: Placeholder) -> str:
@@ -143,7 +140,7 @@ def fill(placeholder: Placeholder) -> str:
                 "the SQL, or name the placeholder")
     if placeholder.name.startswith("${"):
         return "write the value into the SQL: a shell expression has no name --var can fill"
-    if not _FILLABLE.match(placeholder.name):
+    if not VARIABLE_NAME.match(placeholder.name):
         return (f"write the text it stands for into the SQL: {placeholder.text} is an "
                 "expression, a command or a directive, which no --var can fill")
     return f"pass --var {placeholder.name}=VALUE"

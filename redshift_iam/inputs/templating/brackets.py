@@ -10,14 +10,43 @@ characters its scans read: a template whose openings never close (``{[{[{[...``,
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 BUDGET = 2_000_000  # characters scanned per template, beyond 10 per character of it
-_STOPS = {True: re.compile(r"[\\'\"()\[\]{}]"), False: re.compile(r"[\\'\"()\[\]{}\n]")}
+_STOPS = re.compile(r"[\\'\"()\[\]{}\n]")
+_FIELD_STOPS = re.compile(r"[\\'\"()\[\]{}!:]")
 _TICK_STOPS = {True: re.compile(r"[\\`]"), False: re.compile(r"[\\`\n]")}
 
 
 class TooMuchScanning(Exception):
     """The template's openings do not close: scanning them would take too long."""
+
+
+def top_level(text: str, start: int, stops: re.Pattern[str] = _STOPS,
+              shell: bool = False) -> Iterator[tuple[int, str, int]]:
+    """Each character of ``text`` from ``start`` that ``stops`` finds outside quotes and is
+    no opening bracket or backslash escape (a closing bracket, a newline, ``!``, ``:``), with
+    the depth of the brackets open before it. In the shell's ``'...'`` (``shell``) a
+    backslash escapes nothing."""
+    depth, quote, index = 0, "", start
+    while (found := stops.search(text, index)) is not None:
+        index, char = found.start(), found.group()
+        if char == "\\" and not (quote == "'" and shell):
+            index += 2
+            continue
+        if char == "\n":
+            yield index, char, depth
+        elif quote:
+            quote = "" if char == quote else quote
+        elif char in "'\"":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        else:
+            yield index, char, depth
+            if char in ")]}":
+                depth -= 1
+        index += 1
 
 
 class Brackets:
@@ -32,28 +61,15 @@ class Brackets:
         or -1 when there is none (on its line, unless multiline)."""
         if close == "`":
             return self._tick(start)
-        text, stops = self.text, _STOPS[self.multiline]
-        depth, quote, index = 0, "", start
-        while (found := stops.search(text, index)) is not None:
-            index, char = found.start(), found.group()
-            self._spend(index - start)
-            start = index
-            if char == "\n":
+        last = start
+        for index, char, depth in top_level(self.text, start, shell=close == ")"):
+            self._spend(index - last)
+            last = index
+            if char == "\n" and not self.multiline:
                 return -1
-            if char == "\\" and not (quote == "'" and close == ")"):  # shell '...': no escapes
-                index += 2
-                continue
-            if quote:
-                quote = "" if char == quote else quote
-            elif char in "'\"":
-                quote = char
-            elif char in "([{":
-                depth += 1
-            elif depth == 0:
+            if char != "\n" and depth == 0:
                 return index + 1 if char == close else -1
-            else:
-                depth -= 1
-            index += 1
+        self._spend(len(self.text) - last)
         return -1
 
     def _tick(self, start: int) -> int:
@@ -72,3 +88,12 @@ class Brackets:
         if self.left < 0:
             raise TooMuchScanning("the template opens brackets ({, $(, %{, `) that do not "
                                   "close; reading it would take too long")
+
+
+def field_parts(body: str) -> tuple[int, str]:
+    """Where the name of a format field body ends (-1: it is all name) and the character
+    there: the first ``!`` (not ``!=``) or ``:`` outside brackets and quotes."""
+    for index, char, depth in top_level(body, 0, _FIELD_STOPS):
+        if depth == 0 and (char == ":" or (char == "!" and body[index + 1: index + 2] != "=")):
+            return index, char
+    return -1, ""

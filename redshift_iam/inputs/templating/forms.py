@@ -24,6 +24,7 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.inputs.templating.brackets import field_parts
 from redshift_iam.inputs.templating.triggers import LEADS, TRIGGERS  # noqa: F401 (re-exported)
 
 STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
@@ -184,21 +185,12 @@ class Field(NamedTuple):
 def split_field(body: str) -> Field:
     """The parts of a field body (the text between its braces): the name runs to the first
     ``!`` (not ``!=``) or ``:`` outside brackets and quotes."""
-    depth, quote = 0, ""
-    for index, char in enumerate(body):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif depth == 0 and char == "!" and body[index + 1: index + 2] != "=":
-            conversion, _, spec = body[index + 1:].partition(":")
-            return Field(body[:index], conversion, spec)
-        elif depth == 0 and char == ":":
-            return Field(body[:index], "", body[index + 1:])
+    index, char = field_parts(body)
+    if char == "!":
+        conversion, _, spec = body[index + 1:].partition(":")
+        return Field(body[:index], conversion, spec)
+    if char == ":":
+        return Field(body[:index], "", body[index + 1:])
     return Field(body, "", "")
 
 

@@ -193,9 +193,13 @@ def test_percent_flags_and_widths_without_values_are_placeholders():
 
 
 def test_auto_reads_printf_specs_but_not_like_patterns():
-    result = run("COPY t FROM 's3://a/%02d/%(m)03d/%5s/%x/' WHERE a LIKE '%abc%' "
-                 "AND b LIKE '%a%' AND c LIKE '%d%' AND d LIKE '50% sale'", "auto")
-    assert [p.text for p in result.placeholders] == ["%02d", "%(m)03d", "%5s", "%x", "%d"]
+    """Go's %v too (scan reads Go literals in auto style: fmt.Sprintf)."""
+    result = run("COPY t FROM 's3://a/%02d/%(m)03d/%5s/%x/%v/' WHERE a LIKE '%abc%' "
+                 "AND b LIKE '%a%' AND c LIKE '%d%' AND d LIKE '50% sale' AND e LIKE '%v%'",
+                 "auto", {"g": 7}, names=("", "", "", "g"))  # %(m) is not positional
+    assert [(p.text, p.value) for p in result.placeholders] == [
+        ("%02d", None), ("%(m)03d", None), ("%5s", None), ("%x", None), ("%v", "7"),
+        ("%d", None)]
 
 
 @pytest.mark.parametrize(("spec", "why"), [

@@ -153,7 +153,7 @@ def _percent(context: Context, row: Form, match: re.Match[str], text: str) -> Fo
     """``%(name)02d``, ``%5s``: the value formatted by Python's ``%`` (``*`` widths take a
     positional argument each: no known value)."""
     groups = _groups(row, match)
-    spec = groups["spec"] + groups["conv"]
+    spec = groups["spec"] + groups["conv"].replace("v", "s")  # Go's %v: the value as text
     if "name" in groups:
         name, ordinal = normalise(groups["name"]), 0
     else:

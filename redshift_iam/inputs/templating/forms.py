@@ -64,12 +64,13 @@ FORMS: tuple[Form, ...] = (
     Form("format", "field", ("format", "fstring"), r"\{(?!\{)", True, "raw", "{x[1:]:>3}",
          read="field", close="}"),
     # %(name)s with any flags and conversion; positional %s (also glued: '%smanifest'), and
-    # the other conversions where no word character follows (LIKE '%abc%' is SQL)
+    # the other conversions where no word character follows (LIKE '%abc%' is SQL); Go's %v
+    # (fmt.Sprintf in Go literals, which scan reads in auto style) renders as %s
     Form("percent", "pctn", ("auto",),
          rf"%(?<!%%)\((?P<pctn_name>[A-Za-z_]\w*)\)(?P<pctn_spec>{_PRINTF_AUTO})"
          rf"(?P<pctn_conv>[{_CONVERSIONS}])", True, "raw", "%(bucket)s", read="percent"),
     Form("percent", "pctp", ("auto",),
-         rf"%(?<!%%)(?P<pctp_spec>{_PRINTF_AUTO})(?P<pctp_conv>s|[diu](?!\w)|[oxXeEfFgGcra]"
+         rf"%(?<!%%)(?P<pctp_spec>{_PRINTF_AUTO})(?P<pctp_conv>s|[diu](?!\w)|[oxXeEfFgGcrav]"
          r"(?![\w%]))", True, "raw", "%02d", read="percent"),
     # percent style: Python's grammar, every % is a spec (%% is the escape)
     Form("percent", "pct", ("percent",),

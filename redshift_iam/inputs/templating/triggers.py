@@ -14,7 +14,7 @@ from redshift_iam.core.lazyre import LazyRegex
 _AUTO = {
     "jinja": r"\{[{%#]",
     "format": r"\{[A-Za-z_0-9}]",
-    "percent": r"%(?<!%%)(?:\(|[-#0+.\d]*(?:s|[diu](?!\w)|[oxXeEfFgGcra](?![\w%])))",
+    "percent": r"%(?<!%%)(?:\(|[-#0+.\d]*(?:s|[diu](?!\w)|[oxXeEfFgGcrav](?![\w%])))",
     "shell": r"\$(?:[{(]|(?<![\w$]\$)[A-Za-z_])",
     "ruby": r"\#\{",
     "psql": r":(?<![\w:]:)['\"A-Za-z_]",

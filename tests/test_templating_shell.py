@@ -157,3 +157,13 @@ def test_terraform_key_directive_and_expression_by_scan(tmp_path):
     for key in ("prod/eu/k/", "dev/k/", "dev/x/k/"):
         assert reads(policies, "acme", key)
     assert not reads(policies, "acme", "dev/")
+
+
+def test_scala_kotlin_javascript_interpolation_is_an_expression_not_a_shell_default():
+    """``${n-1}`` in Scala or JavaScript subtracts: no shell default "1" (it was read as one);
+    Groovy's ``$a.b`` is a property path."""
+    result = run("COPY t FROM 's3://acme/${n-1}/$cfg.part/${f(x)}/k' x", "dollar")
+    assert names(result) == [("n-1", "${n-1}"), ("cfg.part", "$cfg.part"),
+                             ("f(x)", "${f(x)}")]
+    assert run("COPY t FROM 's3://acme/${n-1}/'", "dollar", {"n": "5"}).placeholders[0].value \
+        is None

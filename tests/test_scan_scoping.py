@@ -64,6 +64,8 @@ SCOPES = [
     ("bound to a non-literal too", f'B = "dev"\nB = os.environ["B"]\nq = {SQL}\n', {}),
     ("chained assignment", f'A = B = "dev"\nq = {SQL}\n', {"B": "dev"}),
     ("tuple target", f'B = "dev"\nB, C = "a", "b"\nq = {SQL}\n', {}),
+    # Python reads the identifier Ｂ (fullwidth) as B
+    ("rebound under another spelling", f'B = "dev"\nif x:\n    \uff22 = "prod"\nq = {SQL}\n', {}),
 ]
 
 

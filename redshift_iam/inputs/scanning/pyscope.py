@@ -75,9 +75,10 @@ class Scopes:
 
 def _mentioning(tree: ast.Module, host: HostText,
                 literals: dict[int, _Constant]) -> list[ast.stmt]:
-    """The top-level statements whose text names a candidate constant (or imports ``*``):
-    a statement that never writes the name can neither bind it nor read it, so it need not
-    be walked (a module of 10,000 lines is then read at the cost of a few statements)."""
+    """The top-level statements whose text names a candidate constant (or imports ``*``),
+    and every one that holds other than ASCII (Python reads ``Ｐ`` as ``P``): a statement
+    that never writes the name can neither bind it nor read it, so it need not be walked (a
+    module of 10,000 lines is then read at the cost of a few statements)."""
     names = sorted({constant.name for constant in literals.values()})
     if not names:
         return []
@@ -87,7 +88,8 @@ def _mentioning(tree: ast.Module, host: HostText,
         first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
         last = stmt.end_lineno or stmt.lineno
         end = host.starts[last] if last < len(host.starts) else len(host.text)
-        if mention.search(host.text, host.starts[first - 1], end):
+        text = host.text[host.starts[first - 1]:end]
+        if not text.isascii() or mention.search(text):
             found.append(stmt)
     return found
 

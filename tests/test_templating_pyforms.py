@@ -228,3 +228,17 @@ def test_percent_by_scan_policy_allows_every_rendering(tmp_path):
     narrowed = scan_cli(tmp_path, {}, "--var", "year=2026", "--var", "month=1",
                         "--var", "d=2").policies()
     assert writes(narrowed, "acme", "2026/01/02/") and not writes(narrowed, "acme", "2026/1/2/")
+
+
+def test_a_derived_calls_expression_argument_is_a_placeholder(tmp_path):
+    """S3ToRedshiftOperator(s3_key=key_for(day)): the call's text is no literal key."""
+    source = ("t = S3ToRedshiftOperator(task_id='t', table='t', s3_bucket='acme',\n"
+              "    s3_key=key_for(day), copy_options=['CSV'],\n    aws_conn_id='c')\n")
+    run_ = scan_cli(tmp_path, {"dag.py": source}, "--var",
+                    "aws_conn.c=aws_iam_role=arn:aws:iam::123456789012:role/etl")
+    policies = run_.policies()
+    for key in ("2026/", "x/y/", "key_for(day)"):
+        assert reads(policies, "acme", key)
+    assert run_.stderr.splitlines()[0] == (
+        "src/dag.py:2:12: warning RW221: {key_for(day)} is unresolved in the S3 key "
+        "s3://acme/{key_for(day)}: granted as acme/* (any text in its place)")

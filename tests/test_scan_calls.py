@@ -30,11 +30,11 @@ def test_awswrangler_copy_from_files_and_copy(tmp_path):
     assert found == [
         ("COPY \"public\".\"t\" \nFROM 's3://acme/in/' "
          "IAM_ROLE 'arn:aws:iam::123456789012:role/load'\n\nFORMAT AS CSV\nMANIFEST\n"
-         "TIMEFORMAT 'auto'", "format", f"{at}:2:1"),
+         "TIMEFORMAT 'auto'", "fstring", f"{at}:2:1"),
         ("COPY \"public\".\"t\" \nFROM 's3://acme/stage/' {boto3_session.default}\n\n"
-         "FORMAT AS PARQUET", "format", f"{at}:6:1"),
+         "FORMAT AS PARQUET", "fstring", f"{at}:6:1"),
         ("COPY \"s\".\"t\" \nFROM '{PATH}' {boto3_session.session}\n\nFORMAT AS {FMT}\n{J}",
-         "format", f"{at}:7:1"),
+         "fstring", f"{at}:7:1"),
     ]
     assert skipped == []
 
@@ -71,9 +71,9 @@ def test_airflow_transfers_keys_header_connection_and_missing_arguments(tmp_path
     at = f"{tmp_path}/calls.py"
     assert found == [
         ("UNLOAD ($$SELECT 1$$)\nTO 's3://b/k/{ds}{FLAG}'\ncredentials\n'{aws_conn.None}'\n"
-         "HEADER;", "format", f"{at}:1:1"),
+         "HEADER;", "fstring", f"{at}:1:1"),
         ("COPY #t (a, b)\nFROM 's3://b/k'\ncredentials\n'{aws_conn.CONN}'\n{OPTIONS};",
-         "format", f"{at}:5:1"),
+         "fstring", f"{at}:5:1"),
     ]
     assert skipped == [
         Skipped(at, 4, 1, "RedshiftToS3Operator without select_query= or table=: the UNLOAD "

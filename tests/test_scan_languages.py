@@ -28,11 +28,14 @@ PYTHON_CASES = [
      [('-- load\nCOPY t FROM "x"', "auto", (), (3, 7))]),
     # a line continuation inside the literal, a tab before the statement
     ('q = "\\\n\tCOPY t FROM :src"\n', [("\tCOPY t FROM :src", "auto", (), (2, 2))]),
-    # f-string: fields named by their expression, conversion and spec dropped, {{ kept
+    # f-string: fields named by their expression, conversion and spec kept, {{ kept
     ('q = f"UNLOAD ({{x}} {cfg[\'q\']!r}) TO \'{path:>10}\'"\n',
-     [("UNLOAD ({{x}} {cfg['q']}) TO '{path}'", "format", (), (1, 7))]),
+     [("UNLOAD ({{x}} {cfg['q']!r}) TO '{path:>10}'", "fstring", (), (1, 7))]),
+    # {x=} is the text x= and the repr of x; a spec or conversion after = is kept
+    ('q = f"UNLOAD (q) TO \'{ p = }{k=:>3}{d[\'{\']=!s}\'"\n',
+     [("UNLOAD (q) TO ' p = {p!r}k={k:>3}d['{{']={d['{']!s}'", "fstring", (), (1, 7))]),
     # a plain piece joined to an f-string: its braces doubled
-    ('q = ("COPY {a} " f"FROM {b}")\n', [("COPY {{a}} FROM {b}", "format", (), (1, 7))]),
+    ('q = ("COPY {a} " f"FROM {b}")\n', [("COPY {{a}} FROM {b}", "fstring", (), (1, 7))]),
     # another statement first, then COPY; CREATE OR REPLACE LIBRARY
     ('q = "BEGIN; UNLOAD (x)"\nr = """\n  create or replace library f from \'%s\'"""\n',
      [("BEGIN; UNLOAD (x)", "auto", (), (1, 13)),
@@ -56,13 +59,15 @@ def test_python_literal_forms(tmp_path, source, expected):
 
 
 def test_format_keywords_are_bindings_and_unknown_methods_are_skipped(tmp_path):
+    """A .format template reads its keyword arguments, never the module's names: B is no
+    binding of it (str.format would raise on {B}, or take it from a **mapping)."""
     path = tmp_path / "m.py"
-    path.write_text('B = "acme"\nq = "COPY t FROM \'{b}\'".format(b="x")\n'
+    path.write_text('B = "acme"\nq = "COPY t FROM \'{b}{B}\'".format(b="x")\n'
                     'r = "COPY t FROM \'s3://b/k\'".replace("k", key)\n')
     result = scan([str(path)])
     (fragment,) = result.fragments
     assert {name: tuple(value) for name, value in fragment.bindings.items()} == {
-        "B": ("acme", f"{path}:1"), "b": ("x", f"{path}:2")}
+        "b": ("x", f"{path}:2")}
     assert result.skipped == [Skipped(str(path), 3, 5, "SQL literal passed through .replace(), "
                               "which the scanner cannot follow; write the statement as one "
                               "literal or a template")]
@@ -72,9 +77,9 @@ GENERIC_CASES = [
     ("Load.java", 'String q = "COPY t FROM \\"x\\"\\n"; // "COPY in a comment"\n',
      [('COPY t FROM "x"\n', "auto", (), (1, 13))]),
     ("load.kt", 'val q = """\n    |UNLOAD (\'q\') TO \'${p}\'""".trimMargin()\n',
-     [("\nUNLOAD ('q') TO '${p}'", "shell", (), (2, 6))]),
+     [("\nUNLOAD ('q') TO '${p}'", "dollar", (), (2, 6))]),
     ("main.tf", 'sql = <<-EOT\n    COPY t\n      FROM \'s3://${var.b}/\'\n    EOT\n',
-     [("COPY t\n  FROM 's3://${var.b}/'\n", "shell", (), (2, 5))]),
+     [("COPY t\n  FROM 's3://${var.b}/'\n", "terraform", (), (2, 5))]),
     ("run.sh", "psql <<-'SQL'\n\t\tCOPY t FROM '$X'\n\tSQL\n",
      [("COPY t FROM '$X'\n", "none", (), (2, 3))]),
     ("load.rb", "q = <<-SQL\n  COPY t FROM '#{x}'\n  SQL\nr = 'UNLOAD (x)'\n",

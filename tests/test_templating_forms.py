@@ -60,6 +60,15 @@ FORMS = [
     ("IAM_ROLE <params.X>", f"IAM_ROLE {S(0)}", [("angle", "params.X", "<params.X>", 10, 0)]),
     ("COPY t FROM 's3://{a}{b}'", f"COPY t FROM 's3://{S(0)}{S(1)}'",
      [("format", "a", "{a}", 19, 0), ("format", "b", "{b}", 22, 0)]),
+    # what the engine computes when it runs (RULES "Every rendering, or unresolved")
+    ("COPY t FROM 's3://a/{m:02d}/'", f"COPY t FROM 's3://a/{S(0)}/'",
+     [("format", "m", "{m:02d}", 21, 0)]),
+    ("COPY t FROM 's3://a/%02d/%(m)03d/'", f"COPY t FROM 's3://a/{S(0)}/{S(1)}/'",
+     [("percent", "", "%02d", 21, 1), ("percent", "m", "%(m)03d", 26, 0)]),
+    ("COPY t FROM 's3://a/$(date +%F)/$((n+1))/'", f"COPY t FROM 's3://a/{S(0)}/{S(1)}/'",
+     [("shell", "$(date +%F)", "$(date +%F)", 21, 0), ("shell", "$((n+1))", "$((n+1))", 33, 0)]),
+    ("COPY t FROM 's3://a/${1}/'", f"COPY t FROM 's3://a/{S(0)}/'",
+     [("shell", "$1", "${1}", 21, 0)]),
 ]
 
 
@@ -155,6 +164,29 @@ def test_non_jinja_values_map_every_offset_inside_the_template():
             assert piece == sql[segment.offset:segment.offset + segment.size]
     assert result.text == ("COPY " + S(0) + " FROM 's3://acme/x/a'b' IAM_ROLE 'R' -- {c}\n"
                            "MANIFEST GZIP;")
+
+
+@pytest.mark.parametrize(("style", "sql", "values"), [
+    ("format", "COPY {} FROM 's3://{b:>4}/{c!r}/{x[1:]}' -- {{d}}\n{e:{w}}", {"b": "ac"}),
+    ("fstring", "COPY t FROM 's3://{b}/{f(x)}/{ {'a': 1}['a'] }' {o!s:>9}", {"o": "GZIP"}),
+    ("percent", "COPY t FROM 's3://%(b)s/%02d/%.2s' %%s %s", {"b": "acme"}),
+    ("shell", "COPY t FROM 's3://$B/$(date '+%F')/`id`/$1/' ${O:-GZIP} $$ $1 $$", {"B": "a"}),
+    ("terraform", "COPY t FROM 's3://${var.b}/%{ if x ~} k %{~ endif }/' $${y}", {"var.b": "a"}),
+    ("dollar", "COPY t FROM 's3://$b/${c + 1}/' ${o}", {"o": "CSV"}),
+    ("auto", "\\if :x\n\\set b a\n\\endif\nCOPY t FROM :'b' $(x) %(y)02d {z:02d}", {}),
+])
+def test_every_offset_of_a_computed_form_maps_inside_the_template(style, sql, values):
+    result = run(sql, values, style=style)
+    for offset in range(len(result.text) + 1):
+        assert 0 <= result.template_offset(offset) <= len(sql)
+    for segment in result.segments:
+        if segment.size:
+            piece = result.text[segment.start:segment.start + segment.size]
+            assert piece == sql[segment.offset:segment.offset + segment.size]
+    for placeholder in result.placeholders:
+        start = placeholder.location.col - 1 + sum(
+            len(line) + 1 for line in sql.split("\n")[:placeholder.location.line - 1])
+        assert sql[start:start + len(placeholder.text)] == placeholder.text
 
 
 def test_shell_default_is_used_only_without_a_value():

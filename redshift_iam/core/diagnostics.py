@@ -166,6 +166,9 @@ CATALOGUE: dict[str, tuple[Severity, str]] = {
                                 "terminated cluster"),
     "RW244": (Severity.WARNING, "apply creates roles only; give a user's or the default role's "
                                 "policies with generate"),
+    "RW223": (Severity.WARNING, "psql sets the variable to a text the tool cannot know (a "
+                                "backquoted command, a branch of \\if): give it a literal "
+                                "value"),
     "RW210": (Severity.WARNING, "folding widened the policy to fit IAM's quotas; split the "
                                 "role, raise --max-policies, or pass --no-fold to refuse"),
 }

@@ -19,7 +19,7 @@ from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.placeholders import Placeholder, indices, shown, wildcard
+from redshift_iam.core.placeholders import VARIABLE_NAME, Placeholder, indices, shown, wildcard
 from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
 
 
@@ -120,9 +120,10 @@ def _named(placeholder: Placeholder) -> str:
     """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
     if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
         return f"{placeholder.text} (a file that is not there)"
-    if placeholder.name and placeholder.name != placeholder.text:
+    if placeholder.name and placeholder.name != placeholder.text and (
+            placeholder.form == "jinja-block" or VARIABLE_NAME.match(placeholder.name)):
         return f"variable {placeholder.name} ({placeholder.text})"
-    return placeholder.label
+    return placeholder.label if VARIABLE_NAME.match(placeholder.name or "_") else placeholder.text
 
 
 def fill(placeholder: Placeholder) -> str:
@@ -139,6 +140,9 @@ def fill(placeholder: Placeholder) -> str:
                 "the SQL, or name the placeholder")
     if placeholder.name.startswith("${"):
         return "write the value into the SQL: a shell expression has no name --var can fill"
+    if not VARIABLE_NAME.match(placeholder.name):
+        return (f"write the text it stands for into the SQL: {placeholder.text} is an "
+                "expression, a command or a directive, which no --var can fill")
     return f"pass --var {placeholder.name}=VALUE"
 
 

@@ -15,7 +15,7 @@ from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Fragment, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
 
-_JINJA = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
+JINJA = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)
 MISSING = object()
 UNKNOWN = object()
 
@@ -82,7 +82,7 @@ class CallArgs:
         becomes the placeholder ``{expr}``; an f-string's text is a template already."""
         text, index = probe.text(), 0
         fragment = Fragment("", "", text, "", tuple(probe.runs), {}, ())
-        matches = [] if template else list(_JINJA.finditer(text))
+        matches = [] if template else list(JINJA.finditer(text))
         for match in [*matches, None]:
             stop = match.start() if match else len(text)
             for offset in range(index, stop):

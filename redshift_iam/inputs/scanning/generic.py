@@ -32,22 +32,22 @@ class Language(NamedTuple):
 
 _SCALA = ("triple", "double")
 LANGUAGES = {
-    ".scala": Language("scala", _SCALA, "shell", ""),
-    ".sc": Language("scala", _SCALA, "shell", ""),
+    ".scala": Language("scala", _SCALA, "dollar", ""),
+    ".sc": Language("scala", _SCALA, "dollar", ""),
     ".java": Language("java", _SCALA, "auto", ""),
-    ".kt": Language("kotlin", _SCALA, "shell", ""),
-    ".kts": Language("kotlin", _SCALA, "shell", ""),
-    ".groovy": Language("groovy", ("triple", "double", "single"), "shell", ""),
+    ".kt": Language("kotlin", _SCALA, "dollar", ""),
+    ".kts": Language("kotlin", _SCALA, "dollar", ""),
+    ".groovy": Language("groovy", ("triple", "double", "single"), "dollar", ""),
     ".rb": Language("ruby", ("heredoc", "double", "single"), "ruby", "ruby"),
     ".go": Language("go", ("backtick", "double"), "auto", ""),
     ".sh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
     ".bash": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
     ".zsh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
     ".ksh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
-    ".tf": Language("terraform", ("heredoc", "double"), "shell", "common"),
-    ".hcl": Language("terraform", ("heredoc", "double"), "shell", "common"),
-    ".js": Language("javascript", ("backtick", "double", "single"), "shell", ""),
-    ".ts": Language("typescript", ("backtick", "double", "single"), "shell", ""),
+    ".tf": Language("terraform", ("heredoc", "double"), "terraform", "common"),
+    ".hcl": Language("terraform", ("heredoc", "double"), "terraform", "common"),
+    ".js": Language("javascript", ("backtick", "double", "single"), "dollar", ""),
+    ".ts": Language("typescript", ("backtick", "double", "single"), "dollar", ""),
     ".py": Language("python", ("triple", "double", "single"), "auto", ""),
 }
 

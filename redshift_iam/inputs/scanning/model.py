@@ -25,7 +25,8 @@ class Run(NamedTuple):
 
 
 class Binding(NamedTuple):
-    """A module-level name bound to a string literal: its value and where (``path:line``)."""
+    """A value the scanned code gives a placeholder's name (a module constant, a literal
+    keyword argument): its value and where (``path:line``)."""
 
     value: str
     origin: str
@@ -37,11 +38,14 @@ class Fragment(NamedTuple):
     ``path`` is the scanned path as given joined with the path below it; ``host`` the language
     (``sql``, ``jinja-sql``, ``python`` or a ``generic.LANGUAGES`` host); ``style`` the
     template style the host implies: ``auto`` (.sql, Jinja, plain Python literals),
-    ``format`` (f-strings, ``.format()``, SQL built from call arguments: ``{{`` is a literal
-    brace), ``percent`` (``%`` templates), ``ruby`` (``#{}``), ``shell`` (``${x}``/``$x``:
-    shell, Scala/Groovy/Kotlin, Terraform) or ``none`` (quoted heredocs: every character
-    literal). ``positional`` names the positional slots (``{}``, ``%s``) by the source text of
-    the arguments passed for them.
+    ``format`` (``.format()``: ``{{`` is a literal brace), ``fstring`` (f-strings and SQL built
+    from call arguments: every field an expression), ``percent`` (``%`` templates), ``ruby``
+    (``#{}``), ``shell`` (shell: ``${x}``, ``$x``, ``$(cmd)``, ``$1``), ``dollar``
+    (Scala/Groovy/Kotlin/JavaScript: ``${expr}``, ``$x``), ``terraform`` (``${expr}``,
+    ``%{ }`` directives) or ``none`` (quoted heredocs: every character literal).
+    ``positional`` names the positional slots (``{}``, ``%s``) by the source text of the
+    arguments passed for them; ``bindings`` are the values the code gives names where the
+    text is formatted (``pyscan``).
     """
 
     path: str

@@ -52,7 +52,7 @@ def derive(call: ast.Call, path: str, host: HostText) -> Fragment | Skipped | No
         line, col = host.position(args.at)
         return Skipped(path, line, col, problem)
     runs = tuple(args.builder.runs)
-    return Fragment(path, "python", args.builder.text(), "format", runs, {}, ())
+    return Fragment(path, "python", args.builder.text(), "fstring", runs, {}, ())
 
 
 def _name(func: ast.AST) -> str:

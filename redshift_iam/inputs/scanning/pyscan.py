@@ -4,36 +4,66 @@ Contract of :func:`scan_python`: every string literal whose value holds a statem
 COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY (``sqlstart.starts_statement``) becomes a Fragment,
 except docstrings (bare string statements, never executed). One fragment covers an implicitly
 concatenated literal, and a ``+`` chain of plain literals. Styles: ``auto`` for plain literals
-(Jinja in Airflow ``sql=`` strings), ``format`` for f-strings and the receiver of ``.format(...)``
-(positional names: the arguments' source text; literal keyword arguments are bindings),
-``percent`` for the left side of ``%``
-(positional names: the tuple's items, or the single right operand). Module-level ``NAME = "..."``
-bindings go with every fragment of the file. Calls that build SQL from arguments are derived by
-``pycalls``. Skipped: a ``+`` chain with a non-literal part whose literal part starts a
-statement, a statement literal passed through a method other than ``format``/``strip``. Raises
+(Jinja in Airflow ``sql=`` strings), ``fstring`` for f-strings (fields are expressions),
+``format`` for the receiver of ``.format(...)`` (positional names: the arguments' source text;
+literal keyword arguments are bindings), ``percent`` for the left side of ``%`` (positional
+names: the tuple's items, or the single right operand; a dict literal's entries are bindings);
+after a ``*args`` the positional slots have no name. Module constants (``pyscope``) are bindings
+where Python reads them: every name of an f-string, the positional arguments of ``.format``
+and ``%``, a keyword or dict entry given as a constant's name, the arguments of a derived call;
+never the named fields of ``.format``/``%`` (they come from the call) nor a plain literal (no
+Python formats it there). Calls that build SQL from arguments are derived by ``pycalls``.
+Skipped: a ``+`` chain with a non-literal part whose literal part starts a statement, a
+statement literal passed through a method other than ``format``/``strip``. Raises
 ``SyntaxError`` (the caller falls back to the generic scan), ``RecursionError``/``MemoryError``.
 """
 
 from __future__ import annotations
 
 import ast
+import re
 from bisect import bisect_left
+from typing import NamedTuple
 
 from redshift_iam.inputs.scanning import pycalls
+from redshift_iam.inputs.scanning.callargs import JINJA
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
+from redshift_iam.inputs.scanning.pyscope import Scopes
 from redshift_iam.inputs.scanning.pystrings import read_literals
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
+_WORD = re.compile(r"[A-Za-z_]\w*")
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
 
 class _Template:
-    """How one literal node is read: its style and positional names."""
+    """How one literal node is read: its style, positional names, the bindings its call
+    gives (``keywords``; ``aliases``: field name -> the module constant passed for it) and
+    which module constants it reads (``names``; None: every one)."""
 
     def __init__(self, style: str, positional: tuple[str, ...] = (),
-                 keywords: dict[str, Binding] | None = None) -> None:
+                 keywords: dict[str, Binding] | None = None,
+                 aliases: dict[str, str] | None = None,
+                 names: frozenset[str] | None = frozenset()) -> None:
         self.style, self.positional, self.keywords = style, positional, keywords or {}
+        self.aliases, self.names = aliases or {}, names
+
+    def reads(self) -> frozenset[str] | None:
+        """The module constants its placeholders may name (positional slots are named by the
+        argument's source text); ``aliases`` are looked up apart."""
+        if self.names is None:
+            return None
+        return self.names | frozenset(self.positional)
+
+
+class _Found(NamedTuple):
+    """A fragment or skipped place, where it stands, and (fragments) what it reads."""
+
+    position: tuple[int, int]
+    item: Fragment | Skipped
+    place: ast.AST | None = None
+    template: _Template | None = None
 
 
 def scan_python(path: str, host: HostText,
@@ -41,8 +71,7 @@ def scan_python(path: str, host: HostText,
     """Fragments and skipped places of one Python file (see the module docstring); only the
     subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited."""
     tree = ast.parse(host.text)
-    bindings = _bindings(tree, path)
-    found: list[tuple[tuple[int, int], Fragment | Skipped]] = []
+    found: list[_Found] = []
     templates: dict[int, _Template] = {}
     done: set[int] = set()
     nodes = _near_hints(tree, hints)
@@ -50,17 +79,39 @@ def scan_python(path: str, host: HostText,
         _mark(node, host, path, templates, done, found)
     for node in nodes:
         if _is_str(node) and id(node) not in done and _quick_check(node):
-            template = templates.get(id(node)) or _Template(
-                "format" if isinstance(node, ast.JoinedStr) else "auto")
-            fragment = _fragment(path, host, node, node, template, bindings)
+            template = templates.get(id(node)) or (
+                _Template("fstring", names=None) if isinstance(node, ast.JoinedStr)
+                else _Template("auto"))
+            fragment = _fragment(path, host, node, node, template)
             if fragment is None:
-                fragment = _skip(path, host, node, "string literal whose constant text starts a "
-                                 "statement could not be read whole: not scanned")
-            found.append(((node.lineno, node.col_offset), fragment))
-    found.sort(key=lambda item: item[0])
-    fragments = [item for _, item in found if isinstance(item, Fragment)]
-    fragments = [f if f.bindings else f._replace(bindings=bindings) for f in fragments]
-    return fragments, [item for _, item in found if isinstance(item, Skipped)]
+                found.append(_Found((node.lineno, node.col_offset), _skip(
+                    path, host, node, "string literal whose constant text starts a statement "
+                    "could not be read whole: not scanned")))
+            else:
+                found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
+    found.sort(key=lambda entry: entry.position)
+    _bind(tree, host, path, found)
+    return ([entry.item for entry in found if isinstance(entry.item, Fragment)],
+            [entry.item for entry in found if isinstance(entry.item, Skipped)])
+
+
+def _bind(tree: ast.Module, host: HostText, path: str, found: list[_Found]) -> None:
+    """Give each fragment the module constants Python reads where it is formatted."""
+    wanted = [entry for entry in found if entry.template is not None
+              and (entry.template.reads() != frozenset() or entry.template.aliases)]
+    scopes = Scopes(tree, host, path) if wanted else None
+    for number, entry in enumerate(found):
+        if entry.template is None or not isinstance(entry.item, Fragment):
+            continue
+        reads, template = entry.template.reads(), entry.template
+        visible = scopes.visible(entry.place) if scopes else {}
+        words = set(_WORD.findall(entry.item.text)) if reads is None else reads
+        own = {name: binding for name, binding in visible.items() if name in words}
+        own.update({field: visible[constant] for field, constant in template.aliases.items()
+                    if constant in visible})
+        own.update(template.keywords)
+        found[number] = entry._replace(item=entry.item._replace(bindings=dict(sorted(
+            own.items()))))
 
 
 def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
@@ -78,7 +129,7 @@ def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
 
 
 def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Template],
-          done: set[int], found: list) -> None:
+          done: set[int], found: list[_Found]) -> None:
     """Record what ``node`` says about the literals under it (templates, skips, derived calls)."""
     if isinstance(node, ast.Expr) and _is_str(node.value):
         done.add(id(node.value))  # a docstring or bare string: never executed
@@ -86,39 +137,85 @@ def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Templa
         done.update(id(value) for value in ast.walk(node) if value is not node)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
         right = node.right
-        names = () if isinstance(right, ast.Dict) else tuple(
-            _source(host, item)
-            for item in (right.elts if isinstance(right, ast.Tuple) else [right]))
-        templates[id(node.left)] = _Template("percent", names)
+        if isinstance(right, ast.Dict):
+            keys = [key.value if isinstance(key, ast.Constant) and isinstance(key.value, str)
+                    else None for key in right.keys]
+            keywords, aliases = _entries(path, zip(keys, right.values, strict=True))
+            templates[id(node.left)] = _Template("percent", (), keywords, aliases)
+        else:
+            items = right.elts if isinstance(right, ast.Tuple) else [right]
+            templates[id(node.left)] = _Template("percent", _positional(host, items))
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         _concatenation(node, host, path, done, found)
     elif isinstance(node, ast.Call):
         _call(node, host, path, templates, done, found)
 
 
+def _positional(host: HostText, items: list[ast.expr]) -> tuple[str, ...]:
+    """Each positional argument's source text; none after a ``*args`` (its length is unknown)."""
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, ast.Starred) or (names and names[-1] == ""):
+            names.append("")
+        else:
+            names.append(_source(host, item))
+    return tuple(names)
+
+
+def _entries(path: str, pairs) -> tuple[dict[str, Binding], dict[str, str]]:
+    """Keyword arguments or dict entries: a string literal is a binding, a name an alias of
+    the module constant of that name; a ``**`` unpacking or a key that is not a literal
+    (``key`` None) may override the ones before it."""
+    keywords: dict[str, Binding] = {}
+    aliases: dict[str, str] = {}
+    for key, value in pairs:
+        if key is None:
+            keywords, aliases = {}, {}
+            continue
+        if isinstance(value, ast.Constant) and isinstance(value.value, str):
+            keywords[key] = Binding(value.value, f"{path}:{value.lineno}")
+        elif isinstance(value, ast.Name):
+            aliases[key] = value.id
+    return keywords, aliases
+
+
 def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, _Template],
-          done: set[int], found: list) -> None:
+          done: set[int], found: list[_Found]) -> None:
     """``"...".format(a, b)`` templates, unknown methods on a statement, derived operator calls."""
     func = node.func
     if isinstance(func, ast.Attribute) and _is_str(func.value):
         if func.attr == "format":
-            names = tuple(_source(host, arg) for arg in node.args)
-            keywords = {kw.arg: Binding(kw.value.value, f"{path}:{kw.value.lineno}")
-                        for kw in node.keywords if kw.arg and isinstance(kw.value, ast.Constant)
-                        and isinstance(kw.value.value, str)}
-            templates[id(func.value)] = _Template("format", names, keywords)
+            keywords, aliases = _entries(path, ((kw.arg, kw.value) for kw in node.keywords))
+            templates[id(func.value)] = _Template("format", _positional(host, node.args),
+                                                  keywords, aliases)
         elif func.attr not in _HARMLESS_METHODS and _quick_check(func.value):
             done.add(id(func.value))
-            found.append(((func.value.lineno, func.value.col_offset), _skip(
+            found.append(_Found((func.value.lineno, func.value.col_offset), _skip(
                 path, host, func.value, f"SQL literal passed through .{func.attr}(), which the "
                 "scanner cannot follow; write the statement as one literal or a template")))
     derived = pycalls.derive(node, path, host)
-    if derived is not None:
-        found.append(((node.lineno, node.col_offset), derived))
+    if isinstance(derived, Fragment):
+        found.append(_Found((node.lineno, node.col_offset), derived, node,
+                            _Template("fstring", names=_argument_names(node))))
+    elif derived is not None:
+        found.append(_Found((node.lineno, node.col_offset), derived))
+
+
+def _argument_names(call: ast.Call) -> frozenset[str]:
+    """The names a call passes as arguments (or as list items): a derived statement writes
+    them as ``{NAME}``. A name that a literal argument's Jinja also writes (``{{ NAME }}``,
+    which Airflow fills from its own context) is left out: the two cannot be told apart."""
+    values = [*call.args, *(keyword.value for keyword in call.keywords)]
+    values += [item for value in values if isinstance(value, (ast.List, ast.Tuple))
+               for item in value.elts]
+    jinja = {match.group(1).strip() for value in values if isinstance(value, ast.Constant)
+             and isinstance(value.value, str) for match in JINJA.finditer(value.value)}
+    return frozenset(value.id for value in values
+                     if isinstance(value, ast.Name) and value.id not in jinja)
 
 
 def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],
-                   found: list) -> None:
+                   found: list[_Found]) -> None:
     """A ``+`` chain: one fragment when every part is a plain literal, else skipped if SQL."""
     if id(node) in done:
         return
@@ -134,20 +231,21 @@ def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],
     done.update(id(leaf) for leaf in literal)
     if len(literal) == len(leaves) and all(isinstance(leaf, ast.Constant) for leaf in leaves):
         if starts_statement("".join(leaf.value for leaf in leaves)):
-            fragment = _fragment(path, host, node, leaves[-1], _Template("auto"), {})
+            template = _Template("auto")
+            fragment = _fragment(path, host, node, leaves[-1], template)
             if fragment is not None:
-                found.append(((node.lineno, node.col_offset), fragment))
+                found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
         return
     if builds_statement([leaf.value if isinstance(leaf, ast.Constant) and _is_str(leaf) else None
                          for leaf in leaves]):
-        found.append(((node.lineno, node.col_offset), _skip(
+        found.append(_Found((node.lineno, node.col_offset), _skip(
             path, host, node, "SQL built by concatenation with parts that are not literals ("
             + " + ".join(_source(host, leaf) if not _is_str(leaf) else "'...'" for leaf in leaves)
             + "); write it as one template (f-string or .format) so it can be read whole")))
 
 
-def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST, template: _Template,
-              bindings: dict[str, Binding]) -> Fragment | None:
+def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST,
+              template: _Template) -> Fragment | None:
     """The fragment of the literal pieces from ``first``'s start to ``last``'s end."""
     start = host.offset(first.lineno, first.col_offset)
     end = host.offset(last.end_lineno, last.end_col_offset)
@@ -158,21 +256,7 @@ def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST, template
         return None
     text = builder.text()
     return Fragment(path, "python", text, template.style, tuple(builder.runs),
-                    dict(sorted({**bindings, **template.keywords}.items())), template.positional)
-
-
-def _bindings(tree: ast.Module, path: str) -> dict[str, Binding]:
-    """Module-level names bound to one string literal (the last binding wins)."""
-    found: dict[str, Binding] = {}
-    for stmt in tree.body:
-        targets = stmt.targets if isinstance(stmt, ast.Assign) else (
-            [stmt.target] if isinstance(stmt, ast.AnnAssign) else [])
-        value = getattr(stmt, "value", None)
-        for target in targets:
-            if isinstance(target, ast.Name) and isinstance(value, ast.Constant) \
-                    and isinstance(value.value, str):
-                found[target.id] = Binding(value.value, f"{path}:{stmt.lineno}")
-    return dict(sorted(found.items()))
+                    dict(sorted(template.keywords.items())), template.positional)
 
 
 def _spans(hints: list[int], first: int, last: int) -> bool:

@@ -4,8 +4,9 @@
 character offsets (implicit concatenation: pieces separated by white space, comments, line
 continuations or ``+``) and appends their value to ``builder``. Escapes (``\\n``, ``\\'``,
 ``\\x41``, ``\\N{...}``, octal) become one character standing at the backslash; a backslash-newline
-adds nothing. In f-strings ``{expr!r:spec}`` becomes ``{expr}`` (the name is the expression's
-source text); ``braces`` doubles the braces of plain pieces (their text joins a format template).
+adds nothing. In f-strings a field is copied as ``{expr!r:spec}`` (the name is the
+expression's source text; ``{x=}`` is the text ``x=`` and the field ``{x!r}``); ``braces``
+doubles the braces of plain pieces (their text joins a format template).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _PREFIX = re.compile(r"[rRbBuUfF]{0,2}(?:'''|\"\"\"|'|\")")
 _BETWEEN = re.compile(r"(?:\s|\\\n|#[^\n]*|[+()])*")
 _OCTAL = re.compile(r"[0-7]{1,3}")
 _NAMED = re.compile(r"N\{([^}]*)\}")
+_SELF_DOCUMENTING = re.compile(r"(?<![=!<>])=\s*$")
 
 
 def read_literals(host: HostText, start: int, end: int, builder: TextBuilder,
@@ -106,7 +108,9 @@ def _escape(host: HostText, index: int, builder: TextBuilder) -> int:
 
 
 def _expression(host: HostText, index: int, builder: TextBuilder) -> int:
-    """Turn the f-string field at ``index`` (``{``) into ``{expr}``; return the offset after it."""
+    """Copy the f-string field at ``index`` (``{``) as ``{expr!conversion:spec}``, the
+    expression stripped of surrounding white space; ``{x=}`` becomes the text ``x=`` and the
+    field ``{x!r}`` (as Python renders it). Return the offset after the field."""
     src, depth, cursor, stop = host.text, 0, index + 1, -1
     while cursor < len(src):
         char = src[cursor]
@@ -124,9 +128,29 @@ def _expression(host: HostText, index: int, builder: TextBuilder) -> int:
         cursor += 1
     if cursor >= len(src):
         return -1
-    expr_start = index + 1 + (len(src[index + 1: stop]) - len(src[index + 1: stop].lstrip()))
-    expr_end = index + 1 + len(src[index + 1: stop].rstrip())
+    expression = src[index + 1: stop]
+    expr_start = index + 1 + len(expression) - len(expression.lstrip())
+    if expression.lstrip().startswith("{"):
+        expr_start = index + 1  # { {'a': 1}['a'] }: {{ would read as an escaped brace
+    expr_end = index + 1 + len(expression.rstrip())
+    repr_of = False
+    if _SELF_DOCUMENTING.search(expression):  # {x=}, {x = !s:>4}
+        _doubled(host, index + 1, stop, builder)
+        expr_end = index + 1 + len(expression.rstrip()[:-1].rstrip())
+        repr_of = stop == cursor  # no conversion or spec: Python shows the repr
     host.copy(builder, index, index + 1)
     host.copy(builder, expr_start, expr_end)
-    host.copy(builder, cursor, cursor + 1)
+    if repr_of:
+        host.put(builder, "!r", stop)
+    host.copy(builder, stop, cursor + 1)  # !conversion:spec and the closing brace
     return cursor + 1
+
+
+def _doubled(host: HostText, start: int, end: int, builder: TextBuilder) -> None:
+    """Copy ``start:end`` as literal text of a format template (braces doubled)."""
+    for offset in range(start, end):
+        char = host.text[offset]
+        if char in "{}":
+            host.put(builder, char * 2, offset)
+        else:
+            host.copy(builder, offset, offset + 1)

@@ -1,9 +1,14 @@
 """The one entry of the templating stage: :func:`template` renders a templated script.
 
 Plain SQL pays one regex search (:func:`template` returns None). Otherwise a Jinja template is
-rendered by jinja2 (``jinja.py``); any other form is substituted by a SQL-aware scan: SQL
-comments and dollar-quoted bodies are skipped, psql variables are read only outside quotes,
-the other forms bare and inside literals; psql ``\\set`` lines define values from their line on.
+rendered by jinja2 (``jinja.py``); any other form is substituted by a scan. Styles whose
+engine knows SQL (``auto``, ``psql``, ``shell``, ``angle``) read SQL structure: comments and
+dollar-quoted bodies are skipped, psql variables are read only outside quotes, the other forms
+bare and inside literals; psql meta-commands define values from their line on
+(``psqlvars``). The engines of the other styles (Python, Terraform, Scala...) substitute
+every placeholder whatever SQL surrounds it, so they read the whole text. A placeholder that
+opens a bracket runs to the one that balances it (``brackets``); a value is rendered as the
+form's engine renders it (``pyformat`` for ``{x:02d}``, ``%5s``...).
 """
 
 from __future__ import annotations
@@ -11,53 +16,52 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.placeholders import RESERVED, Placeholder, sentinel
 from redshift_iam.core.source import Source
+from redshift_iam.inputs.templating import directives
+from redshift_iam.inputs.templating.brackets import Brackets, TooMuchScanning
+from redshift_iam.inputs.templating.fields import Found, read
 from redshift_iam.inputs.templating.forms import (
+    ESCAPES,
     FORMS,
+    HOST_STYLES,
     JINJA_DETECT,
     STYLES,
+    Form,
     forms_for,
-    normalise,
-    shell_body,
-    splice,
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
+from redshift_iam.inputs.templating.psqlvars import PsqlVars
 from redshift_iam.inputs.templating.triggers import may_hold
-from redshift_iam.inputs.templating.variables import Value, Values
+from redshift_iam.inputs.templating.variables import Values
 
-_ESCAPES = {"format": r"\{\{|\}\}", "percent": "%%"}  # only when that style is chosen
 _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
         r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$"
         # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
         # reports it), not a $NAME$ placeholder
         r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
-        r"|(?P<meta>\\set\b[^\n]*)"
+        r"|(?P<meta>\\(?:set|unset|if|elif|else|endif|prompt|getenv)\b[^\n]*)"
         # strings as the SQL lexer reads them: '' and a backslash escape stay inside
         r"|(?P<string>'(?:''|\\.|[^'\\])*'?|\"(?:\"\"|[^\"])*\"?)")
+_STRING_REST = {"'": re.compile(r"(?:''|\\.|[^'\\])*'?", re.S), '"': re.compile(r'(?:""|[^"])*"?')}
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).
-_FIRST = r"(?=[-/$\\'\"{}%#:<])"
-_SET = re.compile(r"\\set[ \t]+(?P<name>[A-Za-z_]\w*)(?:[ \t]+(?P<value>.*?))?[ \t]*$")
-_SET_WORD = re.compile(r"'((?:[^']|'')*)'|(\S+)")
+_FIRST = r"(?=[-/$\\'\"{}%#:<`])"
+_STRUCTURED = ("auto", "psql", "shell", "angle")  # styles whose engine knows SQL
 
 
-def _alternatives(rows: Sequence, in_strings: bool) -> str:
+def _alternatives(rows: Sequence[Form], in_strings: bool) -> str:
     return "|".join(f"(?P<f{FORMS.index(row)}>{row.regex})" for row in rows
-                    if row.style != "jinja" and (row.in_strings or not in_strings))
-
-
-def _has_placeholder(style: str, text: str) -> bool:
-    """The cheap check: a literal-led search per enabled style (over-matching is fine)."""
-    return may_hold(text, style)
+                    if not row.form.startswith("jinja") and (row.in_strings or not in_strings))
 
 
 @functools.cache
 def _scanner(style: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
     """The bare scan (SQL structure first, then placeholders) and the in-literal scan."""
     rows = forms_for(style)
-    escape = f"|(?P<escape>{_ESCAPES[style]})" if style in _ESCAPES else ""
+    escape = f"|(?P<escape>{ESCAPES[style]})" if style in ESCAPES else ""
     bare = re.compile(f"{_FIRST}(?:{_SQL}|{_alternatives(rows, False)}{escape})", re.S)
     inner = re.compile(f"{_FIRST}(?:{_alternatives(rows, True) or '(?!)'}{escape})", re.S)
     return bare, inner
@@ -73,9 +77,9 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
 
     Raises InputError (RI17x) for a template that cannot be rendered safely.
     """
-    if style not in STYLES:
+    if style not in STYLES and style not in HOST_STYLES:
         raise ValueError(f"unknown template style {style!r}")
-    if style == "none" or not _has_placeholder(style, source.text):
+    if style == "none" or not may_hold(source.text, style):
         return None
     refuse_reserved(source)
     values = values or {}
@@ -83,7 +87,11 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
         from redshift_iam.inputs.templating.jinja import render
 
         return render(source, values, template_path)
-    return _Scan(source, values, style, positional_names).run(literal)
+    scan = _Scan(source, values, style, positional_names)
+    try:
+        return scan.run(literal)
+    except TooMuchScanning as exc:
+        raise InputError(source.diagnostic("RI177", str(exc), 0)) from None
 
 
 def refuse_reserved(source: Source) -> None:
@@ -92,6 +100,13 @@ def refuse_reserved(source: Source) -> None:
         raise InputError(source.diagnostic(
             "RI176", f"the template holds the reserved character U+{ord(match.group()):04X}",
             match.start()))
+
+
+class _Late(NamedTuple):
+    """A psql variable used while no meta-command had set it."""
+
+    index: int
+    name: str
 
 
 class _Scan:
@@ -103,35 +118,68 @@ class _Scan:
         self.positional_names = positional_names
         self.out = Builder()
         self.placeholders: list[Placeholder] = []
-        self.psql_set: dict[str, Value] = {}
+        self.psql = PsqlVars(values)
+        self.late: list[_Late] = []
+        self.notes: dict[str, Diagnostic] = {}  # RW223 per psql variable without a value
+        self.brackets = Brackets(source.text, multiline=style != "auto")
+        self.blocks: dict[int, directives.Block] | None = None
+        self.branches: dict[int, tuple[str, ...]] = {}
         self.ordinal = 0
+        self.escaped = False  # an escape ({{, %%) was rendered: the text changed
         self.done = 0  # template offset up to which text has been emitted
 
     def run(self, literal: bool = False) -> Templated | None:
         bare, inner = _scanner(self.style)
-        for match in (inner if literal else bare).finditer(self.source.text):
-            kind = match.lastgroup
-            if kind == "string":
-                for found in inner.finditer(self.source.text, match.start(), match.end()):
-                    self._emit(found)
-            elif kind == "meta":
-                self._psql_set(match)
-            elif kind not in ("comment", "dollar"):
-                self._emit(match)
-        if not self.placeholders:
-            return None
-        self._literal(len(self.source.text))
+        text = self.source.text
+        if literal or self.style not in _STRUCTURED:
+            self._inner(inner, 0, len(text))
+        else:
+            position = 0
+            while (match := bare.search(text, position)) is not None:
+                kind, end = match.lastgroup, match.end()
+                if kind == "string":
+                    end = self._string(inner, match)
+                elif kind == "meta":
+                    self._meta(match)
+                elif kind not in ("comment", "dollar"):
+                    self._emit(match)
+                position = max(end, self.done)
+        if not self.placeholders and not self.escaped:
+            return None  # nothing to render: the text is read as it stands
+        self._literal(len(text))
         return Templated(self.out.text(), tuple(self.placeholders), tuple(self.out.segments),
-                         self.source, self._set_late())
+                         self.source, (*self._set_late(), *self.notes.values()), self.branches)
+
+    def _inner(self, inner: re.Pattern[str], start: int, end: int) -> None:
+        while (match := inner.search(self.source.text, start, end)) is not None:
+            self._emit(match)
+            start = max(match.end(), self.done)
+
+    def _string(self, inner: re.Pattern[str], match: re.Match[str]) -> int:
+        """The placeholders in a quoted string; its end. A placeholder that runs past the
+        quote the lexer saw (``'$(date '+%F')'``) leaves the string open after it."""
+        start, end = match.start() + 1, match.end()
+        while (found := inner.search(self.source.text, start, end)) is not None:
+            self._emit(found)
+            start = max(found.end(), self.done)
+            if self.done > end:
+                quote = self.source.text[match.start()]
+                end = _STRING_REST[quote].match(self.source.text, self.done).end()
+        return end
 
     def _set_late(self) -> tuple[Diagnostic, ...]:
         """RW220 for each psql variable used above the ``\\set`` that defines it."""
-        return tuple(Diagnostic(
-            "RW220", f"psql variable {p.text} is used before {self.psql_set[p.name].origin}; "
-            "psql does not expand it there", p.location,
-            fix=f"move \\set {p.name} above line {p.location.line}, or pass --var {p.name}=VALUE")
-            for p in self.placeholders
-            if p.form.startswith("psql") and p.value is None and p.name in self.psql_set)
+        found = []
+        for late in self.late:
+            if late.name not in self.psql.defined:
+                continue
+            where = self.placeholders[late.index].location
+            found.append(Diagnostic(
+                "RW220", f"psql variable {self.placeholders[late.index].text} is used before "
+                f"{self.psql.defined[late.name]}; psql does not expand it there", where,
+                fix=f"move \\set {late.name} above line {where.line}, or pass --var "
+                    f"{late.name}=VALUE"))
+        return tuple(found)
 
     def _literal(self, end: int) -> None:
         self.out.add(self.source.text[self.done:end], self.source, self.done, end - self.done)
@@ -139,63 +187,64 @@ class _Scan:
 
     def _emit(self, match: re.Match[str]) -> None:
         """Splice one placeholder (or a style's escape) at ``match``."""
-        self._literal(match.start())
-        self.done = match.end()
+        start = match.start()
         if match.lastgroup == "escape":
-            self.out.add(match.group()[0], self.source, match.start())
+            self._literal(start)
+            self.out.add(match.group()[1:], self.source, start)
+            self.done, self.escaped = match.end(), True
             return
         row = FORMS[int(match.lastgroup[1:])]  # type: ignore[index]
-        name, ordinal, default, if_empty = self._name(row.form, match)
-        value = self._value(row.form, name, default, if_empty)
+        end = self.brackets.end(match.end(), row.close) if row.close else match.end()
+        if end < 0:
+            return  # an opening that never closes: the engine's own error; left as text
+        if row.read == "directive":
+            self._directive(start)
+            return
+        found = read(self, row, match, self.source.text[start:end])
+        self._literal(start)
+        self.done = end
+        self._place(row.form, found, self.source.text[start:end], start)
+
+    def _place(self, form: str, found: Found, text: str, start: int) -> None:
         index = len(self.placeholders)
-        text = None if value is None else _spliced(row.form, value)
+        if form.startswith("psql") and found.value is None and not found.set_by_meta:
+            self.late.append(_Late(index, found.name))
+        if found.unknown is not None and found.name not in self.notes:
+            self.notes[found.name] = Diagnostic(
+                "RW223", f"psql variable {text} has no known value here: {found.unknown.reason}",
+                self.source.location(start), fix=found.unknown.fix)
+        origin = found.value.origin if found.value is not None and found.text is not None else ""
         self.placeholders.append(Placeholder(
-            index, name, row.form, match.group(), self.source.location(match.start()), ordinal,
-            text, value.origin if value else ""))
-        self.out.add(sentinel(index) if text is None else text, self.source, match.start())
+            index, found.name, form, text, self.source.location(start), found.ordinal,
+            found.text, origin))
+        self.out.add(sentinel(index) if found.text is None else found.text, self.source, start)
 
-    def _name(self, form: str, match: re.Match[str]) -> tuple[str, int, str | None, bool]:
-        """The placeholder's dotted name, positional ordinal and shell default (and whether
-        the default also replaces an empty value)."""
-        groups = {key.split("_", 1)[1]: value for key, value in match.groupdict().items()
-                  if value is not None and "_" in key}
-        if "body" in groups and form == "shell":
-            body = shell_body(groups["body"])
-            return body.name, 0, body.default, body.if_empty
-        if "body" in groups or "name" in groups:
-            return normalise(groups.get("body") or groups["name"]), 0, None, False
-        position = groups.get("pos", "")
-        self.ordinal += 1
-        ordinal = int(position) + 1 if position.isdigit() else self.ordinal
-        names = self.positional_names
-        return (names[ordinal - 1] if ordinal <= len(names) else ""), ordinal, None, False
+    def _meta(self, match: re.Match[str]) -> None:
+        """A psql meta-command line: it acts only at the start of a line, in psql's styles."""
+        text = self.source.text
+        line_start = text.rfind("\n", 0, match.start()) + 1
+        if self.style in ("auto", "psql") and not text[line_start:match.start()].strip():
+            self.psql.command(match.group("meta"), self.source.location(match.start()).line)
 
-    def _value(self, form: str, name: str, default: str | None, if_empty: bool
-               ) -> Value | None:
-        if form.startswith("psql") and name in self.psql_set:
-            return self.psql_set[name]
-        if name and name in self.values and not (if_empty and self.values[name].text == ""):
-            return self.values[name]
-        if default is not None:
-            return Value(default, default, "default in template")
-        return None
-
-    def _psql_set(self, match: re.Match[str]) -> None:
-        """``\\set NAME VALUE``: psql joins the words, unquoting '...' ('' is a quote)."""
-        found = _SET.match(match.group("meta"))
-        line_start = self.source.text.rfind("\n", 0, match.start()) + 1
-        if (not found or self.style not in ("auto", "psql")
-                or self.source.text[line_start:match.start()].strip()):
-            return  # \set is a meta-command only at the start of a line
-        words = _SET_WORD.findall(found.group("value") or "")
-        text = "".join(quoted.replace("''", "'") if quoted or not bare else bare
-                       for quoted, bare in words)
-        line = self.source.location(match.start("meta")).line
-        self.psql_set[found.group("name")] = Value(text, text, f"\\set at line {line}")
-
-
-def _spliced(form: str, value: Value) -> str:
-    """Python forms splice ``str(value)``; the others the value's text."""
-    if form in ("format", "percent"):
-        return str(value.value)
-    return splice(form, value.text)
+    def _directive(self, start: int) -> None:
+        """A Terraform ``%{ if }``/``%{ for }`` block: one placeholder for all its text."""
+        if self.blocks is None:
+            self.blocks = directives.blocks(self.source.text, self.brackets)
+        block = self.blocks.get(start)
+        if block is None:
+            return  # a stray or unclosed directive: Terraform's error; left as text
+        text = self.source.text
+        cut = len(text[self.done:start].rstrip()) + self.done if block.opening.strip_before \
+            else start
+        self._literal(max(cut, self.done))
+        end = block.closing.end
+        if block.closing.strip_after:
+            end += len(text[end:]) - len(text[end:].lstrip())
+        self.done = end
+        index = len(self.placeholders)
+        tag = text[start:block.opening.end]
+        self.placeholders.append(Placeholder(index, tag, "directive", tag,
+                                             self.source.location(start)))
+        if block.branches is not None:
+            self.branches[index] = block.branches
+        self.out.add(sentinel(index), self.source, start)

@@ -1,10 +1,21 @@
 """The placeholder forms of docs/rules.md, "Templated SQL", one row each, and the names they carry.
 
-Each :class:`Form` row says how a placeholder is written (``regex``, with a ``name`` group or a
-``body`` group that :func:`normalise` turns into a dotted name), whether it is read inside SQL
-string literals (psql variables never are), how a value is spliced (``raw`` text, a quoted SQL
-``literal`` with ``''`` escaping, a quoted ``ident``) and which ``--template-style`` enables it.
-Jinja rows only detect a template; jinja2 renders it (``jinja.py``).
+Each :class:`Form` row says how a placeholder is written (``regex``, whose groups are named
+``<key>_name``, ``<key>_body``, ``<key>_pos``, ``<key>_spec`` or ``<key>_conv``), whether it is
+read inside SQL string literals (psql variables never are), how a value is spliced (``raw``
+text, a quoted SQL ``literal`` with ``''`` escaping, a quoted ``ident``) and which styles read
+it. A row with ``close`` matches only its opening (``$(``, ``{``, ``%{``...): the placeholder
+runs to the bracket that balances it (``brackets.Brackets``). ``read`` says how the engine turns
+the text into a name and a value: ``name`` (a path), ``field`` (a str.format / f-string field:
+name, ``!conversion``, ``:spec``), ``percent`` (a printf spec), ``shell`` (``${x:-default}``),
+``text`` (named by its whole text: command substitution, ``$1``), ``expr`` (an expression
+named by its text: Terraform, Scala, JavaScript ``${...}``), ``directive`` (a Terraform
+``%{ if }``/``%{ for }`` block). Jinja rows only detect a template; jinja2 renders it.
+
+Styles: the ``--template-style`` values (:data:`STYLES`) and three that ``scan`` gives the
+literals of some hosts (:data:`HOST_STYLES`): ``fstring`` (Python f-strings: fields are
+expressions), ``dollar`` (Scala, Kotlin, Groovy, JavaScript: ``${expr}``, ``$name``) and
+``terraform`` (``${expr}``, ``%{ }`` directives, ``$${``/``%%{`` escapes).
 """
 
 from __future__ import annotations
@@ -13,62 +24,105 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.inputs.templating.brackets import field_parts
 from redshift_iam.inputs.templating.triggers import LEADS, TRIGGERS  # noqa: F401 (re-exported)
 
 STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
+HOST_STYLES = ("fstring", "dollar", "terraform")
 
 # A path as templates write it: cfg.bucket, cfg['bucket'], cfg["bucket"], cfg[bucket].
 _PATH = r"""[A-Za-z_]\w*(?:\s*(?:\.\s*[A-Za-z_]\w*|\[\s*(?:'[^'\n]*'|"[^"\n]*"|\w+)\s*\]))*"""
+# printf flags, width, precision and length modifier (Python ignores the modifier)
+_PRINTF = r"[-#0 +]*(?:\d+|\*)?(?:\.(?:\d+|\*)?)?[hlL]?"
+_PRINTF_AUTO = r"[-#0+]*\d*(?:\.\d*)?"  # no space flag, no *: '50% sale' is not a spec
+_CONVERSIONS = "diouxXeEfFgGcrsa"
 
 
 class Form(NamedTuple):
     """One row of the RULES table of placeholder forms."""
 
     form: str  # Placeholder.form
-    style: str  # the --template-style that enables it
-    regex: str  # one alternative; groups named <form>_name / <form>_body / <form>_pos
+    key: str  # the prefix of its regex groups (unique)
+    styles: tuple[str, ...]  # the styles that read it ("auto" included when auto does)
+    regex: str
     in_strings: bool  # recognised inside '...' literals too
     splice: str  # raw | literal | ident
     example: str
+    read: str = "name"
+    close: str = ""  # "": the regex matches it whole; else the closing bracket of its opening
 
 
 FORMS: tuple[Form, ...] = (
-    Form("jinja", "jinja", r"\{\{.*?\}\}", True, "raw", "{{ params.bucket }}"),
-    Form("jinja-block", "jinja", r"\{%.*?%\}|\{\#.*?\#\}", True, "raw", "{% if full %}"),
-    # {} / {0} positional, {name}, {cfg.bucket}, {cfg['bucket']}; an optional !r and :spec
-    Form("format", "format",
-         rf"\{{(?:(?P<format_name>{_PATH})|(?P<format_pos>\d*))(?:![rsa])?(?::[^{{}}'\n]*)?\}}",
-         True, "raw", "{bucket}"),
-    # %(name)s, %s (also glued: '%smanifest'), %d; never %% (an escaped percent)
-    Form("percent", "percent",
-         r"%(?<!%%)(?:\((?P<percent_name>[A-Za-z_]\w*)\)[sdifr]|(?P<percent_pos>s|d(?!\w)))",
-         True, "raw", "%(bucket)s"),
+    Form("jinja", "jinja", ("auto", "jinja"), r"\{\{.*?\}\}", True, "raw", "{{ params.bucket }}"),
+    Form("jinja-block", "jblock", ("auto", "jinja"), r"\{%.*?%\}|\{\#.*?\#\}", True, "raw",
+         "{% if full %}"),
+    # auto: {} / {0} positional, {name}, {cfg.bucket}, {cfg['bucket']}; an optional !r and :spec
+    Form("format", "format", ("auto",),
+         rf"\{{(?:(?P<format_name>{_PATH})|(?P<format_pos>\d*))(?P<format_conv>![rsa])?"
+         rf"(?::(?P<format_spec>[^{{}}'\n]*))?\}}", True, "raw", "{bucket}", read="field"),
+    # format / f-string: every { that is not {{ opens a field, up to the } that balances it
+    Form("format", "field", ("format", "fstring"), r"\{(?!\{)", True, "raw", "{x[1:]:>3}",
+         read="field", close="}"),
+    # %(name)s with any flags and conversion; positional %s (also glued: '%smanifest'), and
+    # the other conversions where no word character follows (LIKE '%abc%' is SQL); Go's %v
+    # (fmt.Sprintf in Go literals, which scan reads in auto style) renders as %s
+    Form("percent", "pctn", ("auto",),
+         rf"%(?<!%%)\((?P<pctn_name>[A-Za-z_]\w*)\)(?P<pctn_spec>{_PRINTF_AUTO})"
+         rf"(?P<pctn_conv>[{_CONVERSIONS}])", True, "raw", "%(bucket)s", read="percent"),
+    Form("percent", "pctp", ("auto",),
+         rf"%(?<!%%)(?P<pctp_spec>{_PRINTF_AUTO})(?P<pctp_conv>s|[diu](?!\w)|[oxXeEfFgGcrav]"
+         r"(?![\w%]))", True, "raw", "%02d", read="percent"),
+    # percent style: Python's grammar, every % is a spec (%% is the escape)
+    Form("percent", "pct", ("percent",),
+         rf"%(?:\((?P<pct_name>[^()\n]*)\))?(?P<pct_spec>{_PRINTF})(?P<pct_conv>[{_CONVERSIONS}])",
+         True, "raw", "%(m)02d", read="percent"),
     # ${x}, ${x:-default}, ${x%%-*}; $X and $X$ only where no word character or $ precedes
-    Form("shell", "shell",
-         r"\$\{(?P<shell_body>[^{}\n]+)\}|\$(?<![\w$]\$)(?P<shell_name>[A-Za-z_]\w*)\$?",
-         True, "raw", "${BUCKET}"),
-    Form("ruby", "ruby", r"\#\{(?P<ruby_body>[^{}\n]+)\}", True, "raw", "#{bucket}"),
-    Form("psql-literal", "psql", r":(?<![\w:]:)'(?P<psqllit_name>[A-Za-z_]\w*)'", False,
-         "literal", ":'bucket'"),
-    Form("psql-ident", "psql", r':(?<![\w:]:)"(?P<psqlid_name>[A-Za-z_]\w*)"', False, "ident",
-         ':"bucket"'),
-    Form("psql", "psql", r":(?<![\w:]:)(?P<psql_name>[A-Za-z_]\w*)", False, "raw", ":bucket"),
-    Form("angle", "angle", r"<(?P<angle_name>[A-Za-z_][\w.-]*)>", True, "raw", "<bucket_name>"),
+    Form("shell", "sh", ("auto", "shell"), r"\$\{", True, "raw", "${BUCKET}", read="shell",
+         close="}"),
+    Form("shell", "shn", ("auto",), r"\$(?<![\w$]\$)(?P<shn_name>[A-Za-z_]\w*)\$?", True, "raw",
+         "$BUCKET"),
+    Form("shell", "shu", ("shell",), r"\$(?P<shu_name>[A-Za-z_]\w*)", True, "raw", "data_$DAY"),
+    # command substitution and arithmetic: never SQL, so auto reads them too
+    Form("shell", "cmd", ("auto", "shell"), r"\$\(", True, "raw", "$(date +%F)", read="text",
+         close=")"),
+    Form("shell", "tick", ("shell",), r"`", True, "raw", "`date +%F`", read="text", close="`"),
+    # positional and special parameters: $1, $@, $*, $#, $?, $$, $!, $-
+    Form("shell", "spc", ("shell",), r"\$(?P<spc_name>[0-9@*#?$!-])", True, "raw", "$1",
+         read="text"),
+    Form("shell", "dex", ("dollar", "terraform"), r"\$\{", True, "raw", "${var.bucket}",
+         read="expr", close="}"),
+    Form("shell", "dnm", ("dollar",),
+         r"\$(?<![\w$]\$)(?P<dnm_name>[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*)", True, "raw", "$bucket"),
+    Form("directive", "dir", ("terraform",), r"%\{", True, "raw", "%{ if var.gzip }",
+         read="directive", close="}"),
+    Form("ruby", "ruby", ("auto", "ruby"), r"\#\{", True, "raw", "#{bucket}", read="expr",
+         close="}"),
+    Form("psql-literal", "psqllit", ("auto", "psql"),
+         r":(?<![\w:]:)'(?P<psqllit_name>[A-Za-z_]\w*)'", False, "literal", ":'bucket'"),
+    Form("psql-ident", "psqlid", ("auto", "psql"),
+         r':(?<![\w:]:)"(?P<psqlid_name>[A-Za-z_]\w*)"', False, "ident", ':"bucket"'),
+    Form("psql", "psql", ("auto", "psql"), r":(?<![\w:]:)(?P<psql_name>[A-Za-z_]\w*)", False,
+         "raw", ":bucket"),
+    Form("angle", "angle", ("auto", "angle"), r"<(?P<angle_name>[A-Za-z_][\w.-]*)>", True, "raw",
+         "<bucket_name>"),
 )
 BY_FORM = {row.form: row for row in FORMS}
 JINJA_DETECT = LazyRegex(r"\{\{|\{%|\{\#")
+# Escapes, per style: the text after the first character is what the engine renders.
+ESCAPES = {"format": r"\{\{|\}\}", "fstring": r"\{\{|\}\}", "percent": "%%",
+           "terraform": r"\$\$\{|%%\{"}
 
 _SUBSCRIPT = LazyRegex(r"""\s*\[\s*(?:'([^']*)'|"([^"]*)"|(\w+))\s*\]|\s*\.\s*(\w+)""")
 _DBT_CALL = LazyRegex(r"""^(?:var|env_var)\s*\(\s*(?:'([^']*)'|"([^"]*)")\s*(?:,.*)?\)$""", re.S)
 _SHELL_DEFAULT = LazyRegex(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*))?$", re.S)
+_SHELL_SPECIAL = LazyRegex(r"^(?:\d+|[@*#?$!-])$")
 _SIMPLE = LazyRegex(rf"^{_PATH}$")
+_BARE_SUBSCRIPT = LazyRegex(r"\[\s*[A-Za-z_]")
 
 
 def forms_for(style: str) -> tuple[Form, ...]:
-    """The rows ``--template-style STYLE`` enables (``auto``: all; ``none``: none)."""
-    if style == "auto":
-        return FORMS
-    return tuple(row for row in FORMS if row.style == style)
+    """The rows style ``style`` reads (``none``: none)."""
+    return tuple(row for row in FORMS if style in row.styles)
 
 
 def normalise(text: str) -> str:
@@ -89,6 +143,14 @@ def normalise(text: str) -> str:
     return ".".join(parts)
 
 
+def expression_name(text: str) -> str:
+    """An expression's name (f-strings, ``${...}`` of Terraform or JavaScript): a path is
+    normalised, but ``cfg[key]`` subscripts by the variable ``key``, so it is named by its
+    text, as any other expression."""
+    text = text.strip()
+    return text if _BARE_SUBSCRIPT.search(text) else normalise(text)
+
+
 class Shell(NamedTuple):
     """A ``${...}`` body read: its name, and the default ``${x:-d}`` gives (None if none)."""
 
@@ -99,13 +161,38 @@ class Shell(NamedTuple):
 
 def shell_body(body: str) -> Shell:
     """``x`` -> x; ``x:-d`` / ``x-d`` -> x with default d (``:-`` also replaces an empty
-    value, as the shell does); any other operator (``x%%-*``, ``x/a/b``) -> one placeholder
-    named by the whole text ``${...}``."""
+    value, as the shell does; a default that itself expands, ``${x:-$(date)}``, is no known
+    text); ``1``, ``@`` -> the parameter ``$1``, ``$@``; any other operator (``x%%-*``,
+    ``x/a/b``) -> one placeholder named by the whole text ``${...}``."""
+    if _SHELL_SPECIAL.match(body):
+        return Shell("$" + body, None)
     match = _SHELL_DEFAULT.match(body)
     if not match:
         return Shell("${" + body + "}", None)
-    return Shell(normalise(match.group("name")), match.group("default"),
-                 bool(match.group("colon")))
+    default = match.group("default")
+    if default is not None and ("$" in default or "`" in default):
+        default = None
+    return Shell(normalise(match.group("name")), default, bool(match.group("colon")))
+
+
+class Field(NamedTuple):
+    """A str.format / f-string replacement field: ``{name!conversion:spec}``."""
+
+    name: str
+    conversion: str  # '', 'r', 's' or 'a' (another letter: Python raises)
+    spec: str
+
+
+def split_field(body: str) -> Field:
+    """The parts of a field body (the text between its braces): the name runs to the first
+    ``!`` (not ``!=``) or ``:`` outside brackets and quotes."""
+    index, char = field_parts(body)
+    if char == "!":
+        conversion, _, spec = body[index + 1:].partition(":")
+        return Field(body[:index], conversion, spec)
+    if char == ":":
+        return Field(body[:index], "", body[index + 1:])
+    return Field(body, "", "")
 
 
 def splice(form: str, text: str) -> str:

@@ -96,7 +96,7 @@ def test_if_elif_else_and_for_on_unknown_variables_are_jinja_blocks():
     result = run(sql)
     assert result.text == f"A{S(0)}B\n{S(1)}C"
     assert shape(result) == [
-        ("jinja-block", "mode", "{% if mode == 'full' %}", "t.sql:1:2", None, ""),
+        ("jinja-block", "mode,x", "{% if mode == 'full' %}", "t.sql:1:2", None, ""),
         ("jinja-block", "tables", "{% for t in tables %}", "t.sql:2:1", None, "")]
     assert dict(result.branches) == {0: ("MANIFEST", "GZIP", "CSV")}  # the for has none
     assert run(sql, "mode=full").text == "AMANIFESTB\n" + S(0) + "C"
@@ -220,7 +220,7 @@ def test_a_symlink_out_of_the_template_path_is_refused(tmp_path):
 
 @pytest.mark.parametrize(("sql", "attribute"), [
     ("{{ ''.__class__.__mro__[1].__subclasses__() }}", "'__class__' of a 'str'"),
-    ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "'__init__' of a 'type'"),
+    ("{{ cycler.__init__.__globals__.os.popen('id').read() }}", "'__init__' of a 'function'"),
     ("{{ var.__globals__ }}", "'__globals__' of a 'function'"),
     ("{% set x = lipsum.__globals__ %}", "'__globals__' of a 'function'"),
 ])

@@ -30,7 +30,7 @@ def _cli(cwd: Path, sql: str, *args: str):
         return CliRunner().invoke(main, ["policy", "t.sql", *args], catch_exceptions=False)
 
 
-def _requests(document: dict) -> list[tuple[str, str, dict[str, str]]]:
+def requests_of(document: dict) -> list[tuple[str, str, dict[str, str]]]:
     """The requests a policy of plain SQL stands for (each * made concrete)."""
     found = []
     for statement in document["Statement"]:
@@ -54,7 +54,7 @@ def covered(tmp_path: Path, sql: str, samples=SAMPLES) -> list[str]:
         plain = jinja2.Environment().from_string(sql).render(**values)
         needs = _cli(tmp_path, plain)
         assert needs.exit_code == 0, (plain, needs.stderr)
-        for action, resource, context in _requests(json.loads(needs.stdout)):
+        for action, resource, context in requests_of(json.loads(needs.stdout)):
             assert allowed([policy], action, resource, context), (plain, action, resource)
     return [statement["Resource"] for statement in policy["Statement"]]
 

@@ -281,3 +281,41 @@ def test_scan_with_a_template_path_reads_no_file_outside_it(tmp_path, payload, c
     else:
         assert [grant["resource"] for grant in report["statements"][0]["grants"]] == [
             "arn:aws:s3:::acme/*/*", "arn:aws:s3:::acme"]
+
+
+FORGED = ("the template made the reserved character U+{} (with a string escape or a filter); "
+          "the tool reserves U+E000-U+E00F for its sentinels")
+
+
+@pytest.mark.parametrize(("sql", "char"), [
+    ('{{ "\\ue0000\\ue001" }}', "E000"),  # a forged sentinel
+    ("{{ '%c'|format(57348) }}", "E004"),  # a forged trace marker
+    ("{% filter replace('a', '\\ue002') %}a{% endfilter %}", "E002"),
+    ("{{ x ~ '\\ue005' }}", "E005"),
+    ("{% set s = '\\ue003' %}{{ [s]|join }}", "E003"),
+    ("{% macro m() %}{{ caller() }}{% endmacro %}{% call m() %}{{ '\\ue006' }}{% endcall %}",
+     "E006"),
+])
+def test_a_value_never_forges_a_sentinel_or_a_trace_marker(sql, char):
+    assert fails(sql) == ("RI176", FORGED.format(char), "t.sql:1:1")
+
+
+def test_a_given_value_holding_a_reserved_character_is_refused():
+    with pytest.raises(InputError) as caught:
+        template(Source("t.sql", "COPY t FROM 's3://acme/{{ k }}/'"),
+                 dict([parse_var("k=a\ue001b")]))
+    assert caught.value.diagnostic.code == "RI176"
+
+
+@pytest.mark.parametrize("sql", ["{% import x as m %}{{ m.a }}", "{% extends [x]|join %}",
+                                 "{% from x ~ '.sql' import b %}"])
+def test_a_file_named_by_an_undefined_value_is_refused(sql):
+    assert fails(sql) == (
+        "RI177", "the template names the file to include, import or extend by undefined x, "
+        "which the tool cannot follow; give its value with --var", "t.sql:1:1")
+
+
+def test_an_undefined_value_deciding_what_no_probe_follows_is_refused():
+    assert fails("{% autoescape x %}a{% endautoescape %}") == (
+        "RI177", "the template decides something on undefined x where the tool cannot follow "
+        "it (an import, extends or autoescape); give its value with --var", "t.sql:1:1")

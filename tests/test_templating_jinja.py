@@ -5,7 +5,6 @@ confined includes, bounded work, and offsets traced back to the template."""
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 from hypothesis import given, settings
@@ -237,10 +236,9 @@ def test_attribute_escapes_end_in_a_clear_error(sql, attribute):
     ("{{ 9 ** 99999999 }}", "an expression raises to the power 99999999"),
     ("{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "macros call themselves too deeply"),
 ])
-def test_runaway_work_ends_fast_in_a_clear_error(sql, detail):
-    started = time.perf_counter()
+def test_runaway_work_ends_in_a_clear_error(sql, detail):
+    """(More in test_jinja_limits, with a memory and CPU guard.)"""
     assert fails(sql) == ("RI173", f"the template does too much work: {detail}", "t.sql:1:1")
-    assert time.perf_counter() - started < 1.0
 
 
 def test_output_size_is_capped(monkeypatch):

@@ -34,17 +34,13 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
     Rewriter,
 )
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
-from redshift_iam.inputs.templating.jinja_text import Forged
+from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Values, nested
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
 _MARKER = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"
                      f"|{UNANCHOR}")
-
-
-class Unfollowed(Exception):
-    """An unknown value was used where no probe stands (RI177)."""
 
 
 class Prepared(NamedTuple):
@@ -111,6 +107,7 @@ def _refuse_probe_names(env: Any, source: Source, file: Location | None) -> None
 
 def _generate(prepared: Prepared) -> str:
     parts, size = [], 0
+    prepared.state.budget.start()
     for chunk in prepared.template.generate(prepared.context):
         size += len(chunk)
         if size > MAX_OUTPUT:
@@ -153,10 +150,7 @@ def _scopes(tree: dict[str, Any], prefix: str) -> Any:
 
 def _error(exc: Exception, source: Source) -> InputError:
     """A clear diagnostic for a template that failed, located in the template when known."""
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-    from jinja2.sandbox import SecurityError
-
-    from redshift_iam.inputs.templating.jinja_env import Refused
+    from jinja2 import TemplateSyntaxError
 
     if isinstance(exc, InputError):
         return exc
@@ -165,23 +159,31 @@ def _error(exc: Exception, source: Source) -> InputError:
                  else _line(source, exc.lineno or 1))
         message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
         return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
-    code, message = _classify(exc, SecurityError, Refused, TemplateNotFound)
+    code, message = _classify(exc)
     return InputError(Diagnostic(code, message, _where(exc, source)))
 
 
-def _classify(exc: Exception, security: type, refused: type, not_found: type
-              ) -> tuple[str, str]:
-    if isinstance(exc, (security, NotText)):
-        return "RI171", f"the template tried something the sandbox forbids: {exc}"
-    if isinstance(exc, Forged):
-        return "RI176", str(exc)
-    if isinstance(exc, refused):
-        return "RI172", str(exc)
-    if isinstance(exc, (LimitExceeded, RecursionError, MemoryError)):
-        detail = "macros call themselves too deeply" if isinstance(exc, RecursionError) else exc
-        return "RI173", f"the template does too much work: {detail}"
-    if isinstance(exc, not_found):
-        return "RI177", f"template {exc} not found under --template-path"
+def _classify(exc: Exception) -> tuple[str, str]:
+    """The code and message of a failure, one row per kind."""
+    from jinja2 import TemplateNotFound
+    from jinja2.sandbox import SecurityError
+
+    from redshift_iam.inputs.templating.jinja_env import Refused
+
+    work = "the template does too much work: "
+    rows: tuple[tuple[tuple[type, ...], str, str], ...] = (
+        ((SecurityError, NotText), "RI171", "the template tried something the sandbox forbids: {}"),
+        ((Forged,), "RI176", "{}"),
+        ((Unfollowed,), "RI177", "{}"),
+        ((Refused,), "RI172", "{}"),
+        ((LimitExceeded,), "RI173", work + "{}"),
+        ((RecursionError,), "RI173", work + "macros call themselves too deeply"),
+        ((MemoryError,), "RI173", work + "it runs out of memory"),
+        ((TemplateNotFound,), "RI177", "template {} not found under --template-path"),
+    )
+    for kinds, code, text in rows:
+        if isinstance(exc, kinds):
+            return code, text.format(exc)
     return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
 
 

@@ -29,6 +29,7 @@ from redshift_iam.inputs.templating.jinja_limits import printf_size, spec_size, 
 from redshift_iam.inputs.templating.jinja_rewrite import PROBE_PREFIX
 from redshift_iam.inputs.templating.jinja_runtime import State
 from redshift_iam.inputs.templating.jinja_tables import methods_of
+from redshift_iam.inputs.templating.jinja_text import Unfollowed
 from redshift_iam.inputs.templating.jinja_unknown import Unknown, unknown_type
 
 _JINJA_KWARGS = ("_loop_vars", "_block_vars")  # what compiled calls pass for jinja2 itself
@@ -60,6 +61,10 @@ class ConfinedLoader(BaseLoader):
         self._rewrite = rewrite
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
+        if isinstance(template, Unknown):
+            raise Unfollowed(f"the template names the file to include, import or extend by "
+                             f"undefined {', '.join(template._ri_paths)}, which the tool "
+                             "cannot follow; give its value with --var")
         name = str(template)
         pieces = name.replace("\\", "/").split("/")
         if os.path.isabs(name) or name.startswith(("/", "\\")) or ".." in pieces:

@@ -5,7 +5,8 @@ Every value a template builds is bounded *before* it is allocated: a string or l
 ``%``/``format`` width), integers of at most :data:`MAX_BITS` bits, values turned into text
 nested at most :data:`MAX_DEPTH` deep. All of it, with one step per probe, call and filter,
 is charged to a budget of :data:`MAX_WORK`, and a rendering ends after :data:`DEADLINE`
-seconds. A SQL template needs a small fraction of each.
+seconds (counted from when the compiled template starts to run). A SQL template needs a
+small fraction of each.
 
 Imported without jinja2 (the runtime uses :class:`Budget`); the walk of values reads jinja2's
 ``Namespace`` lazily.
@@ -41,6 +42,10 @@ class Budget:
 
     def __init__(self) -> None:
         self.spent = 0
+        self.until = time.monotonic() + DEADLINE
+
+    def start(self) -> None:
+        """Start the clock (when the template, compiled, starts rendering)."""
         self.until = time.monotonic() + DEADLINE
 
     def tick(self, cost: int = 1) -> None:

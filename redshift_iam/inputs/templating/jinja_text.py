@@ -24,6 +24,10 @@ class Forged(Exception):
     """A value's text holds a reserved private-use character (RI176)."""
 
 
+class Unfollowed(Exception):
+    """An unknown value was used where no probe stands (RI177)."""
+
+
 class _Nothing:
     """Stands for the Unknown class until the environment sets it."""
 

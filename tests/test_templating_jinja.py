@@ -140,9 +140,10 @@ def test_dbt_functions_read_only_the_given_values(monkeypatch):
         ("jinja", "ref('stg_sales')", "stg_sales"),
         ("jinja", "source('raw', 'x')", "raw.x"),
         ("jinja", "BUCKET", None),
-        ("jinja", "prefix", "dflt"),
+        ("jinja", "prefix", "dflt"),  # dbt's default: the value the project states
         ("jinja", "target.name", None),
         ("jinja-block", "is_incremental", None)]
+    assert result.placeholders[4].origin == "default in template"
     assert os.environ["BUCKET"] == "from-the-real-environment"
     given = run(sql, "BUCKET=acme", "target.name=prod", "is_incremental=true")
     assert given.text == "COPY stg_sales, raw.x FROM 's3://acme/dflt/prod' MANIFEST"
@@ -297,3 +298,9 @@ def test_every_rendered_offset_maps_inside_the_template(sql, values):
     for segment in result.segments:  # literal runs are the template's own text
         piece = result.text[segment.start:segment.start + segment.size]
         assert piece == sql[segment.offset:segment.offset + segment.size]
+
+
+def test_a_syntax_error_in_an_included_file_is_located_there(tmp_path):
+    (tmp_path / "bad.sql").write_text("a\n{{ x) }}\n")
+    assert fails("x\n{% include 'bad.sql' %}", template_path=str(tmp_path)) == (
+        "RI170", "Jinja syntax error: unexpected ')'", f"{tmp_path / 'bad.sql'}:2:1")

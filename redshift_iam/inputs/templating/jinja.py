@@ -95,7 +95,7 @@ def _refuse_probe_names(env: Any, source: Source, file: Location | None) -> None
     """RI171 for a template that names a probe (``_ri_...``, as jinja2 lexes names)."""
     from redshift_iam.inputs.templating.jinja_env import probe_name
 
-    found = probe_name(env, source.text)
+    found = probe_name(env, source.text, file.file if file else None)
     if found is None:
         return
     lineno, name = found

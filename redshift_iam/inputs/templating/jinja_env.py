@@ -39,10 +39,12 @@ class Refused(Exception):
     """An include or import that would read outside --template-path (RI172)."""
 
 
-def probe_name(env: SandboxedEnvironment, text: str) -> tuple[int, str] | None:
+def probe_name(env: SandboxedEnvironment, text: str, filename: str | None
+               ) -> tuple[int, str] | None:
     """The line and name of the first probe name (``_ri_...``) the template writes, as jinja2
-    lexes names (a name in a string or in data text is not one)."""
-    for lineno, kind, value in env.lex(text):
+    lexes names (a name in a string or in data text is not one). A syntax error is raised
+    here, located in ``filename`` (an included file) when given."""
+    for lineno, kind, value in env.lex(text, filename, filename):
         if kind == "name" and value.startswith(PROBE_PREFIX):
             return lineno, value
     return None

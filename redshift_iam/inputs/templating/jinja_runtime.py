@@ -98,8 +98,11 @@ class State(Text):
 
     def _resolved(self, number: int, text: str) -> None:
         region = self.rewriter.regions[number]
-        name = normalise(region.text[2:-2].strip("-+ \t\n"))
-        origin = self.values[name].origin if name in self.values else "computed in template"
+        inner = region.text[2:-2].strip("-+ \t\n")
+        name = normalise(inner)
+        origin = (self.values[name].origin if name in self.values
+                  else "default in template" if inner.startswith(("var(", "env_var("))
+                  else "computed in template")
         self._add(("x", number, text), region, name, "jinja", text, origin)
 
     # -- expressions

@@ -33,7 +33,7 @@ EXPRESSIONS = st.sampled_from([
     "x", "d", "x|lower", "x|trim", "x|string", "x|string|length", "x|default('dev')", "x ~ ''",
     "d ~ '/' ~ x", "x[1:]", "d|upper", "[d, x]|join('/')", "'p' ~ (x|length)", "v", "ns.v",
     "x|replace('a', 'b')", "(x ~ 'q')|length", "d if flag else 'e'", "x if x else 'z'",
-    "['a', 'b']|random", "'{}-{}'.format(d, x)",
+    "['a', 'b']|random", "'{}-{}'.format(d, x)", "x['\\ue000']", "'\\ue001' ~ x",
 ])
 TESTS = st.sampled_from([
     "x", "x is none", "x is defined", "x|lower == 'prod'", "'a' in x", "d == 'sales'", "flag",

@@ -40,8 +40,10 @@ BOMBS = [
      f"a str.format would build 1,999,998 {LIMIT}"),
     # string-building filters and methods
     ("{{ 'a\nb'|indent(2000000000) }}", f"the filter indent would build 4,000,000,003 {LIMIT}"),
-    ("{{ ('x' * 500000)|wordwrap(1, wrapstring='\n' * 10) }}",
-     f"the filter wordwrap would build 5,500,000 {LIMIT}"),
+    ("{{ ('x' * 50000)|wordwrap(1, wrapstring='\n' * 20) }}",
+     f"the filter wordwrap would build 1,050,000 {LIMIT}"),
+    ("{{ ('x' * 450000)|wordwrap(1) }}",
+     "the filter wordwrap would wrap 450,000 characters (the limit is 100,000)"),
     ("{{ ('x' * 1000)|replace('', 'y' * 10000) }}",
      f"the filter replace would build 10,011,000 {LIMIT}"),
     ("{{ range(100000)|join('x' * 100000) }}",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import json
 import math
+import re
 from collections.abc import ItemsView, Iterator, KeysView, ValuesView
 from pathlib import Path
 from types import BuiltinMethodType, FunctionType, GeneratorType, MethodType
@@ -298,6 +299,17 @@ FORGED = ("the template made the reserved character U+{} (with a string escape o
 ])
 def test_a_value_never_forges_a_sentinel_or_a_trace_marker(sql, char):
     assert fails(sql) == ("RI176", FORGED.format(char), "t.sql:1:1")
+
+
+def test_a_name_never_carries_a_reserved_character(tmp_path):
+    sql = ("COPY t FROM 's3://acme/{{ x['\\ue000'] }}/' IAM_ROLE '" + ROLE + "' "
+           "{% include '\\ue001' %};\n")
+    (tmp_path / "t.sql").write_text(sql)
+    result = _cli(tmp_path, "policy", "t.sql")
+    assert result.exit_code == 1
+    assert "hint: pass --template-path DIR, the folder that holds \\ue001\n" in result.stderr
+    assert "variable x.\\ue000 ({{ x['\\ue000'] }}) is unresolved" in result.stderr
+    assert not re.search("[\ue000-\uf8ff]", result.stdout + result.stderr)
 
 
 def test_a_given_value_holding_a_reserved_character_is_refused():

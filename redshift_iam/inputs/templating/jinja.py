@@ -34,7 +34,7 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
     Rewriter,
 )
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
-from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed
+from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed, shown
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Values, nested
 
@@ -158,9 +158,9 @@ def _error(exc: Exception, source: Source) -> InputError:
         where = (Location(exc.filename, exc.lineno or 1, 1) if exc.filename
                  else _line(source, exc.lineno or 1))
         message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
-        return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
+        return InputError(Diagnostic("RI170", f"Jinja syntax error: {shown(message)}", where))
     code, message = _classify(exc)
-    return InputError(Diagnostic(code, message, _where(exc, source)))
+    return InputError(Diagnostic(code, shown(message), _where(exc, source)))
 
 
 def _classify(exc: Exception) -> tuple[str, str]:

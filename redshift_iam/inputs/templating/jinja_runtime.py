@@ -41,7 +41,7 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
     Region,
     Rewriter,
 )
-from redshift_iam.inputs.templating.jinja_text import Text
+from redshift_iam.inputs.templating.jinja_text import Text, shown
 from redshift_iam.inputs.templating.variables import Values
 
 __all__ = ["LimitExceeded", "State", "dbt_functions"]
@@ -207,7 +207,7 @@ class State(Text):
         try:
             self.environment.get_or_select_template(name)
         except TemplateNotFound:
-            self.blocks[number] = [f"include {name}"]
+            self.blocks[number] = [f"include {shown(str(name))}"]
             return False
         return True
 

@@ -14,6 +14,7 @@ from collections.abc import Callable, ItemsView, KeysView, ValuesView
 from typing import Any, NamedTuple
 
 from redshift_iam.inputs.templating.jinja_limits import (
+    LimitExceeded,
     length,
     number,
     printf_size,
@@ -92,9 +93,16 @@ def _urlencode(value: Any) -> int:
     return 9 * weigh(value, _Plain).size
 
 
+MAX_WRAPPED = 100_000  # textwrap breaks a long word in quadratic time
+
+
 def _wordwrap(s: Any, width: Any = 79, break_long_words: bool = True, wrapstring: Any = None,
               break_on_hyphens: bool = True) -> int:
-    return len(_text(s)) * (1 + len(_text(wrapstring or "\n")))
+    size = len(_text(s))
+    if size > MAX_WRAPPED:
+        raise LimitExceeded(f"the filter wordwrap would wrap {size:,} characters (the limit is "
+                            f"{MAX_WRAPPED:,})")
+    return size * (1 + len(_text(wrapstring or "\n")))
 
 
 class Filter(NamedTuple):

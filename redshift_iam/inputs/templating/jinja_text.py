@@ -32,6 +32,11 @@ class _Nothing:
     """Stands for the Unknown class until the environment sets it."""
 
 
+def shown(text: str) -> str:
+    """``text`` with the reserved characters escaped (``\\ue000``): fit for a name or message."""
+    return _RESERVED.sub(lambda found: f"\\u{ord(found.group()):04x}", text)
+
+
 def merge(*groups: Iterable[str]) -> tuple[str, ...]:
     """Paths, each once, in order."""
     return tuple(dict.fromkeys(path for group in groups for path in group))

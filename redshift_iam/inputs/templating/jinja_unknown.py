@@ -23,7 +23,7 @@ from typing import Any
 from jinja2 import Undefined
 from jinja2.utils import missing
 
-from redshift_iam.inputs.templating.jinja_text import merge
+from redshift_iam.inputs.templating.jinja_text import merge, shown
 
 
 class Unknown(Undefined):
@@ -132,7 +132,7 @@ class Unknown(Undefined):
 def _path(obj: Any, name: Any) -> str:
     """The dotted path of ``obj.name``: the parent's path when it has one (a named unknown, a
     scope of given values), else the name alone."""
-    key = str(name) if isinstance(name, (str, int)) and not isinstance(name, bool) else "?"
+    key = shown(str(name)) if isinstance(name, (str, int)) and not isinstance(name, bool) else "?"
     base = ""
     if isinstance(obj, Unknown) and obj._ri_named:
         base = obj._ri_paths[0]

@@ -24,13 +24,9 @@ from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.engine import refuse_reserved
 from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText
 from redshift_iam.inputs.templating.jinja_rewrite import (
-    ANCHOR,
     CLOSE,
-    DATA,
-    END,
-    OPEN,
+    MARKERS,
     PROBE_PREFIX,
-    UNANCHOR,
     Rewriter,
 )
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
@@ -39,8 +35,6 @@ from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Values, nested
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
-_MARKER = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"
-                     f"|{UNANCHOR}")
 
 
 class Prepared(NamedTuple):
@@ -217,7 +211,7 @@ class _Tracer:
 
     def run(self, text: str) -> None:
         done = 0
-        for match in _MARKER.finditer(text):
+        for match in MARKERS.finditer(text):
             self._flush(text[done:match.start()])
             done = match.end()
             data, opened, anchor = match.group(1), match.group(2), match.group(3)

@@ -29,7 +29,7 @@ DATA, END, OPEN, CLOSE = "\ue002", "\ue003", "\ue004", "\ue005"
 ANCHOR, UNANCHOR = "\ue006", "\ue007"
 PROBE_PREFIX = "_ri_"
 # Every trace marker, as the tracer reads them and as captured text drops them.
-MARKERS = re.compile(f"{DATA}[0-9]+{END}|{OPEN}[0-9]+{END}|{CLOSE}|{ANCHOR}[0-9]+{END}"
+MARKERS = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"
                      f"|{UNANCHOR}")
 
 _OPENER = re.compile(r"\{[{%#]")

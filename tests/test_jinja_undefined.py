@@ -40,13 +40,18 @@ def test_with_the_list_given_the_options_are_read(tmp_path):
     assert [d["code"] for d in json.loads(result.stdout)["diagnostics"]] == ["RI142"]
 
 
-def test_a_default_filter_gives_its_default(tmp_path):
+def test_a_default_filter_over_an_undefined_value_is_unknown(tmp_path):
+    """``day`` may be given when the template runs: the key is any text, not 'all'."""
     (tmp_path / "y.sql").write_text(
         f"COPY t FROM 's3://acme-raw/{{{{ day | default('all') }}}}/' IAM_ROLE '{ROLE}';\n")
     result = _run(tmp_path, "policy", "y.sql")
     assert result.exit_code == 0
     resources = [s["Resource"] for s in json.loads(result.stdout)["Statement"]]
-    assert resources == ["arn:aws:s3:::acme-raw/all/*", "arn:aws:s3:::acme-raw"]
+    assert resources == ["arn:aws:s3:::acme-raw/*/*", "arn:aws:s3:::acme-raw"]
+    assert "RW221" in result.stderr and "variable day" in result.stderr
+    given = _run(tmp_path, "policy", "y.sql", "--var", "day=2024")
+    resources = [s["Resource"] for s in json.loads(given.stdout)["Statement"]]
+    assert resources == ["arn:aws:s3:::acme-raw/2024/*", "arn:aws:s3:::acme-raw"]
 
 
 def test_airflow_variables_are_named_by_their_whole_path(tmp_path):

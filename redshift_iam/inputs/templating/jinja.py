@@ -1,41 +1,49 @@
 """Jinja templates rendered by jinja2 in a sandbox, with the offsets traced back.
 
-The SQL may come from a repository the user did not write, so the template runs in
-``jinja2.sandbox.SandboxedEnvironment``: no attribute tricks (``''.__class__`` ends in RI171),
-no file access but ``{% include %}``/``{% import %}`` of files under ``--template-path``
-(``..``, absolute names and symlinks out are refused: RI172), and bounded work (loop
-iterations, ``*``/``**`` results and the output size: RI173). An undefined variable renders as
-a sentinel named by its dotted path; see ``jinja_runtime`` and ``jinja_rewrite``.
+The SQL may come from a repository the user did not write, so the template is data: it runs
+in ``jinja2.sandbox.SandboxedEnvironment`` (``jinja_env``), with a context of the given values
+and dbt's helpers only, and the probes the tracing needs out of its reach (``jinja_instrument``;
+a template that names one is refused: RI171). No attribute tricks (``''.__class__``, methods
+of plain values outside ``jinja_tables``: RI171), no file access but ``{% include %}``/
+``{% import %}`` of files under ``--template-path`` (``..``, absolute names and symlinks out are
+refused: RI172), bounded work (``jinja_limits``: RI173), no reserved character made by the
+template (RI176). A value that depends on an undefined variable is unknown (``jinja_unknown``)
+and renders as a sentinel named by the variables; see ``jinja_runtime`` and ``jinja_rewrite``.
 """
 
 from __future__ import annotations
 
-import functools
 import re
 import traceback
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.engine import refuse_reserved
+from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText
 from redshift_iam.inputs.templating.jinja_rewrite import (
-    ANCHOR,
     CLOSE,
-    DATA,
-    END,
-    OPEN,
-    UNANCHOR,
+    MARKERS,
+    PROBE_PREFIX,
     Rewriter,
 )
-from redshift_iam.inputs.templating.jinja_runtime import LimitExceeded, State, dbt_functions
+from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
+from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed, shown
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.variables import Values, nested
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
-_MARKER = re.compile(f"{DATA}([0-9]+){END}|{OPEN}([0-9]+){END}|{CLOSE}|{ANCHOR}([0-9]+){END}"
-                     f"|{UNANCHOR}")
+
+
+class Prepared(NamedTuple):
+    """One rendering, ready to run: its state, environment, template and context."""
+
+    state: State
+    environment: Any
+    template: Any
+    context: dict[str, Any]
 
 
 def render(source: Source, values: Values, template_path: str | None) -> Templated:
@@ -45,80 +53,98 @@ def render(source: Source, values: Values, template_path: str | None) -> Templat
     except ImportError:
         raise InputError(source.diagnostic("RI178", "rendering Jinja needs the jinja2 package",
                                            0)) from None
-    rewriter = Rewriter()
-    state = State(values, rewriter, object)
-    state.undefined = type("PathUndefined", (jinja_env.PathUndefined,),
-                           {"__slots__": (), "ri_state": state})
-
-    def rewrite(name: str, text: str) -> str:
-        included = Source(name, text)
-        refuse_reserved(included)
-        return rewriter.rewrite(included)
-
-    state.environment = jinja_env.environment(template_path, rewrite, state.undefined)
+    del jinja_env
     try:
-        template = state.environment.from_string(rewriter.rewrite(source))
-        text = _generate(template, _context(state, values))
+        prepared = prepare(source, values, template_path)
+        text = _generate(prepared)
     except Exception as exc:  # noqa: BLE001 -- any failure of untrusted template code
         raise _error(exc, source) from None
-    return _trace(text, state, source)
+    return _trace(text, prepared.state, source)
 
 
-def _generate(template: Any, context: dict[str, Any]) -> str:
+def prepare(source: Source, values: Values, template_path: str | None) -> Prepared:
+    """The environment, compiled template and context of one rendering of ``source``."""
+    from redshift_iam.inputs.templating import jinja_env
+
+    state = State(values, Rewriter())
+
+    def rewrite(env: Any, name: str, text: str) -> str:
+        included = Source(name, text)
+        refuse_reserved(included)
+        _refuse_probe_names(env, included, Location(name, 1, 1))
+        return state.rewriter.rewrite(included)
+
+    env = jinja_env.environment(state, template_path, rewrite)
+    _refuse_probe_names(env, source, None)
+    try:
+        template = env.from_string(state.rewriter.rewrite(source))
+    except RecursionError:
+        raise InputError(source.diagnostic(
+            "RI170", "Jinja syntax error: the template nests too deeply to read (an unclosed "
+            "'{{', '(' or '[' repeated?)", 0)) from None
+    return Prepared(state, env, template, _context(state, values))
+
+
+def _refuse_probe_names(env: Any, source: Source, file: Location | None) -> None:
+    """RI171 for a template that names a probe (``_ri_...``, as jinja2 lexes names)."""
+    from redshift_iam.inputs.templating.jinja_env import probe_name
+
+    found = probe_name(env, source.text, file.file if file else None)
+    if found is None:
+        return
+    lineno, name = found
+    where = Location(file.file, lineno, 1) if file else _line(source, lineno)
+    raise InputError(Diagnostic(
+        "RI171", f"the template tried something the sandbox forbids: it names {name}; names "
+        f"starting with {PROBE_PREFIX} are reserved for the tool's tracing", where))
+
+
+def _generate(prepared: Prepared) -> str:
     parts, size = [], 0
-    for chunk in template.generate(context):
+    prepared.state.budget.start()
+    for chunk in prepared.template.generate(prepared.context):
         size += len(chunk)
         if size > MAX_OUTPUT:
             raise LimitExceeded(f"the rendering is larger than {MAX_OUTPUT:,} characters")
         parts.append(chunk)
+    if prepared.state.used:
+        names = ", ".join(dict.fromkeys(prepared.state.used))
+        raise Unfollowed(f"the template decides something on undefined {names} where the tool "
+                         "cannot follow it (an import, extends or autoescape); give its value "
+                         "with --var")
     return "".join(parts)
 
 
+# dbt's helpers that read the values themselves (``is_incremental=true`` makes
+# ``is_incremental()`` true; ``var.value.x`` is Airflow's): a value of that name is theirs
+_READERS = ("var", "env_var", "is_incremental")
+
+
 def _context(state: State, values: Values) -> dict[str, Any]:
-    """The values (dotted names as nested objects), dbt's functions and the probes."""
-    context = _scopes(nested(values), "")
-    context.update(dbt_functions(state, context))
-    context.update({
-        "_ri_at": state.at, "_ri_x": state.expression, "_ri_q": state.quiet,
-        "_ri_mark": state.mark, "_ri_if": state.test_if, "_ri_elif": state.test_elif,
-        "_ri_else": state.test_else, "_ri_iter": state.loop, "_ri_after": state.after,
-        "_ri_anchor": state.anchor, "_ri_unanchor": state.unanchor,
-        "_ri_found": functools.partial(_found, state),
-    })
+    """The values (dotted names as nested objects) over dbt's helpers: a given value wins
+    over a helper of the same name (``config``, ``target``...) but the readers."""
+    given = _scopes(nested(values), "")
+    context = dbt_functions(state, given)
+    context.update((name, value) for name, value in given.items() if name not in _READERS)
     return context
 
 
-class _Scope(dict):
+class _Scope(dict):  # type: ignore[type-arg]
     """A mapping of values that knows its dotted path, so a missing key is named in full."""
 
-    ri_path = ""
+    __slots__ = ("_ri_path",)
 
 
 def _scopes(tree: dict[str, Any], prefix: str) -> Any:
     scope = _Scope({key: _scopes(value, f"{prefix}{key}.") if isinstance(value, dict) else value
                     for key, value in tree.items()})
-    scope.ri_path = prefix.rstrip(".")
+    scope._ri_path = prefix.rstrip(".")
     return scope
-
-
-def _found(state: State, number: int, name: Any) -> bool:
-    """Whether an include's file exists under --template-path (refusals raise)."""
-    from jinja2 import TemplateNotFound
-
-    try:
-        state.environment.get_or_select_template(name)
-    except TemplateNotFound:
-        state.missing_include(number, name)
-        return False
-    return True
 
 
 def _error(exc: Exception, source: Source) -> InputError:
     """A clear diagnostic for a template that failed, located in the template when known."""
-    from jinja2 import TemplateNotFound, TemplateSyntaxError
-    from jinja2.sandbox import SecurityError
-
-    from redshift_iam.inputs.templating.jinja_env import Refused
+    from jinja2 import TemplateSyntaxError
 
     if isinstance(exc, InputError):
         return exc
@@ -126,22 +152,32 @@ def _error(exc: Exception, source: Source) -> InputError:
         where = (Location(exc.filename, exc.lineno or 1, 1) if exc.filename
                  else _line(source, exc.lineno or 1))
         message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
-        return InputError(Diagnostic("RI170", f"Jinja syntax error: {message}", where))
-    code, message = _classify(exc, SecurityError, Refused, TemplateNotFound)
-    return InputError(Diagnostic(code, message, _where(exc, source)))
+        return InputError(Diagnostic("RI170", f"Jinja syntax error: {shown(message)}", where))
+    code, message = _classify(exc)
+    return InputError(Diagnostic(code, shown(message), _where(exc, source)))
 
 
-def _classify(exc: Exception, security: type, refused: type, not_found: type
-              ) -> tuple[str, str]:
-    if isinstance(exc, security):
-        return "RI171", f"the template tried something the sandbox forbids: {exc}"
-    if isinstance(exc, refused):
-        return "RI172", str(exc)
-    if isinstance(exc, (LimitExceeded, RecursionError, MemoryError)):
-        detail = "macros call themselves too deeply" if isinstance(exc, RecursionError) else exc
-        return "RI173", f"the template does too much work: {detail}"
-    if isinstance(exc, not_found):
-        return "RI177", f"template {exc} not found under --template-path"
+def _classify(exc: Exception) -> tuple[str, str]:
+    """The code and message of a failure, one row per kind."""
+    from jinja2 import TemplateNotFound
+    from jinja2.sandbox import SecurityError
+
+    from redshift_iam.inputs.templating.jinja_env import Refused
+
+    work = "the template does too much work: "
+    rows: tuple[tuple[tuple[type, ...], str, str], ...] = (
+        ((SecurityError, NotText), "RI171", "the template tried something the sandbox forbids: {}"),
+        ((Forged,), "RI176", "{}"),
+        ((Unfollowed,), "RI177", "{}"),
+        ((Refused,), "RI172", "{}"),
+        ((LimitExceeded,), "RI173", work + "{}"),
+        ((RecursionError,), "RI173", work + "macros call themselves too deeply"),
+        ((MemoryError,), "RI173", work + "it runs out of memory"),
+        ((TemplateNotFound,), "RI177", "template {} not found under --template-path"),
+    )
+    for kinds, code, text in rows:
+        if isinstance(exc, kinds):
+            return code, text.format(exc)
     return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
 
 
@@ -175,7 +211,7 @@ class _Tracer:
 
     def run(self, text: str) -> None:
         done = 0
-        for match in _MARKER.finditer(text):
+        for match in MARKERS.finditer(text):
             self._flush(text[done:match.start()])
             done = match.end()
             data, opened, anchor = match.group(1), match.group(2), match.group(3)

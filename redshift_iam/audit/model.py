@@ -11,7 +11,7 @@ allowed whatever those keys hold, and denied when a Deny might apply.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from enum import Enum
 from types import MappingProxyType
 from typing import NamedTuple
@@ -50,9 +50,15 @@ class Need(NamedTuple):
     context: Mapping[str, ContextValue] = MappingProxyType({})
     complete: bool = False
 
-    def describe(self) -> str:
-        """``action on resource [key value, ...]`` for messages."""
-        shown = ", ".join(f"{key} {_shown(value)}" for key, value in sorted(self.context.items()))
+    @property
+    def key(self) -> tuple:
+        """A hashable identity (the context is a mapping)."""
+        return (self.action, self.resource, tuple(sorted(self.context.items())), self.complete)
+
+    def describe(self, keys: Collection[str] | None = None) -> str:
+        """``action on resource with key value, ...`` for messages (``keys``: only those)."""
+        shown = ", ".join(f"{key} {_shown(value)}" for key, value in sorted(self.context.items())
+                          if keys is None or key in keys)
         return f"{self.action} on {self.resource}" + (f" with {shown}" if shown else "")
 
 
@@ -81,10 +87,14 @@ class StatementRef(NamedTuple):
     sid: str
     location: Location | None
 
-    def __str__(self) -> str:
-        where = f"{self.location}: " if self.location else ""
+    @property
+    def label(self) -> str:
+        """``DOCUMENT Sid X`` (or ``statement N``), without the position."""
         which = f"Sid {self.sid}" if self.sid else f"statement {self.index + 1}"
-        return f"{where}{self.document} {which}"
+        return f"{self.document} {which}"
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.label}" if self.location else self.label
 
 
 class Closest(NamedTuple):

@@ -143,10 +143,13 @@ def _resolve_document(template: _Template, name: str, document: object,
         raise error(f"{name} has no PolicyDocument", at)
     resolver = _Resolver(template.body)
     try:
-        document = decode_document(resolver.value(document), at, name)
+        document = decode_document(document, at, name)
         if not isinstance(document, Mapping):
             return document  # the evaluator refuses it (RC404)
-        statements = resolver.value(document.get("Statement"))
+        top = {k: resolver.value(v) for k, v in document.items() if k != "Statement"}
+        statements = document.get("Statement")
+        if not isinstance(statements, list):
+            statements = resolver.value(statements)
     except Unresolved as exc:
         template.note(f"{name}: {exc.message}; the document is not checked", exc.at or at)
         return None
@@ -157,7 +160,7 @@ def _resolve_document(template: _Template, name: str, document: object,
         except Unresolved as exc:
             template.note(f"{name}: {exc.message}; that statement is not checked",
                           exc.at or where(statement) or at)
-    out = _copy(document, {**document, "Statement": kept})
+    out = _copy(document, {**top, "Statement": kept})
     return out if kept else None
 
 

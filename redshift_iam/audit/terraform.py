@@ -150,8 +150,8 @@ class _Plan:
         out = []
         for index, block in enumerate(b for b in blocks if isinstance(b, Mapping)):
             flags = unknown[index] if isinstance(unknown, list) and index < len(unknown) else {}
-            item = role._replace(values=block, unknown=flags if isinstance(flags, Mapping)
-                                 else {})
+            item = role._replace(values=block, at=where(block) or role.at,
+                                 unknown=flags if isinstance(flags, Mapping) else {})
             out.append(self._document(item, "policy",
                                       f"{role.address} inline {block.get('name', index)}"))
         return out

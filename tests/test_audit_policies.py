@@ -204,7 +204,9 @@ Resources:
                   - {B: acme-data}
               - Effect: Allow
                 Action: s3:PutObject
-                Resource: !Join ["", ["arn:aws:s3:::acme-data/", !FindInMap [Env, prod, Prefix], "/*"]]
+                Resource: !Join
+                  - ""
+                  - ["arn:aws:s3:::acme-data/", !FindInMap [Env, prod, Prefix], "/*"]
               - Effect: Allow
                 Action: s3:ListBucket
                 Resource: !Sub "arn:aws:s3:::${Bucket}"
@@ -240,19 +242,19 @@ def test_a_cloudformation_template(role: str | None) -> None:
     found = read("t.yaml", TEMPLATE, role)
     assert (found.form, found.roles) == ("cloudformation", ("etl",))
     assert shape(found) == [("EtlRole inline inline", Location("t.yaml", 17, 13), False),
-                            ("ReadPolicy", Location("t.yaml", 34, 9), False)]
+                            ("ReadPolicy", Location("t.yaml", 36, 9), False)]
     statements = found.documents[0].document["Statement"]
     assert [s["Resource"] for s in statements] == [
         "arn:aws:s3:::acme-data/${aws:username}/*", "arn:aws:s3:::acme-data/exports/*"]
     assert notes(found) == [
-        "t.yaml:29:27: RC405 EtlRole inline inline: Fn::Sub ${Bucket} is not literal (a "
+        "t.yaml:31:27: RC405 EtlRole inline inline: Fn::Sub ${Bucket} is not literal (a "
         "Parameter); that statement is not checked",
         "t.yaml:10:7: RC405 the managed policy arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess is "
         "not a managed policy of the template: its statements are not checked (give its "
         "document with another policy file)",
-        "t.yaml:46:23: RC405 Extra (extra): Fn::GetAtt ['Key', 'Arn'] is not literal; that "
+        "t.yaml:48:23: RC405 Extra (extra): Fn::GetAtt ['Key', 'Arn'] is not literal; that "
         "statement is not checked",
-        "t.yaml:48:5: RC405 Maybe has Condition IsProd: whether it is created is not known; its "
+        "t.yaml:50:5: RC405 Maybe has Condition IsProd: whether it is created is not known; its "
         "statements are not checked"]
 
 

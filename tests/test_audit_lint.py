@@ -48,7 +48,7 @@ CASES = [
                             + ",".join(f"{ROLE}{n}" for n in range(11)) + "';",
      ["etl.sql:1:41: error RI113: a role chain has at most 10 roles, found 11"]),
     ("RW230 live key id in a comment", f"-- rotated? {LIVE_ID}\n",
-     [f"etl.sql:1:13: error RW230: access key id AKIA...RSTU looks live (not an AWS "
+     ["etl.sql:1:13: error RW230: access key id AKIA...RSTU looks live (not an AWS "
       "documentation example key)"]),
     ("RW230 not for documentation keys", f"-- {DOC_ID} ASIAIOSFODNN7EXAMPLE\n", []),
     ("RW231 secret key", f"COPY t FROM 's3://acme-data/k' CREDENTIALS "

@@ -42,6 +42,7 @@ class Evaluator:
         self.identity = compile_documents([d for d in docs if not d.boundary])
         bounds = [d for d in docs if d.boundary]
         self.boundary = compile_documents(bounds) if bounds else None
+        self._views: dict[tuple[bool, str], tuple[tuple[Compiled, ...], ...]] = {}
 
     def evaluate(self, action: str, resource: str,
                  context: Mapping[str, object] | None = None) -> Decision:
@@ -50,18 +51,36 @@ class Evaluator:
         return self.decide(request(action, resource, context))
 
     def decide(self, need: Need) -> Decision:
-        found = decide(self.identity, need)
+        """The decision on a need (a set of requests; see the module docstring)."""
+        found = decide(*self._view(False, need.action), need)
         if found.effect != "deny" and self.boundary is not None:
-            bound = decide(self.boundary, need)
+            bound = decide(*self._view(True, need.action), need)
             if not bound.allowed:
                 return bound._replace(boundary=True)
         return found
 
+    def _view(self, boundary: bool, action: str) -> tuple[tuple[Compiled, ...], ...]:
+        """(the statements whose Action matches ``action``, those that can be closest to
+        it), computed once per action: requests repeat a few actions."""
+        key = (boundary, action.lower())
+        if key not in self._views:
+            statements = self.boundary if boundary else self.identity
+            service = action.split(":", 1)[0].lower()
+            self._views[key] = (
+                tuple(s for s in statements if action_matches(s, action)),
+                tuple(s for s in statements if s.allow and (action_matches(s, action) or any(
+                    a.split(":", 1)[0].lower() == service for a in s.actions))))
+        return self._views[key]
 
-def decide(statements: Sequence[Compiled], need: Need) -> Decision:
+
+def decide(statements: Sequence[Compiled], candidates: Sequence[Compiled] | None,
+           need: Need) -> Decision:
+    """The decision of ``statements`` on ``need``; ``candidates`` are the statements that may
+    be closest (all of them when None)."""
     sure, maybe, allows = [], [], []
+    text = need.resource.literal
     for statement in statements:
-        applies = applies_to(statement, need)
+        applies = applies_to(statement, need, text)
         if applies is Tri.NEVER:
             continue
         if not statement.allow:
@@ -72,14 +91,16 @@ def decide(statements: Sequence[Compiled], need: Need) -> Decision:
         return Decision("deny", tuple(sure or maybe), certain=bool(sure))
     if allows:
         return Decision("allow", tuple(allows))
-    return Decision("implicit-deny", closest=closest(statements, need))
+    near = statements if candidates is None else candidates
+    return Decision("implicit-deny", closest=closest(near, need))
 
 
-def applies_to(statement: Compiled, need: Need) -> Tri:
-    """Whether the statement applies to every request of the need, to none, or to some."""
+def applies_to(statement: Compiled, need: Need, text: object = ...) -> Tri:
+    """Whether the statement applies to every request of the need, to none, or to some
+    (``text``: the need's ``resource.literal``, when the caller has it already)."""
     if not action_matches(statement, need.action):
         return Tri.NEVER
-    resource = resource_relation(statement, need)
+    resource = resource_relation(statement, need, text)
     if resource is Tri.NEVER:
         return Tri.NEVER
     return tri_and([resource, *(conditions.evaluate(c, need.context, need.complete)
@@ -97,27 +118,31 @@ def _resource_globs(statement: Compiled, need: Need) -> list[object]:
     return [variables.resolve(p, lookup) for p in statement.resources]
 
 
-def resource_relation(statement: Compiled, need: Need) -> Tri:
+def resource_relation(statement: Compiled, need: Need, text: object = ...) -> Tri:
     """ALWAYS when the statement's Resource (NotResource) takes in every resource of the
     need, NEVER when none, MAYBE when some (or when a variable's value is not known)."""
-    target, text = need.resource, need.resource.literal
-    covered = touched = False
-    for pattern in _resource_globs(statement, need):
-        if pattern is variables.UNKNOWN:
-            touched = True
-        elif isinstance(pattern, Glob):
-            if text is not None:
-                hit = pattern.matches(text)
-                covered, touched = covered or hit, touched or hit
-            elif contains(pattern, target):
-                covered = touched = True
-            elif overlaps(pattern, target):
-                touched = True
-        if covered:
-            break
+    if text is ...:
+        text = need.resource.literal
+    if text is not None and statement.resource_regex is not None:  # the common, fast case
+        covered = touched = statement.resource_regex.match(text) is not None
+    else:
+        covered, touched = _relation(_resource_globs(statement, need), need.resource, text)
     if statement.not_resource:
         covered, touched = not touched, not covered
     return Tri.ALWAYS if covered else Tri.MAYBE if touched else Tri.NEVER
+
+
+def _relation(patterns: list[object], target: Glob, text: str | None) -> tuple[bool, bool]:
+    """(some pattern contains the target, some pattern overlaps it)."""
+    touched = False
+    for pattern in patterns:
+        if pattern is variables.UNKNOWN:
+            touched = True
+        elif isinstance(pattern, Glob):
+            if pattern.matches(text) if text is not None else contains(pattern, target):
+                return True, True
+            touched = touched or (text is None and overlaps(pattern, target))
+    return False, touched
 
 
 def closest(statements: Sequence[Compiled], need: Need) -> Closest | None:
@@ -125,35 +150,43 @@ def closest(statements: Sequence[Compiled], need: Need) -> Closest | None:
     then the longest common prefix of its resources and the needed resource, then the first
     in document order. None when no Allow statement shares the action or (with the same
     service) the resource."""
-    best: tuple[tuple[int, int, int], Closest] | None = None
+    want, service = need.resource.prefix, need.action.split(":", 1)[0].lower()
+    text = need.resource.literal
+    best: tuple[tuple[int, int, int], Compiled] | None = None
     for order, statement in enumerate(statements):
-        if not statement.allow:
+        rank = _rank(statement, need, service, text) if statement.allow else 0
+        if not rank:
             continue
-        found = _closeness(statement, need)
-        if found is None:
+        if best is not None and rank < best[0][0]:
             continue
-        rank, reason = found
-        common = _common_prefix(statement, need) if rank in (2, 3) else 0
-        score = (rank, common, -order)
-        if best is None or score > best[0]:
-            best = (score, Closest(statement.ref, rank, reason))
-    return best[1] if best else None
+        common = _common_prefix(statement, want) if rank in (2, 3) else 0
+        if best is None or (rank, common, -order) > best[0]:
+            best = ((rank, common, -order), statement)
+    if best is None:
+        return None
+    rank, statement = best[0][0], best[1]
+    return Closest(statement.ref, rank, _reason(statement, need, rank))
 
 
-def _closeness(statement: Compiled, need: Need) -> tuple[int, str] | None:
-    resource = resource_relation(statement, need)
-    shown = _shown(statement.resources, statement.not_resource)
+def _rank(statement: Compiled, need: Need, service: str, text: str | None) -> int:
+    """How close the statement came (``RANKS``), 0 for not at all."""
     if action_matches(statement, need.action):
-        if resource is Tri.ALWAYS:
-            return 4, _failing_condition(statement, need)
-        if resource is Tri.MAYBE:
-            return 3, f"its resource {shown} covers only part of {need.resource}"
-        return 2, f"its resource {shown} does not match {need.resource}"
-    service = need.action.split(":", 1)[0].lower()
-    same = any(a.split(":", 1)[0].lower() == service for a in statement.actions)
-    if same and resource is not Tri.NEVER and not statement.not_action:
-        return 1, f"it allows {_shown(statement.actions, False)}, not {need.action}"
-    return None
+        return 2 + resource_relation(statement, need, text).value
+    if statement.not_action or not any(a.split(":", 1)[0].lower() == service
+                                       for a in statement.actions):
+        return 0
+    return 1 if resource_relation(statement, need, text) is not Tri.NEVER else 0
+
+
+def _reason(statement: Compiled, need: Need, rank: int) -> str:
+    shown = _shown(statement.resources, statement.not_resource)
+    if rank == 4:
+        return _failing_condition(statement, need)
+    if rank == 3:
+        return f"its resource {shown} covers only part of {need.resource}"
+    if rank == 2:
+        return f"its resource {shown} does not match {need.resource}"
+    return f"it allows {_shown(statement.actions, False)}, not {need.action}"
 
 
 def _failing_condition(statement: Compiled, need: Need) -> str:
@@ -175,8 +208,7 @@ def _shown(values: Sequence[object], negated: bool) -> str:
     return ("everything but " if negated else "") + shown
 
 
-def _common_prefix(statement: Compiled, need: Need) -> int:
-    want = need.resource.prefix
+def _common_prefix(statement: Compiled, want: str) -> int:
     return max((len(os.path.commonprefix([p.text, want])) for p in statement.resources),
                default=0)
 

@@ -63,10 +63,14 @@ def literal(text: str) -> Glob:
     return Glob(tuple(text))
 
 
+def token_regex(tokens: tuple[Token, ...]) -> str:
+    """The regex source of a pattern's tokens (for joining many into one alternation)."""
+    return "".join(".*" if t == STAR else "." if t == ONE else re.escape(t) for t in tokens)
+
+
 @lru_cache(maxsize=8192)
 def _regex(tokens: tuple[Token, ...]) -> re.Pattern[str]:
-    return re.compile("".join(".*" if t == STAR else "." if t == ONE else re.escape(t)
-                              for t in tokens) + r"\Z", re.S)
+    return re.compile(token_regex(tokens) + r"\Z", re.S)
 
 
 def wildcard_regex(text: str) -> str:
@@ -129,7 +133,8 @@ def contains(outer: Glob, inner: Glob) -> bool:
         return outer.matches(text)
     if outer.literal is not None:
         return False
-    return not _search(inner, outer, want_b=False)
+    reduced = _reduce(inner, outer)
+    return reduced is not None and not _search(*reduced, want_b=False)
 
 
 @lru_cache(maxsize=65536)
@@ -141,4 +146,32 @@ def overlaps(a: Glob, b: Glob) -> bool:
         return b.matches(a.literal)
     if b.literal is not None:
         return a.matches(b.literal)
-    return _search(a, b, want_b=True)
+    reduced = _reduce(a, b)
+    return reduced is not None and _search(*reduced, want_b=True)
+
+
+def _reduce(a: Glob, b: Glob) -> tuple[Glob, Glob] | None:
+    """The two patterns without the literal text they both start (and end) with, which
+    every string of either holds; None when their literal starts or ends differ (no string
+    is matched by both). Keeps the automaton walk small: ARNs share long literal heads."""
+    x, y = a.tokens, b.tokens
+    (head_a, tail_a), (head_b, tail_b) = _ends(x), _ends(y)
+    head = min(len(head_a), len(head_b))
+    if head_a[:head] != head_b[:head]:
+        return None
+    x, y = x[head:], y[head:]
+    tail = min(len(tail_a), len(tail_b), len(x), len(y))
+    if tail and tail_a[len(tail_a) - tail:] != tail_b[len(tail_b) - tail:]:
+        return None
+    return Glob(x[:len(x) - tail]), Glob(y[:len(y) - tail])
+
+
+@lru_cache(maxsize=65536)
+def _ends(tokens: tuple[Token, ...]) -> tuple[str, str]:
+    """The literal text before the first wildcard and after the last one."""
+    wild = [i for i, t in enumerate(tokens) if not isinstance(t, str)]
+    if not wild:
+        text = "".join(tokens)  # type: ignore[arg-type]
+        return text, text
+    return ("".join(tokens[:wild[0]]),  # type: ignore[arg-type]
+            "".join(tokens[wild[-1] + 1:]))  # type: ignore[arg-type]

@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from redshift_iam.audit import conditions, variables
 from redshift_iam.audit.conditions import Condition
-from redshift_iam.audit.globs import Glob, wildcard_regex
+from redshift_iam.audit.globs import Glob, token_regex, wildcard_regex
 from redshift_iam.audit.locate import error, where
 from redshift_iam.audit.model import PolicyDoc, StatementRef
 from redshift_iam.core.diagnostics import InputError, Location
@@ -36,6 +36,7 @@ class Compiled(NamedTuple):
     not_action: bool
     resources: tuple[variables.Pattern, ...]
     globs: tuple[Glob, ...] | None
+    resource_regex: re.Pattern[str] | None  # the globs as one regex
     not_resource: bool
     conditions: tuple[Condition, ...]
 
@@ -98,11 +99,22 @@ def _statement(doc: PolicyDoc, index: int, body: object, with_variables: bool) -
     patterns = tuple(variables.parse(r, with_variables) for r in resources)
     globs = None if any(p.has_variables for p in patterns) else tuple(
         Glob(p.parts) for p in patterns)  # type: ignore[arg-type]
-    regex = re.compile("|".join(f"(?:{wildcard_regex(a)})" for a in actions) + r"\Z",
-                       re.I | re.S)
-    return Compiled(ref, body["Effect"] == "Allow", actions, regex, action_key == "NotAction",
-                    patterns, globs, resource_key == "NotResource",
+    return Compiled(ref, body["Effect"] == "Allow", actions, _any_of(actions, re.I),
+                    action_key == "NotAction", patterns, globs,
+                    None if globs is None else _any_glob(globs),
+                    resource_key == "NotResource",
                     _conditions(ref, body.get("Condition", {}), with_variables))
+
+
+def _any_of(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
+    """One regex matching what any of the wildcard patterns matches, whole."""
+    return re.compile("|".join(f"(?:{wildcard_regex(p)})" for p in patterns) + r"\Z",
+                      flags | re.S)
+
+
+def _any_glob(globs: tuple[Glob, ...]) -> re.Pattern[str]:
+    """One regex matching what any of the globs matches, whole (case-sensitive)."""
+    return re.compile("|".join(f"(?:{token_regex(g.tokens)})" for g in globs) + r"\Z", re.S)
 
 
 def _one_of(ref: StatementRef, body: Mapping, key: str, negated: str

@@ -108,13 +108,13 @@ def _statement(doc: PolicyDoc, index: int, body: object, with_variables: bool) -
 
 def _any_of(patterns: tuple[str, ...], flags: int) -> re.Pattern[str]:
     """One regex matching what any of the wildcard patterns matches, whole."""
-    return re.compile("|".join(f"(?:{wildcard_regex(p)})" for p in patterns) + r"\Z",
+    return re.compile("(?:" + "|".join(wildcard_regex(p) for p in patterns) + r")\Z",
                       flags | re.S)
 
 
 def _any_glob(globs: tuple[Glob, ...]) -> re.Pattern[str]:
     """One regex matching what any of the globs matches, whole (case-sensitive)."""
-    return re.compile("|".join(f"(?:{token_regex(g.tokens)})" for g in globs) + r"\Z", re.S)
+    return re.compile("(?:" + "|".join(token_regex(g.tokens) for g in globs) + r")\Z", re.S)
 
 
 def _one_of(ref: StatementRef, body: Mapping, key: str, negated: str

@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 
 from redshift_iam.audit.check import CheckReport, Missing
+from redshift_iam.audit.globs import Glob
 from redshift_iam.core.diagnostics import Diagnostic
 
 
@@ -32,7 +33,7 @@ def _missing_json(item: Missing) -> dict[str, object]:
     found: dict[str, object] = {
         "location": str(item.grant.location), "rule": item.grant.rule,
         "action": item.need.action, "resource": str(item.need.resource),
-        "context": {k: (str(v) if not isinstance(v, tuple) else list(v))
+        "context": {k: (str(v) if isinstance(v, Glob) else list(v))
                     for k, v in sorted(item.need.context.items())},
         "decision": decision.effect, "certain": decision.certain,
         "boundary": decision.boundary,

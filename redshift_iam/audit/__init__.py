@@ -1,0 +1,30 @@
+"""Audit: what is deployed against what the SQL needs, and how the SQL authorizes.
+
+- an IAM evaluator (:class:`Evaluator`, :func:`evaluate`) for a role's documents;
+- policy files in every form a role's policies come in (:func:`read_policies`);
+- ``check`` (:func:`check` -> :class:`CheckReport`): the SQL's needs decided against those
+  documents, with what is missing (and the closest statement) and what is in excess;
+- ``lint`` (:func:`lint` -> :class:`LintReport`): findings about keys, roles and encryption;
+- renderings: text and JSON (:func:`findings_text`, :func:`findings_json`,
+  :func:`check_text`, :func:`check_json`) and SARIF 2.1.0 (:func:`sarif`).
+
+This stage imports only ``redshift_iam.core`` (and PyYAML, policyuniverse when used).
+Public names (the stage's one door; each loads on first use).
+"""
+
+from redshift_iam.core.lazy import lazy_exports
+
+_EXPORTS = {
+    "Evaluator": "evaluator", "evaluate": "evaluator",
+    "Need": "model", "Decision": "model", "PolicyDoc": "model", "StatementRef": "model",
+    "Closest": "model", "request": "model",
+    "read_policies": "policies", "PolicyInput": "policies",
+    "check": "check", "CheckReport": "check", "Missing": "check",
+    "Excess": "excess",
+    "lint": "lint", "LintReport": "lint",
+    "sarif": "sarif",
+    "findings_text": "render", "findings_json": "render", "check_text": "render",
+    "check_json": "render",
+}
+__getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
+__all__ = sorted(_EXPORTS)

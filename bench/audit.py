@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from redshift_iam.audit.decisions import Need  # noqa: E402
 from redshift_iam.audit.evaluator import Evaluator  # noqa: E402
 from redshift_iam.audit.excess import find_excess  # noqa: E402
 from redshift_iam.audit.globs import glob  # noqa: E402
-from redshift_iam.audit.model import Need  # noqa: E402
 
 RANDOM = random.Random(20)
 ACTIONS = ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:DeleteObject", "kms:Decrypt"]

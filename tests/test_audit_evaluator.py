@@ -8,8 +8,8 @@ from typing import NamedTuple
 
 import pytest
 
+from redshift_iam.audit.decisions import PolicyDoc
 from redshift_iam.audit.evaluator import Evaluator, evaluate
-from redshift_iam.audit.model import PolicyDoc
 from redshift_iam.core.diagnostics import InputError, Location
 
 

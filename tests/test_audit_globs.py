@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from redshift_iam.audit.globs import contains, glob, literal, overlaps
-from redshift_iam.audit.variables import UNKNOWN, parse, resolve
+from redshift_iam.audit.policy_variables import UNKNOWN, parse, resolve
 
 ALPHABET = "ab/"
 WORDS = ["".join(w) for n in range(7) for w in product(ALPHABET + "c", repeat=n)]

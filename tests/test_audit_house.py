@@ -51,7 +51,7 @@ def test_third_party_packages_load_lazily() -> None:
              for module in _top_level_imports(path) if module.split(".")[0] in LAZY]
     assert eager == []
     probe = ("import sys, redshift_iam.audit.check, redshift_iam.audit.lint, "
-             "redshift_iam.audit.render, redshift_iam.audit.sarif; "
+             "redshift_iam.audit.findings_text, redshift_iam.audit.sarif; "
              f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(LAZY)!r})))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=ROOT, timeout=60, check=True).stdout

@@ -16,8 +16,8 @@ import pytest
 from redshift_iam.analysis import analyze
 from redshift_iam.audit.check import check
 from redshift_iam.audit.policies import read_policies
-from redshift_iam.cli.build import generate
 from redshift_iam.cli.common import build_options
+from redshift_iam.cli.document_commands import generate
 from redshift_iam.core.source import Source
 from tests.test_samples import FLAGS, ROOT, SAMPLES
 

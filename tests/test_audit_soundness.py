@@ -10,9 +10,9 @@ from itertools import product
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from redshift_iam.audit.decisions import Need
 from redshift_iam.audit.evaluator import Evaluator
 from redshift_iam.audit.globs import glob
-from redshift_iam.audit.model import Need
 
 ARN = "arn:aws:s3:::"
 WORDS = ["".join(w) for n in range(5) for w in product("ab/", repeat=n)]

@@ -84,7 +84,7 @@ def test_trust_on_a_terminal_prints_the_standard_trust(monkeypatch) -> None:
         def buffer(self):
             raise AssertionError("a terminal on stdin is never read")
 
-    for module in ("redshift_iam.cli.build", "redshift_iam.cli.common"):
+    for module in ("redshift_iam.cli.document_commands", "redshift_iam.cli.common"):
         monkeypatch.setattr(f"{module}.sys", types.SimpleNamespace(stdin=Terminal()))
     result = invoke("trust", stdin=CHAIN)
     assert (result.exit_code, result.stderr) == (0, "")
@@ -202,7 +202,7 @@ def test_unmapped_statement_is_marked_in_explain(script) -> None:
 
 def test_unresolved_need_outside_any_statement_is_listed_at_the_end() -> None:
     from redshift_iam.core.diagnostics import Diagnostic, Location
-    from redshift_iam.output.render import explain_text
+    from redshift_iam.output.text import explain_text
     from tests.helpers import run
 
     analysis = run("copy t from 's3://bkt/d/' iam_role default;\n")

@@ -7,7 +7,7 @@ import pytest
 
 from redshift_iam.core.reports import Fold
 from redshift_iam.core.settings import Limits
-from redshift_iam.documents.build import fit
+from redshift_iam.documents.fitting import fit
 from redshift_iam.documents.packing import TooLarge
 from tests.iam_eval import allowed
 from tests.test_scale import P, grants_for

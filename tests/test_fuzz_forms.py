@@ -31,7 +31,7 @@ from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, render_source
-from redshift_iam.output.render import bundle
+from redshift_iam.output.text import bundle
 from tests.iam_eval import allowed
 from tests.rendering import ROLE, R
 

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
 from redshift_iam.output import hcl
-from redshift_iam.output.cfn import _value
+from redshift_iam.output.cloudformation import _value
 from redshift_iam.output.iac_plan import Sym
 
 ACCOUNT = "123456789012"

@@ -14,6 +14,7 @@ import pytest
 from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.statements import Unload
 from redshift_iam.sql.fastpath import FAST_ARGS, _conflicts, _scanner, _unsupported, fast_options
+from redshift_iam.sql.grammar.option_list import _SPECIAL, PLAIN_SHAPES
 from redshift_iam.sql.grammar.option_table import (
     ACCESS,
     CONFLICTS,
@@ -24,7 +25,6 @@ from redshift_iam.sql.grammar.option_table import (
     UNLOAD,
     UNSUPPORTED_BY_SOURCE,
 )
-from redshift_iam.sql.grammar.options import _SPECIAL, PLAIN_SHAPES
 from tests.test_fastpath import ROLE, both
 
 HEADS = {COPY: "copy t from 's3://b-1/k/'", UNLOAD: "unload ('select 1') to 's3://b-1/u/'"}

@@ -12,7 +12,7 @@ from redshift_iam.core.grants import Condition, Grant, Principal, TrustLink
 from redshift_iam.core.policy import PolicyDocument, PolicyStatement, text_size
 from redshift_iam.core.settings import TrustOptions
 from redshift_iam.core.statements import AuthKind
-from redshift_iam.documents.policy import build_policy, compact, covered_dropped
+from redshift_iam.documents.grouping import build_policy, compact, covered_dropped
 from redshift_iam.documents.trust import build_trust, standard_trust
 from tests.helpers import ROLE, examples, run
 

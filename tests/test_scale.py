@@ -17,10 +17,10 @@ from redshift_iam.core.reports import Fold
 from redshift_iam.core.settings import Limits, Settings, TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import AuthKind
-from redshift_iam.documents.build import fit
+from redshift_iam.documents.fitting import fit
 from redshift_iam.documents.fold import Folding
+from redshift_iam.documents.grouping import build_policy, compact, statement_parts, with_sids
 from redshift_iam.documents.packing import pack
-from redshift_iam.documents.policy import build_policy, compact, statement_parts, with_sids
 from tests.helpers import examples
 from tests.iam_eval import allowed
 

@@ -9,7 +9,7 @@ from redshift_iam.analysis import read_inputs
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.source import Source
 from redshift_iam.core.statements import Script
-from redshift_iam.spec.reader import read_spec
+from redshift_iam.spec.operations import read_spec
 from redshift_iam.spec.writer import write_spec
 from tests.helpers import grant_set
 

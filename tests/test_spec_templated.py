@@ -16,7 +16,7 @@ from click.testing import CliRunner, Result
 
 from redshift_iam.cli.main import main
 from redshift_iam.core.source import Source
-from redshift_iam.spec.reader import read_spec
+from redshift_iam.spec.operations import read_spec
 from tests.iam_eval import allowed
 
 ROLE = "arn:aws:iam::123456789012:role/Etl"

@@ -20,7 +20,7 @@ from redshift_iam.analysis import analyze_sources
 from redshift_iam.core.settings import TrustOptions
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import parse_var, render_source
-from redshift_iam.output.render import bundle
+from redshift_iam.output.text import bundle
 from tests.helpers import examples
 from tests.test_fuzz import BUCKET, ROLE, SCRIPT, SETTINGS, rendered
 

@@ -250,7 +250,7 @@ def test_a_block_whose_branches_differ_in_grants_is_unresolved_and_equal_ones_ar
 # --- the wildcard judged by the IAM evaluator -------------------------------------------------
 
 def documents(analysis: Analysis) -> list[dict]:
-    from redshift_iam.output.render import document
+    from redshift_iam.output.text import document
 
     return [json.loads(document(doc)) for report in analysis.reports for doc in report.policies]
 

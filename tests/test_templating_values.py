@@ -8,7 +8,7 @@ import pytest
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import Value, load_vars, merge, parse_var, template
-from redshift_iam.inputs.templating.variables import nested
+from redshift_iam.inputs.templating.values import nested
 from redshift_iam.spec import yaml_tree
 
 

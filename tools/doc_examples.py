@@ -33,7 +33,7 @@ from redshift_iam.core.diagnostics import Severity  # noqa: E402
 from redshift_iam.core.grants import Settings  # noqa: E402
 from redshift_iam.core.reports import Analysis, PrincipalReport
 from redshift_iam.core.source import Source  # noqa: E402
-from redshift_iam.documents.policy import PolicyDocument  # noqa: E402
+from redshift_iam.documents.grouping import PolicyDocument  # noqa: E402
 from redshift_iam.documents.trust import TrustOptions  # noqa: E402
 
 SETTINGS = Settings(region="us-east-1", account_id="123456789012")

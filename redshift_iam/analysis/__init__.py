@@ -30,7 +30,7 @@ _EXPORTS = {
     "Analysis": "redshift_iam.core.reports", "Source": "redshift_iam.core.source",
     "analyze": "pipeline", "analyze_sources": "pipeline", "read_inputs": "pipeline",
     "standard_trust": "pipeline",
-    "scan": "scanning", "ScanReport": "scanning",
+    "scan": "scan_tree", "ScanReport": "scan_tree",
     "select": "selection", "SelectionError": "selection", "apply": "deploy",
     "render_iac": "rendering", "IacText": "rendering",
     "write_spec": "rendering", "UnwritableError": "rendering",
@@ -55,7 +55,7 @@ if TYPE_CHECKING:  # the real signatures, for type checkers (the names load lazi
         standard_trust,
     )
     from redshift_iam.analysis.rendering import IacText, UnwritableError, render_iac, write_spec
-    from redshift_iam.analysis.scanning import ScanReport, scan
+    from redshift_iam.analysis.scan_tree import ScanReport, scan
     from redshift_iam.analysis.selection import SelectionError, select
     from redshift_iam.core.options import Options, OptionsError
     from redshift_iam.core.reports import Analysis

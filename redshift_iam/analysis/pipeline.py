@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redshift_iam.analysis.configure import Configured, configure, trust_options
-from redshift_iam.analysis.sources import Input, gather
+from redshift_iam.analysis.gather import Input, gather
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, FileReader
 from redshift_iam.core.options import DEFAULTS, Options

@@ -16,15 +16,17 @@ from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
     "Evaluator": "evaluator", "evaluate": "evaluator",
-    "Need": "model", "Decision": "model", "PolicyDoc": "model", "StatementRef": "model",
-    "Closest": "model", "request": "model",
+    "Need": "decisions", "Decision": "decisions", "PolicyDoc": "decisions",
+    "StatementRef": "decisions",
+    "Closest": "decisions", "request": "decisions",
     "read_policies": "policies", "PolicyInput": "policies",
     "check": "check", "CheckReport": "check", "Missing": "check",
     "Excess": "excess",
     "lint": "lint", "LintReport": "lint",
     "sarif": "sarif",
-    "findings_text": "render", "findings_json": "render", "check_text": "render",
-    "check_json": "render",
+    "findings_text": "findings_text", "findings_json": "findings_text",
+    "check_text": "findings_text",
+    "check_json": "findings_text",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

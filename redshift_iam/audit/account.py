@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from redshift_iam.audit.decisions import PolicyDoc
 from redshift_iam.audit.locate import error, where
-from redshift_iam.audit.model import PolicyDoc
 from redshift_iam.audit.policies import PolicyInput, choose, decode_document
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.source import Source

@@ -20,9 +20,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
+from redshift_iam.audit.decisions import Decision, Need, PolicyDoc
 from redshift_iam.audit.evaluator import Evaluator
 from redshift_iam.audit.excess import Excess, find_excess
-from redshift_iam.audit.model import Decision, Need, PolicyDoc
 from redshift_iam.audit.needs import need_of
 from redshift_iam.audit.policies import PolicyInput
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity

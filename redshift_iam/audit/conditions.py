@@ -20,9 +20,9 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
 from typing import NamedTuple
 
-from redshift_iam.audit import variables
+from redshift_iam.audit import policy_variables
+from redshift_iam.audit.decisions import ContextValue, Tri, tri_of
 from redshift_iam.audit.globs import Glob, contains, overlaps
-from redshift_iam.audit.model import ContextValue, Tri, tri_of
 
 
 def _number(text: str) -> float | None:
@@ -153,7 +153,7 @@ class Condition(NamedTuple):
     qualifier: str  # "", "ForAnyValue" or "ForAllValues"
     if_exists: bool
     key: str  # lower-case
-    values: tuple[variables.Pattern, ...]
+    values: tuple[policy_variables.Pattern, ...]
 
     def __str__(self) -> str:
         shown = [v.text for v in self.values]
@@ -179,7 +179,7 @@ def condition(text: str, key: str, values: list[str], with_variables: bool) -> C
     if read is None:
         return None
     base, qualifier, if_exists = read
-    patterns = tuple(variables.parse(v, with_variables and base.variables, base.pattern)
+    patterns = tuple(policy_variables.parse(v, with_variables and base.variables, base.pattern)
                      for v in values)
     return Condition(text, base, qualifier, if_exists, key.lower(), patterns)
 
@@ -197,8 +197,8 @@ def evaluate(cond: Condition, context: Mapping[str, ContextValue], complete: boo
         return _absent(cond)
     if cond.base.family == "null":  # the key is present
         return tri_of(any(v.text.lower() == "false" for v in cond.values))
-    wanted = [variables.resolve(p, lookup(context, complete)) for p in cond.values]
-    if any(w is variables.UNKNOWN for w in wanted):
+    wanted = [policy_variables.resolve(p, lookup(context, complete)) for p in cond.values]
+    if any(w is policy_variables.UNKNOWN for w in wanted):
         return Tri.MAYBE
     if isinstance(value, Glob):
         if value.literal is None:
@@ -217,14 +217,14 @@ def _absent(cond: Condition) -> Tri:
     return tri_of(cond.base.negated)
 
 
-def lookup(context: Mapping[str, ContextValue], complete: bool) -> variables.Lookup:
-    """The value of a context key as a policy variable takes it (see :mod:`variables`)."""
+def lookup(context: Mapping[str, ContextValue], complete: bool) -> policy_variables.Lookup:
+    """The value of a context key as a policy variable takes it (see :mod:`policy_variables`)."""
     def find(key: str) -> str | None | object:
         value = context.get(key)
         if value is None:
-            return None if complete else variables.UNKNOWN
+            return None if complete else policy_variables.UNKNOWN
         if isinstance(value, Glob):
-            return value.literal if value.literal is not None else variables.UNKNOWN
+            return value.literal if value.literal is not None else policy_variables.UNKNOWN
         return value[0] if len(value) == 1 else None  # AWS: no multivalued key as variable
     return find
 

@@ -9,7 +9,7 @@ resource (wildcards, case-sensitive, policy variables substituted), and all its 
 hold. With a permissions boundary the request must be allowed by both sets.
 
 Besides concrete requests (:meth:`Evaluator.evaluate`), the evaluator decides a
-:class:`~redshift_iam.audit.model.Need`, a set of requests (:meth:`Evaluator.decide`): it is
+:class:`~redshift_iam.audit.decisions.Need`, a set of requests (:meth:`Evaluator.decide`): it is
 allowed only if one Allow statement covers all of it and no Deny statement can touch any of
 it. For an implicit deny it names the Allow statement that came closest (``RANKS``).
 """
@@ -19,9 +19,9 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-from redshift_iam.audit import conditions, variables
-from redshift_iam.audit.globs import Glob, contains, overlaps
-from redshift_iam.audit.model import (
+from redshift_iam.audit import conditions, policy_variables
+from redshift_iam.audit.compiled import Compiled, compile_documents
+from redshift_iam.audit.decisions import (
     Closest,
     Decision,
     Need,
@@ -30,7 +30,7 @@ from redshift_iam.audit.model import (
     request,
     tri_and,
 )
-from redshift_iam.audit.statements import Compiled, compile_documents
+from redshift_iam.audit.globs import Glob, contains, overlaps
 
 
 class Evaluator:
@@ -115,7 +115,7 @@ def _resource_globs(statement: Compiled, need: Need) -> list[object]:
     if statement.globs is not None:
         return list(statement.globs)
     lookup = conditions.lookup(need.context, need.complete)
-    return [variables.resolve(p, lookup) for p in statement.resources]
+    return [policy_variables.resolve(p, lookup) for p in statement.resources]
 
 
 def resource_relation(statement: Compiled, need: Need, text: object = ...) -> Tri:
@@ -136,7 +136,7 @@ def _relation(patterns: list[object], target: Glob, text: str | None) -> tuple[b
     """(some pattern contains the target, some pattern overlaps it)."""
     touched = False
     for pattern in patterns:
-        if pattern is variables.UNKNOWN:
+        if pattern is policy_variables.UNKNOWN:
             touched = True
         elif isinstance(pattern, Glob):
             if pattern.matches(text) if text is not None else contains(pattern, target):

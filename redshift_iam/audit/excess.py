@@ -24,11 +24,11 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import NamedTuple
 
-from redshift_iam.audit import variables
+from redshift_iam.audit import policy_variables
+from redshift_iam.audit.compiled import Compiled
+from redshift_iam.audit.decisions import Need, StatementRef, Tri
 from redshift_iam.audit.evaluator import applies_to
 from redshift_iam.audit.globs import Glob, contains, glob, wildcard_regex
-from redshift_iam.audit.model import Need, StatementRef, Tri
-from redshift_iam.audit.statements import Compiled
 
 
 class Excess(NamedTuple):
@@ -144,7 +144,8 @@ def _beyond_values(statement: Compiled, key: str, wanted: list[Glob]) -> Glob | 
         if (cond.key != key or cond.base.family != "string" or cond.base.negated
                 or cond.qualifier or cond.if_exists):
             continue
-        values = [variables.resolve(v, lambda _: variables.UNKNOWN) for v in cond.values]
+        values = [policy_variables.resolve(v, lambda _: policy_variables.UNKNOWN)
+                  for v in cond.values]
         outside = next((v for v in values if not isinstance(v, Glob)
                         or not any(contains(w, v) for w in wanted)), None)
         if outside is None:

@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from types import MappingProxyType
 
+from redshift_iam.audit.decisions import ContextValue, Need
 from redshift_iam.audit.globs import glob
-from redshift_iam.audit.model import ContextValue, Need
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.statements import AuthKind
 

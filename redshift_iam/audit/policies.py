@@ -9,8 +9,8 @@ apart by their keys (:data:`FORMS`, first match wins):
 - ``aws iam get-account-authorization-details``: one role's inline policies, its attached
   managed policies (their default version, from the file's ``Policies``) and its permissions
   boundary; ``role`` picks the role by name or ARN (required when the file holds several);
-- ``terraform show -json`` of a plan (or state): see :mod:`redshift_iam.audit.terraform`;
-- a CloudFormation template, JSON or YAML: see :mod:`redshift_iam.audit.cloudformation`.
+- ``terraform show -json`` of a plan (or state): see :mod:`redshift_iam.audit.terraform_plan`;
+- a CloudFormation template, JSON or YAML: see :mod:`redshift_iam.audit.cloudformation_template`.
 
 Malformed input raises :class:`~redshift_iam.core.diagnostics.InputError` (RC403, RC406) at
 file:line:col; what cannot be known (an attached policy the file does not hold, a value
@@ -25,8 +25,8 @@ import urllib.parse
 from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
+from redshift_iam.audit.decisions import PolicyDoc
 from redshift_iam.audit.locate import error, load_json, load_yaml, where
-from redshift_iam.audit.model import PolicyDoc
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.source import Source
 
@@ -126,12 +126,12 @@ def _authorization(source: Source, body: Mapping, role: str | None) -> PolicyInp
 
 
 def _terraform(source: Source, body: Mapping, role: str | None) -> PolicyInput:
-    from redshift_iam.audit.terraform import read_plan
+    from redshift_iam.audit.terraform_plan import read_plan
     return read_plan(source, body, role)
 
 
 def _cloudformation(source: Source, body: Mapping, role: str | None) -> PolicyInput:
-    from redshift_iam.audit.cloudformation import read_template
+    from redshift_iam.audit.cloudformation_template import read_template
     return read_template(source, body, role)
 
 

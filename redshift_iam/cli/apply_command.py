@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from redshift_iam.cli import errors as cli_errors
+from redshift_iam.cli.click_options import shared_options, trust_options
 from redshift_iam.cli.common import EXIT_CODES, analyze_input, build_options, guarded
-from redshift_iam.cli.options import shared_options, trust_options
 
 
 @click.command(name="apply", epilog=EXIT_CODES)

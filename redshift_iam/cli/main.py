@@ -12,12 +12,12 @@ from redshift_iam.cli.common import EXIT_CODES
 # Each command and the module that defines it: a command's module (and its options) is
 # imported only when that command runs, or when the help lists them all.
 COMMANDS = {
-    "policy": "redshift_iam.cli.build:policy",
-    "trust": "redshift_iam.cli.build:trust",
-    "generate": "redshift_iam.cli.build:generate",
-    "explain": "redshift_iam.cli.build:explain",
-    "spec": "redshift_iam.cli.spec:spec_command",
-    "scan": "redshift_iam.cli.scan:scan",
+    "policy": "redshift_iam.cli.document_commands:policy",
+    "trust": "redshift_iam.cli.document_commands:trust",
+    "generate": "redshift_iam.cli.document_commands:generate",
+    "explain": "redshift_iam.cli.document_commands:explain",
+    "spec": "redshift_iam.cli.spec_command:spec_command",
+    "scan": "redshift_iam.cli.scan_command:scan",
     "apply": "redshift_iam.cli.apply_command:apply_command",
 }
 

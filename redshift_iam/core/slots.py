@@ -1,6 +1,6 @@
 """What a value holding unresolved placeholders becomes, by where they stand in it (RULES
 "Templated SQL"); the part of that decision that is not SQL syntax, shared by the SQL parser
-(``sql/grammar/slots.py``) and the spec reader (``spec/templated.py``), so that a templated
+(``sql/grammar/open_slots.py``) and the spec reader (``spec/templated.py``), so that a templated
 spec and the equivalent templated SQL give the same values.
 
 A placeholder without a value is a sentinel in the value's text (``core.placeholders``):

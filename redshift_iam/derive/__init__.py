@@ -6,7 +6,7 @@ Public names (the stage's one door): :func:`derive`; for ``--resolve``,
 
 from redshift_iam.core.lazy import lazy_exports
 
-_EXPORTS = {"derive": "engine", "needs_for": "lookups", "apply_facts": "facts",
+_EXPORTS = {"derive": "derivation", "needs_for": "lookup_needs", "apply_facts": "facts",
             "resolve_settings": "facts", "Resolution": "facts"}
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

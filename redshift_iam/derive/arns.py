@@ -40,7 +40,7 @@ def region_of(out: Collector, region: Text | None, loc: Location) -> str:
     """The statement's REGION, else --region; its partition must match --partition. A
     REGION that is a template placeholder is unresolved here, where a grant needs it."""
     if region and has_sentinel(region.value):
-        from redshift_iam.derive.templated import unresolved
+        from redshift_iam.derive.unresolved import unresolved
         raise Unresolved(unresolved("region", region.value, out.places, out.kind,
                                     region.loc)[0])
     value = region.value if region else out.settings.region

@@ -11,11 +11,11 @@ from redshift_iam.core.statements import S3Path
 from redshift_iam.derive.rules import RULES, condition, object_access, resource
 
 
-def templated_module():  # noqa: ANN202 -- the module; only templated input needs it
-    """``derive.templated``, imported on first use: plain SQL never needs it."""
-    from redshift_iam.derive import templated
+def unresolved_module():  # noqa: ANN202 -- the module; only templated input needs it
+    """``derive.unresolved``, imported on first use: plain SQL never needs it."""
+    from redshift_iam.derive import unresolved
 
-    return templated
+    return unresolved
 
 
 NO_PLACES: dict = {}  # a plain statement's placeholders (never written to)
@@ -42,7 +42,7 @@ class Collector:
     def s3(self, rule_id: str, path: S3Path | None = None, bucket: str = "", key: str = "") -> None:
         bucket, key = (path.bucket, path.key) if path else (bucket, key)
         if SENTINEL_OPEN in key:  # any text in its place: '*' there (a whole-key one: the bucket)
-            self.notes += templated_module().key_warnings(bucket, key, self.places)
+            self.notes += unresolved_module().key_warnings(bucket, key, self.places)
             key = wildcard(key)
             key = "" if key == "*" and rule_id in _PREFIX_RULES else key
         rule = RULES[rule_id]

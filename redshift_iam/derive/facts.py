@@ -1,7 +1,7 @@
 """The answers of ``--resolve`` -> Settings fields and diagnostics; and the loop that asks.
 
 :func:`resolve_settings` asks a :class:`~redshift_iam.core.lookups.Resolver` the lookups
-:func:`~redshift_iam.derive.lookups.needs_for` lists, round after round (a manifest's entries
+:func:`~redshift_iam.derive.lookup_needs.needs_for` lists, round after round (a manifest's entries
 name more buckets, a bucket's default key id needs its Region), each distinct lookup once,
 until nothing new is needed. :func:`apply_facts` is pure: the same needs and answers give the
 same settings and the same diagnostics, in the order of the needs.
@@ -37,7 +37,7 @@ from redshift_iam.core.lookups import (
 from redshift_iam.core.manifests import parse_manifest
 from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings
 from redshift_iam.core.statements import Script
-from redshift_iam.derive.lookups import needs_for
+from redshift_iam.derive.lookup_needs import needs_for
 
 # Rounds of lookups: the Region, manifests and buckets; the account, the entries' buckets,
 # aliases; their default key ids; one more to find nothing new (a bound, never reached).

@@ -8,8 +8,8 @@ service trust policy alone), :data:`DEFAULT_LIMITS`.
 from redshift_iam.core.lazy import lazy_exports
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    "build_reports": "build",
-    "DEFAULT_LIMITS": "build",
+    "build_reports": "fitting",
+    "DEFAULT_LIMITS": "fitting",
     "standard_trust": "trust",
 })
 __all__ = ["DEFAULT_LIMITS", "build_reports", "standard_trust"]

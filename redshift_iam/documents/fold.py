@@ -5,7 +5,7 @@ the first key segment fold together, and for COPY only among statements that loa
 table (the grant's ``scope``). The segment at the given depth becomes ``*`` (a ``name=value``
 segment becomes ``name=*``), deepest segments first, never the first segment, and only where
 at least two different keys become one. :class:`Folding` lists the folds possible at a depth
-and applies a chosen few, so :func:`~redshift_iam.documents.build.fit` folds no more than it
+and applies a chosen few, so :func:`~redshift_iam.documents.fitting.fit` folds no more than it
 must and reports what each fold now allows beyond the SQL.
 """
 
@@ -20,7 +20,7 @@ from typing import NamedTuple
 from redshift_iam.core.grants import Grant, Principal
 from redshift_iam.core.policy import LIST_BUCKET
 from redshift_iam.core.reports import Fold
-from redshift_iam.documents.policy import Compact
+from redshift_iam.documents.grouping import Compact
 from redshift_iam.documents.widening import NEVER, Listed, Widening, keyed
 
 _S3 = ":s3:::"
@@ -62,7 +62,7 @@ _Slot = tuple[_Lane, str]  # a lane's keys that fold into one pattern at the cur
 
 class Folding:
     """The S3 keys of some grants (fit passes one principal's) as
-    :func:`~redshift_iam.documents.build.fit` folds them, depth by depth, without rebuilding
+    :func:`~redshift_iam.documents.fitting.fit` folds them, depth by depth, without rebuilding
     grants: each lane maps a key to the position of its first grant, and the keys of
     different principals are in different lanes.
 

@@ -2,7 +2,7 @@
 
 :class:`~redshift_iam.documents.fold.Folding` ranks the folds possible at a depth;
 :class:`Widening` answers "what would the compacted grants be with the first ``count`` folds
-applied?" for any ``count``, which is what :func:`redshift_iam.documents.build.fit` asks
+applied?" for any ``count``, which is what :func:`redshift_iam.documents.fitting.fit` asks
 while it looks for the fewest folds that fit the quota.
 """
 
@@ -13,7 +13,7 @@ from itertools import chain, compress, repeat
 from operator import add, contains
 from typing import NamedTuple
 
-from redshift_iam.documents.policy import Compact, covering, prefix_block
+from redshift_iam.documents.grouping import Compact, covering, prefix_block
 
 _S3 = ":s3:::"
 NEVER = 1 << 62  # a rank no count reaches
@@ -118,7 +118,7 @@ def _runs(items: list[str], patterns: list[str]) -> tuple[list, ...]:
 
 def _covers(wildcard: str, pattern: str) -> bool:
     """Whether ``wildcard`` covers the wildcard ``pattern`` (as in
-    :func:`~redshift_iam.documents.policy.covered_dropped`)."""
+    :func:`~redshift_iam.documents.grouping.covered_dropped`)."""
     return wildcard != pattern and wildcard.endswith("*") and pattern[:-1].startswith(
         wildcard[:-1])
 

@@ -10,9 +10,9 @@ _EXPORTS = {
     "read_source": "files", "read_input": "files", "decode": "files", "IncludeLoader": "files",
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
-    "render_source": "templating.sources", "load_vars": "templating.variables",
-    "merge": "templating.variables",
-    "parse_var": "templating.variables", "Value": "templating.variables",
+    "render_source": "templating.sources", "load_vars": "templating.values",
+    "merge": "templating.values",
+    "parse_var": "templating.values", "Value": "templating.values",
     "scan": "scanning", "Skipped": "scanning",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -239,8 +239,8 @@ def render_iac(output_format: str, reports: tuple[PrincipalReport, ...],
         if output_format == "terraform":
             text = _terraform(plan_, context)
         else:
-            from redshift_iam.output import cfn
-            text = cfn.render(plan_, context, yaml=output_format == "cloudformation")
+            from redshift_iam.output import cloudformation
+            text = cloudformation.render(plan_, context, yaml=output_format == "cloudformation")
     except (PlanError, hcl.HclError) as exc:
         raise RenderError(str(exc)) from None
     return Rendering(text, plan_.left_out)

@@ -25,7 +25,7 @@ from redshift_iam.core.encodable import encode
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.localfiles import MiB, NotRead, kind_of_mode, read_regular
 from redshift_iam.core.reports import PrincipalReport
-from redshift_iam.output.render import document, dumps
+from redshift_iam.output.text import document, dumps
 
 LEDGER = ".redshift-iam.json"
 NAME_MAX = 255  # bytes in one file name: ext4, APFS, NTFS

@@ -86,6 +86,6 @@ def _spec_file(path: str, reader: FileReader) -> bool:
 
 
 __getattr__, __dir__ = lazy_exports(__name__, {
-    "read_spec": "reader", "write_spec": "writer", "UnwritableError": "writer",
+    "read_spec": "operations", "write_spec": "writer", "UnwritableError": "writer",
     "yaml_tree": "yamltree",
 })

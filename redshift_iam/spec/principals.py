@@ -18,7 +18,7 @@ from redshift_iam.core.statements import AuthKind, Authorization, Open, Text
 from redshift_iam.spec.loader import Node
 
 if TYPE_CHECKING:
-    from redshift_iam.spec.reader import Operation
+    from redshift_iam.spec.operations import Operation
 
 
 def authorization(op: Operation, keyword: str, needed: bool = True) -> Authorization | None:

@@ -41,7 +41,7 @@ from redshift_iam.spec.loader import Entry, Node, hidden_from
 
 if TYPE_CHECKING:
     from redshift_iam.core.statements import Statement
-    from redshift_iam.spec.reader import Operation
+    from redshift_iam.spec.operations import Operation
 
 _RESERVED = LazyRegex(f"[{RESERVED}]")
 MAX_READINGS = 64  # readings of one operation, as for the branches of SQL Jinja blocks

@@ -222,16 +222,16 @@ def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list
     statement, warnings = _parse_plain(source, segment, kind)
     if source.origin is None or isinstance(statement, Unmapped):
         return statement, warnings
-    from redshift_iam.sql import templated
+    from redshift_iam.sql import branches
 
-    placeholders = templated.statement_placeholders(source, segment)
+    placeholders = branches.statement_placeholders(source, segment)
 
     def again(reading: Source, span: Segment) -> Statement:
         return _parse_plain(reading, span, kind)[0]._replace(placeholders=placeholders)
 
     return statement._replace(
         placeholders=placeholders,
-        alternatives=templated.alternatives(source, segment, statement, again)), warnings
+        alternatives=branches.alternatives(source, segment, statement, again)), warnings
 
 
 def _parse_plain(source: Source, segment: Segment, kind: str

@@ -11,8 +11,8 @@ from __future__ import annotations
 import ast
 import re
 
+from redshift_iam.inputs.scanning.fragments import Fragment, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Fragment, TextBuilder
 from redshift_iam.inputs.scanning.pystrings import read_literals
 
 JINJA = re.compile(r"\{\{\s*(.*?)\s*\}\}", re.DOTALL)

@@ -16,8 +16,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from redshift_iam.inputs.scanning.fragments import Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 
-from redshift_iam.inputs.scanning.model import TextBuilder
+from redshift_iam.inputs.scanning.fragments import TextBuilder
 
 
 class HostText:

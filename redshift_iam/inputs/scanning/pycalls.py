@@ -36,8 +36,8 @@ from __future__ import annotations
 import ast
 
 from redshift_iam.inputs.scanning.callargs import UNKNOWN, CallArgs
+from redshift_iam.inputs.scanning.fragments import Fragment, Skipped
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Fragment, Skipped
 
 
 def derive(call: ast.Call, path: str, host: HostText) -> Fragment | Skipped | None:

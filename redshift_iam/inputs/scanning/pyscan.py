@@ -27,8 +27,8 @@ from typing import NamedTuple
 
 from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.callargs import JINJA
+from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pyscope import Scopes
 from redshift_iam.inputs.scanning.pystrings import read_literals
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement

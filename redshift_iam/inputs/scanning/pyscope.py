@@ -23,8 +23,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from redshift_iam.inputs.scanning.fragments import Binding
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Binding
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _COMPREHENSIONS = (ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)

@@ -14,8 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from redshift_iam.inputs.scanning.fragments import TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import TextBuilder
 
 _SIMPLE = {"\\": "\\", "'": "'", '"': '"', "n": "\n", "t": "\t", "r": "\r", "a": "\a",
            "b": "\b", "f": "\f", "v": "\v"}

@@ -23,9 +23,9 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from redshift_iam.core.localfiles import FileReader, Judge, walk_tree
+from redshift_iam.inputs.scanning.fragments import Skipped
 from redshift_iam.inputs.scanning.gitindex import BROKEN, IndexUnreadable, find_repo, read_index
 from redshift_iam.inputs.scanning.gitwalk import GitView
-from redshift_iam.inputs.scanning.model import Skipped
 
 
 class Entry(NamedTuple):

@@ -12,9 +12,9 @@ import importlib
 from typing import Any
 
 _HOMES = {
-    "template": "engine", "Segment": "mapping", "Templated": "mapping",
-    "render_source": "sources", "Value": "variables", "Values": "variables",
-    "load_vars": "variables", "merge": "variables", "parse_var": "variables",
+    "template": "substitution", "Segment": "mapping", "Templated": "mapping",
+    "render_source": "sources", "Value": "values", "Values": "values",
+    "load_vars": "values", "merge": "values", "parse_var": "values",
 }
 __all__ = sorted(_HOMES)
 

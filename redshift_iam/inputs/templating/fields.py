@@ -28,7 +28,7 @@ from redshift_iam.inputs.templating.forms import (
 )
 from redshift_iam.inputs.templating.psqlvars import PsqlVars, Unknown
 from redshift_iam.inputs.templating.pyformat import FormatProblem, format_field, format_percent
-from redshift_iam.inputs.templating.variables import Value
+from redshift_iam.inputs.templating.values import Value
 
 _POSITIONAL = re.compile(r"(\d*)((?:\.[^.\[]*|\[[^\]]*\])*)")
 _NESTED = re.compile(r"\{([^{}]*)\}")

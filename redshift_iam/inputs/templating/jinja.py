@@ -21,7 +21,6 @@ from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.source import Source
-from redshift_iam.inputs.templating.engine import refuse_reserved
 from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText
 from redshift_iam.inputs.templating.jinja_rewrite import (
     CLOSE,
@@ -32,7 +31,8 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
 from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed, shown
 from redshift_iam.inputs.templating.mapping import Builder, Templated
-from redshift_iam.inputs.templating.variables import Values, nested
+from redshift_iam.inputs.templating.substitution import refuse_reserved
+from redshift_iam.inputs.templating.values import Values, nested
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
 

@@ -42,7 +42,7 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
     Rewriter,
 )
 from redshift_iam.inputs.templating.jinja_text import Text, shown
-from redshift_iam.inputs.templating.variables import Values
+from redshift_iam.inputs.templating.values import Values
 
 __all__ = ["LimitExceeded", "State", "dbt_functions"]
 

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from redshift_iam.inputs.templating.variables import Value
+from redshift_iam.inputs.templating.values import Value
 
 
 class Unknown(NamedTuple):

@@ -19,7 +19,7 @@ from redshift_iam.core.source import Source, Verbatim
 from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
 
 if TYPE_CHECKING:
-    from redshift_iam.inputs.templating.variables import Values
+    from redshift_iam.inputs.templating.values import Values
 
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
@@ -45,7 +45,7 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
         return source, ()
     if style == "none":
         return Source(source.name, source.text, Verbatim(source)), ()
-    from redshift_iam.inputs.templating.engine import template
+    from redshift_iam.inputs.templating.substitution import template
 
     templated = template(source, values, style, template_path, positional_names,
                          literal=literal)

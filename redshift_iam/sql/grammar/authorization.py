@@ -19,7 +19,7 @@ from redshift_iam.core.aws_names import (
 from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.statements import AuthKind, Authorization, Text
 from redshift_iam.sql.cursor import Cursor
-from redshift_iam.sql.grammar import slots
+from redshift_iam.sql.grammar import open_slots
 from redshift_iam.sql.tokens import Token
 
 MAX_CHAIN = MAX_ROLE_CHAIN
@@ -60,8 +60,8 @@ def from_iam_role(cursor: Cursor, keyword: Token) -> Authorization:
     if cursor.accept_word("DEFAULT"):
         return Authorization(AuthKind.DEFAULT_ROLE, loc)
     token = cursor.expect_string("a role ARN or DEFAULT")
-    if slots.is_open(cursor, token):
-        return slots.open_auth(cursor, keyword, token, "role")
+    if open_slots.is_open(cursor, token):
+        return open_slots.open_auth(cursor, keyword, token, "role")
     return Authorization(AuthKind.ROLE, loc, roles=role_chain(cursor, token, token.value, 1))
 
 
@@ -87,10 +87,10 @@ def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]
 
 def from_credentials(cursor: Cursor, keyword: Token, token: Token) -> Authorization:
     """``[WITH] CREDENTIALS [AS] 'aws_iam_role=...'`` or ``'aws_access_key_id=...;...'``."""
-    if slots.is_open(cursor, token):
-        what, text = slots.credentials_slot(token.value)
+    if open_slots.is_open(cursor, token):
+        what, text = open_slots.credentials_slot(token.value)
         if what:
-            return slots.open_auth(cursor, keyword, token, what, text)
+            return open_slots.open_auth(cursor, keyword, token, what, text)
     pairs, loc = _credential_pairs(cursor, token), cursor.location(keyword)
     client_key = "master_symmetric_key" in pairs
     if "aws_iam_role" in pairs:
@@ -111,8 +111,8 @@ def keys(cursor: Cursor, keyword: Token, key_id: str, token: Token, offset: int,
          temporary: bool, client_key: bool = False) -> Authorization:
     """Key-based authorization; the owner of ``key_id`` is the principal. A key id that is
     not shaped like one is RI127, pointing at the bad character, with the value hidden."""
-    if cursor.templated and slots.has_sentinel(key_id):
-        return slots.open_auth(cursor, keyword, token, "access key id", key_id)
+    if cursor.templated and open_slots.has_sentinel(key_id):
+        return open_slots.open_auth(cursor, keyword, token, "access key id", key_id)
     problem = placeholder(key_id, not cursor.templated)
     if problem:
         raise cursor.error(problem[0], problem[1], token, offset + problem[2])

@@ -35,9 +35,9 @@ from redshift_iam.core.statements import (
 )
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
-from redshift_iam.sql.grammar import slots
+from redshift_iam.sql.grammar import open_slots
+from redshift_iam.sql.grammar.option_list import ReadOptions, read_options
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
-from redshift_iam.sql.grammar.options import ReadOptions, read_options
 from redshift_iam.sql.tokens import Token
 
 
@@ -46,8 +46,8 @@ def _located_string(cursor: Cursor, token: Token) -> Text:
 
 
 def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
-    if slots.is_open(cursor, token):
-        found = slots.location(cursor, token)
+    if open_slots.is_open(cursor, token):
+        found = open_slots.location(cursor, token)
         if isinstance(found, Open):
             return found
         problem = placeholder(token.value, False) or check_s3(f"s3://{found.bucket}/", False)
@@ -117,8 +117,8 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
 
 def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
                                                         CopyMode]:
-    if slots.is_open(cursor, token):
-        found = slots.copy_source(cursor, token)
+    if open_slots.is_open(cursor, token):
+        found = open_slots.copy_source(cursor, token)
         if isinstance(found, DynamoTable):
             return found, CopyMode.DYNAMODB
         if isinstance(found, EmrCluster):
@@ -144,7 +144,7 @@ def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | Open | None:
     (a placeholder in its key stands for any text; elsewhere the file is unknown)."""
     if token.value.lower() in JSONPATHS_WORDS:
         return None
-    if slots.is_open(cursor, token):
+    if open_slots.is_open(cursor, token):
         return _s3(cursor, token)
     problem = check_jsonpaths(token.value)
     if problem:
@@ -156,7 +156,7 @@ def _region(cursor: Cursor, read: ReadOptions) -> Text | None:
     token = read.strings.get("REGION")
     if token is None:
         return None
-    if slots.is_open(cursor, token):
+    if open_slots.is_open(cursor, token):
         return _located_string(cursor, token)  # derive decides whether a grant needs it
     problem = placeholder(token.value, not cursor.templated) or check_region(token.value)
     if problem:

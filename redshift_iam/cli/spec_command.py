@@ -5,8 +5,8 @@ from __future__ import annotations
 import click
 
 from redshift_iam.cli import errors as cli_errors
+from redshift_iam.cli.click_options import input_options, template_options
 from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded, stdin_inputs
-from redshift_iam.cli.options import input_options, template_options
 
 
 @click.command(name="spec", epilog=EXIT_CODES)

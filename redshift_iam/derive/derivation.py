@@ -25,8 +25,8 @@ from redshift_iam.core.statements import (
     Unload,
 )
 from redshift_iam.derive.arns import Unresolved, region_of, sse_kms
-from redshift_iam.derive.collector import NO_PLACES, Collector, arn_grants, templated_module
-from redshift_iam.derive.kinds import DERIVERS, UNMAPPED_MESSAGES
+from redshift_iam.derive.collector import NO_PLACES, Collector, arn_grants, unresolved_module
+from redshift_iam.derive.derivers import DERIVERS, UNMAPPED_MESSAGES
 from redshift_iam.derive.rules import RULE_DOCS
 
 
@@ -50,16 +50,16 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
                 grants: list[Grant], links: list[TrustLink]) -> list[Diagnostic]:
     """Append one statement's grants and trust links; return its diagnostics. With
     ``settings.variables`` the open values a variable can stand for are variables first
-    (:mod:`variables`)."""
+    (:mod:`iac_variables`)."""
     if not (settings.variables and statement.placeholders):
         return _derive_statement(statement, settings, grants, links)
-    from redshift_iam.derive import variables  # only Terraform/CloudFormation of a template
+    from redshift_iam.derive import iac_variables  # only Terraform/CloudFormation of a template
 
-    marked, notes = variables.substitute(statement, templated_module().table(statement),
+    marked, notes = iac_variables.substitute(statement, unresolved_module().table(statement),
                                          DERIVERS[type(statement)].name)
     before = len(grants)
     found = _derive_statement(marked, settings, grants, links)
-    return list(dict.fromkeys(variables.used(notes, grants[before:]) + found))
+    return list(dict.fromkeys(iac_variables.used(notes, grants[before:]) + found))
 
 
 def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settings,
@@ -68,9 +68,9 @@ def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settin
     that needs no AWS access (CREATE LIBRARY from https://, with any authorization) names no
     principal: no chain grant, no trust."""
     kind = DERIVERS[type(statement)].name
-    places = templated_module().table(statement) if statement.placeholders else NO_PLACES
+    places = unresolved_module().table(statement) if statement.placeholders else NO_PLACES
     if statement.auth is not None and statement.auth.kind is AuthKind.OPEN:
-        return templated_module().open_slots(statement, places, kind)
+        return unresolved_module().open_slots(statement, places, kind)
     if statement.open_options:
         settled = _settled(statement, settings, grants, links)
         if settled is not None:
@@ -84,7 +84,7 @@ def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settin
     out = Collector(settings, principal, account, statement.loc, scope, kind, places)
     found = _statement(out, statement)
     for slot in statement.open_options:
-        found += templated_module().unresolved("options", slot.text, places, kind, slot.loc)
+        found += unresolved_module().unresolved("options", slot.text, places, kind, slot.loc)
     if out.grants or found:
         grants.extend(chain)
         grants.extend(out.grants)

@@ -8,8 +8,8 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.analysis.configure import configure
+from redshift_iam.analysis.gather import load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
-from redshift_iam.analysis.sources import load_values
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS
 from redshift_iam.core.options import DEFAULTS, Options

@@ -9,8 +9,8 @@ from redshift_iam.core.grants import Derivation, Grant, Principal
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import Fold, PrincipalReport
 from redshift_iam.core.settings import TRUST_LIMIT, Limits, TrustOptions
+from redshift_iam.documents.grouping import Compact, compact, with_sids
 from redshift_iam.documents.packing import TooLarge, pack
-from redshift_iam.documents.policy import Compact, compact, with_sids
 from redshift_iam.documents.trust import build_trust
 
 

@@ -36,7 +36,7 @@ from redshift_iam.inputs.templating.forms import (
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.psqlvars import PsqlVars
 from redshift_iam.inputs.templating.triggers import may_hold
-from redshift_iam.inputs.templating.variables import Values
+from redshift_iam.inputs.templating.values import Values
 
 _SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
         r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$"

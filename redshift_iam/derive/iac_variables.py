@@ -44,7 +44,7 @@ from redshift_iam.core.statements import (
     Text,
     Unload,
 )
-from redshift_iam.derive.templated import SLOTS, _named
+from redshift_iam.derive.unresolved import SLOTS, _named
 
 Statement = Copy | Unload | CreateLibrary
 _FIELDS = ("source", "target", "jsonpaths")

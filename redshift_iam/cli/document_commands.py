@@ -7,6 +7,12 @@ import sys
 
 import click
 
+from redshift_iam.cli.click_options import (
+    out_dir_options,
+    role_option,
+    shared_options,
+    trust_options,
+)
 from redshift_iam.cli.common import (
     EXIT_CODES,
     Failure,
@@ -16,12 +22,6 @@ from redshift_iam.cli.common import (
     pick_report,
 )
 from redshift_iam.cli.documents import DOCUMENT_FORMATS, emit_documents
-from redshift_iam.cli.options import (
-    out_dir_options,
-    role_option,
-    shared_options,
-    trust_options,
-)
 
 
 @click.command(epilog=EXIT_CODES)

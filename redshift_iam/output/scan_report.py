@@ -19,7 +19,7 @@ from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.placeholders import shown
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.statements import AuthKind, Statement
-from redshift_iam.output.render import dumps, explain_rows
+from redshift_iam.output.text import dumps, explain_rows
 
 
 class Place(Protocol):

@@ -15,16 +15,16 @@ import sys
 import click
 
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
-from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
-from redshift_iam.cli.documents import emit_documents
-from redshift_iam.cli.options import (
+from redshift_iam.cli.click_options import (
     out_dir_options,
     read_limit_options,
     settings_options,
     template_options,
     trust_options,
 )
+from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
+from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
+from redshift_iam.cli.documents import emit_documents
 
 REPORTS = ("text", "json")
 

@@ -37,7 +37,7 @@ from redshift_iam.core.statements import (
     Statement,
     Unload,
 )
-from redshift_iam.derive.kinds import DERIVERS
+from redshift_iam.derive.derivers import DERIVERS
 
 # The derive stage's "unresolved" codes that an account-wide lookup answers.
 _GLOBAL = {"RI140": ("account", "pass --account-id ACCOUNT"),
@@ -60,7 +60,7 @@ def _global_needs(script: Script, settings: Settings) -> list[Need]:
     Region also (as a check) to compare the buckets' Regions with."""
     if settings.account_id and settings.region:
         return []
-    from redshift_iam.derive.engine import derive
+    from redshift_iam.derive.derivation import derive
 
     found = []
     for diagnostic in derive(script, settings).diagnostics:

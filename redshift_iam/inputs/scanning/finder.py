@@ -20,10 +20,10 @@ import os
 import re
 
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader, NotRead, ReadLimits
+from redshift_iam.inputs.scanning.fragments import Fragment, ScanResult, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.hints import hint_lines
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.model import Fragment, ScanResult, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.pyscan import scan_python
 from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
 from redshift_iam.inputs.scanning.walk import Entry, walk

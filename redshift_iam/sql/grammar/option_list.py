@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from redshift_iam.core.statements import Authorization, Open
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
-from redshift_iam.sql.grammar import slots
+from redshift_iam.sql.grammar import open_slots
 from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS, SWITCH_VALUES
 from redshift_iam.sql.tokens import Token
 
@@ -41,7 +41,7 @@ def read_options(cursor: Cursor, command: str) -> ReadOptions:
         if token.text == ",":
             continue  # the reference's "[ parameter [ argument ] [, ... ] ]"
         if token.kind == "sentinel" and cursor.templated:  # {copy_options}: options unknown
-            read.open_options.append(slots.options_slot(cursor, token))
+            read.open_options.append(open_slots.options_slot(cursor, token))
             continue
         _read_one(cursor, read, token)
     return read
@@ -124,7 +124,7 @@ def _format(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     cursor.accept_word("AS")
     fmt = cursor.next("a data format")
     if fmt.kind == "sentinel":  # FORMAT AS {fmt}: SHAPEFILE or a JSONPaths file may hide there
-        read.open_options.append(slots.options_slot(cursor, fmt))
+        read.open_options.append(open_slots.options_slot(cursor, fmt))
         return
     if fmt.kind != "word" or fmt.upper not in DATA_FORMATS:
         raise cursor.error("RI110", f"expected a data format ({', '.join(sorted(DATA_FORMATS))})"

@@ -1,7 +1,7 @@
 """Policy documents -> compiled statements, checked against IAM's grammar (RC404).
 
 Each statement is read once: its actions become one case-insensitive regex, its resources
-patterns (:mod:`variables`), its conditions rows of :mod:`conditions`. What IAM would refuse
+patterns (:mod:`policy_variables`), its conditions rows of :mod:`conditions`. What IAM would refuse
 is refused here too, at the statement's file:line:col: an Effect other than Allow or Deny,
 both or neither of Action/NotAction (Resource/NotResource), an unknown element or condition
 operator, a value that is not a string. A statement with a Principal belongs to a
@@ -14,11 +14,11 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import NamedTuple
 
-from redshift_iam.audit import conditions, variables
+from redshift_iam.audit import conditions, policy_variables
 from redshift_iam.audit.conditions import Condition
+from redshift_iam.audit.decisions import PolicyDoc, StatementRef
 from redshift_iam.audit.globs import Glob, token_regex, wildcard_regex
 from redshift_iam.audit.locate import error, where
-from redshift_iam.audit.model import PolicyDoc, StatementRef
 from redshift_iam.core.diagnostics import InputError, Location
 
 _ELEMENTS = {"Sid", "Effect", "Action", "NotAction", "Resource", "NotResource", "Condition"}
@@ -34,7 +34,7 @@ class Compiled(NamedTuple):
     actions: tuple[str, ...]
     action_regex: re.Pattern[str]
     not_action: bool
-    resources: tuple[variables.Pattern, ...]
+    resources: tuple[policy_variables.Pattern, ...]
     globs: tuple[Glob, ...] | None
     resource_regex: re.Pattern[str] | None  # the globs as one regex
     not_resource: bool
@@ -96,7 +96,7 @@ def _statement(doc: PolicyDoc, index: int, body: object, with_variables: bool) -
             raise _bad(f"{ref}: {action[:80]!r} is not an action (service:Name, wildcards "
                        "allowed)", at)
     resource_key, resources = _one_of(ref, body, "Resource", "NotResource")
-    patterns = tuple(variables.parse(r, with_variables) for r in resources)
+    patterns = tuple(policy_variables.parse(r, with_variables) for r in resources)
     globs = None if any(p.has_variables for p in patterns) else tuple(
         Glob(p.parts) for p in patterns)  # type: ignore[arg-type]
     return Compiled(ref, body["Effect"] == "Allow", actions, _any_of(actions, re.I),

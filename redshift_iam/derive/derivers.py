@@ -22,12 +22,12 @@ from redshift_iam.core.statements import (
     Unmapped,
 )
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of
-from redshift_iam.derive.collector import Collector, templated_module
+from redshift_iam.derive.collector import Collector, unresolved_module
 
 
 def _open(out: Collector, slot: Open) -> list[Diagnostic]:
     """The diagnostics of an open slot (its grants are left out)."""
-    return templated_module().unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
+    return unresolved_module().unresolved(slot.what, slot.text, out.places, out.kind, slot.loc)
 
 
 def _copy(out: Collector, copy: Copy) -> list[Diagnostic]:
@@ -47,7 +47,7 @@ def _copy_source(out: Collector, copy: Copy) -> list[Diagnostic]:
             else copy.source.cluster_id
         if has_sentinel(name):
             slot = "table" if isinstance(copy.source, DynamoTable) else "cluster"
-            return templated_module().unresolved(slot, name, out.places, out.kind, copy.source.loc)
+            return unresolved_module().unresolved(slot, name, out.places, out.kind, copy.source.loc)
     if isinstance(copy.source, DynamoTable):
         region, account = region_of(out, copy.region, copy.source.loc), account_of(out, copy.loc)
         arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
@@ -102,7 +102,7 @@ def _unload_key(out: Collector, unload: Unload) -> list[Diagnostic]:
     if not unload.kms_key:
         return []
     if has_sentinel(unload.kms_key.value):
-        return templated_module().unresolved("key", unload.kms_key.value, out.places, out.kind,
+        return unresolved_module().unresolved("key", unload.kms_key.value, out.places, out.kind,
                                     unload.kms_key.loc)
     try:
         out.arn("unload-kms", kms_arn(out, unload.kms_key, unload.region))

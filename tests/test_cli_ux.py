@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from redshift_iam.cli.errors import wants_json
 from redshift_iam.cli.main import main
 from redshift_iam.inputs.flags import FlagError, _split_pair, check_account
-from redshift_iam.output import iac
+from redshift_iam.output import iac_common
 
 A = "arn:aws:iam::123456789012:role/A"
 B = "arn:aws:iam::210987654321:role/B"
@@ -428,7 +428,7 @@ def test_jinja2_missing_hint_from_a_checkout(script, tmp_path: Path, monkeypatch
     checkout = tmp_path / "clone"
     (checkout / "redshift_iam").mkdir(parents=True)
     (checkout / "pyproject.toml").write_text("[project]\n")
-    monkeypatch.setattr(iac, "PACKAGE_DIR", checkout / "redshift_iam")
+    monkeypatch.setattr(iac_common, "PACKAGE_DIR", checkout / "redshift_iam")
     monkeypatch.setitem(sys.modules, "jinja2", None)  # import jinja2 raises ImportError
     path = str(tmp_path / script(f"copy t from 's3://bkt/d/' iam_role '{A}';"))
     result = invoke("generate", path, "--format", "terraform")
@@ -443,7 +443,7 @@ def test_jinja2_missing_hint_from_a_checkout(script, tmp_path: Path, monkeypatch
 def test_jinja2_missing_hint_when_installed(script, tmp_path: Path, monkeypatch) -> None:
     site = tmp_path / "site-packages"
     (site / "redshift_iam").mkdir(parents=True)
-    monkeypatch.setattr(iac, "PACKAGE_DIR", site / "redshift_iam")
+    monkeypatch.setattr(iac_common, "PACKAGE_DIR", site / "redshift_iam")
     monkeypatch.setitem(sys.modules, "jinja2", None)
     for fmt in ("terraform", "cloudformation"):
         result = invoke("generate", script(f"copy t from 's3://bkt/d/' iam_role '{A}';"),

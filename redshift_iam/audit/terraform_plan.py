@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 
 from redshift_iam.audit.decisions import PolicyDoc
 from redshift_iam.audit.locate import error, where
-from redshift_iam.audit.policies import PolicyInput, choose, decode_document
+from redshift_iam.audit.policy_input import PolicyInput, choose, decode_document
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.source import Source
 

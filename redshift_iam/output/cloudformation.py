@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 
 from redshift_iam.core.placeholders import PARTS
-from redshift_iam.output.iac import (
+from redshift_iam.output.iac_common import (
     DESCRIPTION,
     IacContext,
     RenderError,
@@ -116,7 +116,7 @@ def _variables(sections: tuple[dict, dict, dict], plan: Plan, context: IacContex
     return variables(variable_names(sections[1]), context.placeholders, taken)
 
 
-def render(plan: Plan, context: IacContext, yaml: bool) -> str:
+def render_cloudformation_plan(plan: Plan, context: IacContext, yaml: bool) -> str:
     """The template as YAML (``yaml``) or JSON, parsed back before it is returned."""
     logical = {unit.label: unit.logical for unit in plan.units}
     sections: tuple[dict, dict, dict] = ({}, {}, {})

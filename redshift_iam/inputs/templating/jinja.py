@@ -31,7 +31,7 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
 from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed, shown
 from redshift_iam.inputs.templating.mapping import Builder, Templated
-from redshift_iam.inputs.templating.substitution import refuse_reserved
+from redshift_iam.inputs.templating.reserved import refuse_reserved
 from redshift_iam.inputs.templating.values import Values, nested
 
 MAX_OUTPUT = 10_000_000  # characters of rendered SQL
@@ -46,7 +46,7 @@ class Prepared(NamedTuple):
     context: dict[str, Any]
 
 
-def render(source: Source, values: Values, template_path: str | None) -> Templated:
+def render_jinja(source: Source, values: Values, template_path: str | None) -> Templated:
     """Render Jinja template ``source``; raises InputError (RI170-RI178) when it cannot."""
     try:
         from redshift_iam.inputs.templating import jinja_env  # imports jinja2

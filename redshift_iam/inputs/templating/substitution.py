@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
-from redshift_iam.core.placeholders import RESERVED, Placeholder, sentinel
+from redshift_iam.core.placeholders import Placeholder, sentinel
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating import directives
 from redshift_iam.inputs.templating.brackets import Brackets, TooMuchScanning
@@ -35,6 +35,7 @@ from redshift_iam.inputs.templating.forms import (
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.psqlvars import PsqlVars
+from redshift_iam.inputs.templating.reserved import refuse_reserved
 from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.values import Values
 
@@ -84,22 +85,14 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
     refuse_reserved(source)
     values = values or {}
     if style in ("auto", "jinja") and JINJA_DETECT.search(source.text):
-        from redshift_iam.inputs.templating.jinja import render
+        from redshift_iam.inputs.templating.jinja import render_jinja
 
-        return render(source, values, template_path)
+        return render_jinja(source, values, template_path)
     scan = _Scan(source, values, style, positional_names)
     try:
         return scan.run(literal)
     except TooMuchScanning as exc:
         raise InputError(source.diagnostic("RI177", str(exc), 0)) from None
-
-
-def refuse_reserved(source: Source) -> None:
-    match = re.search(f"[{RESERVED}]", source.text)
-    if match:
-        raise InputError(source.diagnostic(
-            "RI176", f"the template holds the reserved character U+{ord(match.group()):04X}",
-            match.start()))
 
 
 class _Late(NamedTuple):

@@ -31,6 +31,8 @@ test: $(STAMP) lint
 bench: $(STAMP)
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check sqlglot >&2
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/scan.py --small
+	$(BIN)/python bench/bombs.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info .pytest_cache .ruff_cache .hypothesis

@@ -20,10 +20,8 @@ from redshift_iam.core.aws_names import (
     split_s3,
 )
 from redshift_iam.core.diagnostics import Diagnostic
-from redshift_iam.core.manifests import parse_manifest
 from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings, TrustOptions
 from redshift_iam.core.source import Source
-from redshift_iam.inputs.capped import read_utf8
 
 # A manifest lists files: 64 MiB is about a million entries, far beyond what one policy can
 # name; the cap keeps a link to /dev/zero or a huge file from being read at all.
@@ -81,6 +79,9 @@ def load_manifest(uri: str, path: str, notes: list[Diagnostic] | None = None
     bad content raises InputError located in ``path``); the warnings about entry keys
     (RW206, RW207) are appended to ``notes``. Only a regular file of at most
     ``MAX_MANIFEST_FILE`` bytes is read."""
+    from redshift_iam.core.manifests import parse_manifest  # only when a manifest is named
+    from redshift_iam.inputs.capped import read_utf8
+
     try:
         text = read_utf8(path, MAX_MANIFEST_FILE)
     except (OSError, UnicodeDecodeError) as exc:

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from redshift_iam.analysis import analyze_sources
-from redshift_iam.audit.check import check
+from redshift_iam.audit.checker import check
 from redshift_iam.audit.policies import read_policies
 from redshift_iam.core.diagnostics import InputError, Location
 from redshift_iam.core.grants import Principal

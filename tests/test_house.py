@@ -132,7 +132,9 @@ def test_the_aws_stage_and_the_resolve_protocol_load_no_boto3() -> None:
     the needs and facts of --resolve does not import it."""
     code = ("import sys, redshift_iam.aws as aws, redshift_iam.derive as derive\n"
             "from redshift_iam.aws import resolver, apply, execute, plan, state, session\n"
+            "from redshift_iam.aws import role_policies\n"
             "derive.resolve_settings, derive.needs_for, aws.AwsResolver, aws.apply_reports\n"
+            "aws.read_role_policies\n"
             "import redshift_iam.core.lookups\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

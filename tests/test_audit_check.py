@@ -8,7 +8,7 @@ import json
 import pytest
 
 from redshift_iam.analysis import analyze_sources
-from redshift_iam.audit.check import check
+from redshift_iam.audit.checker import check
 from redshift_iam.audit.policies import read_policies
 from redshift_iam.core.diagnostics import InputError, Location
 from redshift_iam.core.grants import Principal
@@ -173,6 +173,15 @@ def test_excess_of_a_listing_prefix_and_what_a_deny_takes_away() -> None:
     result = check(derivation(), documents)
     assert [e.message() for e in result.excess] == [
         f"p.json statement 2 allows s3:ListBucket on {B}: s3:prefix j* is beyond the needed k*"]
+
+
+def test_excess_on_a_resource_no_need_touches_is_not_needed_there() -> None:
+    documents = [policy(allow("s3:GetObject", [f"{B}/k*", f"{B}/*", "arn:aws:s3:::other/*"]),
+                        LIST_K)]
+    assert [e.message() for e in check(derivation(), documents).excess] == [
+        f"p.json statement 1 allows s3:GetObject on {B}/*: wider than the need ({B}/k*)",
+        "p.json statement 1 allows s3:GetObject on arn:aws:s3:::other/*: not needed on this "
+        f"resource (needed on {B}/k*)"]
 
 
 def test_not_action_and_not_resource_are_expanded() -> None:

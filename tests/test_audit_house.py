@@ -50,8 +50,8 @@ def test_third_party_packages_load_lazily() -> None:
     eager = [f"{path.name}: {module}" for path in sorted(AUDIT.glob("*.py"))
              for module in _top_level_imports(path) if module.split(".")[0] in LAZY]
     assert eager == []
-    probe = ("import sys, redshift_iam.audit.check, redshift_iam.audit.lint, "
-             "redshift_iam.audit.findings_text, redshift_iam.audit.sarif; "
+    probe = ("import sys, redshift_iam.audit.checker, redshift_iam.audit.lint_rules, "
+             "redshift_iam.audit.findings_render, redshift_iam.audit.sarif_log; "
              f"print(sorted({{m.split('.')[0] for m in sys.modules}} & set({sorted(LAZY)!r})))")
     loaded = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                             cwd=ROOT, timeout=60, check=True).stdout
@@ -67,7 +67,7 @@ def test_the_contract_would_fail_on_audit_importing_a_stage(tmp_path: Path) -> N
     shutil.copytree(PACKAGE, tmp_path / "redshift_iam",
                     ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
-    target = tmp_path / "redshift_iam" / "audit" / "check.py"
+    target = tmp_path / "redshift_iam" / "audit" / "checker.py"
     target.write_text(target.read_text(encoding="utf-8") + "\nimport redshift_iam.sql  # noqa\n",
                       encoding="utf-8")
     result = _lint_imports(tmp_path)

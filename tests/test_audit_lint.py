@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from redshift_iam.analysis import read_inputs
-from redshift_iam.audit.lint import lint
+from redshift_iam.audit.lint_rules import lint
 from redshift_iam.core.catalogue import Severity
 from redshift_iam.core.source import Source
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from redshift_iam.analysis import analyze_sources
-from redshift_iam.audit.check import check
-from redshift_iam.audit.findings_text import check_json, check_text, findings_json, findings_text
+from redshift_iam.audit.checker import check
+from redshift_iam.audit.findings_render import check_json, check_text, findings_json, findings_text
 from redshift_iam.audit.policies import read_policies
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.settings import Settings, TrustOptions

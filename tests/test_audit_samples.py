@@ -14,7 +14,7 @@ import json
 import pytest
 
 from redshift_iam.analysis import analyze
-from redshift_iam.audit.check import check
+from redshift_iam.audit.checker import check
 from redshift_iam.audit.policies import read_policies
 from redshift_iam.cli.common import build_options
 from redshift_iam.cli.document_commands import generate

@@ -10,10 +10,10 @@ import jsonschema
 import pytest
 
 from redshift_iam.analysis import analyze_sources, read_inputs
-from redshift_iam.audit.check import check
-from redshift_iam.audit.lint import lint
+from redshift_iam.audit.checker import check
+from redshift_iam.audit.lint_rules import lint
 from redshift_iam.audit.policies import read_policies
-from redshift_iam.audit.sarif import rule_name, sarif
+from redshift_iam.audit.sarif_log import rule_name, sarif
 from redshift_iam.core.diagnostics import CATALOGUE, Diagnostic, Location
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source

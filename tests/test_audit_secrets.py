@@ -7,11 +7,11 @@ from __future__ import annotations
 import json
 
 from redshift_iam.analysis import analyze_sources, read_inputs
-from redshift_iam.audit.check import check
-from redshift_iam.audit.findings_text import check_json, check_text, findings_json, findings_text
-from redshift_iam.audit.lint import lint
+from redshift_iam.audit.checker import check
+from redshift_iam.audit.findings_render import check_json, check_text, findings_json, findings_text
+from redshift_iam.audit.lint_rules import lint
 from redshift_iam.audit.policies import read_policies
-from redshift_iam.audit.sarif import sarif
+from redshift_iam.audit.sarif_log import sarif
 from redshift_iam.core.settings import Settings, TrustOptions
 from redshift_iam.core.source import Source
 

@@ -20,7 +20,7 @@ from redshift_iam.sql.grammar import STATEMENT_PARSERS
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = Path(redshift_iam.__file__).resolve().parent
-STAGES = ("inputs", "sql", "spec", "derive", "documents", "output", "aws")
+STAGES = ("inputs", "sql", "spec", "derive", "documents", "output", "aws", "audit")
 KINDS = set(typing.get_args(Statement))
 
 
@@ -70,6 +70,26 @@ def test_every_public_name_of_a_door_loads() -> None:
             assert getattr(module, name) is not None, f"redshift_iam.{stage}.{name}"
 
 
+def test_no_public_name_of_a_door_is_a_module_name() -> None:
+    """A module named like a public name of its door would shadow it: once the module is
+    imported (by any caller), the package attribute is the module, not the function."""
+    import importlib
+    for package in (*STAGES, "analysis"):
+        door = importlib.import_module(f"redshift_iam.{package}")
+        modules = {p.stem for p in (PACKAGE / package).glob("*.py")}
+        modules |= {p.name for p in (PACKAGE / package).iterdir() if p.is_dir()}
+        assert sorted(set(getattr(door, "__all__", ())) & modules) == [], package
+
+
+def test_the_audit_door_gives_functions_after_its_modules_load() -> None:
+    import importlib
+    for path in sorted((PACKAGE / "audit").glob("*.py")):
+        importlib.import_module(f"redshift_iam.audit.{path.stem}".removesuffix(".__init__"))
+    from redshift_iam.audit import check, findings_text, lint, sarif
+    assert [f.__name__ for f in (check, findings_text, lint, sarif)] == [
+        "check", "findings_text", "lint", "sarif"]
+
+
 def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
     lint = Path(sys.executable).with_name("lint-imports")
     if not lint.exists():
@@ -112,7 +132,9 @@ def test_the_aws_stage_and_the_resolve_protocol_load_no_boto3() -> None:
     the needs and facts of --resolve does not import it."""
     code = ("import sys, redshift_iam.aws as aws, redshift_iam.derive as derive\n"
             "from redshift_iam.aws import resolver, apply, execute, plan, state, session\n"
+            "from redshift_iam.aws import role_policies\n"
             "derive.resolve_settings, derive.needs_for, aws.AwsResolver, aws.apply_reports\n"
+            "aws.read_role_policies\n"
             "import redshift_iam.core.lookups\n"
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('boto3', 'botocore')))")
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

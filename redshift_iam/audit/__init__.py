@@ -9,7 +9,8 @@
   :func:`check_text`, :func:`check_json`) and SARIF 2.1.0 (:func:`sarif`).
 
 This stage imports only ``redshift_iam.core`` (and PyYAML, policyuniverse when used).
-Public names (the stage's one door; each loads on first use).
+Public names (the stage's one door; each loads on first use). No module is named like a
+public name: importing the module would shadow the name on the package.
 """
 
 from redshift_iam.core.lazy import lazy_exports
@@ -20,13 +21,12 @@ _EXPORTS = {
     "StatementRef": "decisions",
     "Closest": "decisions", "request": "decisions",
     "read_policies": "policies", "PolicyInput": "policies",
-    "check": "check", "CheckReport": "check", "Missing": "check",
+    "check": "checker", "CheckReport": "checker", "Missing": "checker",
     "Excess": "excess",
-    "lint": "lint", "LintReport": "lint",
-    "sarif": "sarif",
-    "findings_text": "findings_text", "findings_json": "findings_text",
-    "check_text": "findings_text",
-    "check_json": "findings_text",
+    "lint": "lint_rules", "LintReport": "lint_rules",
+    "sarif": "sarif_log",
+    "findings_text": "findings_render", "findings_json": "findings_render",
+    "check_text": "findings_render", "check_json": "findings_render",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -6,7 +6,8 @@ catalogue lacks is kept as written), and each (action, resource pattern) it allo
 compared with the needs of that action:
 
 - no need for the action: *not needed*;
-- no need's resource pattern contains the statement's: *wider than the need*;
+- no need's resource pattern contains the statement's: *wider than the need* (or *not
+  needed on this resource* when none even overlaps it);
 - the needs restrict a context key (``s3:prefix``) and the statement allows values of it
   (its ``StringLike``/``StringEquals`` values on that key, or every value without one) that
   no need's pattern contains: *beyond the needed KEY*.
@@ -28,7 +29,7 @@ from redshift_iam.audit import policy_variables
 from redshift_iam.audit.compiled import Compiled
 from redshift_iam.audit.decisions import Need, StatementRef, Tri
 from redshift_iam.audit.evaluator import applies_to
-from redshift_iam.audit.globs import Glob, contains, glob, wildcard_regex
+from redshift_iam.audit.globs import Glob, contains, glob, overlaps, wildcard_regex
 
 
 class Excess(NamedTuple):
@@ -121,6 +122,8 @@ def _reason(statement: Compiled, target: Glob, needs: list[Need]) -> str:
     covering = [n for n in needs if contains(n.resource, target)]
     if not covering:
         shown = ", ".join(sorted({str(n.resource) for n in needs})[:3])
+        if not any(overlaps(n.resource, target) for n in needs):
+            return f"not needed on this resource (needed on {shown})"
         return f"wider than the need ({shown})"
     keys = {k for n in covering for k, v in n.context.items() if isinstance(v, Glob)}
     for key in sorted(keys):

@@ -5,6 +5,7 @@
 - :func:`plan_apply`, :func:`execute_plan`, :func:`apply_reports` put the reports'
   roles, policies and trust in place, and the first role of each chain on a cluster or a
   Redshift Serverless namespace (see ``aws.apply``).
+- :func:`read_role_policies` reads a role's permissions policies for ``check --from-role``.
 
 Public names (the stage's one door; each loads on first use).
 """
@@ -21,6 +22,8 @@ _EXPORTS = {
     "plan_apply": "apply",
     "execute_plan": "execute",
     "apply_reports": "apply",
+    "read_role_policies": "role_policies",
+    "RolePolicy": "role_policies",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

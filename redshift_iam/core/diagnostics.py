@@ -537,6 +537,21 @@ CATALOGUE: dict[str, Entry] = build({
         "principal not chosen in the SQL",
         "the SQL needs permissions for several principals (or none), so it is unclear whose "
         "requests the documents should allow"),
+    "RC408": Entry(
+        UNRESOLVED, "write the SQL so scan can read it (the message says how), or give it as "
+                    "an INPUT or a spec; check --allow-unresolved checks the rest, lint "
+                    "--min-severity error ignores it",
+        "statement not read by --scan",
+        "`check --scan` or `lint --scan` could not read a statement at this place (SQL "
+        "assembled at run time, a file over --max-file-size, ...): its requests are not "
+        "checked and its text not linted, so the run cannot say all is well"),
+    "RC409": Entry(
+        ERROR, "check the role's name and your AWS credentials, or pass the role's policies "
+               "with --policy",
+        "--from-role: policies not read",
+        "`check --from-role` reads the role's inline and attached policies and its permissions "
+        "boundary from IAM with boto3; a call failed (no such role, access denied, no "
+        "credentials, AWS unreachable)"),
 })
 
 

@@ -1,4 +1,4 @@
-"""Lint and check results as text and JSON (SARIF: :mod:`sarif`). Deterministic: the same
+"""Lint and check results as text and JSON (SARIF: :mod:`sarif_log`). Deterministic: the same
 findings give the same bytes. No secret can appear: findings carry none."""
 
 from __future__ import annotations
@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 
-from redshift_iam.audit.check import CheckReport, Missing
+from redshift_iam.audit.checker import CheckReport, Missing
 from redshift_iam.audit.globs import Glob
 from redshift_iam.core.diagnostics import Diagnostic
 
@@ -57,9 +57,30 @@ def check_json(report: CheckReport) -> str:
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 
+SHOWN_ACTIONS = 6  # per resource pattern in the text summary; JSON lists them all
+
+
+def excess_lines(report: CheckReport) -> list[str]:
+    """The excess per service and resource pattern, the actions allowed there (the first
+    :data:`SHOWN_ACTIONS`, then how many more)."""
+    lines = []
+    for service, actions in report.summary().items():
+        per_resource: dict[str, list[str]] = {}
+        for action, resources in actions.items():
+            for resource in resources:
+                per_resource.setdefault(resource, []).append(action)
+        for resource, found in sorted(per_resource.items()):
+            more = len(found) - SHOWN_ACTIONS
+            shown = ", ".join(found[:SHOWN_ACTIONS]) + (f" and {more} more" if more > 0 else "")
+            count = f"{len(found)} actions: " if len(found) > 1 else ""
+            lines.append(f"  {service} on {resource}: {count}{shown}")
+    return ["allowed beyond the need, per service and resource:", *lines] if lines else []
+
+
 def check_text(report: CheckReport) -> str:
-    """Every finding, then one line: how many needs, how many missing, where the excess is."""
-    lines = [d.render() for d in report.diagnostics()]
+    """Every finding, the excess per service and resource (:func:`excess_lines`), then one
+    line: how many needs, how many missing, where the excess is."""
+    lines = [d.render() for d in report.diagnostics()] + excess_lines(report)
     services = ", ".join(report.summary()) or "none"
     lines.append(f"{report.principal.name}: {report.needs} need(s), {len(report.missing)} "
                  f"missing; excess in: {services}")

@@ -56,7 +56,7 @@ def _write_out_dir(out_dir, plan, force):
     """Bring the folder up to date; each file written or removed is reported on stderr."""
     from redshift_iam.analysis import OutDirError, write_out_dir
     try:
-        outcome = write_out_dir(out_dir, plan.files, force, plan.index)
+        outcome = write_out_dir(out_dir, plan.files, force, plan.by_principal)
     except OutDirError as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

@@ -43,7 +43,7 @@ class Plan(NamedTuple):
     """What a run puts in the folder: name -> content, and principal -> its file names."""
 
     files: dict[str, str]
-    index: dict[str, list[str]]
+    by_principal: dict[str, list[str]]
 
 
 class Outcome(NamedTuple):

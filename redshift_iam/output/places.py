@@ -34,7 +34,7 @@ def rows(statement: Statement) -> list[dict[str, object]]:
     secret = _carries_secret(statement)
     out = []
     for place in sorted(places, key=lambda p: (p.location.file, p.location.line,
-                                                 p.location.col, p.index)):
+                                                 p.location.col, p.serial)):
         status = _status(place, in_keys, secret)
         shown = status == "resolved"
         out.append({"name": place.label, "text": place.text, "form": place.form,
@@ -48,7 +48,7 @@ def _status(place: Placeholder, in_keys: set[int], secret: bool) -> str:
     if place.resolved:
         hidden = secret or SECRET_WORDS.search(place.value or "") is not None
         return "hidden" if hidden else "resolved"
-    return "wildcard" if place.index in in_keys else "unresolved"
+    return "wildcard" if place.serial in in_keys else "unresolved"
 
 
 def _key_indices(statement: Statement) -> set[int]:

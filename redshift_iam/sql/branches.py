@@ -31,7 +31,7 @@ def statement_placeholders(source: Source, segment: Segment) -> tuple:
     origin = source.origin
     first, last = source.location(segment.start), source.location(max(segment.end - 1, 0))
     inside = set(indices(source.text[segment.start:segment.end]))
-    return tuple(p for p in origin.placeholders if p.index in inside or (
+    return tuple(p for p in origin.placeholders if p.serial in inside or (
         p.location.file == first.file
         and (first.line, first.col) <= (p.location.line, p.location.col)
         <= (last.line, last.col)))

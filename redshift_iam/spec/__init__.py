@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.lazy import lazy_exports
 from redshift_iam.core.lazyre import LazyRegex
@@ -89,3 +89,9 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "read_spec": "operations", "write_spec": "writer", "UnwritableError": "writer",
     "yaml_tree": "yamltree",
 })
+
+if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.spec.operations import read_spec as read_spec
+    from redshift_iam.spec.writer import UnwritableError as UnwritableError
+    from redshift_iam.spec.writer import write_spec as write_spec
+    from redshift_iam.spec.yamltree import yaml_tree as yaml_tree

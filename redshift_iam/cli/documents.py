@@ -11,12 +11,12 @@ import click
 
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.common import Failure
-from redshift_iam.core.options import Options
+from redshift_iam.core.options import IAC_FORMATS, Options
 
 if TYPE_CHECKING:
     from redshift_iam.core.reports import Analysis
 
-DOCUMENT_FORMATS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
+DOCUMENT_FORMATS = ("bundle", *IAC_FORMATS)
 
 
 def emit_documents(analysis: Analysis, options: Options, output_format: str,

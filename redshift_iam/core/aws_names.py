@@ -30,6 +30,9 @@ _RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-
                               r"--x-s3|--table-s3)\Z", _A)
 MAX_KEY_BYTES = 1024
 MAX_ROLE_CHAIN = 10  # IAM_ROLE 'a,b,...' (copy-parameters-authorization.md)
+# The keys of a CREDENTIALS 'k=v;...' string (copy-parameters-authorization.md), sorted.
+CREDENTIAL_KEYS = ("aws_access_key_id", "aws_iam_role", "aws_secret_access_key",
+                   "master_symmetric_key", "token")
 _ROLE_ARN = LazyRegex(
     r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
     r"[\w+=,.@-]+)\Z", _A)

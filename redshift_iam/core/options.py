@@ -18,6 +18,7 @@ from redshift_iam.core.settings import MAX_MANAGED, Limits
 
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 INPUT_FORMATS = ("auto", "sql", "spec")
+IAC_FORMATS = ("terraform", "cloudformation", "cloudformation-json")
 
 
 class OptionsError(ValueError):

@@ -12,7 +12,7 @@ import json
 
 from redshift_iam.core.placeholders import Placeholder, indices
 from redshift_iam.core.secrets import SECRET_WORDS
-from redshift_iam.core.statements import AuthKind, S3Path, Statement
+from redshift_iam.core.statements import LOCATION_FIELDS, AuthKind, S3Path, Statement
 
 # status -> how the text shows it (value and origin are added for "resolved")
 STATUS_TEXT = {"resolved": "=", "hidden": "= (value hidden: the statement carries a secret)",
@@ -54,7 +54,7 @@ def _status(place: Placeholder, in_keys: set[int], secret: bool) -> str:
 def _key_indices(statement: Statement) -> set[int]:
     """The placeholders that stand in the key of one of the statement's S3 locations."""
     found: set[int] = set()
-    for field in ("source", "target", "jsonpaths"):
+    for field in LOCATION_FIELDS:
         value = getattr(statement, field, None)
         if isinstance(value, S3Path):
             found.update(indices(value.key))

@@ -20,7 +20,6 @@ from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.localfiles import FileReader, NotRead, walk_tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-INPUT_FORMATS = ("auto", "sql", "spec")
 # A top-level `operations` key: a YAML line that starts with it, or a JSON member of that name.
 _YAML_OPERATIONS = LazyRegex(r"^[\"']?operations[\"']?[ \t]*:", re.M)
 _JSON_OPERATIONS = LazyRegex(r"\"operations\"\s*:")

@@ -477,9 +477,9 @@ def test_check_counts_foreign_files_and_marks_a_missing_newline(sql, tmp_path: P
                   "@@ -1 +1,13 @@\n-{}\n\\ No newline at end of file\n"
                   + "".join(f"+{line}\n" for line in TRUST.splitlines()))
     assert result.stdout.endswith(trust_diff)
-    assert result.stderr == (f"redshift-iam: {out} is out of date (1 to add, 1 to change, 1 not "
-                             "written by redshift-iam (--force)); run generate without --check "
-                             "to update it\n")
+    assert result.stderr == (f"redshift-iam: {out} is out of date (1 to add, 1 to change; 1 of "
+                             "them edited by hand or not written by redshift-iam); run generate "
+                             "--force without --check to replace them\n")
     assert sorted(p.name for p in out.iterdir()) == ["default-role.trust.json"]
 
 
@@ -686,8 +686,9 @@ def test_check_never_reads_through_a_link(sql, tmp_path: Path, trap) -> None:
     assert result.stderr == (
         f"redshift-iam: {out}/{LEDGER}: {WARN}"
         f"redshift-iam: {policy}: {WARN}"
-        f"redshift-iam: {out} is out of date (1 to add, 1 to change, 1 not written by "
-        "redshift-iam (--force)); run generate without --check to update it\n")
+        f"redshift-iam: {out} is out of date (1 to add, 1 to change; 1 of them edited by hand "
+        "or not written by redshift-iam); run generate --force without --check to replace "
+        "them\n")
     assert {p: (p.read_text(), p.stat().st_mtime_ns) for p in targets} == before
 
 

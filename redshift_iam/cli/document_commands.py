@@ -122,8 +122,9 @@ def explain(scripts, output_format, allow_unresolved, **flags):
 
     A review: unresolved needs (a template placeholder without a value, a missing account,
     Region, manifest or key) are marked under their statement and the rest is shown; the
-    exit code is still 1 while any is left (without --allow-unresolved). Errors in the input print nothing on stdout. The text fits
-    100 columns; doc links are relative to the prefixes stated under "Rules:".
+    exit code is still 1 while any is left (without --allow-unresolved). Errors in the input
+    print nothing on stdout. The text fits 100 columns; doc links are relative to the
+    prefixes stated under "Rules:".
     """
     from redshift_iam.analysis import explain_json, explain_text
     analysis = analyze_input(build_options(flags), scripts, allow_unresolved, review=True)

@@ -55,6 +55,9 @@ def check_partition(partition: str, region: str) -> None:
                         f"not {partition}; pass --partition {partition_of_region(region)}")
 
 
+_PAIR_FORMS = {"--manifest": "S3URI=LOCALFILE", "--kms-key": "TARGET=KEY"}  # as --help says
+
+
 def _split_pair(flag: str, value: str) -> tuple[str, str]:
     """``TARGET=VALUE`` split where the target ends. An S3 URI may hold ``=`` itself (Hive
     partitions, ``s3://b/dt=2024-01-01/m``), so an ``s3://`` value splits at its last ``=``
@@ -69,7 +72,7 @@ def _split_pair(flag: str, value: str) -> tuple[str, str]:
                         if value[i] == "=" and Path(value[i + 1:]).is_file()), cut)
     left, right = (value[:cut], value[cut + 1:]) if cut >= 0 else (value, "")
     if not left or not right:
-        raise FlagError(f"{flag} {value!r}: expected TARGET=VALUE")
+        raise FlagError(f"{flag} {value!r}: expected {_PAIR_FORMS.get(flag, 'TARGET=VALUE')}")
     return left, right
 
 

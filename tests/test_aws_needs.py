@@ -131,7 +131,9 @@ def test_account_region_manifest_and_bucket_keys_give_the_exact_grants():
     assert resolution.diagnostics == ()
     assert resolution.settings._replace(manifests={}) == Settings(
         account_id=ACCOUNT, region="us-east-1", manifests={},
-        kms_targets=(KmsTarget("out-b", "", KEY),))
+        # in-a has no default encryption (no answer), in-b SSE-S3: no customer key
+        kms_targets=(KmsTarget("in-a", "", ""), KmsTarget("in-b", "", ""),
+                     KmsTarget("out-b", "", KEY)))
     derivation = derive(script, resolution.settings)
     assert [d.code for d in derivation.diagnostics] == []
     loader = [g for g in derivation.grants if g.principal.name == ROLE]
@@ -161,9 +163,11 @@ def test_sse_s3_and_the_aws_managed_key_add_no_kms_grant():
         resolver = FakeResolver({Lookup("bucket-encryption", "out-b"): answer})
         script = script_of(unload("s3://out-b/x/", "ENCRYPTED AUTO"))
         resolution = resolve_settings(script, KNOWN, resolver)
-        assert resolution.settings.kms_targets == ()
-        # ENCRYPTED AUTO's key stays unknown only when the bucket has a KMS key
-        assert [d.code for d in derive(script, resolution.settings).diagnostics] == ["RI144"]
+        # known to use no customer key: ENCRYPTED AUTO is settled (no RI144), no KMS grant
+        assert resolution.settings.kms_targets == (KmsTarget("out-b", "", ""),)
+        derivation = derive(script, resolution.settings)
+        assert derivation.diagnostics == ()
+        assert not [g for g in derivation.grants if g.action.startswith("kms:")]
 
 
 def test_a_default_key_given_as_an_id_is_described_in_the_buckets_region():

@@ -359,3 +359,27 @@ def test_a_library_from_https_does_not_check_the_role_it_does_not_use(tmp_path) 
     result = invoke(tmp_path, "generate", sql)
     assert (result.exit_code, result.stderr) == (0, "")
     assert json.loads(result.stdout)["principals"] == []
+
+
+def test_a_bucket_with_no_customer_key_settles_encrypted_auto(tmp_path: Path) -> None:
+    """--kms-key s3://bucket=none: SSE-S3 or the AWS managed key, so ENCRYPTED AUTO needs no
+    KMS permission (was RI144 with no way out but --allow-unresolved)."""
+    sql = (f"UNLOAD ('select 1') TO 's3://out-b/x/' {R} ENCRYPTED AUTO;\n"
+           f"COPY t FROM 's3://out-b/in/' {R};\n")
+    result = invoke(tmp_path, "policy", sql, "--kms-key", "s3://out-b=none")
+    assert (result.exit_code, result.stderr) == (0, "")
+    docs = [json.loads(result.stdout)]
+    assert allowed(docs, "s3:PutObject", "arn:aws:s3:::out-b/x/0000_part_00")
+    assert allowed(docs, "s3:GetEncryptionConfiguration", "arn:aws:s3:::out-b")
+    assert not any(allowed(docs, action, KEY) for action in (DECRYPT, GENERATE))
+    assert "kms:" not in result.stdout
+    # a key for another prefix still applies there, =none only where it is given
+    mixed = policy(tmp_path, sql, "--kms-key", "s3://out-b/x/=none",
+                   "--kms-key", f"s3://out-b/in/={KEY}")
+    assert allowed(mixed, DECRYPT, KEY) and not allowed(mixed, GENERATE, KEY)
+
+
+def test_none_is_a_key_only_for_a_bucket_target(tmp_path: Path) -> None:
+    result = invoke(tmp_path, "policy", "SELECT 1;", "--kms-key", "alias/etl=none")
+    assert result.exit_code == 2
+    assert "--kms-key ...=none: expected a key ARN or key id" in result.stderr

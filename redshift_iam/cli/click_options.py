@@ -144,8 +144,10 @@ def settings_options(func):
         click.option("--kms-key", "kms_keys", multiple=True, metavar="TARGET=KEY",
                      help="TARGET is s3://bucket[/prefix] (objects there use KEY), alias/NAME "
                           "or an alias ARN; KEY is a key ARN or a key id (an ARN in each "
-                          "statement's Region and account). An s3:// TARGET ends at the last "
-                          "'=' (it may hold '='); an alias at the first. Repeatable."),
+                          "statement's Region and account); for an s3:// TARGET, KEY may be "
+                          "'none': the objects use no customer key (SSE-S3, or the AWS managed "
+                          "key aws/s3), so no KMS permission is needed. An s3:// TARGET ends at "
+                          "the last '=' (it may hold '='); an alias at the first. Repeatable."),
         click.option("--max-policies", default=10, show_default=True, metavar="N",
                      type=click.IntRange(1, 20),
                      help="Managed policies one principal may need (IAM: 10 per role, 20 on "

@@ -16,7 +16,8 @@ class ManifestEntry(NamedTuple):
 
 class KmsTarget(NamedTuple):
     """``--kms-key s3://bucket[/prefix]=KEY``: objects under the prefix use KEY, a key ARN or
-    a key id (made an ARN per statement, in its Region and account)."""
+    a key id (made an ARN per statement, in its Region and account); ``key`` is ``""`` when
+    they use no customer key (``=none``: SSE-S3 or the AWS managed key), so no KMS grant."""
 
     bucket: str
     prefix: str

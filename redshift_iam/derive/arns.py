@@ -151,6 +151,8 @@ def sse_kms(out: Collector, region: Text | None, own_key: bool) -> list[Diagnost
     statement names its own KMS_KEY_ID (``own_key``), which alone encrypts what it writes."""
     needed: dict[tuple[KmsTarget, str], None] = {}
     for target in out.settings.kms_targets:
+        if not target.key:  # --kms-key s3://...=none: no customer key, no KMS permission
+            continue
         for access in out.accesses:
             if (not (access.write and own_key)) and under(access, target):
                 needed[target, "unload-bucket-key" if access.write else "copy-sse-kms"] = None

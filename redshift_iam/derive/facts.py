@@ -213,6 +213,8 @@ def _bucket_encryption(state: _State, need: Need, fact: Fact) -> None:
     whose key policy already lets the account's principals use it through S3."""
     if fact.detail in KMS_ALGORITHMS and kms_kind(fact.value) == "arn":
         state.targets.append(KmsTarget(need.about, "", fact.value))
+    elif fact.detail not in KMS_ALGORITHMS or not fact.value:  # SSE-S3, or aws/s3
+        state.targets.append(KmsTarget(need.about, "", ""))
 
 
 def _bucket_key(state: _State, need: Need, fact: Fact) -> None:

@@ -55,6 +55,7 @@ def check_partition(partition: str, region: str) -> None:
                         f"not {partition}; pass --partition {partition_of_region(region)}")
 
 
+NO_KEY = ""  # --kms-key s3://bucket=none: the objects use no customer key (see KmsTarget)
 _PAIR_FORMS = {"--manifest": "S3URI=LOCALFILE", "--kms-key": "TARGET=KEY"}  # as --help says
 
 
@@ -143,7 +144,10 @@ def build_settings(partition: str, account_id: str, region: str, manifests: tupl
     targets, aliases = [], {}
     for value in kms_keys:
         target, key = _split_pair("--kms-key", value)
-        key = _kms_key(key, base)
+        if key.lower() == "none" and target.startswith("s3://"):
+            key = NO_KEY
+        else:
+            key = _kms_key(key, base)
         if kms_kind(target) in ("alias", "alias-arn"):
             if aliases.get(target, key) != key:
                 raise FlagError(f"--kms-key {target}: given twice, with {aliases[target]} and "

@@ -1,0 +1,103 @@
+"""``redshift-iam check --policy FILE [--policy FILE ...] INPUT...``: does a role's policy
+allow every request the SQL makes Redshift send, and how much more does it allow?"""
+
+from __future__ import annotations
+
+import click
+
+from redshift_iam.cli.audit_options import audit_inputs, report_of, sql_inputs
+from redshift_iam.cli.click_options import role_option, settings_options
+from redshift_iam.cli.common import Failure, build_options, guarded
+
+CHECK_EXIT_CODES = """\b
+Exit codes:
+  0  the documents allow every request the SQL needs (excess is information)
+  1  a request is missing or denied (RC400, RC401), the SQL or a policy file
+     cannot be read, a need is unresolved (unless --allow-unresolved), or with
+     --strict the documents allow more than the need (RC402). The report is on
+     stdout unless nothing could be checked (then only stderr says why)
+  2  usage error: unknown option, bad flag value, no --policy or --from-role"""
+
+
+def _context(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
+             ) -> dict[str, str]:
+    """--context KEY=VALUE pairs (each key once)."""
+    found: dict[str, str] = {}
+    for value in values:
+        key, sep, given = value.partition("=")
+        if not sep or not key.strip() or ":" not in key:
+            raise click.BadParameter(f"{value!r} is not KEY=VALUE with a condition key such "
+                                     "as aws:SourceVpc")
+        if key.lower() in found:
+            raise click.BadParameter(f"{key} is given twice (give each key once)")
+        found[key.lower()] = given
+    return found
+
+
+@click.command(name="check", epilog=CHECK_EXIT_CODES)
+@click.option("--policy", "policies", multiple=True, metavar="FILE",
+              help="The role's policies: a policy document, an aws iam get-role-policy, "
+                   "get-policy-version or get-account-authorization-details response, a "
+                   "terraform show -json plan or state, or a CloudFormation template (JSON or "
+                   "YAML); '-' reads standard input. Repeatable: the documents are evaluated "
+                   "together.")
+@click.option("--from-role", metavar="NAME",
+              help="Read the role's inline and attached policies and its permissions boundary "
+                   "from IAM with boto3 (default credential chain); a name or a role ARN.")
+@click.option("--policy-role", metavar="ROLE",
+              help="The role of a --policy file that holds several (its name or ARN, a "
+                   "Terraform address, a CloudFormation logical id); default: the checked "
+                   "principal's role name.")
+@audit_inputs
+@settings_options
+@role_option
+@click.option("--strict", is_flag=True,
+              help="Exit 1 when the documents allow anything beyond what the SQL needs "
+                   "(RC402).")
+@click.option("--context", multiple=True, metavar="KEY=VALUE", callback=_context,
+              help="A condition key every request carries (aws:SourceVpc=vpc-1a2b3c4d, "
+                   "aws:SourceIp=10.0.0.8); a condition on a key not given is not known to "
+                   "hold. Repeatable, each key once.")
+@guarded
+def check_command(inputs, policies, from_role, policy_role, scan_inputs, output_format, role,
+                  strict, context, allow_unresolved, **flags):
+    """Check a role's policies against every request the SQL makes Redshift send.
+
+    Each grant the SQL needs (as policy derives it) is decided against the documents
+    together, as IAM does (default deny, an explicit Deny wins, a permissions boundary
+    limits). Missing requests (RC400; RC401 when a Deny applies) name the SQL statement
+    (file:line:col), the action, resource and context, and the policy statement that came
+    closest. What the documents allow beyond the need (wildcards expanded with the AWS action
+    catalogue) is reported per service, action and resource (RC402): information, or a
+    failure with --strict. With several principals in the SQL, --role picks one. Example:
+
+    \b
+      aws iam get-account-authorization-details > account.json
+      redshift-iam check --policy account.json --role EtlLoader sql/
+    """
+    from redshift_iam.analysis import check, check_json, check_text
+
+    if "-" in policies and not inputs and not scan_inputs:
+        raise click.UsageError("--policy - reads standard input: give the SQL as INPUT files")
+    report = check(sql_inputs(inputs, scan_inputs, flags["input_format"]),
+                   build_options(flags), policies=policies, role=role,
+                   policy_role=policy_role, from_role=from_role, context=context,
+                   scan=scan_inputs)
+    if output_format == "sarif":
+        click.echo(report_of(report.diagnostics(), "sarif"), nl=False)
+    else:
+        click.echo((check_json if output_format == "json" else check_text)(report), nl=False)
+    failures = report.failures(strict, allow_unresolved)
+    if failures:
+        raise Failure(_summary(report, failures))
+
+
+def _summary(report, failures):
+    """The closing line of a failed check: what made it fail, by kind."""
+    missing = sum(1 for d in failures if d.code in ("RC400", "RC401"))
+    excess = sum(1 for d in failures if d.code == "RC402")
+    other = len(failures) - missing - excess
+    parts = [f"{missing} needed request(s) not allowed"] if missing else []
+    parts += [f"{excess} excess grant(s) (--strict)"] if excess else []
+    parts += [f"{other} other problem(s)"] if other else []
+    return ", ".join(parts)

@@ -6,7 +6,7 @@ from files in any form ``audit.read_policies`` knows and/or from IAM (``aws``), 
 from __future__ import annotations
 
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,55 +29,68 @@ ROLE_FIX = ("pick it with --policy-role ROLE (its name or ARN, a Terraform addre
 
 
 def check(inputs: Sequence[Input], options: Options = DEFAULTS, *,
-          policies: Sequence[str | Source] = (), role: str | None = None,
-          policy_role: str | None = None, from_role: str | None = None,
-          context: Mapping[str, str] | None = None, scan: bool = False,
+          sources: Sequence[Source] = (), role: str | None = None, scan: bool = False,
           stdin: bytes | None = None, cwd: Path | None = None,
           resolver: Resolver | None = None, session: Any = None) -> CheckReport:
     """Check the policies of one principal of the SQL ``inputs`` (read as :func:`analyze`
     reads them; with ``scan``, the source trees they name, as :func:`scan` does).
 
-    ``policies``: files (``-`` for ``stdin``) or Sources, each a policy document, an aws-cli
-    response, a Terraform plan or a CloudFormation template; ``policy_role`` picks the role
-    of a file that holds several (default: the principal's role name). ``from_role``: a role
-    name or ARN whose policies are read from IAM with boto3 (``session``, default the
-    credential chain). ``role`` picks the principal of the SQL as ``select`` does (default:
-    the only one, else ``from_role``). ``context``: request context keys the caller knows.
+    The policies: ``options.policies`` (files, ``-`` for ``stdin``) and ``sources`` (texts),
+    each a policy document, an aws-cli response, a Terraform plan or a CloudFormation
+    template; ``options.policy_role`` picks the role of a file that holds several (default:
+    the principal's role name); ``options.from_role``, a role name or ARN whose policies are
+    read from IAM with boto3 (``session``, default the credential chain). ``role`` picks the
+    principal of the SQL as ``select`` does (default: the only one, else ``from_role``).
+    ``options.context``: KEY=VALUE request context keys the caller knows. Whether the report
+    fails is ``report.failures(options.strict, ...)``.
 
     The report's notes begin with the SQL's diagnostics (and, with ``scan``, an RC408 per
-    place not read). Raises OptionsError for a bad combination, InputError for input that
-    cannot be checked (an unreadable or malformed policy file, no clear principal: RC407,
-    a role IAM does not give: RC409)."""
+    place not read). Raises OptionsError for a bad option or combination, InputError for
+    input that cannot be checked (an unreadable or malformed policy file, no clear
+    principal: RC407, a role IAM does not give: RC409)."""
     from redshift_iam.audit import check as decide
 
-    _check_arguments(inputs, policies, from_role, scan)
-    analysis = read_sql(inputs, options, scan=scan, stdin=None if _reads_stdin(policies)
-                        else stdin, cwd=cwd, resolver=resolver)
-    principal = _principal(analysis, role, from_role)
+    files = options.policies
+    context = parse_context(options.context)
+    _check_arguments(inputs, files, bool(sources) or bool(options.from_role), scan)
+    analysis = read_sql(inputs, options, scan=scan, stdin=None if "-" in files else stdin,
+                        cwd=cwd, resolver=resolver)
+    principal = _principal(analysis, role, options.from_role or None)
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
     documents: list[PolicyInput | PolicyDoc] = [
-        _read_file(item, stdin, reader, policy_role, principal) for item in policies]
-    if from_role:
-        documents += _from_role(from_role, session)
+        _read_file(item, stdin, reader, options.policy_role or None, principal)
+        for item in (*files, *sources)]
+    if options.from_role:
+        documents += _from_role(options.from_role, session)
     report = decide(analysis.derivation, documents, principal, context)
     return report._replace(notes=analysis.diagnostics + report.notes)
 
 
-def _reads_stdin(policies: Sequence[str | Source]) -> bool:
-    return any(not isinstance(item, Source) and item == "-" for item in policies)
+def parse_context(pairs: Sequence[str]) -> dict[str, str]:
+    """``--context KEY=VALUE`` texts -> {key (lower case, as IAM compares keys): value};
+    OptionsError for one that is not KEY=VALUE with a condition key, or a key given twice."""
+    found: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key.strip() or ":" not in key:
+            raise OptionsError(f"--context {pair!r} is not KEY=VALUE with a condition key such "
+                               "as aws:SourceVpc")
+        if key.lower() in found:
+            raise OptionsError(f"--context {key} is given twice (give each key once)")
+        found[key.lower()] = value
+    return found
 
 
-def _check_arguments(inputs: Sequence[Input], policies: Sequence[str | Source],
-                     from_role: str | None, scan: bool) -> None:
-    if not policies and not from_role:
+def _check_arguments(inputs: Sequence[Input], files: Sequence[str], other: bool,
+                     scan: bool) -> None:
+    if not files and not other:
         raise OptionsError("give the policies to check: --policy FILE (repeatable) or "
                            "--from-role NAME")
-    if sum(1 for item in policies if not isinstance(item, Source) and item == "-") > 1:
+    if list(files).count("-") > 1:
         raise OptionsError("--policy - reads standard input, which can be read once")
-    if _reads_stdin(policies) and not scan and any(
-            not isinstance(item, Source) and str(item) == "-" for item in inputs):
-        raise OptionsError("standard input can be read once: give the SQL as files when the "
-                           "policy is --policy -")
+    if "-" in files and not scan and (not inputs or any(
+            not isinstance(item, Source) and str(item) == "-" for item in inputs)):
+        raise OptionsError("--policy - reads standard input: give the SQL as INPUT files")
 
 
 def _principal(analysis: Analysis, role: str | None, from_role: str | None) -> Principal:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from redshift_iam.analysis.audit_sources import scanned
 from redshift_iam.analysis.gather import Input
-from redshift_iam.core.options import DEFAULTS, Options
+from redshift_iam.core.options import DEFAULTS, SEVERITIES, Options, OptionsError
 
 if TYPE_CHECKING:
     from redshift_iam.audit import LintReport
@@ -22,9 +22,14 @@ def lint(inputs: Sequence[Input], options: Options = DEFAULTS, *, scan: bool = F
     directories, ``-`` for ``stdin``, Sources; templates rendered with the options' values),
     or with ``scan`` the statements ``scan`` finds in the source trees they name (its
     templating diagnostics are findings, and so is every place it did not read: RC408).
-    Nothing is derived: the options of what the SQL does not say do not matter here.
-    Raises OptionsError for a bad option."""
+    Nothing is derived: the options of what the SQL does not say do not matter here; which
+    findings fail the run is ``report.at_least(Severity(options.min_severity))``. Raises
+    OptionsError for a bad option."""
     from redshift_iam.audit import lint as lint_script
+
+    if options.min_severity not in SEVERITIES:
+        raise OptionsError(f"--min-severity {options.min_severity!r} is not one of "
+                           f"{', '.join(SEVERITIES)}")
 
     if scan:
         found = scanned(inputs, options)

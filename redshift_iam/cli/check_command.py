@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from redshift_iam.cli.audit_options import audit_inputs, report_of, sql_inputs
-from redshift_iam.cli.click_options import role_option, settings_options
+from redshift_iam.cli.click_options import check_options, role_option, settings_options
 from redshift_iam.cli.common import Failure, build_options, guarded
 
 CHECK_EXIT_CODES = """\b
@@ -19,48 +19,13 @@ Exit codes:
   2  usage error: unknown option, bad flag value, no --policy or --from-role"""
 
 
-def _context(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]
-             ) -> dict[str, str]:
-    """--context KEY=VALUE pairs (each key once)."""
-    found: dict[str, str] = {}
-    for value in values:
-        key, sep, given = value.partition("=")
-        if not sep or not key.strip() or ":" not in key:
-            raise click.BadParameter(f"{value!r} is not KEY=VALUE with a condition key such "
-                                     "as aws:SourceVpc")
-        if key.lower() in found:
-            raise click.BadParameter(f"{key} is given twice (give each key once)")
-        found[key.lower()] = given
-    return found
-
-
 @click.command(name="check", epilog=CHECK_EXIT_CODES)
-@click.option("--policy", "policies", multiple=True, metavar="FILE",
-              help="The role's policies: a policy document, an aws iam get-role-policy, "
-                   "get-policy-version or get-account-authorization-details response, a "
-                   "terraform show -json plan or state, or a CloudFormation template (JSON or "
-                   "YAML); '-' reads standard input. Repeatable: the documents are evaluated "
-                   "together.")
-@click.option("--from-role", metavar="NAME",
-              help="Read the role's inline and attached policies and its permissions boundary "
-                   "from IAM with boto3 (default credential chain); a name or a role ARN.")
-@click.option("--policy-role", metavar="ROLE",
-              help="The role of a --policy file that holds several (its name or ARN, a "
-                   "Terraform address, a CloudFormation logical id); default: the checked "
-                   "principal's role name.")
+@check_options
 @audit_inputs
 @settings_options
 @role_option
-@click.option("--strict", is_flag=True,
-              help="Exit 1 when the documents allow anything beyond what the SQL needs "
-                   "(RC402).")
-@click.option("--context", multiple=True, metavar="KEY=VALUE", callback=_context,
-              help="A condition key every request carries (aws:SourceVpc=vpc-1a2b3c4d, "
-                   "aws:SourceIp=10.0.0.8); a condition on a key not given is not known to "
-                   "hold. Repeatable, each key once.")
 @guarded
-def check_command(inputs, policies, from_role, policy_role, scan_inputs, output_format, role,
-                  strict, context, allow_unresolved, **flags):
+def check_command(inputs, scan_inputs, output_format, role, allow_unresolved, **flags):
     """Check a role's policies against every request the SQL makes Redshift send.
 
     Each grant the SQL needs (as policy derives it) is decided against the documents
@@ -77,17 +42,16 @@ def check_command(inputs, policies, from_role, policy_role, scan_inputs, output_
     """
     from redshift_iam.analysis import check, check_json, check_text
 
-    if "-" in policies and not inputs and not scan_inputs:
+    options = build_options(flags)
+    if "-" in options.policies and not inputs and not scan_inputs:
         raise click.UsageError("--policy - reads standard input: give the SQL as INPUT files")
-    report = check(sql_inputs(inputs, scan_inputs, flags["input_format"]),
-                   build_options(flags), policies=policies, role=role,
-                   policy_role=policy_role, from_role=from_role, context=context,
+    report = check(sql_inputs(inputs, scan_inputs, options.input_format), options, role=role,
                    scan=scan_inputs)
     if output_format == "sarif":
         click.echo(report_of(report.diagnostics(), "sarif"), nl=False)
     else:
         click.echo((check_json if output_format == "json" else check_text)(report), nl=False)
-    failures = report.failures(strict, allow_unresolved)
+    failures = report.failures(options.strict, allow_unresolved)
     if failures:
         raise Failure(_summary(report, failures))
 

@@ -13,9 +13,9 @@ from redshift_iam.cli.audit_options import (
     report_of,
     sql_inputs,
 )
+from redshift_iam.cli.click_options import min_severity_option
 from redshift_iam.cli.common import Failure, build_options, guarded
 
-SEVERITIES = ("info", "warning", "unresolved", "error")
 LINT_EXIT_CODES = """\b
 Exit codes:
   0  no finding at or above --min-severity (the report is on stdout)
@@ -26,13 +26,10 @@ Exit codes:
 
 @click.command(name="lint", epilog=LINT_EXIT_CODES)
 @audit_inputs
-@click.option("--min-severity", type=click.Choice(SEVERITIES), default="warning",
-              show_default=True,
-              help="Exit 1 when a finding is at or above this severity (info < warning < "
-                   "unresolved < error). Every finding is reported.")
+@min_severity_option
 @error_format_option
 @guarded
-def lint_command(inputs, scan_inputs, output_format, min_severity, **flags):
+def lint_command(inputs, scan_inputs, output_format, **flags):
     """Report how the SQL authorizes Redshift, with stable codes (README: Diagnostics).
 
     Finds access keys in scripts (RW203, RW204), keys that look live (RW230, RW231; never
@@ -48,12 +45,13 @@ def lint_command(inputs, scan_inputs, output_format, min_severity, **flags):
     from redshift_iam.analysis import lint
     from redshift_iam.core.catalogue import Severity
 
-    report = lint(sql_inputs(inputs, scan_inputs, flags["input_format"]), build_options(flags),
+    options = build_options(flags)
+    report = lint(sql_inputs(inputs, scan_inputs, options.input_format), options,
                   scan=scan_inputs)
     click.echo(report_of(report.findings, output_format), nl=False)
     if report.suppressed:
         cli_errors.summary(f"{len(report.suppressed)} finding(s) suppressed by "
                            "'-- redshift-iam: ignore' comments", "info")
-    failing = report.at_least(Severity(min_severity))
+    failing = report.at_least(Severity(options.min_severity))
     if failing:
-        raise Failure(f"{len(failing)} finding(s) at or above {min_severity}")
+        raise Failure(f"{len(failing)} finding(s) at or above {options.min_severity}")

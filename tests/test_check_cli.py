@@ -14,6 +14,8 @@ from click.testing import CliRunner, Result
 from redshift_iam.cli.main import main
 from tests.aws_support import ACCOUNT, aws  # noqa: F401 - aws: a fixture
 from tests.test_audit_policies import PLAN, _details
+from tests.test_samples import FLAGS, SAMPLES
+from tests.test_samples import ROOT as SAMPLES_ROOT
 
 ROLE = f"arn:aws:iam::{ACCOUNT}:role/Etl"
 B = "arn:aws:s3:::acme-data"
@@ -29,6 +31,9 @@ HINT_400 = ("    hint: add a statement that allows it (see the closest statement
             "redshift-iam policy on the SQL for the least-privilege one")
 HINT_402 = ("    hint: remove what the SQL does not need (redshift-iam policy prints the least "
             "privilege)")
+
+
+SAMPLE_FLAGS = {sample: ["--region", "us-east-1", *FLAGS.get(sample, [])] for sample in SAMPLES}
 
 
 def document(*statements: dict) -> dict:
@@ -329,3 +334,55 @@ def test_json_report() -> None:
                                  "copy-s3-prefix) is not allowed; no statement allows this "
                                  "action",
                       "hint": HINT_400.removeprefix("    hint: ")}]}
+
+
+def principals(sample: str) -> list[str]:
+    """The principals of a sample, as the front door reads it with the sample's flags."""
+    from redshift_iam.analysis import analyze
+    from redshift_iam.cli.common import build_options
+    from redshift_iam.cli.document_commands import generate
+
+    context = generate.make_context("generate", [f"samples/{sample}.sql", *SAMPLE_FLAGS[sample]])
+    return [r.principal.name for r in analyze(
+        context.params["scripts"], build_options(context.params)).reports]
+
+
+@pytest.mark.parametrize("sample", SAMPLES)
+def test_check_passes_the_tools_own_policy_with_no_excess(sample: str, tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    """policy's output for each principal of each sample, checked with --strict: 0, nothing
+    missing, nothing in excess."""
+    monkeypatch.chdir(SAMPLES_ROOT)
+    flags = SAMPLE_FLAGS[sample]
+    found = principals(sample)
+    assert found
+    for n, principal in enumerate(found):
+        made = CliRunner().invoke(main, ["policy", f"samples/{sample}.sql", *flags,
+                                         "--role", principal])
+        assert made.exit_code == 0, made.output
+        (tmp_path / f"{n}.json").write_text(made.stdout)
+        result = invoke("--policy", str(tmp_path / f"{n}.json"), f"samples/{sample}.sql",
+                        *flags, "--role", principal, "--strict")
+        assert result.exit_code == 0, result.output
+        assert result.stdout.endswith(" 0 missing; excess in: none\n"), result.stdout
+        assert " 0 need(s)" not in result.stdout
+
+
+@pytest.mark.usefixtures("tree")
+def test_sarif_report_is_valid_with_missing_and_excess() -> None:
+    from tests.test_audit_sarif import validate
+
+    wide = {"Sid": "Wide", "Effect": "Allow", "Action": "s3:*", "Resource": f"{B}/sales/*"}
+    write("p.json", document(wide))
+    result = invoke("--policy", "p.json", "etl.sql", "--format", "sarif")
+    assert result.exit_code == 1
+    assert result.stdout == invoke("--policy", "p.json", "etl.sql", "--format", "sarif").stdout
+    (run,) = validate(result.stdout)["runs"]
+    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["RC400", "RC402"]
+    found = [(r["ruleId"], r["level"], r["locations"][0]["physicalLocation"]["artifactLocation"]
+              ["uri"], r["locations"][0]["physicalLocation"]["region"]["startLine"])
+             for r in run["results"]]
+    assert found == [("RC400", "error", "etl.sql", 2), ("RC402", "note", "p.json", 4),
+                     ("RC402", "note", "p.json", 4)]
+    assert result.stderr == "redshift-iam: 1 needed request(s) not allowed\n"

@@ -386,3 +386,12 @@ def test_sarif_report_is_valid_with_missing_and_excess() -> None:
     assert found == [("RC400", "error", "etl.sql", 2), ("RC402", "note", "p.json", 4),
                      ("RC402", "note", "p.json", 4)]
     assert result.stderr == "redshift-iam: 1 needed request(s) not allowed\n"
+
+
+@pytest.mark.usefixtures("tree")
+def test_sql_that_cannot_be_read_at_all_reports_its_errors_not_rc407() -> None:
+    write("open.sql", "COPY t FROM 's3://acme-data/k\n")
+    result = invoke("--policy", "exact.json", "open.sql")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0] == "open.sql:1:13: error RI101: unterminated string"
+    assert "RC407" not in result.stderr

@@ -98,6 +98,8 @@ def _principal(analysis: Analysis, role: str | None, from_role: str | None) -> P
     ``from_role`` names; RC407 otherwise (after the SQL's own diagnostics)."""
     from redshift_iam.analysis.selection import SelectionError, select
 
+    if not analysis.reports and analysis.failures(True):
+        raise InputError(*analysis.diagnostics)  # the SQL's errors say why nothing is left
     if not analysis.reports:
         raise InputError(*analysis.diagnostics, Diagnostic(
             "RC407", "the input needs no permission: no COPY, UNLOAD or CREATE LIBRARY that "

@@ -16,7 +16,8 @@ Exit codes:
      cannot be read, a need is unresolved (unless --allow-unresolved), or with
      --strict the documents allow more than the need (RC402). The report is on
      stdout unless nothing could be checked (then only stderr says why)
-  2  usage error: unknown option, bad flag value, no --policy or --from-role"""
+  2  usage error: unknown option, bad flag value, no --policy or --from-role
+     (stdout empty)"""
 
 
 @click.command(name="check", epilog=CHECK_EXIT_CODES)

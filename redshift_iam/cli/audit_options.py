@@ -5,21 +5,10 @@ from __future__ import annotations
 
 import click
 
-from redshift_iam.cli.click_options import template_options
+from redshift_iam.cli.click_options import size_value, template_options
 from redshift_iam.core.options import INPUT_FORMATS
 
 REPORT_FORMATS = ("text", "json", "sarif")
-
-
-def _size(ctx: click.Context, param: click.Parameter, value: str | None) -> int | None:
-    """A size flag -> bytes; None (not given) keeps the job's default (with --scan, scan's)."""
-    if value is None:
-        return None
-    from redshift_iam.core.localfiles import parse_size
-    try:
-        return parse_size(value)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc)) from None
 
 
 def audit_inputs(func):
@@ -35,11 +24,11 @@ def audit_inputs(func):
                      show_default=True,
                      help="auto: files ending .yaml, .yml or .json are operation specs, the "
                           "rest SQL; sql or spec: read every input so (not with --scan)."),
-        click.option("--max-file-size", default=None, metavar="SIZE", callback=_size,
+        click.option("--max-file-size", default=None, metavar="SIZE", callback=size_value,
                      show_default="32MiB; with --scan 1MiB",
                      help="Read no file larger than this (KiB, MiB, GiB; or bytes): a larger "
                           "one is an error (RI100; with --scan a place not read), never read."),
-        click.option("--max-total-size", default=None, metavar="SIZE", callback=_size,
+        click.option("--max-total-size", default=None, metavar="SIZE", callback=size_value,
                      show_default="256MiB; with --scan 1GiB",
                      help="Read at most this much in all in one run."),
         template_options,
@@ -51,13 +40,6 @@ def audit_inputs(func):
     for option in reversed(options):
         func = option(func)
     return func
-
-
-def error_format_option(func):
-    return click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
-                        show_default=True,
-                        help="stderr as text, or as one JSON object per line (code, severity, "
-                             "message, location, hint).")(func)
 
 
 def sql_inputs(inputs: tuple[str, ...], scan: bool, input_format: str) -> tuple[str, ...]:

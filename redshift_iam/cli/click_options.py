@@ -54,8 +54,11 @@ def _vars(ctx, param, values):
     return tuple(values)
 
 
-def _size(ctx, param, value):
-    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error."""
+def size_value(ctx, param, value):
+    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error. None
+    (not given, no default) stays None: the job's own default."""
+    if value is None:
+        return None
     from redshift_iam.core.localfiles import parse_size
     try:
         return parse_size(value)
@@ -69,11 +72,11 @@ def read_limit_options(per_file="32MiB", total="256MiB", larger="is an error (RI
     def decorate(func):
         options = [
             click.option("--max-file-size", default=per_file, show_default=True,
-                         metavar="SIZE", callback=_size,
+                         metavar="SIZE", callback=size_value,
                          help=f"Read no file larger than this (units KiB, MiB, GiB; or bytes): "
                               f"a larger one {larger}, never read."),
             click.option("--max-total-size", default=total, show_default=True, metavar="SIZE",
-                         callback=_size,
+                         callback=size_value,
                          help="Read at most this much in all in one run; a file past it is "
                               "treated as --max-file-size says."),
         ]
@@ -163,14 +166,17 @@ def settings_options(func):
         click.option("--allow-unresolved", is_flag=True,
                      help="Emit what is known when an account, Region, manifest or key is "
                           "missing; the gaps become warnings."),
-        click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True,
-                     help="stderr as text, or as one JSON object per line (code, severity, "
-                          "message, location, hint). Not implied by --format json."),
+        error_format_option,
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+error_format_option = click.option(
+    "--error-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="stderr as text, or as one JSON object per line (code, severity, message, location, "
+         "hint). Not implied by --format json.")
 
 
 def trust_options(func):

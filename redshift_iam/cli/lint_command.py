@@ -7,13 +7,8 @@ from __future__ import annotations
 import click
 
 from redshift_iam.cli import errors as cli_errors
-from redshift_iam.cli.audit_options import (
-    audit_inputs,
-    error_format_option,
-    report_of,
-    sql_inputs,
-)
-from redshift_iam.cli.click_options import min_severity_option
+from redshift_iam.cli.audit_options import audit_inputs, report_of, sql_inputs
+from redshift_iam.cli.click_options import error_format_option, min_severity_option
 from redshift_iam.cli.common import Failure, build_options, guarded
 
 LINT_EXIT_CODES = """\b

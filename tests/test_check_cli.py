@@ -235,7 +235,18 @@ def test_bad_sql_is_in_the_report_and_fails() -> None:
     assert result.exit_code == 1
     assert result.stdout.splitlines()[0] == (
         "bad.sql:4:49: error RI111: unknown COPY option 'nonsense'")
-    assert result.stderr == "redshift-iam: 1 other problem(s)\n"
+    assert result.stderr.splitlines() == [  # the SQL's diagnostics go to stderr as well
+        "bad.sql:4:49: error RI111: unknown COPY option 'nonsense'",
+        "    4 | COPY x FROM 's3://acme-data/x' IAM_ROLE default nonsense;",
+        "      |                                                 ^",
+        "    hint: an option the tool does not know may need a permission; check its spelling "
+        "against the Redshift reference",
+        "redshift-iam: 1 other problem(s)"]
+    machine = invoke("--policy", "exact.json", "bad.sql", "--role", "Etl", "--error-format",
+                     "json")
+    assert [(line["code"], line["severity"], line["location"]) for line in map(
+        json.loads, machine.stderr.splitlines())] == [
+        ("RI111", "error", "bad.sql:4:49"), (None, "error", None)]
 
 
 @pytest.mark.usefixtures("tree")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import click
 
+from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.audit_options import audit_inputs, report_of, sql_inputs
 from redshift_iam.cli.click_options import check_options, role_option, settings_options
 from redshift_iam.cli.common import Failure, build_options, guarded
@@ -15,7 +16,8 @@ Exit codes:
   1  a request is missing or denied (RC400, RC401), the SQL or a policy file
      cannot be read, a need is unresolved (unless --allow-unresolved), or with
      --strict the documents allow more than the need (RC402). The report is on
-     stdout unless nothing could be checked (then only stderr says why)
+     stdout unless nothing could be checked (then only stderr says why); the
+     problems of the SQL and the policy files are on stderr as well
   2  usage error: unknown option, bad flag value, no --policy or --from-role
      (stdout empty)"""
 
@@ -52,6 +54,7 @@ def check_command(inputs, scan_inputs, output_format, role, allow_unresolved, **
         click.echo(report_of(report.diagnostics(), "sarif"), nl=False)
     else:
         click.echo((check_json if output_format == "json" else check_text)(report), nl=False)
+    cli_errors.diagnostics(report.notes)  # the inputs' own problems: on stderr as well
     failures = report.failures(options.strict, allow_unresolved)
     if failures:
         raise Failure(_summary(report, failures))

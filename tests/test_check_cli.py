@@ -406,3 +406,21 @@ def test_sql_that_cannot_be_read_at_all_reports_its_errors_not_rc407() -> None:
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.splitlines()[0] == "open.sql:1:13: error RI101: unterminated string"
     assert "RC407" not in result.stderr
+
+
+@pytest.mark.usefixtures("tree")
+@pytest.mark.parametrize("make, expected", [
+    (lambda: Path("d").mkdir(), "error RI100: --policy d is a directory; give the policy file"),
+    (lambda: Path("d").write_bytes(b"{\0}"), "d:1:1: error RI105: d looks binary (it holds NUL "
+                                            "bytes)"),
+    (lambda: Path("d").write_text("[1, 2]"), "d:1:1: error RC403: d is none of the forms check "
+                                             "reads"),
+    (lambda: Path("d").write_text("a: ["), "d:1:5: error RC403: not valid YAML: expected the "
+                                           "node content, but found '<stream end>'"),
+])
+def test_hostile_policy_files_are_refused_with_a_message(make, expected: str) -> None:
+    make()
+    result = invoke("--policy", "d", "etl.sql")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.splitlines()[0].startswith(expected)
+    assert "Traceback" not in result.stderr

@@ -5,6 +5,7 @@ from files in any form ``audit.read_policies`` knows and/or from IAM (``aws``), 
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -144,6 +145,9 @@ def _source(path: str, stdin: bytes | None, reader: FileReader) -> Source:
 
     if path == "-" and stdin is None:
         stdin = sys.stdin.buffer.read()
+    if path != "-" and os.path.isdir(path):  # read_source would call it "not a script"
+        raise InputError(Diagnostic("RI100", f"--policy {path} is a directory; give the "
+                                             "policy file"))
     return read_source(path, stdin, reader)
 
 

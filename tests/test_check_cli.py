@@ -1,6 +1,7 @@
 """``redshift-iam check``: exit codes, the messages (file:line:col, action, resource, context,
-closest statement), the excess summary, --strict, --policy - (the file forms: test_check_cli_files.py),
---policy-role, --context, --scan, --resolve and --from-role (moto), and the report formats."""
+closest statement), the excess summary, --strict, --policy -, --policy-role, --context, --scan,
+--resolve and --from-role (moto), and the report formats (the policy file forms and the
+samples: test_check_cli_files.py)."""
 
 from __future__ import annotations
 

@@ -3,12 +3,15 @@ allow every request the SQL makes Redshift send, and how much more does it allow
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import click
 
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.audit_options import audit_inputs, report_of, sql_inputs
 from redshift_iam.cli.click_options import check_options, role_option, settings_options
 from redshift_iam.cli.common import Failure, build_options, guarded
+from redshift_iam.core.diagnostics import Diagnostic
 
 CHECK_EXIT_CODES = """\b
 Exit codes:
@@ -57,10 +60,10 @@ def check_command(inputs, scan_inputs, output_format, role, allow_unresolved, **
     cli_errors.diagnostics(report.notes)  # the inputs' own problems: on stderr as well
     failures = report.failures(options.strict, allow_unresolved)
     if failures:
-        raise Failure(_summary(report, failures))
+        raise Failure(_summary(failures))
 
 
-def _summary(report, failures):
+def _summary(failures: Sequence[Diagnostic]) -> str:
     """The closing line of a failed check: what made it fail, by kind."""
     missing = sum(1 for d in failures if d.code in ("RC400", "RC401"))
     excess = sum(1 for d in failures if d.code == "RC402")

@@ -189,9 +189,9 @@ def test_not_action_and_not_resource_are_expanded() -> None:
                         {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
                         {"Effect": "Allow", "Action": "s3:GetObject", "NotResource": f"{B}/x"})]
     result = check(derivation(), documents)
-    services = {e.service for e in result.excess if e.statement.index == 2}
+    services = {e.service for e in result.excess if e.statement.position == 2}
     assert "s3" not in services and {"ec2", "iam", "kms"} <= services
-    (not_resource,) = [e for e in result.excess if e.statement.index == 3]
+    (not_resource,) = [e for e in result.excess if e.statement.position == 3]
     assert (not_resource.actions, not_resource.resource, not_resource.reason) == (
         ("s3:GetObject",), f"everything but {B}/x", "wider than the need")
 

@@ -270,7 +270,7 @@ CONDITION_CASES = [
 def test_decisions(row: Case) -> None:
     decision = evaluate([doc(*row.statements)], row.action, row.resource, row.context)
     assert decision.effect == row.effect
-    assert tuple(ref.index for ref in decision.statements) == row.deciders
+    assert tuple(ref.position for ref in decision.statements) == row.deciders
     assert decision.certain
 
 
@@ -336,7 +336,7 @@ def test_closest_statement(row: tuple) -> None:
     decision = evaluate([doc(*statements)], action, resource, context)
     assert decision.effect == "implicit-deny"
     found = decision.closest
-    assert (None if found is None else (found.statement.index, found.rank, found.reason)
+    assert (None if found is None else (found.statement.position, found.rank, found.reason)
             ) == expected
 
 

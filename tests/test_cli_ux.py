@@ -111,7 +111,7 @@ def test_split_pair_at_the_end_of_the_uri(flag: str, value: str, expected: tuple
 
 @pytest.mark.parametrize("value", ["s3://b/k=", "=x", "s3://b/k", "alias/etl"])
 def test_split_pair_needs_both_sides(value: str) -> None:
-    with pytest.raises(FlagError, match=r"expected TARGET=VALUE"):
+    with pytest.raises(FlagError, match=r"expected TARGET=KEY"):
         _split_pair("--kms-key", value)
 
 

@@ -440,8 +440,8 @@ def test_documented_exclusions(sql: str, code: str, message: str, at: str,
 
 # --- bucket names ----------------------------------------------------------------------------
 
-RESERVED = ("is a name S3 reserves or an access point, Multi-Region Access Point, directory or "
-            "table bucket, which the tool cannot map to IAM resources yet")
+RESERVED = ("the name of an access point, Multi-Region Access Point, directory or table bucket, "
+            "which the tool cannot map to IAM resources yet")
 
 
 @pytest.mark.parametrize("template, col", [
@@ -462,13 +462,17 @@ RESERVED = ("is a name S3 reserves or an access point, Multi-Region Access Point
     ("s3://acme-/d/", "'acme-' is not a valid S3 bucket name"),
     ("s3://ac..me/d/", "'ac..me' is not a valid S3 bucket name"),
     ("s3://192.168.5.4/d/", "'192.168.5.4' is not a valid S3 bucket name"),
-    ("s3://xn--acme/d/", f"'xn--acme' {RESERVED}"),
+    ("s3://xn--acme/d/", "'xn--acme' starts with xn--, which no S3 bucket name may start with"),
+    ("s3://amzn-s3-demo-bucket/d/", "'amzn-s3-demo-bucket' starts with amzn-s3-demo-, a prefix "
+                                    "S3 reserves for the AWS docs' example buckets: write your "
+                                    "own bucket's name"),
     ("s3://acme bucket/d/", "'acme bucket' is not a valid S3 bucket name"),
     ("s3://acmé/d/", "'acmé' is not a valid S3 bucket name"),
-    ("s3://my-ap-abc123-s3alias/d/", f"'my-ap-abc123-s3alias' {RESERVED}"),
+    ("s3://my-ap-abc123-s3alias/d/", f"'my-ap-abc123-s3alias' ends with -s3alias: {RESERVED}"),
+    ("s3://b--table-s3/d/", f"'b--table-s3' ends with --table-s3: {RESERVED}"),
 ], ids=["no-bucket", "bare-scheme", "upper-scheme", "short", "long", "upper", "underscore",
-        "leading-dash", "trailing-dash", "double-dot", "ip", "xn", "space", "unicode",
-        "ap-alias"])
+        "leading-dash", "trailing-dash", "double-dot", "ip", "xn", "demo", "space", "unicode",
+        "ap-alias", "table-bucket"])
 def test_invalid_and_empty_bucket_names(template: str, col: int, uri: str, message: str) -> None:
     sql = template.format(uri)
     assert_failed(invoke("generate", stdin=sql),

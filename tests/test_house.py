@@ -140,3 +140,25 @@ def test_the_aws_stage_and_the_resolve_protocol_load_no_boto3() -> None:
     found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                            timeout=60, check=True)
     assert found.stdout == "[]\n"
+
+
+def test_every_door_declares_its_names_for_type_checkers() -> None:
+    """Each lazy door's ``TYPE_CHECKING`` block imports exactly its table's names from the
+    table's modules (tools/typed_doors.py writes it), so mypy sees real signatures."""
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "typed_doors.py"), "--check"],
+                            capture_output=True, text=True, timeout=60)
+    assert (result.returncode, result.stderr) == (0, "")
+
+
+def test_the_door_check_would_fail_on_a_stale_block() -> None:
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        import typed_doors
+    finally:
+        sys.path.remove(str(ROOT / "tools"))
+    assert typed_doors.expected("redshift_iam.sql") == {
+        ("redshift_iam.sql.reader", "read_script"),
+        ("redshift_iam.sql.snippets", "attach_snippets")}
+    assert typed_doors.imported(PACKAGE / "sql" / "__init__.py") == typed_doors.expected(
+        "redshift_iam.sql")
+    assert typed_doors.imported(PACKAGE / "core" / "lazy.py") == set()

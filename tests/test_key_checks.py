@@ -130,8 +130,11 @@ def test_plain_keys_warn_nowhere(tmp_path) -> None:
      Settings(kms_targets=(KmsTarget("bkt", "", "1234abcd-12ab-34cd-56ef-1234567890ab"),)), "RI141",
      "pass --region REGION (the cluster's Region) or add REGION 'REGION' to this CREATE "
      "LIBRARY"),
+    # COPY from EMR may not carry REGION (RI114), so the hint names --region alone
+    (f"copy t from 'emr://j-ABC/x' {R}", Settings(account_id="111111111111"), "RI141",
+     "pass --region REGION (the cluster's Region)"),
 ], ids=["RI142", "RI143", "RI143-arn", "RI144", "RI140-role", "RI140-keys", "RI141-copy",
-        "RI141-unload", "RI141-library"])
+        "RI141-unload", "RI141-library", "RI141-emr"])
 def test_unresolved_hints_carry_the_exact_value(sql, settings, code, hint) -> None:
     found = [(d.code, d.hint) for d in run(sql, settings).diagnostics if d.code.startswith("RI")]
     assert found == [(code, hint)]

@@ -152,8 +152,9 @@ def test_check_iam_passes_on_fresh_output_and_fails_ci_with_the_diff(demo: Path)
     assert stale.returncode == 2
     assert re.search(r"^make(\[\d+\])?: \*\*\* \[\.\./Makefile:\d+: check-iam\] Error 1$",
                      stale.stderr, re.M), stale.stderr
-    assert ("redshift-iam: iam is out of date (1 to change, 1 not written by redshift-iam "
-            "(--force)); run generate without --check to update it") in stale.stderr
+    assert ("redshift-iam: iam is out of date (1 to change; 1 of them edited by hand or not "
+            "written by redshift-iam); run generate --force without --check to replace them"
+            ) in stale.stderr
     assert stale.stdout == (
         f"{TOOL} generate   --out-dir iam --check sql/nightly_load.sql sql/revenue_export.sql\n"
         f"--- iam/{EXPORTER}.trust.json\n+++ iam/{EXPORTER}.trust.json\n"

@@ -202,8 +202,8 @@ def test_other_stems() -> None:
 def test_several_policies_are_numbered(tmp_path: Path) -> None:
     report = PrincipalReport(Principal(AuthKind.ROLE, ETL_1), (PolicyDocument(()),) * 3, None, ())
     plan = plan_documents([report])
-    assert plan.index == {ETL_1: [f"Etl~111111111111.policy-{n}.json" for n in (1, 2, 3)]}
-    assert sorted(plan.files) == sorted(plan.index[ETL_1])
+    assert plan.by_principal == {ETL_1: [f"Etl~111111111111.policy-{n}.json" for n in (1, 2, 3)]}
+    assert sorted(plan.files) == sorted(plan.by_principal[ETL_1])
 
 
 # --- injectivity, over random principal sets ------------------------------------------------
@@ -258,9 +258,9 @@ _PLAIN = re.compile(r"[A-Za-z0-9_+=,@%][A-Za-z0-9_+=,.@%~-]*\Z")
 @given(st.lists(REPORTS, max_size=8, unique_by=lambda report: report.principal))
 def test_names_are_injective_and_independent(reports: list[PrincipalReport]) -> None:
     plan = plan_documents(reports)
-    owners = {name: principal for principal, names in plan.index.items() for name in names}
+    owners = {name: principal for principal, names in plan.by_principal.items() for name in names}
     # two principals never share a name, and every name is its own principal's
-    assert sum(len(names) for names in plan.index.values()) == len(owners) == len(plan.files)
+    assert sum(len(names) for names in plan.by_principal.values()) == len(owners) == len(plan.files)
     for name, owner in owners.items():
         assert _PLAIN.match(name), name  # a plain name: no "/", no leading ".", ASCII
         assert decode_stem(_SUFFIX.split(name)[0]).name == owner
@@ -274,8 +274,8 @@ def test_names_are_injective_and_independent(reports: list[PrincipalReport]) -> 
             check_names(owners)
     # a principal's names are the same whatever else the input holds
     for report in reports:
-        alone = plan_documents([report]).index[report.principal.name]
-        assert plan.index[report.principal.name] == alone
+        alone = plan_documents([report]).by_principal[report.principal.name]
+        assert plan.by_principal[report.principal.name] == alone
 
 
 @settings(max_examples=examples(3), deadline=None)
@@ -477,9 +477,9 @@ def test_check_counts_foreign_files_and_marks_a_missing_newline(sql, tmp_path: P
                   "@@ -1 +1,13 @@\n-{}\n\\ No newline at end of file\n"
                   + "".join(f"+{line}\n" for line in TRUST.splitlines()))
     assert result.stdout.endswith(trust_diff)
-    assert result.stderr == (f"redshift-iam: {out} is out of date (1 to add, 1 to change, 1 not "
-                             "written by redshift-iam (--force)); run generate without --check "
-                             "to update it\n")
+    assert result.stderr == (f"redshift-iam: {out} is out of date (1 to add, 1 to change; 1 of "
+                             "them edited by hand or not written by redshift-iam); run generate "
+                             "--force without --check to replace them\n")
     assert sorted(p.name for p in out.iterdir()) == ["default-role.trust.json"]
 
 
@@ -581,7 +581,7 @@ def test_hostile_principal_names_stay_inside(tmp_path: Path) -> None:
     reports = [PrincipalReport(p, (PolicyDocument(()),), None, ()) for p in hostile]
     out = tmp_path / "iam"
     plan = plan_documents(reports)
-    outcome = write_out_dir(out, plan.files, force=False, index=plan.index)
+    outcome = write_out_dir(out, plan.files, force=False, index=plan.by_principal)
     assert outcome.written == ("%2E.%2F..%2Fx~%2F..%2F...policy.json",
                                "user-%2F..%2F..%2Fpwn.policy.json",
                                "user-..%2F..%2F..%2Fetc%2Fpasswd.policy.json")
@@ -686,8 +686,9 @@ def test_check_never_reads_through_a_link(sql, tmp_path: Path, trap) -> None:
     assert result.stderr == (
         f"redshift-iam: {out}/{LEDGER}: {WARN}"
         f"redshift-iam: {policy}: {WARN}"
-        f"redshift-iam: {out} is out of date (1 to add, 1 to change, 1 not written by "
-        "redshift-iam (--force)); run generate without --check to update it\n")
+        f"redshift-iam: {out} is out of date (1 to add, 1 to change; 1 of them edited by hand "
+        "or not written by redshift-iam); run generate --force without --check to replace "
+        "them\n")
     assert {p: (p.read_text(), p.stat().st_mtime_ns) for p in targets} == before
 
 

@@ -328,7 +328,7 @@ def test_hostile_tree_is_reported_never_a_traceback(tmp_path):
         ("src/latin1.sql", 0, 0, "not UTF-8 text (byte 21): not read; convert it (iconv -t "
                                  "UTF-8)"),
         ("src/loop", 0, 0, "symlink to a directory that contains it (a loop): not followed"),
-        ("src/template.py", 1, 8, "RI170 Jinja syntax error: Unexpected end of template. Jinja "
+        ("src/template.py", 1, 31, "RI170 Jinja syntax error: Unexpected end of template. Jinja "
                                   "was looking for the following tags: 'elif' or 'else' or "
                                   "'endif'. The innermost block that needs to be closed is "
                                   "'if'.; fix the Jinja syntax at that line (see the jinja2 "

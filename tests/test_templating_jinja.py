@@ -253,7 +253,9 @@ def test_output_size_is_capped(monkeypatch):
 
 def test_syntax_and_runtime_errors_are_located():
     assert fails("COPY t\nFROM '{{ x'\n") == (
-        "RI170", "Jinja syntax error: unexpected char \"'\"", "t.sql:2:1")
+        "RI170", "Jinja syntax error: unexpected char \"'\"", "t.sql:2:11")
+    assert fails("COPY t FROM 's3://b/{{ x } }}/'") == (
+        "RI170", "Jinja syntax error: unexpected '}'", "t.sql:1:26")
     assert fails("COPY t\n{% if %}") == (
         "RI170", "Jinja syntax error: Expected an expression, got 'end of statement block'",
         "t.sql:2:1")

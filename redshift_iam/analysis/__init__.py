@@ -57,42 +57,42 @@ __all__ = ["Analysis", "CheckReport", "IacText", "LintReport", "Options", "Optio
     "lint", "plan_documents", "plan_single", "read_inputs", "render_iac", "sarif", "scan",
     "scan_json", "scan_text", "select", "standard_trust", "write_out_dir", "write_spec"]
 
-if TYPE_CHECKING:  # the real signatures, for type checkers (the names load lazily at run time)
-    from redshift_iam.analysis.checking import check
-    from redshift_iam.analysis.deploy import apply
-    from redshift_iam.analysis.linting import lint
-    from redshift_iam.analysis.pipeline import (
-        analyze,
-        analyze_sources,
-        read_inputs,
-        standard_trust,
-    )
-    from redshift_iam.analysis.rendering import IacText, UnwritableError, render_iac, write_spec
-    from redshift_iam.analysis.scan_tree import ScanReport, scan
-    from redshift_iam.analysis.selection import SelectionError, select
-    from redshift_iam.audit import (
-        CheckReport,
-        LintReport,
-        check_json,
-        check_text,
-        findings_json,
-        findings_text,
-        sarif,
-    )
-    from redshift_iam.core.options import Options, OptionsError
-    from redshift_iam.core.reports import Analysis
-    from redshift_iam.core.source import Source
-    from redshift_iam.output import (
-        OutDirError,
-        RenderError,
-        bundle,
-        check_out_dir,
-        document,
-        explain_json,
-        explain_text,
-        plan_documents,
-        plan_single,
-        scan_json,
-        scan_text,
-        write_out_dir,
-    )
+if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.analysis.checking import check as check
+    from redshift_iam.analysis.deploy import apply as apply
+    from redshift_iam.analysis.linting import lint as lint
+    from redshift_iam.analysis.pipeline import analyze as analyze
+    from redshift_iam.analysis.pipeline import analyze_sources as analyze_sources
+    from redshift_iam.analysis.pipeline import read_inputs as read_inputs
+    from redshift_iam.analysis.pipeline import standard_trust as standard_trust
+    from redshift_iam.analysis.rendering import IacText as IacText
+    from redshift_iam.analysis.rendering import UnwritableError as UnwritableError
+    from redshift_iam.analysis.rendering import render_iac as render_iac
+    from redshift_iam.analysis.rendering import write_spec as write_spec
+    from redshift_iam.analysis.scan_tree import ScanReport as ScanReport
+    from redshift_iam.analysis.scan_tree import scan as scan
+    from redshift_iam.analysis.selection import SelectionError as SelectionError
+    from redshift_iam.analysis.selection import select as select
+    from redshift_iam.audit import CheckReport as CheckReport
+    from redshift_iam.audit import LintReport as LintReport
+    from redshift_iam.audit import check_json as check_json
+    from redshift_iam.audit import check_text as check_text
+    from redshift_iam.audit import findings_json as findings_json
+    from redshift_iam.audit import findings_text as findings_text
+    from redshift_iam.audit import sarif as sarif
+    from redshift_iam.core.options import Options as Options
+    from redshift_iam.core.options import OptionsError as OptionsError
+    from redshift_iam.core.reports import Analysis as Analysis
+    from redshift_iam.core.source import Source as Source
+    from redshift_iam.output import OutDirError as OutDirError
+    from redshift_iam.output import RenderError as RenderError
+    from redshift_iam.output import bundle as bundle
+    from redshift_iam.output import check_out_dir as check_out_dir
+    from redshift_iam.output import document as document
+    from redshift_iam.output import explain_json as explain_json
+    from redshift_iam.output import explain_text as explain_text
+    from redshift_iam.output import plan_documents as plan_documents
+    from redshift_iam.output import plan_single as plan_single
+    from redshift_iam.output import scan_json as scan_json
+    from redshift_iam.output import scan_text as scan_text
+    from redshift_iam.output import write_out_dir as write_out_dir

@@ -5,6 +5,7 @@ messages)."""
 
 from __future__ import annotations
 
+import os
 from typing import NamedTuple
 
 from redshift_iam.core.options import INPUT_FORMATS, TEMPLATE_STYLES, Options, OptionsError
@@ -61,6 +62,9 @@ def _check_words(options: Options) -> None:
     if options.input_format not in INPUT_FORMATS:
         raise OptionsError(f"--input-format {options.input_format!r}: expected one of "
                            f"{', '.join(INPUT_FORMATS)}")
+    if options.template_path and not os.path.isdir(options.template_path):
+        raise OptionsError(f"--template-path {options.template_path!r}: not a folder (give "
+                           "the folder {% include %} and {% import %} names are read from)")
 
 
 def _placeholder_account() -> str:

@@ -19,6 +19,7 @@ import difflib
 import re
 from collections.abc import Iterator
 
+from redshift_iam.core.aws_names import CREDENTIAL_KEYS
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.source import Source
 
@@ -36,8 +37,7 @@ _SECRETS = (
         r"(?P<v>[A-Za-z0-9/+=]{40,})", re.I)),
 )
 _CREDENTIALS = re.compile(r"\bcredentials\s+(?:as\s+)?'(?P<v>[^']*)'", re.I)
-KNOWN_KEYS = ("aws_access_key_id", "aws_iam_role", "aws_secret_access_key",
-              "master_symmetric_key", "token")
+KNOWN_KEYS = CREDENTIAL_KEYS
 _ONE_WORD = re.compile(r"[A-Za-z_]{1,40}\Z")
 _COMMA_JOINED = re.compile(r",\s*(?:" + "|".join(KNOWN_KEYS) + r")\s*=", re.I)
 

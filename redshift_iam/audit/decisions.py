@@ -83,14 +83,14 @@ class StatementRef(NamedTuple):
     position in the file (the document's when the statement's own is not known)."""
 
     document: str
-    index: int
+    position: int
     sid: str
     location: Location | None
 
     @property
     def label(self) -> str:
         """``DOCUMENT Sid X`` (or ``statement N``), without the position."""
-        which = f"Sid {self.sid}" if self.sid else f"statement {self.index + 1}"
+        which = f"Sid {self.sid}" if self.sid else f"statement {self.position + 1}"
         return f"{self.document} {which}"
 
     def __str__(self) -> str:

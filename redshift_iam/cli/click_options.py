@@ -164,8 +164,9 @@ def settings_options(func):
                           "open: the account, the Region, manifests, bucket default keys, "
                           "KMS aliases; and check that buckets, tables and keys exist."),
         click.option("--allow-unresolved", is_flag=True,
-                     help="Emit what is known when an account, Region, manifest or key is "
-                          "missing; the gaps become warnings."),
+                     help="Emit what is known when a value is missing (a template "
+                          "placeholder without a value, an account, Region, manifest or key); "
+                          "the gaps become warnings and their grants are left out."),
         error_format_option,
     ]
     for option in reversed(options):

@@ -120,10 +120,11 @@ def generate(scripts, out_dir, force, check, output_format, allow_unresolved, **
 def explain(scripts, output_format, allow_unresolved, **flags):
     """Show each statement, the grants it needs, and why (rule and AWS doc link).
 
-    A review: unresolved needs (a missing account, Region, manifest or key) are marked under
-    their statement and the rest is shown; the exit code is still 1 while any is left
-    (without --allow-unresolved). Errors in the input print nothing on stdout. The text fits
-    100 columns; doc links are relative to the prefixes stated under "Rules:".
+    A review: unresolved needs (a template placeholder without a value, a missing account,
+    Region, manifest or key) are marked under their statement and the rest is shown; the
+    exit code is still 1 while any is left (without --allow-unresolved). Errors in the input
+    print nothing on stdout. The text fits 100 columns; doc links are relative to the
+    prefixes stated under "Rules:".
     """
     from redshift_iam.analysis import explain_json, explain_text
     analysis = analyze_input(build_options(flags), scripts, allow_unresolved, review=True)

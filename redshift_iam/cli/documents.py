@@ -11,12 +11,12 @@ import click
 
 from redshift_iam.cli import errors as cli_errors
 from redshift_iam.cli.common import Failure
-from redshift_iam.core.options import Options
+from redshift_iam.core.options import IAC_FORMATS, Options
 
 if TYPE_CHECKING:
     from redshift_iam.core.reports import Analysis
 
-DOCUMENT_FORMATS = ("bundle", "terraform", "cloudformation", "cloudformation-json")
+DOCUMENT_FORMATS = ("bundle", *IAC_FORMATS)
 
 
 def emit_documents(analysis: Analysis, options: Options, output_format: str,
@@ -56,7 +56,7 @@ def _write_out_dir(out_dir, plan, force):
     """Bring the folder up to date; each file written or removed is reported on stderr."""
     from redshift_iam.analysis import OutDirError, write_out_dir
     try:
-        outcome = write_out_dir(out_dir, plan.files, force, plan.index)
+        outcome = write_out_dir(out_dir, plan.files, force, plan.by_principal)
     except OutDirError as exc:
         raise Failure(str(exc)) from None
     except OSError as exc:

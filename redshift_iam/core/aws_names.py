@@ -30,6 +30,9 @@ _RESERVED_BUCKET = LazyRegex(r"^(?:xn--|sthree-|amzn-s3-demo-)|(?:-s3alias|--ol-
                               r"--x-s3|--table-s3)\Z", _A)
 MAX_KEY_BYTES = 1024
 MAX_ROLE_CHAIN = 10  # IAM_ROLE 'a,b,...' (copy-parameters-authorization.md)
+# The keys of a CREDENTIALS 'k=v;...' string (copy-parameters-authorization.md), sorted.
+CREDENTIAL_KEYS = ("aws_access_key_id", "aws_iam_role", "aws_secret_access_key",
+                   "master_symmetric_key", "token")
 _ROLE_ARN = LazyRegex(
     r"^arn:(?P<partition>[a-z-]+):iam::(?P<account>[^:]*):role/(?P<name>(?:[\w+=,.@-]+/)*"
     r"[\w+=,.@-]+)\Z", _A)
@@ -96,11 +99,22 @@ def check_bucket(bucket: str) -> Problem | None:
         return ("RI120", "the S3 location has no bucket name", 0)
     if not _BUCKET.match(bucket) or ".." in bucket or _IPV4.match(bucket):
         return ("RI120", f"{shown(bucket)} is not a valid S3 bucket name", 0)
-    if _RESERVED_BUCKET.search(bucket):
-        return ("RI120", f"{shown(bucket)} is a name S3 reserves or an access point, Multi-Region "
-                         "Access Point, directory or table bucket, which the tool cannot map to "
-                         "IAM resources yet", 0)
+    reserved = _RESERVED_BUCKET.search(bucket)
+    if reserved:
+        return ("RI120", _reserved_message(bucket, reserved.group()), 0)
     return None
+
+
+def _reserved_message(bucket: str, part: str) -> str:
+    """Why ``bucket`` is refused, naming the reserved ``part`` (a prefix or a suffix)."""
+    if part == "amzn-s3-demo-":
+        return (f"{shown(bucket)} starts with amzn-s3-demo-, a prefix S3 reserves for the AWS "
+                "docs' example buckets: write your own bucket's name")
+    if bucket.startswith(part):
+        return f"{shown(bucket)} starts with {part}, which no S3 bucket name may start with"
+    return (f"{shown(bucket)} ends with {part}: the name of an access point, Multi-Region "
+            "Access Point, directory or table bucket, which the tool cannot map to IAM "
+            "resources yet")
 
 
 def split_s3(uri: str) -> tuple[str, str] | None:

@@ -353,6 +353,12 @@ CATALOGUE: dict[str, Entry] = build({
         "placeholder in an S3 key",
         "a template placeholder without a value inside an S3 key: granted as `*` at its place; "
         "the message names the variable and the pattern"),
+    "RW224": Entry(
+        WARNING, "pass --var NAME=VALUE to read the one branch that runs",
+        "Jinja block of whole statements",
+        "an `if`/`for` on an unknown variable holds whole statements (`{% if export %} UNLOAD "
+        "...; {% endif %}`): each branch is read and the role gets what any branch needs, at "
+        "the block's position"),
     "RW222": Entry(
         WARNING, "a template placeholder where a grant needs a value is a Terraform variable / "
                  "CloudFormation Parameter: give its value when the file is applied",

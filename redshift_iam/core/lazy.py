@@ -33,4 +33,5 @@ def lazy_exports(package: str, table: Mapping[str, str]
     def __dir__() -> list[str]:
         return sorted(set(namespace) | set(table))
 
+    __getattr__.exports = dict(table)  # type: ignore[attr-defined]  # tools/typed_doors.py
     return __getattr__, __dir__

@@ -19,6 +19,7 @@ from redshift_iam.core.settings import MAX_MANAGED, Limits
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 INPUT_FORMATS = ("auto", "sql", "spec")
 SEVERITIES = ("info", "warning", "unresolved", "error")  # lint --min-severity, least first
+IAC_FORMATS = ("terraform", "cloudformation", "cloudformation-json")
 
 
 class OptionsError(ValueError):

@@ -41,7 +41,7 @@ class Placeholder(NamedTuple):
     whole output.
     """
 
-    index: int
+    serial: int
     name: str
     form: str
     text: str
@@ -111,7 +111,7 @@ def shown(text: str, placeholders: tuple[Placeholder, ...] | dict[int, Placehold
     if not has_sentinel(text):
         return text
     table = placeholders if isinstance(placeholders, dict) else {
-        p.index: p for p in placeholders}
+        p.serial: p for p in placeholders}
 
     def one(match: re.Match[str]) -> str:
         found = table.get(int(match.group("index")))

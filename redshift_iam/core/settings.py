@@ -66,7 +66,7 @@ class Limits(NamedTuple):
         return INLINE_LIMIT if self.inline else MANAGED_LIMIT
 
     @property
-    def count(self) -> int:
+    def max_documents(self) -> int:
         return 1 if self.inline else self.max_policies
 
 

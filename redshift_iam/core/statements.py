@@ -162,6 +162,8 @@ class Unmapped(NamedTuple):
 
 
 Statement = Copy | Unload | CreateLibrary | Unmapped
+# The statement fields that may hold an S3 location (an S3Path).
+LOCATION_FIELDS = ("source", "target", "jsonpaths")
 
 
 class Script(NamedTuple):

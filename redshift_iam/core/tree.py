@@ -16,11 +16,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surrogate_message
 
 if TYPE_CHECKING:
+    from redshift_iam.core.placeholders import Placeholder
     from redshift_iam.core.source import Source
 
 # How deep lists and mappings may nest. Specs, values files and manifests need under ten
@@ -52,13 +53,14 @@ class Node(NamedTuple):
     written in quotes (its text then starts one character later). A string rendered from a
     template (``spec.templated``) holds its rendering, ``rendered`` is the Source of that text
     (its offsets map back into the spec) and ``placeholders`` are the template placeholders
-    written in it."""
+    written in it. ``value`` is typed ``Any``: readers index it as the JSON Schema they
+    validated it against says."""
 
-    value: object
+    value: Any
     offset: int
     quoted: bool = False
     rendered: Source | None = None
-    placeholders: tuple = ()
+    placeholders: tuple[Placeholder, ...] = ()
 
     def plain(self) -> object:
         """The value without positions (what the JSON Schema validates)."""

@@ -36,9 +36,12 @@ class Unresolved(Exception):
         self.diagnostic = diagnostic
 
 
-def region_of(out: Collector, region: Text | None, loc: Location) -> str:
+def region_of(out: Collector, region: Text | None, loc: Location, *,
+              clause: bool = True) -> str:
     """The statement's REGION, else --region; its partition must match --partition. A
-    REGION that is a template placeholder is unresolved here, where a grant needs it."""
+    REGION that is a template placeholder is unresolved here, where a grant needs it.
+    ``clause`` is False where the statement may not carry REGION (COPY from EMR): the fix
+    then names --region only."""
     if region and has_sentinel(region.value):
         from redshift_iam.derive.unresolved import unresolved
         raise Unresolved(unresolved("region", region.value, out.places, out.kind,
@@ -47,9 +50,9 @@ def region_of(out: Collector, region: Text | None, loc: Location) -> str:
     if has_marker(value):  # a variable of the IaC file (derive.variables)
         return value
     if not value:
+        where = f" or add REGION 'REGION' to this {out.kind}" if clause else ""
         raise Unresolved(Diagnostic("RI141", "this ARN needs the cluster's Region", loc,
-                                    fix=f"pass --region REGION (the cluster's Region) or add "
-                                        f"REGION 'REGION' to this {out.kind}"))
+                                    fix=f"pass --region REGION (the cluster's Region){where}"))
     if partition_of_region(value) != out.settings.partition:
         raise Unresolved(Diagnostic("RI125", f"Region {value} is in partition "
                                              f"{partition_of_region(value)}, not "

@@ -53,7 +53,8 @@ def _copy_source(out: Collector, copy: Copy) -> list[Diagnostic]:
         arn = f"arn:{out.settings.partition}:dynamodb:{region}:{account}:table/{copy.source.name}"
         out.arn("copy-dynamodb", arn)
     elif isinstance(copy.source, EmrCluster):
-        region, account = region_of(out, None, copy.source.loc), account_of(out, copy.loc)
+        region = region_of(out, None, copy.source.loc, clause=False)  # EMR takes no REGION
+        account = account_of(out, copy.loc)
         out.arn("copy-emr", f"arn:{out.settings.partition}:elasticmapreduce:{region}:{account}:"
                             f"cluster/{copy.source.cluster_id}")
     elif copy.mode is CopyMode.SSH:

@@ -32,6 +32,7 @@ from redshift_iam.core.placeholders import (
     variable,
 )
 from redshift_iam.core.statements import (
+    LOCATION_FIELDS,
     AuthKind,
     Authorization,
     Copy,
@@ -47,7 +48,7 @@ from redshift_iam.core.statements import (
 from redshift_iam.derive.unresolved import SLOTS, _named
 
 Statement = Copy | Unload | CreateLibrary
-_FIELDS = ("source", "target", "jsonpaths")
+_FIELDS = LOCATION_FIELDS
 
 
 def substitute(statement: Statement, places: dict[int, Placeholder], kind: str

@@ -60,7 +60,7 @@ _LOCATION_HEAD = LazyRegex(r"[^/]*//[^/]*|[^/]*")
 
 def table(statement: Copy | Unload | CreateLibrary) -> dict[int, Placeholder]:
     """The statement's placeholders by index."""
-    return {p.index: p for p in statement.placeholders}
+    return {p.serial: p for p in statement.placeholders}
 
 
 def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,

@@ -16,19 +16,19 @@ from redshift_iam.documents.trust import build_trust
 
 def _packed(state: Compact, size: int, limits: Limits) -> tuple[PolicyDocument, ...] | None:
     """The compacted grants (of ``size`` characters as one document) in at most
-    ``limits.count`` documents, or None. Splitting only adds characters, so when all of them
+    ``limits.max_documents`` documents, or None. Splitting only adds characters, so when all of them
     together exceed the room, packing is not even tried."""
-    if size > limits.count * limits.size:
+    if size > limits.max_documents * limits.size:
         return None
     docs = pack(with_sids(state.parts()), limits.size)
-    return tuple(docs) if len(docs) <= limits.count else None
+    return tuple(docs) if len(docs) <= limits.max_documents else None
 
 
 def _first_guess(size: int, possible: list[Fold], limits: Limits) -> int:
     """How many of the largest folds should be enough, by the characters each saves from the
     ``size`` of the grants as one document. The guess leans low (it counts every replaced key
     in full), so packing confirms it and the caller doubles it when it falls short."""
-    excess = size - limits.count * limits.size
+    excess = size - limits.max_documents * limits.size
     saved = 0
     for count, fold in enumerate(possible, 1):
         keys = fold.replaced
@@ -43,8 +43,8 @@ def _needed(state: Compact, limits: Limits) -> int:
 
 
 def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...], list[Fold]]:
-    """Pack a principal's grants into at most ``limits.count`` documents. Only when the exact
-    grants need more (and folding is allowed) are keys folded: deepest segment first, and at
+    """Pack a principal's grants into at most ``limits.max_documents`` documents. Only when the
+    exact grants need more (and folding is allowed) are keys folded: deepest segment first, and at
     each depth the largest folds first, 1, 2, 4... of them, so no more is widened than the
     quota requires. Raises TooLarge when they cannot fit.
 
@@ -58,7 +58,8 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
         return docs, []
     if not limits.fold:
         raise TooLarge(f"needs {_needed(state, limits)} policies of at most {limits.size} "
-                       f"characters; the limit is {limits.count} and folding is off (--no-fold)")
+                       f"characters; the limit is {limits.max_documents} and folding is off "
+                       "(--no-fold)")
     from redshift_iam.documents.fold import Folding  # loaded only when folding is needed
 
     folding, folds = Folding(grants), []
@@ -82,7 +83,7 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
         state, size, folds = trial, trial_size, folds + possible
     raise TooLarge(f"needs {_needed(exact, limits)} policies of at most {limits.size} "
                    f"characters, and still {_needed(state, limits)} after folding every key it "
-                   f"may fold; the limit is {limits.count}")
+                   f"may fold; the limit is {limits.max_documents}")
 
 
 _LOCATION, _FILE_LINE = attrgetter("location"), itemgetter(0, 1)

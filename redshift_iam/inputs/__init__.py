@@ -4,6 +4,8 @@ confined to their folders), flags, and, on first use, templating and source scan
 Public names (the stage's one door; each loads on first use).
 """
 
+from typing import TYPE_CHECKING
+
 from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
@@ -17,3 +19,21 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.inputs.files import IncludeLoader as IncludeLoader
+    from redshift_iam.inputs.files import decode as decode
+    from redshift_iam.inputs.files import read_input as read_input
+    from redshift_iam.inputs.files import read_source as read_source
+    from redshift_iam.inputs.flags import FlagError as FlagError
+    from redshift_iam.inputs.flags import build_settings as build_settings
+    from redshift_iam.inputs.flags import build_trust_options as build_trust_options
+    from redshift_iam.inputs.flags import check_account as check_account
+    from redshift_iam.inputs.flags import check_region_code as check_region_code
+    from redshift_iam.inputs.scanning import Skipped as Skipped
+    from redshift_iam.inputs.scanning import scan as scan
+    from redshift_iam.inputs.templating.sources import render_source as render_source
+    from redshift_iam.inputs.templating.values import Value as Value
+    from redshift_iam.inputs.templating.values import load_vars as load_vars
+    from redshift_iam.inputs.templating.values import merge as merge
+    from redshift_iam.inputs.templating.values import parse_var as parse_var

@@ -20,10 +20,8 @@ from redshift_iam.core.aws_names import (
     split_s3,
 )
 from redshift_iam.core.diagnostics import Diagnostic
-from redshift_iam.core.manifests import parse_manifest
 from redshift_iam.core.settings import KmsTarget, ManifestEntry, Settings, TrustOptions
 from redshift_iam.core.source import Source
-from redshift_iam.inputs.capped import read_utf8
 
 # A manifest lists files: 64 MiB is about a million entries, far beyond what one policy can
 # name; the cap keeps a link to /dev/zero or a huge file from being read at all.
@@ -57,6 +55,9 @@ def check_partition(partition: str, region: str) -> None:
                         f"not {partition}; pass --partition {partition_of_region(region)}")
 
 
+_PAIR_FORMS = {"--manifest": "S3URI=LOCALFILE", "--kms-key": "TARGET=KEY"}  # as --help says
+
+
 def _split_pair(flag: str, value: str) -> tuple[str, str]:
     """``TARGET=VALUE`` split where the target ends. An S3 URI may hold ``=`` itself (Hive
     partitions, ``s3://b/dt=2024-01-01/m``), so an ``s3://`` value splits at its last ``=``
@@ -71,7 +72,7 @@ def _split_pair(flag: str, value: str) -> tuple[str, str]:
                         if value[i] == "=" and Path(value[i + 1:]).is_file()), cut)
     left, right = (value[:cut], value[cut + 1:]) if cut >= 0 else (value, "")
     if not left or not right:
-        raise FlagError(f"{flag} {value!r}: expected TARGET=VALUE")
+        raise FlagError(f"{flag} {value!r}: expected {_PAIR_FORMS.get(flag, 'TARGET=VALUE')}")
     return left, right
 
 
@@ -81,6 +82,9 @@ def load_manifest(uri: str, path: str, notes: list[Diagnostic] | None = None
     bad content raises InputError located in ``path``); the warnings about entry keys
     (RW206, RW207) are appended to ``notes``. Only a regular file of at most
     ``MAX_MANIFEST_FILE`` bytes is read."""
+    from redshift_iam.core.manifests import parse_manifest  # only when a manifest is named
+    from redshift_iam.inputs.capped import read_utf8
+
     try:
         text = read_utf8(path, MAX_MANIFEST_FILE)
     except (OSError, UnicodeDecodeError) as exc:

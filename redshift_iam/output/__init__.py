@@ -5,6 +5,8 @@ Public names (the stage's one door; each loads on first use, so a ``policy`` run
 imports the Terraform renderer).
 """
 
+from typing import TYPE_CHECKING
+
 from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
@@ -18,3 +20,24 @@ _EXPORTS = {
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
+
+if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.output.iac import FILE_NAMES as FILE_NAMES
+    from redshift_iam.output.iac import IacContext as IacContext
+    from redshift_iam.output.iac import RenderError as RenderError
+    from redshift_iam.output.iac import render_iac as render_iac
+    from redshift_iam.output.iac_plan import PLACEHOLDER_ACCOUNT as PLACEHOLDER_ACCOUNT
+    from redshift_iam.output.iac_plan import Pinned as Pinned
+    from redshift_iam.output.iac_plan import placeholder_region as placeholder_region
+    from redshift_iam.output.outdir import OutDirError as OutDirError
+    from redshift_iam.output.outdir import check_out_dir as check_out_dir
+    from redshift_iam.output.outdir import plan_documents as plan_documents
+    from redshift_iam.output.outdir import plan_single as plan_single
+    from redshift_iam.output.outdir import write_out_dir as write_out_dir
+    from redshift_iam.output.scan_report import scan_json as scan_json
+    from redshift_iam.output.scan_report import scan_text as scan_text
+    from redshift_iam.output.text import bundle as bundle
+    from redshift_iam.output.text import document as document
+    from redshift_iam.output.text import dumps as dumps
+    from redshift_iam.output.text import explain_json as explain_json
+    from redshift_iam.output.text import explain_text as explain_text

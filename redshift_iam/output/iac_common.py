@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from redshift_iam.core.grants import Grant, TrustLink
+from redshift_iam.core.options import IAC_FORMATS
 from redshift_iam.core.placeholders import Placeholder
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.output.iac_plan import (
@@ -22,7 +23,7 @@ from redshift_iam.output.iac_plan import (
     trust_sources,
 )
 
-FORMATS = ("terraform", "cloudformation", "cloudformation-json")
+FORMATS = IAC_FORMATS
 FILE_NAMES = {"terraform": "redshift-iam.tf", "cloudformation": "redshift-iam.template.yaml",
               "cloudformation-json": "redshift-iam.template.json"}
 DESCRIPTION = ("IAM roles and policies for Amazon Redshift COPY, UNLOAD and CREATE LIBRARY, "

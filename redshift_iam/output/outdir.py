@@ -43,7 +43,7 @@ class Plan(NamedTuple):
     """What a run puts in the folder: name -> content, and principal -> its file names."""
 
     files: dict[str, str]
-    index: dict[str, list[str]]
+    by_principal: dict[str, list[str]]
 
 
 class Outcome(NamedTuple):
@@ -260,8 +260,12 @@ def check_out_dir(folder: Path, files: dict[str, str]) -> Staleness:
     if not diffs:
         return Staleness("", "", found.special)
     counts = {"to add": len(new), "to change": len(found.changed) - len(new),
-              "to remove": len(found.stale), "not written by redshift-iam (--force)":
-              len(found.foreign)}
+              "to remove": len(found.stale)}
     parts = ", ".join(f"{count} {what}" for what, count in counts.items() if count)
-    return Staleness("".join(diffs), f"{folder} is out of date ({parts}); run generate "
-                                     "without --check to update it", found.special)
+    run = "run generate without --check to update it"
+    if found.foreign:  # among the files to change: generate refuses them without --force
+        parts += (f"; {len(found.foreign)} of them edited by hand or not written by "
+                  "redshift-iam")
+        run = "run generate --force without --check to replace them"
+    return Staleness("".join(diffs), f"{folder} is out of date ({parts}); {run}",
+                     found.special)

@@ -12,7 +12,7 @@ import json
 
 from redshift_iam.core.placeholders import Placeholder, indices
 from redshift_iam.core.secrets import SECRET_WORDS
-from redshift_iam.core.statements import AuthKind, S3Path, Statement
+from redshift_iam.core.statements import LOCATION_FIELDS, AuthKind, S3Path, Statement
 
 # status -> how the text shows it (value and origin are added for "resolved")
 STATUS_TEXT = {"resolved": "=", "hidden": "= (value hidden: the statement carries a secret)",
@@ -34,7 +34,7 @@ def rows(statement: Statement) -> list[dict[str, object]]:
     secret = _carries_secret(statement)
     out = []
     for place in sorted(places, key=lambda p: (p.location.file, p.location.line,
-                                                 p.location.col, p.index)):
+                                                 p.location.col, p.serial)):
         status = _status(place, in_keys, secret)
         shown = status == "resolved"
         out.append({"name": place.label, "text": place.text, "form": place.form,
@@ -48,13 +48,13 @@ def _status(place: Placeholder, in_keys: set[int], secret: bool) -> str:
     if place.resolved:
         hidden = secret or SECRET_WORDS.search(place.value or "") is not None
         return "hidden" if hidden else "resolved"
-    return "wildcard" if place.index in in_keys else "unresolved"
+    return "wildcard" if place.serial in in_keys else "unresolved"
 
 
 def _key_indices(statement: Statement) -> set[int]:
     """The placeholders that stand in the key of one of the statement's S3 locations."""
     found: set[int] = set()
-    for field in ("source", "target", "jsonpaths"):
+    for field in LOCATION_FIELDS:
         value = getattr(statement, field, None)
         if isinstance(value, S3Path):
             found.update(indices(value.key))

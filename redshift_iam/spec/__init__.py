@@ -13,14 +13,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.lazy import lazy_exports
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.localfiles import FileReader, NotRead, walk_tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
-INPUT_FORMATS = ("auto", "sql", "spec")
 # A top-level `operations` key: a YAML line that starts with it, or a JSON member of that name.
 _YAML_OPERATIONS = LazyRegex(r"^[\"']?operations[\"']?[ \t]*:", re.M)
 _JSON_OPERATIONS = LazyRegex(r"\"operations\"\s*:")
@@ -89,3 +88,9 @@ __getattr__, __dir__ = lazy_exports(__name__, {
     "read_spec": "operations", "write_spec": "writer", "UnwritableError": "writer",
     "yaml_tree": "yamltree",
 })
+
+if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.spec.operations import read_spec as read_spec
+    from redshift_iam.spec.writer import UnwritableError as UnwritableError
+    from redshift_iam.spec.writer import write_spec as write_spec
+    from redshift_iam.spec.yamltree import yaml_tree as yaml_tree

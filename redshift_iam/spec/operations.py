@@ -9,6 +9,8 @@ character. One bad operation does not hide the others: each gives its own diagno
 
 from __future__ import annotations
 
+from typing import Any
+
 from redshift_iam.core.aws_names import (
     CLIENT_SIDE_WARNING,
     DYNAMO_SOURCE,
@@ -117,7 +119,7 @@ class Operation:
     def loc(self) -> Location:
         return self.source.location(self.key_offset)
 
-    def get(self, key: str) -> object:
+    def get(self, key: str) -> Any:
         """The value of ``key``; None when absent (and false booleans count as absent)."""
         entry = self.members.get(key)
         if entry is None or entry.value.value is False or key in self.open:

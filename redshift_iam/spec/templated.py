@@ -127,7 +127,7 @@ class _Walk:
                              f"U+{ord(found.group()):04X}", found.start()))
             return node
         self.templated = True
-        placeholders = tuple(p._replace(index=p.index + self.count)
+        placeholders = tuple(p._replace(serial=p.serial + self.count)
                              for p in getattr(rendered.origin, "placeholders", ()))
         rendered = _renumber(rendered, self.count)
         self.count += len(placeholders)
@@ -215,7 +215,7 @@ def statement_placeholders(nodes: Iterator[Node]) -> tuple[Placeholder, ...]:
     found: dict[int, Placeholder] = {}
     for node in nodes:
         for child in _leaves(node):
-            found.update((p.index, p) for p in child.placeholders)
+            found.update((p.serial, p) for p in child.placeholders)
     return tuple(found[index] for index in sorted(found))
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.placeholders import indices, sentinel
@@ -25,13 +26,41 @@ MAX_COMBINATIONS = 64
 Parse = Callable[[Source, Segment], Statement]
 
 
+class Block(NamedTuple):
+    """A Jinja block on unknown variables that starts a statement: where its sentinel stands
+    (``at``, ``length``), the placeholder's label and the texts of its branches."""
+
+    at: int
+    length: int
+    label: str
+    branches: tuple[str, ...]
+
+    def reading(self, source: Source, branch: str) -> Source:
+        """``source`` with ``branch`` in place of the sentinel (positions map to the block)."""
+        text = source.text[:self.at] + branch + source.text[self.at + self.length:]
+        return Source(source.name, text, Respliced(source, self.at, self.length, len(branch)))
+
+
+def statement_block(source: Source, segment: Segment, serial: int) -> Block | None:
+    """The block of placeholder ``serial`` that starts ``segment`` when its branches are
+    plain text (so each can be read as SQL); else None."""
+    branches = source.origin.branches if source.origin is not None else {}
+    if serial not in branches:
+        return None
+    at = source.text.find(sentinel(serial), segment.start, segment.end)
+    found = [p for p in source.origin.placeholders if p.serial == serial]
+    if at < 0 or not found:
+        return None
+    return Block(at, len(sentinel(serial)), found[0].label, branches[serial])
+
+
 def statement_placeholders(source: Source, segment: Segment) -> tuple:
     """The template's placeholders written inside the statement (resolved or not), and the
     ones whose sentinels its rendering holds, by index."""
     origin = source.origin
     first, last = source.location(segment.start), source.location(max(segment.end - 1, 0))
     inside = set(indices(source.text[segment.start:segment.end]))
-    return tuple(p for p in origin.placeholders if p.index in inside or (
+    return tuple(p for p in origin.placeholders if p.serial in inside or (
         p.location.file == first.file
         and (first.line, first.col) <= (p.location.line, p.location.col)
         <= (last.line, last.col)))

@@ -21,6 +21,7 @@ from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
 from redshift_iam.core.statements import Script, Statement, Unmapped
+from redshift_iam.sql.branches import Block, statement_block
 from redshift_iam.sql.classify import VERBS, statement_kind
 from redshift_iam.sql.fastpath import read_fast
 from redshift_iam.sql.lexer import (
@@ -64,6 +65,23 @@ def read_script(sources: Iterable[Source], loader: Loader | None = None) -> Scri
         reading.source((source,))
     return Script(tuple(reading.statements), reading.skipped, tuple(reading.diagnostics),
                   tuple(reading.texts))
+
+
+def _block_at(source: Source, segment: Segment) -> Block | None:
+    """The Jinja block whose sentinel starts ``segment``, when its branches can be read."""
+    first = next(tokens(source, segment), None)
+    if first is None or first.kind != "sentinel":
+        return None
+    return statement_block(source, segment, int(first.text[1:-1]))
+
+
+def _unique(items: list) -> list:
+    """``items`` without repeats, in order (statements and diagnostics are plain values)."""
+    out: list = []
+    for item in items:
+        if item not in out:
+            out.append(item)
+    return out
 
 
 def _no_includes(name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
@@ -111,10 +129,40 @@ class _Reading:
             self.diagnostics.append(exc.diagnostic)
             return
         self.diagnostics.extend(warnings)
+        if isinstance(statement, Unmapped) and statement.code == "RI131":
+            block = _block_at(source, segment)
+            if block is not None:
+                self.block(source, segment, block)
+                return
         if statement is None:
             self.skipped += 1
         else:
             self.statements.append(statement)
+
+    def block(self, source: Source, segment: Segment, block: Block) -> None:
+        """Read each branch of a Jinja block of whole statements in its place (RW224): the
+        role gets what any branch needs. What follows the block up to the statement's end is
+        read with each branch too; identical readings count once."""
+        names = [name.strip() for name in block.label.split(",")]
+        flags = " ".join(f"--var {name}=VALUE" for name in names)
+        self.diagnostics.append(Diagnostic(
+            "RW224", f"the Jinja block on {', '.join(names)} holds whole statements: each "
+                     "branch is read and the role gets what any of them needs",
+            source.location(block.at), fix=f"pass {flags} to read the branch that runs"))
+        marks = len(self.statements), len(self.diagnostics)
+        for branch in block.branches:
+            reading = block.reading(source, branch)
+            end = segment.end + len(branch) - block.length
+            try:
+                segments = _candidates(reading)[0]
+            except InputError as exc:
+                self.diagnostics.append(exc.diagnostic)
+                continue
+            for inner, word in segments:
+                if segment.start <= inner.start < end:
+                    self.statement(reading, inner, word)
+        self.statements[marks[0]:] = _unique(self.statements[marks[0]:])
+        self.diagnostics[marks[1]:] = _unique(self.diagnostics[marks[1]:])
 
     def meta(self, chain: tuple[Source, ...], line: Segment) -> None:
         """Read the files a meta-command line includes, each error on its own; other

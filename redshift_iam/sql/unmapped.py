@@ -72,6 +72,6 @@ def _whole_statement(source: Source, segment: Segment) -> Unmapped | None:
     if first is None or first.kind != "sentinel":
         return None
     index = int(first.text[1:-1])
-    found = [p for p in getattr(source.origin, "placeholders", ()) if p.index == index]
+    found = [p for p in getattr(source.origin, "placeholders", ()) if p.serial == index]
     label = found[0].label if found else first.text
     return Unmapped(source.location(first.start), f"placeholder {label}", "RI131")

@@ -24,10 +24,11 @@ import re
 from typing import NamedTuple
 
 from redshift_iam.core.lazyre import LazyRegex
+from redshift_iam.core.options import TEMPLATE_STYLES
 from redshift_iam.inputs.templating.brackets import field_parts
 from redshift_iam.inputs.templating.triggers import LEADS, TRIGGERS  # noqa: F401 (re-exported)
 
-STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
+STYLES = TEMPLATE_STYLES
 HOST_STYLES = ("fstring", "dollar", "terraform")
 
 # A path as templates write it: cfg.bucket, cfg['bucket'], cfg["bucket"], cfg[bucket].

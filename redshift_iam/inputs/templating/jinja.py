@@ -149,10 +149,13 @@ def _error(exc: Exception, source: Source) -> InputError:
     if isinstance(exc, InputError):
         return exc
     if isinstance(exc, TemplateSyntaxError):
-        where = (Location(exc.filename, exc.lineno or 1, 1) if exc.filename
-                 else _line(source, exc.lineno or 1))
         message = re.sub(r" at \d+$", "", exc.message or "")  # an offset in the rewritten text
-        return InputError(Diagnostic("RI170", f"Jinja syntax error: {shown(message)}", where))
+        message = f"Jinja syntax error: {shown(message)}"
+        if exc.filename:  # an included template: its line is all jinja2 knows
+            return InputError(Diagnostic("RI170", message, Location(exc.filename,
+                                                                     exc.lineno or 1, 1)))
+        return InputError(source.diagnostic("RI170", message,
+                                            _syntax_offset(source, exc.lineno or 1, message)))
     code, message = _classify(exc)
     return InputError(Diagnostic(code, shown(message), _where(exc, source)))
 
@@ -179,6 +182,24 @@ def _classify(exc: Exception) -> tuple[str, str]:
         if isinstance(exc, kinds):
             return code, text.format(exc)
     return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
+
+
+def _syntax_offset(source: Source, lineno: int, message: str) -> int:
+    """Where a syntax error of line ``lineno`` stands: the character jinja2 calls unexpected
+    (the first one after the line's first tag opener), else the line's first tag opener, else
+    the line's start. jinja2 reports lines only."""
+    starts = source.line_starts()
+    begin = starts[min(max(lineno, 1), len(starts)) - 1]
+    end = source.text.find("\n", begin)
+    end = len(source.text) if end < 0 else end
+    opener = min((at for at in (source.text.find(tag, begin, end) for tag in ("{{", "{%"))
+                  if at >= 0), default=begin)
+    unexpected = re.search(r"unexpected (?:char )?(['\"])(.)\1", message)
+    if unexpected:
+        at = source.text.find(unexpected.group(2), opener + 2, end)
+        if at >= 0:
+            return at
+    return opener
 
 
 def _line(source: Source, lineno: int) -> Location:

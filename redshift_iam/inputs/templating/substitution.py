@@ -98,7 +98,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
 class _Late(NamedTuple):
     """A psql variable used while no meta-command had set it."""
 
-    index: int
+    serial: int
     name: str
 
 
@@ -166,9 +166,9 @@ class _Scan:
         for late in self.late:
             if late.name not in self.psql.defined:
                 continue
-            where = self.placeholders[late.index].location
+            where = self.placeholders[late.serial].location
             found.append(Diagnostic(
-                "RW220", f"psql variable {self.placeholders[late.index].text} is used before "
+                "RW220", f"psql variable {self.placeholders[late.serial].text} is used before "
                 f"{self.psql.defined[late.name]}; psql does not expand it there", where,
                 fix=f"move \\set {late.name} above line {where.line}, or pass --var "
                     f"{late.name}=VALUE"))

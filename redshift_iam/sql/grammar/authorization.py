@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 from redshift_iam.core.aws_names import (
+    CREDENTIAL_KEYS,
     MAX_ROLE_CHAIN,
     access_key_warnings,
     check_key_id,
@@ -25,8 +26,6 @@ from redshift_iam.sql.tokens import Token
 MAX_CHAIN = MAX_ROLE_CHAIN
 _SPACE = re.compile(r"\s")
 _KEY_NAME = re.compile(r"^[a-z_]{1,40}\Z")
-_CREDENTIAL_KEYS = {"aws_iam_role", "aws_access_key_id", "aws_secret_access_key", "token",
-                    "master_symmetric_key"}
 
 
 def role_chain(cursor: Cursor, token: Token, text: str, start: int) -> tuple[Text, ...]:
@@ -72,11 +71,11 @@ def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]
         raise cursor.error("RI110", "the CREDENTIALS string must not contain spaces", token)
     for number, part in enumerate(text.split(";"), 1):
         key, eq, value = part.partition("=")
-        if part and (not eq or key not in _CREDENTIAL_KEYS):
+        if part and (not eq or key not in CREDENTIAL_KEYS):
             # Name the key only when it is one word: a malformed pair may hold a secret.
             what = repr(key) if eq and _KEY_NAME.match(key) else f"entry {number} (key=value)"
             raise cursor.error("RI110", f"unknown CREDENTIALS {what}; expected "
-                               f"{', '.join(sorted(_CREDENTIAL_KEYS))}", token, offset)
+                               f"{', '.join(CREDENTIAL_KEYS)}", token, offset)
         if key in pairs:
             raise cursor.error("RI112", f"CREDENTIALS gives {key} twice", token, offset)
         if part:

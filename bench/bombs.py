@@ -1,9 +1,12 @@
-"""File system bombs: inputs that cost their author nothing and would cost a naive reader without
-end (a link to /dev/zero, a FIFO, sparse files, a crafted git index or .gitignore, a deep tree).
+"""Bombs: inputs that cost their author nothing and would cost a naive reader without end.
+File system (a link to /dev/zero, a FIFO, sparse files, a crafted git index or .gitignore, a
+deep tree), Jinja templates (huge filters, doubling loops, unclosed tags), values files and
+specs (YAML alias bombs, deep nesting, .env expansion), manifests.
 
-Run ``python bench/fs_bombs.py``. Each bomb is built in a temporary folder and the command runs
-in a child process; the table gives the limit that stops it, the exit code, the wall time and
-the child's peak memory (max RSS). Target: every bomb under 5 s and 500 MB. It judges nothing.
+Run ``python bench/bombs.py`` (``make bench`` runs it too). Each bomb is built in a temporary
+folder and the command runs in a child process; the table gives the limit that stops it, the
+exit code, the wall time and the child's peak memory (max RSS), and whether it is within the
+targets: under 5 s and 500 MB (``TARGET_SECONDS``, ``TARGET_MB``). It judges nothing.
 """
 
 from __future__ import annotations
@@ -122,6 +125,74 @@ def out_dir(top: Path) -> None:
     os.mkfifo(top / "iam" / ".redshift-iam.json")
 
 
+def write(name: str, text: str) -> Callable[[Path], object]:
+    return lambda top: (top / name).write_text(text)
+
+
+def jinja(expression: str) -> Callable[[Path], object]:
+    """A COPY whose key is a Jinja expression."""
+    return write("t.sql", "COPY t FROM 's3://acme/{{ " + expression + " }}/' IAM_ROLE "
+                 "'arn:aws:iam::123456789012:role/etl';\n")
+
+
+def billion_laughs(name: str) -> Callable[[Path], object]:
+    lines = ['a0: &a0 ["x", "x", "x", "x", "x", "x", "x", "x", "x"]']
+    lines += [f"a{n}: &a{n} [" + ", ".join([f"*a{n - 1}"] * 9) + "]" for n in range(1, 9)]
+    return write(name, "\n".join(lines) + "\n")
+
+
+def env_doubling(top: Path) -> None:
+    lines = ["A0=xxxxxxxxxxxxxxxx"] + [f"A{n}=${{A{n - 1}}}${{A{n - 1}}}" for n in range(1, 60)]
+    (top / "v.env").write_text("\n".join(lines) + "\n")
+
+
+def manifest_deep(top: Path) -> None:
+    (top / "m.json").write_text('{"entries": ' + "[" * 1_000_000 + "]" * 1_000_000 + "}")
+
+
+COPY_MANIFEST = ("COPY t FROM 's3://acme/m.json' IAM_ROLE 'arn:aws:iam::123456789012:role/etl' "
+                 "MANIFEST;\n")
+TEMPLATE_BOMBS = [
+    ("Jinja: 'x'|center(2000000000)", "filter sizes checked first (RI173)",
+     jinja("'x'|center(2000000000)"), ["policy", "t.sql"]),
+    ("Jinja: namespace doubling with ~ (40 rounds)", "concatenation size (RI173)",
+     write("t.sql", "{% set ns = namespace(s='x') %}{% for i in range(40) %}"
+           "{% set ns.s = ns.s ~ ns.s %}{% endfor %}COPY t FROM 's3://acme/{{ ns.s }}' "
+           "IAM_ROLE 'arn:aws:iam::123456789012:role/etl';\n"), ["policy", "t.sql"]),
+    ("Jinja: '%2000000000s'|format(1)", "printf width (RI173)", jinja("'%2000000000s'|format(1)"),
+     ["policy", "t.sql"]),
+    ('Jinja: "{:>2000000000}".format(1)', "bounded str.format (RI173)",
+     jinja('"{:>2000000000}".format(1)'), ["policy", "t.sql"]),
+    ("Jinja: [0]*2000000000", "* size (RI173)", jinja("([0]*2000000000)|length"),
+     ["policy", "t.sql"]),
+    ("Jinja: 9 ** 99999999", "exponent cap (RI173)", jinja("9 ** 99999999"), ["policy", "t.sql"]),
+    ("Jinja: nested range(100000) loops", "100,000 iterations (RI173)",
+     write("t.sql", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}"
+           "{% endfor %}"), ["policy", "t.sql"]),
+    ("Jinja: unclosed '{{ ' x 200,000", "one linear tag scan (RI170)",
+     write("t.sql", "{{ " * 200_000), ["policy", "t.sql"]),
+    ("Jinja: unclosed '{%macro ' x 80,000", "one linear tag scan (RI170)",
+     write("t.sql", "{%macro " * 80_000), ["policy", "t.sql"]),
+    ("--vars YAML billion laughs (9x9 aliases)", "no aliases in values files (RI175)",
+     lambda t: (billion_laughs("v.yaml")(t), write("t.sql", SQL)(t)),
+     ["policy", "t.sql", "--vars", "v.yaml"]),
+    ("spec YAML billion laughs", "no alias to a list or mapping (RI180)",
+     billion_laughs("s.yaml"), ["policy", "s.yaml", "--input-format", "spec"]),
+    ("--vars JSON nested 1,000,000 deep", "depth 32 (RI175)",
+     lambda t: (write("v.json", "[" * 1_000_000)(t), write("t.sql", SQL)(t)),
+     ["policy", "t.sql", "--vars", "v.json"]),
+    (".env lines that each double the last", "1 MiB expansion budget (RI175)",
+     lambda t: (env_doubling(t), write("t.sql", SQL)(t)), ["policy", "t.sql", "--vars", "v.env"]),
+    ("--manifest nested 1,000,000 deep", "depth 32 (RI150)",
+     lambda t: (manifest_deep(t), write("t.sql", COPY_MANIFEST)(t)),
+     ["policy", "t.sql", "--manifest", "s3://acme/m.json=m.json"]),
+    ("--manifest link to /dev/zero", "regular files only",
+     lambda t: ((t / "m.json").symlink_to("/dev/zero"), write("t.sql", COPY_MANIFEST)(t)),
+     ["policy", "t.sql", "--manifest", "s3://acme/m.json=m.json"]),
+    ("a 5 MB trailing word after COPY's options", "the fast path declines at the first junk",
+     write("t.sql", SQL.rstrip(";\n") + " " + "A" * 5_000_000 + ";\n"), ["policy", "t.sql"]),
+]
+
 Bomb = tuple[str, str, Callable[[Path], object], list[str]]
 BOMBS: list[Bomb] = [
     ("link to /dev/zero in a tree", "no link out of the tree",
@@ -168,7 +239,9 @@ BOMBS: list[Bomb] = [
      ["scan", "."]),
     ("dense 1 MiB Python module (within the cap)", "reference: --max-file-size 1 MiB",
      dense_python, ["scan", "."]),
+    *TEMPLATE_BOMBS,
 ]
+TARGET_SECONDS, TARGET_MB = 5.0, 500.0
 
 
 def run(top: Path, args: list[str]) -> tuple[int, float, float]:
@@ -185,14 +258,16 @@ def run(top: Path, args: list[str]) -> tuple[int, float, float]:
 
 def main() -> None:
     sys.setrecursionlimit(10_000)  # removing the nested folders (shutil.rmtree recurses)
-    print(f"{'bomb':52} {'stopped by':50} exit  seconds  peak MB")
+    print(f"{'bomb':52} {'stopped by':50} exit  seconds  peak MB  within {TARGET_SECONDS:g} s "
+          f"and {TARGET_MB:g} MB")
     with tempfile.TemporaryDirectory() as folder:
         for number, (name, limit, build, args) in enumerate(BOMBS):
             top = Path(folder) / f"b{number}"
             top.mkdir()
             build(top)
             code, seconds, peak = run(top, args)
-            print(f"{name:52} {limit:50} {code:4} {seconds:8.2f} {peak:8.0f}")
+            within = "yes" if seconds < TARGET_SECONDS and peak < TARGET_MB else "NO"
+            print(f"{name:52} {limit:50} {code:4} {seconds:8.2f} {peak:8.0f}  {within}")
 
 
 if __name__ == "__main__":

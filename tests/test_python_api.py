@@ -7,6 +7,7 @@ import io
 import re
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 from redshift_iam.analysis import Options, Source, analyze, bundle
@@ -52,3 +53,29 @@ def test_a_template_with_a_value_gives_the_same_bundle_through_both_doors(tmp_pa
     assert bundle(by_path) == bundle(by_text) == result.stdout
     assert "arn:aws:s3:::acme-out/prod/x_*" in result.stdout
     assert "arn:aws:s3:::acme-raw/p/*" in result.stdout
+
+
+def test_the_audit_doors_take_options_and_sources() -> None:
+    """analysis.check and analysis.lint: the flags as Options fields, texts as Sources; the
+    reports render to what the commands print."""
+    from redshift_iam.analysis import OptionsError, check, check_text, findings_text, lint
+
+    sql = Source("etl.sql", "COPY t FROM 's3://acme-data/k/' IAM_ROLE "
+                            "'arn:aws:iam::123456789012:role/Etl';\n")
+    body = ('{"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": '
+            '"s3:GetObject", "Resource": "arn:aws:s3:::acme-data/*"}]}')
+    report = check([sql], Options(context=("aws:SourceVpc=vpc-1",)),
+                   sources=[Source("p.json", body)])
+    assert [m.need.action for m in report.missing] == ["s3:ListBucket"]
+    assert [d.code for d in report.failures(strict=False)] == ["RC400"]
+    assert [d.code for d in report.failures(strict=True)] == ["RC400", "RC402"]
+    assert check_text(report).endswith(
+        "arn:aws:iam::123456789012:role/Etl: 2 need(s), 1 missing; excess in: s3\n")
+    linted = lint([Source("d.sql", "UNLOAD ('select 1') TO 's3://b-1/o/' IAM_ROLE default;")],
+                  Options(min_severity="info"))
+    assert [f.code for f in linted.findings] == ["RW233"]
+    assert findings_text(linted.findings).endswith("1 finding(s): 1 info\n")
+    for bad, door in ((Options(min_severity="loud"), lint), (Options(), check),
+                      (Options(policies=("p.json",), context=("nokey",)), check)):
+        with pytest.raises(OptionsError):
+            door([sql], bad)

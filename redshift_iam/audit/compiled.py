@@ -83,17 +83,17 @@ def _statement(doc: PolicyDoc, index: int, body: object, with_variables: bool) -
     sid = body.get("Sid", "")
     ref = StatementRef(doc.name, index, sid if isinstance(sid, str) else "", at)
     if "Principal" in body or "NotPrincipal" in body:
-        raise _bad(f"{ref}: has a Principal: this is a resource-based or trust policy, not a "
+        raise _bad(f"{ref.label}: has a Principal: this is a resource-based or trust policy, not a "
                    "permissions policy of the role", at)
     unknown = sorted(set(body) - _ELEMENTS)
     if unknown:
-        raise _bad(f"{ref}: unknown statement element {unknown[0][:60]!r}", at)
+        raise _bad(f"{ref.label}: unknown statement element {unknown[0][:60]!r}", at)
     if body.get("Effect") not in ("Allow", "Deny"):
-        raise _bad(f"{ref}: Effect must be \"Allow\" or \"Deny\"", at)
+        raise _bad(f"{ref.label}: Effect must be \"Allow\" or \"Deny\"", at)
     action_key, actions = _one_of(ref, body, "Action", "NotAction")
     for action in actions:
         if not _ACTION.match(action):
-            raise _bad(f"{ref}: {action[:80]!r} is not an action (service:Name, wildcards "
+            raise _bad(f"{ref.label}: {action[:80]!r} is not an action (service:Name, wildcards "
                        "allowed)", at)
     resource_key, resources = _one_of(ref, body, "Resource", "NotResource")
     patterns = tuple(policy_variables.parse(r, with_variables) for r in resources)
@@ -120,7 +120,7 @@ def _any_glob(globs: tuple[Glob, ...]) -> re.Pattern[str]:
 def _one_of(ref: StatementRef, body: Mapping, key: str, negated: str
             ) -> tuple[str, tuple[str, ...]]:
     if (key in body) == (negated in body):
-        raise _bad(f"{ref}: give exactly one of {key} and {negated}", ref.location)
+        raise _bad(f"{ref.label}: give exactly one of {key} and {negated}", ref.location)
     name = key if key in body else negated
     return name, _strings(ref, body[name], name)
 
@@ -128,7 +128,7 @@ def _one_of(ref: StatementRef, body: Mapping, key: str, negated: str
 def _strings(ref: StatementRef, value: object, what: str) -> tuple[str, ...]:
     items = [value] if not isinstance(value, list) else value
     if not items or not all(isinstance(item, str) for item in items):
-        raise _bad(f"{ref}: {what} must be a string or a non-empty list of strings",
+        raise _bad(f"{ref.label}: {what} must be a string or a non-empty list of strings",
                    ref.location)
     return tuple(items)
 
@@ -136,17 +136,17 @@ def _strings(ref: StatementRef, value: object, what: str) -> tuple[str, ...]:
 def _conditions(ref: StatementRef, block: object, with_variables: bool
                 ) -> tuple[Condition, ...]:
     if not isinstance(block, Mapping):
-        raise _bad(f"{ref}: Condition must be an object of operators", ref.location)
+        raise _bad(f"{ref.label}: Condition must be an object of operators", ref.location)
     out = []
     for operator, keys in block.items():
         if not isinstance(keys, Mapping) or not keys:
-            raise _bad(f"{ref}: Condition {operator[:60]!r} must map keys to values",
+            raise _bad(f"{ref.label}: Condition {operator[:60]!r} must map keys to values",
                        ref.location)
         for key, value in keys.items():
             found = conditions.condition(operator, key, _values(ref, value, operator),
                                          with_variables)
             if found is None:
-                raise _bad(f"{ref}: unknown condition operator {operator[:60]!r}",
+                raise _bad(f"{ref.label}: unknown condition operator {operator[:60]!r}",
                            ref.location)
             out.append(found)
     return tuple(out)
@@ -162,8 +162,8 @@ def _values(ref: StatementRef, value: object, operator: str) -> list[str]:
         elif isinstance(item, (str, int, float)):
             out.append(str(item))
         else:
-            raise _bad(f"{ref}: the values of {operator[:60]!r} must be strings, numbers or "
+            raise _bad(f"{ref.label}: the values of {operator[:60]!r} must be strings, numbers or "
                        "booleans", ref.location)
     if not out:
-        raise _bad(f"{ref}: {operator[:60]!r} has an empty list of values", ref.location)
+        raise _bad(f"{ref.label}: {operator[:60]!r} has an empty list of values", ref.location)
     return out

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from redshift_iam.core.aws_names import _DB_USER
-from redshift_iam.core.options import INPUT_FORMATS, PARTITIONS, TEMPLATE_STYLES
+from redshift_iam.core.options import INPUT_FORMATS, PARTITIONS, SEVERITIES, TEMPLATE_STYLES
 
 
 def _flag(check_name):
@@ -54,8 +54,11 @@ def _vars(ctx, param, values):
     return tuple(values)
 
 
-def _size(ctx, param, value):
-    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error."""
+def size_value(ctx, param, value):
+    """A size flag (4MiB, 512KiB, 1GiB, bytes) -> bytes; a bad one is a usage error. None
+    (not given, no default) stays None: the job's own default."""
+    if value is None:
+        return None
     from redshift_iam.core.localfiles import parse_size
     try:
         return parse_size(value)
@@ -69,11 +72,11 @@ def read_limit_options(per_file="32MiB", total="256MiB", larger="is an error (RI
     def decorate(func):
         options = [
             click.option("--max-file-size", default=per_file, show_default=True,
-                         metavar="SIZE", callback=_size,
+                         metavar="SIZE", callback=size_value,
                          help=f"Read no file larger than this (units KiB, MiB, GiB; or bytes): "
                               f"a larger one {larger}, never read."),
             click.option("--max-total-size", default=total, show_default=True, metavar="SIZE",
-                         callback=_size,
+                         callback=size_value,
                          help="Read at most this much in all in one run; a file past it is "
                               "treated as --max-file-size says."),
         ]
@@ -166,14 +169,17 @@ def settings_options(func):
                      help="Emit what is known when a value is missing (a template "
                           "placeholder without a value, an account, Region, manifest or key); "
                           "the gaps become warnings and their grants are left out."),
-        click.option("--error-format", type=click.Choice(["text", "json"]), default="text",
-                     show_default=True,
-                     help="stderr as text, or as one JSON object per line (code, severity, "
-                          "message, location, hint). Not implied by --format json."),
+        error_format_option,
     ]
     for option in reversed(options):
         func = option(func)
     return func
+
+
+error_format_option = click.option(
+    "--error-format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+    help="stderr as text, or as one JSON object per line (code, severity, message, location, "
+         "hint). Not implied by --format json.")
 
 
 def trust_options(func):
@@ -222,3 +228,42 @@ def out_dir_options(what: str, out_dir_help: str):
             func = option(func)
         return func
     return decorate
+
+
+def check_options(func):
+    """What ``check`` checks: the role's policies (files and/or IAM), which role of a file,
+    the request context, and whether excess fails (Options.policies ... Options.strict)."""
+    options = [
+        click.option("--policy", "policies", multiple=True, metavar="FILE",
+                     help="The role's policies: a policy document, an aws iam get-role-policy, "
+                          "get-policy-version or get-account-authorization-details response, "
+                          "a terraform show -json plan or state, or a CloudFormation template "
+                          "(JSON or YAML); '-' reads standard input. Repeatable: the "
+                          "documents are evaluated together."),
+        click.option("--from-role", default="", metavar="NAME",
+                     help="Read the role's inline and attached policies and its permissions "
+                          "boundary from IAM with boto3 (default credential chain; "
+                          "AWS_PROFILE, AWS_REGION, AWS_ENDPOINT_URL); a name or a role ARN."),
+        click.option("--policy-role", default="", metavar="ROLE",
+                     help="The role of a --policy file that holds several (its name or ARN, "
+                          "a Terraform address, a CloudFormation logical id); default: the "
+                          "checked principal's role name."),
+        click.option("--strict", is_flag=True,
+                     help="Exit 1 when the documents allow anything beyond what the SQL "
+                          "needs (RC402)."),
+        click.option("--context", multiple=True, metavar="KEY=VALUE",
+                     help="A condition key every request carries (aws:SourceVpc=vpc-1a2b3c4d, "
+                          "aws:SourceIp=10.0.0.8); a condition on a key not given is not "
+                          "known to hold. Repeatable, each key once."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def min_severity_option(func):
+    """lint's threshold (Options.min_severity)."""
+    return click.option("--min-severity", type=click.Choice(SEVERITIES), default="warning",
+                        show_default=True,
+                        help="Exit 1 when a finding is at or above this severity (info < "
+                             "warning < unresolved < error). Every finding is reported.")(func)

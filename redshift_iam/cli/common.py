@@ -50,7 +50,7 @@ def build_options(flags: dict, iac: bool = False) -> Options:
     given = {name: flags[name] for name in OPTION_FLAGS
              if name in flags and flags[name] is not None}
     for name in ("manifests", "kms_keys", "trust_regions", "db_users", "template_vars",
-                 "vars_files"):
+                 "vars_files", "policies", "context"):
         if name in given:
             given[name] = tuple(given[name])
     if "no_fold" in flags:

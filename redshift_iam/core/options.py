@@ -18,6 +18,7 @@ from redshift_iam.core.settings import MAX_MANAGED, Limits
 
 TEMPLATE_STYLES = ("auto", "jinja", "format", "percent", "shell", "psql", "ruby", "angle", "none")
 INPUT_FORMATS = ("auto", "sql", "spec")
+SEVERITIES = ("info", "warning", "unresolved", "error")  # lint --min-severity, least first
 IAC_FORMATS = ("terraform", "cloudformation", "cloudformation-json")
 
 
@@ -56,6 +57,16 @@ class Options(NamedTuple):
     iac: bool = False  # Terraform/CloudFormation: open values become variables/parameters
     # The account: look up with boto3 what the SQL and the flags leave open (--resolve).
     resolve: bool = False
+    # check: the role's policies (files, '-' for standard input; and/or a role read from IAM),
+    # the role of a file that holds several, request context keys (KEY=VALUE), and whether
+    # what the policies allow beyond the need fails the check.
+    policies: tuple[str, ...] = ()
+    from_role: str = ""
+    policy_role: str = ""
+    context: tuple[str, ...] = ()
+    strict: bool = False
+    # lint: the least severity that fails the run.
+    min_severity: str = "warning"
 
     @property
     def partition_or_default(self) -> str:

@@ -14,6 +14,9 @@ _EXPORTS = {
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
     "scan": "scanning", "Skipped": "scanning",
+    "find_config": "project_config", "read_config": "project_config",
+    "ProjectConfig": "project_config", "configurable": "config_keys",
+    "NOT_CONFIGURABLE": "config_keys",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

@@ -7,6 +7,7 @@ callers alike.
 - :func:`read_inputs`: the same up to the statements (a :class:`Script`), for ``spec``.
 - :func:`scan` (paths, :class:`Options`) -> :class:`ScanReport`: find the statements in a
   source tree and analyse them.
+- :func:`values_template`: a scan's open variables as a project config to fill in.
 - :func:`select`: one principal's report (``--role``); :func:`standard_trust`: the trust
   policy with no SQL at all.
 - :func:`apply`: put an analysis' roles and policies in the AWS account (boto3).
@@ -30,7 +31,7 @@ _EXPORTS = {
     "Analysis": "redshift_iam.core.reports", "Source": "redshift_iam.core.source",
     "analyze": "pipeline", "analyze_sources": "pipeline", "read_inputs": "pipeline",
     "standard_trust": "pipeline",
-    "scan": "scan_tree", "ScanReport": "scan_tree",
+    "scan": "scan_tree", "ScanReport": "scan_tree", "values_template": "values_file",
     "select": "selection", "SelectionError": "selection", "apply": "deploy",
     "render_iac": "rendering", "IacText": "rendering",
     "write_spec": "rendering", "UnwritableError": "rendering",
@@ -44,7 +45,7 @@ __all__ = ["Analysis", "IacText", "Options", "OptionsError", "OutDirError", "Ren
     "ScanReport", "SelectionError", "Source", "UnwritableError", "analyze", "analyze_sources",
     "apply", "bundle", "check_out_dir", "document", "explain_json", "explain_text",
     "plan_documents", "plan_single", "read_inputs", "render_iac", "scan", "scan_json",
-    "scan_text", "select", "standard_trust", "write_out_dir", "write_spec"]
+    "scan_text", "select", "standard_trust", "values_template", "write_out_dir", "write_spec"]
 
 if TYPE_CHECKING:  # the real signatures, for type checkers (the names load lazily at run time)
     from redshift_iam.analysis.deploy import apply
@@ -57,6 +58,7 @@ if TYPE_CHECKING:  # the real signatures, for type checkers (the names load lazi
     from redshift_iam.analysis.rendering import IacText, UnwritableError, render_iac, write_spec
     from redshift_iam.analysis.scan_tree import ScanReport, scan
     from redshift_iam.analysis.selection import SelectionError, select
+    from redshift_iam.analysis.values_file import values_template
     from redshift_iam.core.options import Options, OptionsError
     from redshift_iam.core.reports import Analysis
     from redshift_iam.core.source import Source

@@ -24,12 +24,13 @@ class ScanReport(NamedTuple):
     """What :func:`scan` found: the analysis of every statement read, the places not
     read (``inputs.scanning.Skipped``: the scanner's, then each located error: a statement
     that could not be rendered, read or derived), the templating diagnostics (warnings and
-    errors) and how many files were opened."""
+    errors), how many files were opened, and the project config read."""
 
     analysis: Analysis
     skipped: tuple[Any, ...]
     rendering: tuple[Diagnostic, ...]
     files_read: int
+    config: Any = None  # the project config read (inputs.ProjectConfig), or None
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -93,7 +94,8 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     errors = [d for d in (*rendering, *analysis.diagnostics)
               if d.severity is Severity.ERROR and d.location is not None]
     skipped = [*found.skipped, *map(_not_read, errors)]
-    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read)
+    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read,
+                      project.config)
 
 
 def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None,

@@ -15,6 +15,7 @@ _EXPORTS = {
     "plan_documents": "outdir", "plan_single": "outdir", "write_out_dir": "outdir",
     "check_out_dir": "outdir", "OutDirError": "outdir",
     "scan_json": "scan_report", "scan_text": "scan_report",
+    "values_template": "values_toml", "below": "values_toml",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

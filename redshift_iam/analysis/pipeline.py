@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redshift_iam.analysis.configure import Configured, configure, trust_options
+from redshift_iam.analysis.configure import Configured, trust_options
 from redshift_iam.analysis.gather import Input, gather
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic
@@ -43,7 +43,7 @@ def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
 
     project = load_project(options, first_input(inputs))
     options = project.options
-    configured = configure(options)
+    configured = project.configure()
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
     gathered = gather(inputs, options, stdin, reader, project.values_for)
     script = read_sources(gathered.sources, options.input_format,

@@ -13,6 +13,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from redshift_iam.analysis.configure import Configured, configure
 from redshift_iam.core.options import DEFAULTS, Options, OptionsError, Setting
 
 if TYPE_CHECKING:
@@ -26,6 +27,22 @@ class Project(NamedTuple):
     options: Options
     config: ProjectConfig | None = None
     settings: tuple[Setting, ...] = ()
+
+    def configure(self) -> Configured:
+        """The stages' settings of the options (``analysis.configure``); an OptionsError
+        about an option the config set names the config's line."""
+        try:
+            return configure(self.options)
+        except OptionsError as exc:
+            raise OptionsError(self._blame(str(exc))) from None
+
+    def _blame(self, message: str) -> str:
+        for setting in self.settings:
+            flag = "--" + setting.name.rstrip("s") if setting.name.endswith(
+                ("keys", "manifests")) else "--" + setting.name
+            if setting.origin not in ("flag", "default") and message.startswith(flag):
+                return f"{message} (set at {setting.origin})"
+        return message
 
     def values_for(self, file: str | None) -> Mapping[str, Any]:
         """The config's template values for ``file`` (``inputs.Value``s by dotted name)."""

@@ -7,7 +7,6 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redshift_iam.analysis.configure import configure
 from redshift_iam.analysis.gather import load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
@@ -72,7 +71,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
 
     project = load_project(options, first_input(paths))
     options = project.options
-    configured = configure(options)
+    configured = project.configure()
     problems: list[Diagnostic] = []
     given = load_values(options, problems)
     if problems:

@@ -158,7 +158,7 @@ def _typed(kind: Any, value: Any, size: bool) -> Any:
     if typing.get_origin(kind) is tuple:
         if isinstance(value, list) and all(isinstance(item, str) for item in value):
             return tuple(value)
-        raise Problem(f"{_shown(value)}: expected a list of strings")
+        raise Problem(f"expected a list of strings, not {_shown(value)}")
     wanted = tuple(arg for arg in args if arg is not type(None)) or (kind,)
     if size and isinstance(value, str):
         return value
@@ -166,7 +166,7 @@ def _typed(kind: Any, value: Any, size: bool) -> Any:
         return value
     names = " or ".join(_WANTED[want] for want in wanted) + (" (or a size such as '4MiB')"
                                                                if size else "")
-    raise Problem(f"{_shown(value)}: expected {names}")
+    raise Problem(f"expected {names}, not {_shown(value)}")
 
 
 def _is(value: Any, want: type) -> bool:
@@ -174,9 +174,10 @@ def _is(value: Any, want: type) -> bool:
 
 
 def _shown(value: Any) -> str:
-    kind = {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
-            list: "a list", dict: "a table"}.get(type(value), "a date or time")
-    return kind
+    if isinstance(value, list):
+        return "a list holding " + ", ".join(sorted({_shown(item) for item in value}))
+    return {bool: "a boolean", int: "an integer", float: "a number", str: "a string",
+            dict: "a table"}.get(type(value), "a date or time")
 
 
 def _manifest(item: str, folder: str, repository: str) -> str:

@@ -74,14 +74,14 @@ class KeyLines:
         return 1
 
 
-def read_toml(path: str) -> tuple[dict[str, Any], KeyLines]:
+def read_toml(path: str, shown: str) -> tuple[dict[str, Any], KeyLines]:
     """The data of the TOML file ``path`` and its key lines. Raises OptionsError
-    ``FILE:LINE: ...`` for a file that cannot be read or is not TOML."""
+    ``FILE:LINE: ...`` (FILE as ``shown``) for a file that cannot be read or is not TOML."""
     try:
         text = read_utf8(path, MAX_CONFIG_FILE)
     except (OSError, UnicodeDecodeError) as exc:
         reason = getattr(exc, "strerror", None) or str(exc)
-        raise OptionsError(f"{path}:1: cannot read the project config: {reason}") from None
+        raise OptionsError(f"{shown}:1: cannot read the project config: {reason}") from None
     loads = _loader()
     try:
         data = loads(text)
@@ -89,7 +89,7 @@ def read_toml(path: str) -> tuple[dict[str, Any], KeyLines]:
         found = _TOML_LINE.search(str(exc))
         line = found.group(1) if found else "1"
         reason = _TOML_LINE.sub("", str(exc)).strip()
-        raise OptionsError(f"{path}:{line}: not valid TOML: {reason}") from None
+        raise OptionsError(f"{shown}:{line}: not valid TOML: {reason}") from None
     return data, KeyLines(text)
 
 

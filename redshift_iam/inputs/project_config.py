@@ -95,7 +95,7 @@ def _has_table(path: str) -> bool:
                 return False
     except OSError:
         return False
-    data, _ = read_toml(path)
+    data, _ = read_toml(path, _shown(path))
     return isinstance(data.get("tool"), dict) and TABLE[1] in data["tool"]
 
 
@@ -114,7 +114,7 @@ def repository_of(folder: str) -> str:
 
 def read_config(path: str) -> ProjectConfig:
     """The config in ``path`` (see the module docstring); raises OptionsError."""
-    data, lines = read_toml(path)
+    data, lines = read_toml(path, _shown(path))
     prefix: Path = ()
     if os.path.basename(path) == "pyproject.toml":
         prefix = TABLE
@@ -172,10 +172,11 @@ class _Reader:
             if not isinstance(table, dict):
                 raise self.error(keys, f'per-path "{glob}": expected a table holding [values]')
             for key in table:
+                if key in configurable():
+                    raise self.error(keys + (key,), f"{key!r} is an option: a per-path table "
+                                     "holds only values; set it at the top of the config")
                 if key != "values":
-                    hint = (f"; per-path tables hold values only: set {key} at the top"
-                            if key in configurable() else "")
-                    raise self.error(keys + (key,), unknown_key(key, ["values"]) + hint)
+                    raise self.error(keys + (key,), unknown_key(key, ["values"]))
             found.append(PathValues(glob, self.glob(keys, glob), (_literal(glob), order),
                                     self.values(keys + ("values",), table.get("values", {}))))
         return tuple(found)

@@ -183,6 +183,11 @@ ERRORS = [
                                              "key 'value' (did you mean 'values'?)"),
     ('region = "us-east-1\n', ".redshift-iam.toml:1: not valid TOML: Illegal character "
                               "'\\n'"),
+    # Hostile nesting: no RecursionError reaches the user.
+    ("a = " + "[" * 100_000 + "]" * 100_000 + "\n",
+     ".redshift-iam.toml:1: not valid TOML here: arrays or tables nest too deep"),
+    ("[values." + ".".join(["a"] * 5000) + "]\nb = 1\n",
+     ".redshift-iam.toml:1: [values] a: values nest more than 32 levels"),
 ]
 
 

@@ -85,6 +85,9 @@ def read_toml(path: str, shown: str) -> tuple[dict[str, Any], KeyLines]:
     loads = _loader()
     try:
         data = loads(text)
+    except RecursionError:
+        raise OptionsError(f"{shown}:1: not valid TOML here: arrays or tables nest too "
+                           "deep") from None
     except ValueError as exc:  # tomllib.TOMLDecodeError is a ValueError
         found = _TOML_LINE.search(str(exc))
         line = found.group(1) if found else "1"

@@ -37,6 +37,7 @@ from redshift_iam.inputs.templating.values import Value
 CONFIG_NAMES = (".redshift-iam.toml", "pyproject.toml")  # in one folder, the first wins
 TABLE = ("tool", "redshift-iam")  # pyproject.toml's table; .redshift-iam.toml is the table
 _NAME = re.compile(r"[A-Za-z_]\w*\Z")
+MAX_DEPTH = 32  # values nest at most as deep as a values file's (inputs.templating.values)
 
 
 class PathValues(NamedTuple):
@@ -195,6 +196,8 @@ class _Reader:
     def values(self, keys: Path, table: Any, prefix: str = "") -> dict[str, Value]:
         if not isinstance(table, dict):
             raise self.error(keys, f"{keys[-1]}: expected a table of NAME = VALUE")
+        if prefix.count(".") >= MAX_DEPTH:
+            raise self.error(keys, f"values nest more than {MAX_DEPTH} levels")
         found: dict[str, Value] = {}
         for key, value in table.items():
             where = keys + (key,)
@@ -209,11 +212,15 @@ class _Reader:
                 found.update(self.values(where, value, name + "."))
         return found
 
-    def scalar(self, where: Path, value: Any) -> Any:
-        if isinstance(value, (str, int, float, bool, dict)):
+    def scalar(self, where: Path, value: Any, depth: int = 0) -> Any:
+        if depth > MAX_DEPTH:
+            raise self.error(where, f"{where[-1]}: values nest more than {MAX_DEPTH} levels")
+        if isinstance(value, (str, int, float, bool)):
             return value
+        if isinstance(value, dict):
+            return {key: self.scalar(where, item, depth + 1) for key, item in value.items()}
         if isinstance(value, list):
-            return [self.scalar(where, item) for item in value]
+            return [self.scalar(where, item, depth + 1) for item in value]
         raise self.error(where, f"{where[-1]}: a date or time is not a template value; "
                                 "quote it")
 

@@ -7,6 +7,7 @@ callers alike.
 - :func:`read_inputs`: the same up to the statements (a :class:`Script`), for ``spec``.
 - :func:`scan` (paths, :class:`Options`) -> :class:`ScanReport`: find the statements in a
   source tree and analyse them.
+- :func:`values_template`: a scan's open variables as a project config to fill in.
 - :func:`select`: one principal's report (``--role``); :func:`standard_trust`: the trust
   policy with no SQL at all.
 - :func:`apply`: put an analysis' roles and policies in the AWS account (boto3).
@@ -36,7 +37,7 @@ _EXPORTS = {
     "Analysis": "redshift_iam.core.reports", "Source": "redshift_iam.core.source",
     "analyze": "pipeline", "analyze_sources": "pipeline", "read_inputs": "pipeline",
     "standard_trust": "pipeline",
-    "scan": "scan_tree", "ScanReport": "scan_tree",
+    "scan": "scan_tree", "ScanReport": "scan_tree", "values_template": "values_file",
     "select": "selection", "SelectionError": "selection", "apply": "deploy",
     "check": "checking", "lint": "linting",
     "render_iac": "rendering", "IacText": "rendering",
@@ -55,7 +56,8 @@ __all__ = ["Analysis", "CheckReport", "IacText", "LintReport", "Options", "Optio
     "analyze", "analyze_sources", "apply", "bundle", "check", "check_json", "check_out_dir",
     "check_text", "document", "explain_json", "explain_text", "findings_json", "findings_text",
     "lint", "plan_documents", "plan_single", "read_inputs", "render_iac", "sarif", "scan",
-    "scan_json", "scan_text", "select", "standard_trust", "write_out_dir", "write_spec"]
+    "scan_json", "scan_text", "select", "standard_trust", "values_template", "write_out_dir",
+    "write_spec"]
 
 if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
     from redshift_iam.analysis.checking import check as check
@@ -73,6 +75,7 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.analysis.scan_tree import scan as scan
     from redshift_iam.analysis.selection import SelectionError as SelectionError
     from redshift_iam.analysis.selection import select as select
+    from redshift_iam.analysis.values_file import values_template as values_template
     from redshift_iam.audit import CheckReport as CheckReport
     from redshift_iam.audit import LintReport as LintReport
     from redshift_iam.audit import check_json as check_json

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
@@ -16,6 +16,7 @@ from redshift_iam.core.options import Options, OptionsError
 from redshift_iam.core.source import Render, Source
 
 Input = Union[str, "os.PathLike[str]", Source]
+ConfigValues = Callable[[str | None], Mapping[str, Any]]  # a file's values from the project config
 
 
 class Gathered(NamedTuple):
@@ -29,19 +30,26 @@ class Gathered(NamedTuple):
 
 
 def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
-           reader: FileReader | None = None) -> Gathered:
+           reader: FileReader | None = None, config: ConfigValues | None = None) -> Gathered:
     """Read (with ``reader``: the read limits of the run, shared with the psql includes),
-    load the values, render (see the module docstring)."""
+    load the values, render (see the module docstring). ``config`` gives the project
+    config's values of a file, which the options' values override."""
     problems: list[Diagnostic] = []
     sources = _read(inputs, stdin, reader or FileReader(), problems)
-    values = load_values(options, problems)
+    given = load_values(options, problems)
+
+    def values(name: str) -> dict[str, Any]:
+        if config is None:
+            return given
+        return {**config(None if name == "<stdin>" else name), **given}
+
     rendered, notes = _render(sources, values, options, problems)
 
     def render(source: Source, spec: Source) -> Any:
         from redshift_iam.inputs import render_source
 
-        return render_source(source, values, options.template_style, options.template_path,
-                             literal=True, within=spec)
+        return render_source(source, values(spec.name), options.template_style,
+                             options.template_path, literal=True, within=spec)
 
     return Gathered(tuple(rendered), tuple(problems + notes), render)
 
@@ -116,7 +124,7 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
     return dict(merge(*loaded, given))
 
 
-def _render(sources: list[Source], values: dict[str, Any], options: Options,
+def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], options: Options,
             problems: list[Diagnostic]) -> tuple[list[Source], list[Diagnostic]]:
     """Each SQL script rendered from its template (plain SQL passes untouched; specs are
     rendered value by value later); one that cannot be rendered is a problem."""
@@ -130,8 +138,8 @@ def _render(sources: list[Source], values: dict[str, Any], options: Options,
         from redshift_iam.inputs import render_source
 
         try:
-            source, warnings = render_source(source, values, options.template_style,
-                                             options.template_path)
+            source, warnings = render_source(source, values(source.name),
+                                             options.template_style, options.template_path)
         except InputError as exc:
             problems.append(exc.diagnostic)
             continue

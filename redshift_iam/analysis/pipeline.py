@@ -7,8 +7,9 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from redshift_iam.analysis.configure import Configured, configure, trust_options
+from redshift_iam.analysis.configure import Configured, trust_options
 from redshift_iam.analysis.gather import Input, gather
+from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, FileReader
 from redshift_iam.core.options import DEFAULTS, Options
@@ -33,17 +34,22 @@ def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
     grants and build every principal's permissions and trust policies. psql includes are
     read relative to ``cwd`` (default: the working directory). With ``options.resolve``,
     what the SQL and the options leave open is looked up in the AWS account (``resolver``,
-    by default boto3's: see :func:`resolver_for`). Problems with the input are diagnostics
-    of the result (see ``Analysis.failures``); a bad option raises ``OptionsError``; a
-    manifest file that cannot be used raises ``InputError``."""
+    by default boto3's: see :func:`resolver_for`). The project config that applies
+    (``analysis.project``) completes the options and gives each file its values. Problems
+    with the input are diagnostics of the result (see ``Analysis.failures``); a bad option
+    or config raises ``OptionsError``; a manifest file that cannot be used raises
+    ``InputError``."""
     from redshift_iam.inputs import IncludeLoader
 
-    configured = configure(options)
+    project = load_project(options, first_input(inputs))
+    options = project.options
+    configured = project.configure()
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
-    gathered = gather(inputs, options, stdin, reader)
+    gathered = gather(inputs, options, stdin, reader, project.values_for)
     script = read_sources(gathered.sources, options.input_format,
                           IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
-    return build(script, configured, gathered.diagnostics, resolver_for(options, resolver))
+    analysis = build(script, configured, gathered.diagnostics, resolver_for(options, resolver))
+    return analysis._replace(settings=project.settings)
 
 
 def resolver_for(options: Options, resolver: Resolver | None = None) -> Resolver | None:
@@ -97,8 +103,10 @@ def read_inputs(inputs: Sequence[Input], options: Options = DEFAULTS, *,
     anything; the problems of reading them are the Script's diagnostics (first)."""
     from redshift_iam.inputs import IncludeLoader
 
+    project = load_project(options, first_input(inputs))
+    options = project.options
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
-    gathered = gather(inputs, options, stdin, reader)
+    gathered = gather(inputs, options, stdin, reader, project.values_for)
     script = read_sources(gathered.sources, options.input_format,
                           IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
     return script._replace(diagnostics=gathered.diagnostics + script.diagnostics)
@@ -135,4 +143,4 @@ def standard_trust(options: Options = DEFAULTS) -> PolicyDocument:
     """The trust policy of a role attached to a cluster or workgroup, with no SQL at all."""
     from redshift_iam.documents import standard_trust as build
 
-    return build(trust_options(options))
+    return build(trust_options(load_project(options, ".").options))

@@ -7,9 +7,9 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redshift_iam.analysis.configure import configure
 from redshift_iam.analysis.gather import load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
+from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS
 from redshift_iam.core.options import DEFAULTS, Options
@@ -23,12 +23,13 @@ class ScanReport(NamedTuple):
     """What :func:`scan` found: the analysis of every statement read, the places not
     read (``inputs.scanning.Skipped``: the scanner's, then each located error: a statement
     that could not be rendered, read or derived), the templating diagnostics (warnings and
-    errors) and how many files were opened."""
+    errors), how many files were opened, and the project config read."""
 
     analysis: Analysis
     skipped: tuple[Any, ...]
     rendering: tuple[Diagnostic, ...]
     files_read: int
+    config: Any = None  # the project config read (inputs.ProjectConfig), or None
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:
@@ -60,30 +61,40 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     template its host implies (``options.template_style`` other than ``auto`` overrides; its
     own bindings, then the options' values, fill its placeholders; its positional slots take
     the names of the arguments passed for them), read, derive and build, as :func:`analyze`
-    does (``options.resolve``: with ``resolver`` or boto3's). Every position is the host
+    does (``options.resolve``: with ``resolver`` or boto3's). The project config found
+    upward from the first path (``analysis.project``) completes the options; a fragment's
+    values are its own bindings, then the config's for its file, then the options'. Every
+    position is the host
     file's. Raises OptionsError for a bad option and
     InputError when the template values cannot be loaded (nothing is scanned then)."""
     from redshift_iam.inputs import scan as find
 
-    configured = configure(options)
+    project = load_project(options, first_input(paths))
+    options = project.options
+    configured = project.configure()
     problems: list[Diagnostic] = []
-    values = load_values(options, problems)
+    given = load_values(options, problems)
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
     found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
     sources, rendering = [], []
+    per_file: dict[str, dict[str, Any]] = {}
     for fragment in found.fragments:
-        source, notes = _render_fragment(fragment, values, style, options.template_path)
+        if fragment.path not in per_file:
+            per_file[fragment.path] = {**project.values_for(fragment.path), **given}
+        source, notes = _render_fragment(fragment, per_file[fragment.path], style,
+                                         options.template_path)
         rendering += notes
         if source is not None:
             sources.append(source)
     analysis = build(read_sources(sources, "sql", _ScanIncludes(paths)), configured, (),
-                     resolver_for(options, resolver))
+                     resolver_for(options, resolver))._replace(settings=project.settings)
     errors = [d for d in (*rendering, *analysis.diagnostics)
               if d.severity is Severity.ERROR and d.location is not None]
     skipped = [*found.skipped, *map(_not_read, errors)]
-    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read)
+    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read,
+                      project.config)
 
 
 def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None,

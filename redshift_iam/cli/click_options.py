@@ -104,6 +104,13 @@ def template_options(func):
         click.option("--template-path", metavar="DIR", default=None,
                      help="Where Jinja {% include %} and {% import %} may read files "
                           "(nothing is read without it)."),
+        click.option("--config", metavar="FILE", default=None,
+                     help="The project config to read (a .redshift-iam.toml, or a "
+                          "pyproject.toml with [tool.redshift-iam]) instead of the one found "
+                          "upward from the first input (up to the repository root). A flag "
+                          "given here wins over it."),
+        click.option("--no-config", is_flag=True,
+                     help="Read no project config."),
     ]
     for option in reversed(options):
         func = option(func)

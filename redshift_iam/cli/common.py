@@ -55,7 +55,22 @@ def build_options(flags: dict, iac: bool = False) -> Options:
             given[name] = tuple(given[name])
     if "no_fold" in flags:
         given["fold"] = not flags["no_fold"]
-    return Options(**given)._replace(iac=iac)
+    return Options(**given)._replace(iac=iac, given=_on_command_line())
+
+
+def _on_command_line() -> tuple[str, ...] | None:
+    """The Options fields whose flags the command line gave (the project config never
+    overrides them); None outside a click command (every field then counts as given when it
+    differs from its default)."""
+    ctx = click.get_current_context(silent=True)
+    if ctx is None:
+        return None
+    from click.core import ParameterSource
+
+    names = {"fold" if name == "no_fold" else name for name in ctx.params
+             if ctx.get_parameter_source(name) in (ParameterSource.COMMANDLINE,
+                                                   ParameterSource.ENVIRONMENT)}
+    return tuple(sorted(names & set(OPTION_FLAGS)))
 
 
 def stdin_inputs(scripts: tuple[str, ...]) -> tuple[str, ...]:

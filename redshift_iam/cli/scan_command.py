@@ -42,8 +42,15 @@ REPORTS = ("text", "json")
 @out_dir_options("scan", "Write the documents here as generate --out-dir does (one file "
                  "per document; the Terraform/CloudFormation file with those formats); a "
                  "report format still prints the report.")
+@click.option("--values-template", is_flag=True,
+              help="Print, instead of the report, a project config to fill in: for each "
+                   "file, its open variables under [per-path.\"FILE\".values], each with "
+                   "the places it stands and the kind of value it needs. Filled in and "
+                   "saved as .redshift-iam.toml (the header names where), the next scan "
+                   "reads it. Exit 0 unless a place was skipped or in error.")
 @guarded
-def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags):
+def scan(paths, output_format, out_dir, force, check, allow_unresolved, values_template,
+         **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
 
     Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
@@ -55,6 +62,9 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags)
     --template-style auto (the default) reads each literal as its language implies.
     """
     from redshift_iam.analysis import scan as scan_tree
+    if values_template:
+        _values_template(scan_tree(paths, build_options(flags)), paths, output_format, out_dir)
+        return
     output_format = _format(output_format, out_dir, check)
     documents = output_format in DOCUMENTS or out_dir is not None
     options = build_options(flags, iac=output_format in DOCUMENTS[1:])
@@ -68,6 +78,23 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags)
         _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
     if not report.clean(allow_unresolved):
         raise Failure(_summary(report, allow_unresolved))
+
+
+def _values_template(report, paths, output_format, out_dir):
+    """The values template on stdout; the diagnostics but the unresolved needs (the
+    template lists them) and the places skipped on stderr; exit 1 when any was skipped or
+    in error."""
+    from redshift_iam.analysis import values_template
+    from redshift_iam.core.diagnostics import Severity
+    if output_format or out_dir is not None:
+        raise click.UsageError("--values-template prints the values template alone: give no "
+                               "--format and no --out-dir")
+    cli_errors.diagnostics([d for d in report.diagnostics
+                            if d.severity is not Severity.UNRESOLVED])
+    _print_skipped(report.skipped)
+    click.echo(values_template(report, paths), nl=False)
+    if not report.clean(allow_unresolved=True):
+        raise Failure(_summary(report, True))
 
 
 def _format(output_format, out_dir, check):

@@ -67,6 +67,14 @@ class Options(NamedTuple):
     strict: bool = False
     # lint: the least severity that fails the run.
     min_severity: str = "warning"
+    # The project config (docs/config.md): a file named by --config, none with --no-config,
+    # else .redshift-iam.toml or pyproject.toml's [tool.redshift-iam] found upward from the
+    # first input. The config never overrides a field named in ``given`` (the command line
+    # names the flags it was given) or, when ``given`` is None (a library caller), a field
+    # that differs from its default.
+    config: str | None = None
+    no_config: bool = False
+    given: tuple[str, ...] | None = None
 
     @property
     def partition_or_default(self) -> str:
@@ -80,4 +88,15 @@ class Options(NamedTuple):
     @property
     def limits(self) -> Limits:
         return Limits(self.max_policies, self.inline, self.fold)
+
+
 DEFAULTS = Options()  # every option as the command line defaults it
+
+
+class Setting(NamedTuple):
+    """Where one option's value came from, for ``explain``: ``origin`` is ``flag``,
+    ``FILE:LINE`` of the project config, or ``default``."""
+
+    name: str
+    value: object
+    origin: str

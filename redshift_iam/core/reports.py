@@ -6,6 +6,7 @@ from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Severity
 from redshift_iam.core.grants import Derivation, Principal
+from redshift_iam.core.options import Setting
 from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.statements import Script
 
@@ -47,6 +48,8 @@ class Analysis(NamedTuple):
     reports: tuple[PrincipalReport, ...]
     sizing: tuple[Diagnostic, ...] = ()  # folds made, and documents that do not fit
     inputs: tuple[Diagnostic, ...] = ()  # reading and rendering the inputs (before the SQL's)
+    # Where each option came from, when a project config was read (explain shows them).
+    settings: tuple[Setting, ...] = ()
 
     @property
     def diagnostics(self) -> tuple[Diagnostic, ...]:

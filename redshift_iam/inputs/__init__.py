@@ -16,11 +16,16 @@ _EXPORTS = {
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
     "scan": "scanning", "Skipped": "scanning",
+    "find_config": "project_config", "read_config": "project_config",
+    "ProjectConfig": "project_config", "configurable": "config_keys",
+    "NOT_CONFIGURABLE": "config_keys",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.inputs.config_keys import NOT_CONFIGURABLE as NOT_CONFIGURABLE
+    from redshift_iam.inputs.config_keys import configurable as configurable
     from redshift_iam.inputs.files import IncludeLoader as IncludeLoader
     from redshift_iam.inputs.files import decode as decode
     from redshift_iam.inputs.files import read_input as read_input
@@ -30,6 +35,9 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.inputs.flags import build_trust_options as build_trust_options
     from redshift_iam.inputs.flags import check_account as check_account
     from redshift_iam.inputs.flags import check_region_code as check_region_code
+    from redshift_iam.inputs.project_config import ProjectConfig as ProjectConfig
+    from redshift_iam.inputs.project_config import find_config as find_config
+    from redshift_iam.inputs.project_config import read_config as read_config
     from redshift_iam.inputs.scanning import Skipped as Skipped
     from redshift_iam.inputs.scanning import scan as scan
     from redshift_iam.inputs.templating.sources import render_source as render_source

@@ -17,6 +17,7 @@ _EXPORTS = {
     "plan_documents": "outdir", "plan_single": "outdir", "write_out_dir": "outdir",
     "check_out_dir": "outdir", "OutDirError": "outdir",
     "scan_json": "scan_report", "scan_text": "scan_report",
+    "values_template": "values_toml", "below": "values_toml",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
@@ -41,3 +42,5 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.output.text import dumps as dumps
     from redshift_iam.output.text import explain_json as explain_json
     from redshift_iam.output.text import explain_text as explain_text
+    from redshift_iam.output.values_toml import below as below
+    from redshift_iam.output.values_toml import values_template as values_template

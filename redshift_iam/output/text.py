@@ -24,6 +24,7 @@ from redshift_iam.core.statements import (
     Unmapped,
 )
 from redshift_iam.output import places
+from redshift_iam.output.settings_text import settings_json, settings_lines
 
 _BEYOND_LATIN1 = re.compile("[^\u0000-\u00ff]")
 
@@ -132,6 +133,7 @@ def explain_json(analysis: Analysis) -> str:
                   for report in analysis.reports for f in report.folds],
         "skipped": analysis.script.skipped,
         "diagnostics": [d.as_json() for d in analysis.diagnostics],
+        **({"settings": settings_json(analysis.settings)} if analysis.settings else {}),
     })
 
 
@@ -168,6 +170,7 @@ def explain_text(analysis: Analysis) -> str:
         lines.extend(["", "Folds:"])
         for fold in folds:
             lines += _wrap(fold.message(), "    ", "      ")
+    lines += settings_lines(analysis.settings)
     if used:
         lines.extend(["", "Rules:", *_legend(sorted(used), analysis.derivation.docs)])
     return "\n".join(lines) + "\n"

@@ -8,13 +8,16 @@ import json
 
 import pytest
 
-from tests.iam_eval import allowed
-from tests.rendering import R, reads, writes
+from tests.rendering import R, reads
 from tests.rendering import policy as policy_cli
 from tests.rendering import scan as scan_cli
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
 ARGS = ("--account-id", "123456789012", "--region", "us-east-1")
+
+
+def _attack(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"attack: {reason}")
 
 
 def _every_rendering_or_exit_1(run, bucket: str, prefix: str) -> None:
@@ -32,7 +35,7 @@ REBINDS = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="attack: module constant rebound through globals()/vars()/setattr")
+@_attack("module constant rebound through globals()/vars()/setattr")
 @pytest.mark.parametrize("rebind", REBINDS.values(), ids=REBINDS.keys())
 def test_constant_rebound_through_namespace_dict(tmp_path, rebind):
     source = (f'B = "dev-bkt"\n{rebind}'
@@ -41,7 +44,7 @@ def test_constant_rebound_through_namespace_dict(tmp_path, rebind):
     _every_rendering_or_exit_1(run, "prod-bkt", "k/")
 
 
-@pytest.mark.xfail(strict=True, reason="attack: SQL variable rewritten by .replace() in a branch")
+@_attack("SQL variable rewritten by .replace() in a branch")
 def test_sql_variable_replaced_in_a_branch(tmp_path):
     source = ("def f(cur, prod):\n"
               f"    sql = \"COPY t FROM 's3://dev-bkt/k/' {R}\"\n"
@@ -60,7 +63,8 @@ APPENDED = {
     "constant + literal": (f"BASE = \"COPY t FROM 's3://acme/m' {R} CSV\"\n"
                            "def f(cur):\n    cur.execute(BASE + ' MANIFEST')\n"),
     "' '.join with a parameter": ("def f(cur, opts):\n"
-                                  f"    cur.execute(' '.join([\"COPY t FROM 's3://acme/m' {R} CSV\","
+                                  f"    cur.execute(' '.join("
+                                  f"[\"COPY t FROM 's3://acme/m' {R} CSV\","
                                   " opts]))\n"),
     "sql = sql + f-string KMS_KEY_ID": (
         "def f(cur, key):\n"
@@ -70,7 +74,7 @@ APPENDED = {
 }
 
 
-@pytest.mark.xfail(strict=True, reason="attack: options appended to a scanned SQL literal are ignored")
+@_attack("options appended to a scanned SQL literal are ignored")
 @pytest.mark.parametrize("source", APPENDED.values(), ids=APPENDED.keys())
 def test_options_appended_to_a_literal_are_not_ignored(tmp_path, source):
     """Text added to a found statement (MANIFEST, KMS_KEY_ID...) changes its grants: the
@@ -81,3 +85,33 @@ def test_options_appended_to_a_literal_are_not_ignored(tmp_path, source):
     report = json.loads(run.stdout)
     codes = {entry["code"] for entry in report["unresolved"]}
     assert codes & {"RI148", "RI142"} or report["skipped"], report
+
+
+# --- silent under-grants: Jinja state changed inside a block on an unknown value ------------
+
+def _copy(key: str) -> str:
+    return f"COPY t FROM 's3://acme/{key}' {R} CSV;"
+
+
+MUTATIONS = {
+    "list.append under if": ("{% set l = ['dev'] %}{% if x %}{% set _ = l.append('prod') %}"
+                             "{% endif %}" + _copy("{{ l|last }}/k"), "prod/k"),
+    "dict.update under if": ("{% set d = {'b': 'dev'} %}{% if x %}"
+                             "{% set _ = d.update({'b': 'prod'}) %}{% endif %}"
+                             + _copy("{{ d.b }}/k"), "prod/k"),
+    "list.pop in a loop": ("{% set l = ['dev', 'prod'] %}{% for e in envs %}"
+                           "{% set _ = l.pop() %}{% endfor %}" + _copy("{{ l|last }}/k"),
+                           "dev/k"),
+    "cycler.next in a loop": ("{% set c = cycler('dev', 'prod') %}{% for e in envs %}"
+                              "{% set _ = c.next() %}{% endfor %}" + _copy("{{ c.current }}/k"),
+                              "prod/k"),
+    "joiner called in a loop": ("{% set j = joiner('x') %}{% for e in envs %}{% set _ = j() %}"
+                                "{% endfor %}" + _copy("{{ j() }}k"), "xk"),
+}
+
+
+@_attack("a value mutated (method call) inside a block on an unknown keeps one branch")
+@pytest.mark.parametrize(("sql", "prefix"), MUTATIONS.values(), ids=MUTATIONS.keys())
+def test_mutation_in_unknown_block_is_unknown_after(tmp_path, sql, prefix):
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "acme", prefix), run.stderr

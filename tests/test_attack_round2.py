@@ -115,3 +115,35 @@ MUTATIONS = {
 def test_mutation_in_unknown_block_is_unknown_after(tmp_path, sql, prefix):
     run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
     assert run.code == 1 or reads([json.loads(run.stdout)], "acme", prefix), run.stderr
+
+
+# --- leaks: a template turns a secret-shaped value into an exception message -----------------
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+TRANSFORMS = ("s[1:]", "s|lower", "s.replace('/', '_')", "s|list|join(' ')", "s[:20]",
+              "s.split('/')", "s|list")
+
+
+def _pieces(secret: str) -> set[str]:
+    """Every 12-character run of the secret, also lower-cased: none may be printed."""
+    runs = {secret[i:i + 12] for i in range(len(secret) - 11)}
+    return runs | {run.lower() for run in runs}
+
+
+@_attack("a transformed secret escapes the mask in RI177's exception text")
+@pytest.mark.parametrize("expr", TRANSFORMS)
+def test_transformed_secret_not_in_template_error(tmp_path, expr):
+    sql = _copy("{{ {}.pop(" + expr + ") }}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--var", f"s={SECRET}")
+    assert run.code == 1
+    printed = (run.stdout + run.stderr).replace(" ", "").replace("'", "").replace(",", "")
+    assert not [piece for piece in _pieces(SECRET) if piece in printed], run.stderr
+
+
+@_attack("the value of a secret-named --var is printed in RI177's exception text")
+@pytest.mark.parametrize("name", ["aws_secret_access_key", "session_token", "password"])
+def test_secret_named_value_not_in_template_error(tmp_path, name):
+    sql = _copy("{{ {}.pop(" + name + ") }}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--var", f"{name}=hunter2value")
+    assert run.code == 1
+    assert "hunter2value" not in run.stdout + run.stderr, run.stderr

@@ -147,3 +147,23 @@ def test_secret_named_value_not_in_template_error(tmp_path, name):
     run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--var", f"{name}=hunter2value")
     assert run.code == 1
     assert "hunter2value" not in run.stdout + run.stderr, run.stderr
+
+
+# --- silent under-grants: scan and psql includes ---------------------------------------------
+
+INCLUDES = {
+    "\\ir of a .psql file": {"main.sql": "\\ir copies.psql\n",
+                            "copies.psql": f"COPY t FROM 's3://prod-bkt/k/' {R} CSV;\n"},
+    "\\i of a .inc file": {"main.sql": "\\i copies.inc\n",
+                          "copies.inc": f"COPY t FROM 's3://prod-bkt/k/' {R} CSV;\n"},
+    "\\i of a missing file": {"main.sql": "\\i generated/copies.sql\n"},
+}
+
+
+@_attack("scan ignores psql \\i/\\ir: the included statements are never read, exit 0")
+@pytest.mark.parametrize("files", INCLUDES.values(), ids=INCLUDES.keys())
+def test_scan_follows_psql_includes(tmp_path, files):
+    """``policy main.sql`` reads the include (or fails with RI100); ``scan`` of the same
+    folder must grant what the included COPY needs, or exit 1; never 'No COPY found', 0."""
+    run = scan_cli(tmp_path, files, *ARGS)
+    _every_rendering_or_exit_1(run, "prod-bkt", "k/")

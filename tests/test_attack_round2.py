@@ -22,7 +22,11 @@ def _attack(reason: str) -> pytest.MarkDecorator:
 
 def _every_rendering_or_exit_1(run, bucket: str, prefix: str) -> None:
     """The issue's standard: every rendering allowed, or exit 1."""
-    assert run.code == 1 or reads(run.policies(), bucket, prefix), run.stderr
+    if run.code == 1:
+        return
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout)["principals"], "exit 0 and nothing granted"
+    assert reads(run.policies(), bucket, prefix), run.stdout
 
 
 # --- silent under-grants: scanned Python ----------------------------------------------------

@@ -171,3 +171,32 @@ def test_scan_follows_psql_includes(tmp_path, files):
     folder must grant what the included COPY needs, or exit 1; never 'No COPY found', 0."""
     run = scan_cli(tmp_path, files, *ARGS)
     _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+
+
+# --- bombs: many placeholders ----------------------------------------------------------------
+
+_CAPPED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+from redshift_iam.cli.main import main
+sys.argv = ["redshift-iam", "policy", sys.argv[2]]
+main()
+"""
+
+
+@_attack("200 KB of '{{a}}' takes ~13 s and ~580 MB (every placeholder costs ~15 KB)")
+def test_many_jinja_placeholders_stay_under_500_mb(tmp_path):
+    """A 200 KB script of 40,000 ``{{a}}`` is read within the issue's 500 MB target: under an
+    address-space cap of 500 MB it ends with exit 1 naming the unresolved placeholder (RI131),
+    not with RI173 "it runs out of memory" after ~15 s of allocating."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "bomb.sql"
+    script.write_text("{{a}}" * 40_000)
+    cap = str(500 * 2**20)
+    done = subprocess.run([sys.executable, "-c", _CAPPED, cap, str(script)],
+                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "runs out of memory" not in done.stderr
+    assert "unresolved RI131" in done.stderr.splitlines()[0], done.stderr[:500]

@@ -200,3 +200,30 @@ def test_many_jinja_placeholders_stay_under_500_mb(tmp_path):
     assert done.returncode == 1, done.stderr[-2000:]
     assert "runs out of memory" not in done.stderr
     assert "unresolved RI131" in done.stderr.splitlines()[0], done.stderr[:500]
+
+
+# --- silent under-grants: a default taken as the only value ----------------------------------
+
+DEFAULTS = {
+    "shell ${B:-dev}": "COPY t FROM 's3://${B:-dev-bkt}/k/' " + R + " CSV;",
+    "shell ${B-dev}": "COPY t FROM 's3://${B-dev-bkt}/k/' " + R + " CSV;",
+    "dbt var('b', 'dev')": "COPY t FROM 's3://{{ var('b', 'dev-bkt') }}/k/' " + R + " CSV;",
+    "dbt env_var('B', 'dev')": "COPY t FROM 's3://{{ env_var('B', 'dev-bkt') }}/k/' " + R
+                               + " CSV;",
+}
+
+
+@_attack("a default is granted as the only rendering (x|default, os.environ.get, a parameter "
+         "default and a Terraform variable default are unresolved; these are not)")
+@pytest.mark.parametrize("sql", DEFAULTS.values(), ids=DEFAULTS.keys())
+def test_default_is_not_the_only_rendering(tmp_path, sql):
+    """The value set when the script runs wins over the default: a bucket given only by a
+    default is unresolved (RI145), never the default's bucket alone with exit 0."""
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "prod-bkt", "k/"), run.stderr
+
+
+@_attack("scan: ${B:-dev} in a shell script is granted as its default alone")
+def test_scan_shell_default_is_not_the_only_rendering(tmp_path):
+    files = {"load.sh": f"psql -c \"COPY t FROM 's3://${{B:-dev-bkt}}/k/' {R} CSV;\"\n"}
+    _every_rendering_or_exit_1(scan_cli(tmp_path, files, *ARGS), "prod-bkt", "k/")

@@ -227,3 +227,26 @@ def test_default_is_not_the_only_rendering(tmp_path, sql):
 def test_scan_shell_default_is_not_the_only_rendering(tmp_path):
     files = {"load.sh": f"psql -c \"COPY t FROM 's3://${{B:-dev-bkt}}/k/' {R} CSV;\"\n"}
     _every_rendering_or_exit_1(scan_cli(tmp_path, files, *ARGS), "prod-bkt", "k/")
+
+
+# --- silent wrong policies: psql variables set where the tool does not look -------------------
+
+_PSQL_COPY = f"COPY t FROM :'src' {R} CSV;\n"
+PSQL = {
+    "\\gset on its own line": ("\\set src s3://acme/dev/\nselect 's3://acme/prod/' as src\n"
+                               "\\gset\n" + _PSQL_COPY, {}),
+    "\\set in an \\ir include": ("\\set src s3://acme/dev/\n\\ir inc.sql\n" + _PSQL_COPY,
+                                 {"inc.sql": "\\set src s3://acme/prod/\n"}),
+    "\\set in an \\ir include under \\if": (
+        "\\set src s3://acme/dev/\n\\if :c\n\\ir inc.sql\n\\endif\n" + _PSQL_COPY,
+        {"inc.sql": "\\set src s3://acme/prod/\n"}),
+}
+
+
+@_attack("a psql variable set by \\gset or inside an included file keeps its earlier value")
+@pytest.mark.parametrize(("sql", "others"), PSQL.values(), ids=PSQL.keys())
+def test_psql_variable_set_elsewhere(tmp_path, sql, others):
+    for name, text in others.items():
+        (tmp_path / name).write_text(text)
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "acme", "prod/"), run.stdout

@@ -250,3 +250,40 @@ def test_psql_variable_set_elsewhere(tmp_path, sql, others):
         (tmp_path / name).write_text(text)
     run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
     assert run.code == 1 or reads([json.loads(run.stdout)], "acme", "prod/"), run.stdout
+
+
+# --- bombs: files an {% include %} reads -------------------------------------------------------
+
+@_attack("{% include %} under --template-path reads a file of any size (100 MB of NULs: 65 s, "
+         "2.5 GB) and binary files; --max-file-size and RI105 are not applied")
+@pytest.mark.parametrize("content", ["a" * 4096, "\0" * 4096], ids=["text", "binary"])
+def test_include_honours_the_file_size_cap(tmp_path, content):
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "big.sql").write_text(content)
+    sql = _copy("{% include 'big.sql' %}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--template-path", "macros",
+                     "--max-file-size", "1KiB")
+    assert run.code == 1
+    assert "error RI100" in run.stderr or "error RI105" in run.stderr, run.stderr
+
+
+# --- escapes: the --out-dir folder itself is a link ------------------------------------------
+
+@_attack("generate --out-dir through a symlinked folder writes outside the tree")
+def test_out_dir_that_is_a_link_outside_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "iam").symlink_to(outside)
+    run = policy_cli(repo, "t.sql", _copy("k/"), *ARGS)  # writes the script
+    assert run.code == 0
+    import contextlib
+
+    from click.testing import CliRunner
+
+    from redshift_iam.cli.main import main
+    with contextlib.chdir(repo):
+        result = CliRunner().invoke(main, ["generate", "t.sql", "--out-dir", "iam", *ARGS])
+    assert result.exit_code == 1, result.stderr
+    assert list(outside.iterdir()) == []

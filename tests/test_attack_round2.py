@@ -1,0 +1,289 @@
+"""Attack round 2 on issue 15 (hostile repositories): each test is one finding that reproduces
+on main, written as the behaviour the project promises, and marked xfail(strict=True) so the
+suite stays green until the finding is fixed (then the marker must go)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.rendering import R, reads
+from tests.rendering import policy as policy_cli
+from tests.rendering import scan as scan_cli
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+ARGS = ("--account-id", "123456789012", "--region", "us-east-1")
+
+
+def _attack(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"attack: {reason}")
+
+
+def _every_rendering_or_exit_1(run, bucket: str, prefix: str) -> None:
+    """The issue's standard: every rendering allowed, or exit 1."""
+    if run.code == 1:
+        return
+    assert run.code == 0, run.stderr
+    assert json.loads(run.stdout)["principals"], "exit 0 and nothing granted"
+    assert reads(run.policies(), bucket, prefix), run.stdout
+
+
+# --- silent under-grants: scanned Python ----------------------------------------------------
+
+REBINDS = {
+    "globals() item": 'globals()["B"] = "prod-bkt"\n',
+    "globals().update": 'globals().update(B="prod-bkt")\n',
+    "vars() item": 'vars()["B"] = "prod-bkt"\n',
+    "setattr on the module": 'import sys\nsetattr(sys.modules[__name__], "B", "prod-bkt")\n',
+}
+
+
+@_attack("module constant rebound through globals()/vars()/setattr")
+@pytest.mark.parametrize("rebind", REBINDS.values(), ids=REBINDS.keys())
+def test_constant_rebound_through_namespace_dict(tmp_path, rebind):
+    source = (f'B = "dev-bkt"\n{rebind}'
+              f'def f(cur):\n    cur.execute(f"COPY t FROM \'s3://{{B}}/k/\' {R}")\n')
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS)
+    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+
+
+@_attack("SQL variable rewritten by .replace() in a branch")
+def test_sql_variable_replaced_in_a_branch(tmp_path):
+    source = ("def f(cur, prod):\n"
+              f"    sql = \"COPY t FROM 's3://dev-bkt/k/' {R}\"\n"
+              "    if prod:\n"
+              "        sql = sql.replace('dev-bkt', 'prod-bkt')\n"
+              "    cur.execute(sql)\n")
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS)
+    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+
+
+APPENDED = {
+    "+= literal MANIFEST under if": ("def f(cur, manifest):\n"
+                                     f"    sql = \"COPY t FROM 's3://acme/m' {R} CSV\"\n"
+                                     "    if manifest:\n        sql += ' MANIFEST'\n"
+                                     "    cur.execute(sql)\n"),
+    "constant + literal": (f"BASE = \"COPY t FROM 's3://acme/m' {R} CSV\"\n"
+                           "def f(cur):\n    cur.execute(BASE + ' MANIFEST')\n"),
+    "' '.join with a parameter": ("def f(cur, opts):\n"
+                                  f"    cur.execute(' '.join("
+                                  f"[\"COPY t FROM 's3://acme/m' {R} CSV\","
+                                  " opts]))\n"),
+    "sql = sql + f-string KMS_KEY_ID": (
+        "def f(cur, key):\n"
+        f"    sql = \"UNLOAD ('select 1') TO 's3://acme/u/' {R}\"\n"
+        "    sql = sql + f\" KMS_KEY_ID '{key}' ENCRYPTED\"\n"
+        "    cur.execute(sql)\n"),
+}
+
+
+@_attack("options appended to a scanned SQL literal are ignored")
+@pytest.mark.parametrize("source", APPENDED.values(), ids=APPENDED.keys())
+def test_options_appended_to_a_literal_are_not_ignored(tmp_path, source):
+    """Text added to a found statement (MANIFEST, KMS_KEY_ID...) changes its grants: the
+    statement is unresolved (RI148, or RI142 for a literal MANIFEST) or skipped, exit 1;
+    never granted as the bare literal with exit 0."""
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "json")
+    assert run.code == 1, run.stdout
+    report = json.loads(run.stdout)
+    codes = {entry["code"] for entry in report["unresolved"]}
+    assert codes & {"RI148", "RI142"} or report["skipped"], report
+
+
+# --- silent under-grants: Jinja state changed inside a block on an unknown value ------------
+
+def _copy(key: str) -> str:
+    return f"COPY t FROM 's3://acme/{key}' {R} CSV;"
+
+
+MUTATIONS = {
+    "list.append under if": ("{% set l = ['dev'] %}{% if x %}{% set _ = l.append('prod') %}"
+                             "{% endif %}" + _copy("{{ l|last }}/k"), "prod/k"),
+    "dict.update under if": ("{% set d = {'b': 'dev'} %}{% if x %}"
+                             "{% set _ = d.update({'b': 'prod'}) %}{% endif %}"
+                             + _copy("{{ d.b }}/k"), "prod/k"),
+    "list.pop in a loop": ("{% set l = ['dev', 'prod'] %}{% for e in envs %}"
+                           "{% set _ = l.pop() %}{% endfor %}" + _copy("{{ l|last }}/k"),
+                           "dev/k"),
+    "cycler.next in a loop": ("{% set c = cycler('dev', 'prod') %}{% for e in envs %}"
+                              "{% set _ = c.next() %}{% endfor %}" + _copy("{{ c.current }}/k"),
+                              "prod/k"),
+    "joiner called in a loop": ("{% set j = joiner('x') %}{% for e in envs %}{% set _ = j() %}"
+                                "{% endfor %}" + _copy("{{ j() }}k"), "xk"),
+}
+
+
+@_attack("a value mutated (method call) inside a block on an unknown keeps one branch")
+@pytest.mark.parametrize(("sql", "prefix"), MUTATIONS.values(), ids=MUTATIONS.keys())
+def test_mutation_in_unknown_block_is_unknown_after(tmp_path, sql, prefix):
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "acme", prefix), run.stderr
+
+
+# --- leaks: a template turns a secret-shaped value into an exception message -----------------
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+TRANSFORMS = ("s[1:]", "s|lower", "s.replace('/', '_')", "s|list|join(' ')", "s[:20]",
+              "s.split('/')", "s|list")
+
+
+def _pieces(secret: str) -> set[str]:
+    """Every 12-character run of the secret, also lower-cased: none may be printed."""
+    runs = {secret[i:i + 12] for i in range(len(secret) - 11)}
+    return runs | {run.lower() for run in runs}
+
+
+@_attack("a transformed secret escapes the mask in RI177's exception text")
+@pytest.mark.parametrize("expr", TRANSFORMS)
+def test_transformed_secret_not_in_template_error(tmp_path, expr):
+    sql = _copy("{{ {}.pop(" + expr + ") }}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--var", f"s={SECRET}")
+    assert run.code == 1
+    printed = (run.stdout + run.stderr).replace(" ", "").replace("'", "").replace(",", "")
+    assert not [piece for piece in _pieces(SECRET) if piece in printed], run.stderr
+
+
+@_attack("the value of a secret-named --var is printed in RI177's exception text")
+@pytest.mark.parametrize("name", ["aws_secret_access_key", "session_token", "master_symmetric_key"])
+def test_secret_named_value_not_in_template_error(tmp_path, name):
+    sql = _copy("{{ {}.pop(" + name + ") }}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--var", f"{name}=hunter2value")
+    assert run.code == 1
+    assert "hunter2value" not in run.stdout + run.stderr, run.stderr
+
+
+# --- silent under-grants: scan and psql includes ---------------------------------------------
+
+INCLUDES = {
+    "\\ir of a .psql file": {"main.sql": "\\ir copies.psql\n",
+                            "copies.psql": f"COPY t FROM 's3://prod-bkt/k/' {R} CSV;\n"},
+    "\\i of a .inc file": {"main.sql": "\\i copies.inc\n",
+                          "copies.inc": f"COPY t FROM 's3://prod-bkt/k/' {R} CSV;\n"},
+    "\\i of a missing file": {"main.sql": "\\i generated/copies.sql\n"},
+}
+
+
+@_attack("scan ignores psql \\i/\\ir: the included statements are never read, exit 0")
+@pytest.mark.parametrize("files", INCLUDES.values(), ids=INCLUDES.keys())
+def test_scan_follows_psql_includes(tmp_path, files):
+    """``policy main.sql`` reads the include (or fails with RI100); ``scan`` of the same
+    folder must grant what the included COPY needs, or exit 1; never 'No COPY found', 0."""
+    run = scan_cli(tmp_path, files, *ARGS)
+    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+
+
+# --- bombs: many placeholders ----------------------------------------------------------------
+
+_CAPPED = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (int(sys.argv[1]), int(sys.argv[1])))
+from redshift_iam.cli.main import main
+sys.argv = ["redshift-iam", "policy", sys.argv[2]]
+main()
+"""
+
+
+@_attack("200 KB of '{{a}}' takes ~13 s and ~580 MB (every placeholder costs ~15 KB)")
+def test_many_jinja_placeholders_stay_under_500_mb(tmp_path):
+    """A 200 KB script of 40,000 ``{{a}}`` is read within the issue's 500 MB target: under an
+    address-space cap of 500 MB it ends with exit 1 naming the unresolved placeholder (RI131),
+    not with RI173 "it runs out of memory" after ~15 s of allocating."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "bomb.sql"
+    script.write_text("{{a}}" * 40_000)
+    cap = str(500 * 2**20)
+    done = subprocess.run([sys.executable, "-c", _CAPPED, cap, str(script)],
+                          capture_output=True, text=True, cwd=tmp_path, check=False)
+    assert done.returncode == 1, done.stderr[-2000:]
+    assert "runs out of memory" not in done.stderr
+    assert "unresolved RI131" in done.stderr.splitlines()[0], done.stderr[:500]
+
+
+# --- silent under-grants: a default taken as the only value ----------------------------------
+
+DEFAULTS = {
+    "shell ${B:-dev}": "COPY t FROM 's3://${B:-dev-bkt}/k/' " + R + " CSV;",
+    "shell ${B-dev}": "COPY t FROM 's3://${B-dev-bkt}/k/' " + R + " CSV;",
+    "dbt var('b', 'dev')": "COPY t FROM 's3://{{ var('b', 'dev-bkt') }}/k/' " + R + " CSV;",
+    "dbt env_var('B', 'dev')": "COPY t FROM 's3://{{ env_var('B', 'dev-bkt') }}/k/' " + R
+                               + " CSV;",
+}
+
+
+@_attack("a default is granted as the only rendering (x|default, os.environ.get, a parameter "
+         "default and a Terraform variable default are unresolved; these are not)")
+@pytest.mark.parametrize("sql", DEFAULTS.values(), ids=DEFAULTS.keys())
+def test_default_is_not_the_only_rendering(tmp_path, sql):
+    """The value set when the script runs wins over the default: a bucket given only by a
+    default is unresolved (RI145), never the default's bucket alone with exit 0."""
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "prod-bkt", "k/"), run.stderr
+
+
+@_attack("scan: ${B:-dev} in a shell script is granted as its default alone")
+def test_scan_shell_default_is_not_the_only_rendering(tmp_path):
+    files = {"load.sh": f"psql -c \"COPY t FROM 's3://${{B:-dev-bkt}}/k/' {R} CSV;\"\n"}
+    _every_rendering_or_exit_1(scan_cli(tmp_path, files, *ARGS), "prod-bkt", "k/")
+
+
+# --- silent wrong policies: psql variables set where the tool does not look -------------------
+
+_PSQL_COPY = f"COPY t FROM :'src' {R} CSV;\n"
+PSQL = {
+    "\\gset on its own line": ("\\set src s3://acme/dev/\nselect 's3://acme/prod/' as src\n"
+                               "\\gset\n" + _PSQL_COPY, {}),
+    "\\set in an \\ir include": ("\\set src s3://acme/dev/\n\\ir inc.sql\n" + _PSQL_COPY,
+                                 {"inc.sql": "\\set src s3://acme/prod/\n"}),
+    "\\set in an \\ir include under \\if": (
+        "\\set src s3://acme/dev/\n\\if :c\n\\ir inc.sql\n\\endif\n" + _PSQL_COPY,
+        {"inc.sql": "\\set src s3://acme/prod/\n"}),
+}
+
+
+@_attack("a psql variable set by \\gset or inside an included file keeps its earlier value")
+@pytest.mark.parametrize(("sql", "others"), PSQL.values(), ids=PSQL.keys())
+def test_psql_variable_set_elsewhere(tmp_path, sql, others):
+    for name, text in others.items():
+        (tmp_path / name).write_text(text)
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 1 or reads([json.loads(run.stdout)], "acme", "prod/"), run.stdout
+
+
+# --- bombs: files an {% include %} reads -------------------------------------------------------
+
+@_attack("{% include %} under --template-path reads a file of any size (100 MB of NULs: 65 s, "
+         "2.5 GB) and binary files; --max-file-size and RI105 are not applied")
+@pytest.mark.parametrize("content", ["a" * 4096, "\0" * 4096], ids=["text", "binary"])
+def test_include_honours_the_file_size_cap(tmp_path, content):
+    (tmp_path / "macros").mkdir()
+    (tmp_path / "macros" / "big.sql").write_text(content)
+    sql = _copy("{% include 'big.sql' %}/k")
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS, "--template-path", "macros",
+                     "--max-file-size", "1KiB")
+    assert run.code == 1
+    assert "error RI100" in run.stderr or "error RI105" in run.stderr, run.stderr
+
+
+# --- escapes: the --out-dir folder itself is a link ------------------------------------------
+
+@_attack("generate --out-dir through a symlinked folder writes outside the tree")
+def test_out_dir_that_is_a_link_outside_is_refused(tmp_path):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    (repo / "iam").symlink_to(outside)
+    run = policy_cli(repo, "t.sql", _copy("k/"), *ARGS)  # writes the script
+    assert run.code == 0
+    import contextlib
+
+    from click.testing import CliRunner
+
+    from redshift_iam.cli.main import main
+    with contextlib.chdir(repo):
+        result = CliRunner().invoke(main, ["generate", "t.sql", "--out-dir", "iam", *ARGS])
+    assert result.exit_code == 1, result.stderr
+    assert list(outside.iterdir()) == []

@@ -160,6 +160,12 @@ def _error(exc: Exception, source: Source) -> InputError:
     return InputError(Diagnostic(code, shown(message), _where(exc, source)))
 
 
+# Failures whose message names types or variables, never a value: shown. Any other message
+# (KeyError, ValueError, IndexError...) may quote a value, transformed past any mask.
+_SAFE_MESSAGES = frozenset({"UndefinedError", "ZeroDivisionError", "TypeError",
+                            "OverflowError"})
+
+
 def _classify(exc: Exception) -> tuple[str, str]:
     """The code and message of a failure, one row per kind."""
     from jinja2 import TemplateNotFound
@@ -181,7 +187,11 @@ def _classify(exc: Exception) -> tuple[str, str]:
     for kinds, code, text in rows:
         if isinstance(exc, kinds):
             return code, text.format(exc)
-    return "RI177", f"the template failed while rendering: {type(exc).__name__}: {exc}"
+    kind = type(exc).__name__
+    if kind in _SAFE_MESSAGES:
+        return "RI177", f"the template failed while rendering: {kind}: {exc}"
+    return "RI177", (f"the template failed while rendering: {kind} (its message is not shown: "
+                     "it may hold a value, a secret's too)")
 
 
 def _syntax_offset(source: Source, lineno: int, message: str) -> int:

@@ -269,7 +269,6 @@ def test_include_honours_the_file_size_cap(tmp_path, content):
 
 # --- escapes: the --out-dir folder itself is a link ------------------------------------------
 
-@_attack("generate --out-dir through a symlinked folder writes outside the tree")
 def test_out_dir_that_is_a_link_outside_is_refused(tmp_path):
     outside = tmp_path / "outside"
     outside.mkdir()
@@ -286,4 +285,6 @@ def test_out_dir_that_is_a_link_outside_is_refused(tmp_path):
     with contextlib.chdir(repo):
         result = CliRunner().invoke(main, ["generate", "t.sql", "--out-dir", "iam", *ARGS])
     assert result.exit_code == 1, result.stderr
+    assert result.stderr == ("redshift-iam: iam is a symbolic link: give the folder it points "
+                             "to, so nothing is written or read outside the folder named\n")
     assert list(outside.iterdir()) == []

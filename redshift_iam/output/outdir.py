@@ -193,12 +193,26 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _refuse_linked(folder: Path) -> None:
+    """OutDirError when the folder is a symbolic link, or (for a relative path) passes through
+    one: a link committed to a repository (``iam -> ../../elsewhere``) would make generate
+    write, or --check read, outside the tree. Links above an absolute path are the caller's."""
+    parts = folder.parts if not folder.is_absolute() else (str(folder),)
+    here = Path()
+    for part in parts:
+        here = here / part
+        if here.is_symlink():
+            raise OutDirError(f"{here} is a symbolic link: give the folder it points to, so "
+                              "nothing is written or read outside the folder named")
+
+
 def write_out_dir(folder: Path, files: dict[str, str], force: bool,
                   index: dict[str, list[str]] | None = None) -> Outcome:
     """Bring ``folder`` up to date with ``files``: write what is new or changed, remove own
     stale files, record both in the ledger. Every name and every target is checked before
     anything is written, so a refusal leaves the folder untouched."""
     check_names(files)
+    _refuse_linked(folder)
     found = survey(folder, files)
     if found.foreign and not force:
         name = found.foreign[0]
@@ -252,6 +266,7 @@ def check_out_dir(folder: Path, files: dict[str, str]) -> Staleness:
     """Compare ``folder`` with what :func:`write_out_dir` would leave there, writing nothing:
     new and changed files, and own stale files it would remove (the ledger is not compared)."""
     check_names(files)
+    _refuse_linked(folder)
     found = survey(folder, files)
     new = [name for name in found.changed if not os.path.lexists(folder / name)]
     diffs = [_file_diff(str(folder / name), None if name in new else found.current[name] or b"",

@@ -95,7 +95,8 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
     first = fragment.offsets[0]
     plain = Source(f"{fragment.path}:{first.line}:{first.col}", fragment.text)
     hosted = Source(plain.name, plain.text, Hosted(plain, fragment.location))
-    own = {name: Value(b.value, b.value, b.origin) for name, b in fragment.bindings.items()}
+    own = {name: Value(b.value, b.value, f"{b.origin} (default)" if b.default else b.origin)
+           for name, b in fragment.bindings.items()}
     try:
         source, warnings = render_source(hosted, {**own, **values}, style or fragment.style,
                                          template_path, positional_names=fragment.positional)

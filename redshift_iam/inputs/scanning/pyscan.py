@@ -27,11 +27,22 @@ from typing import NamedTuple
 
 from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.callargs import JINJA
+from redshift_iam.inputs.scanning.cfgfiles import Tree
 from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.pyscope import Scopes
+from redshift_iam.inputs.scanning.pybind import (
+    Instantiable,
+    Nodes,
+    bind,
+    instantiable,
+    module_values,
+    named,
+    uses,
+)
 from redshift_iam.inputs.scanning.pystrings import read_literals
+from redshift_iam.inputs.scanning.pyvalues import ModuleValues
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
+from redshift_iam.inputs.templating.forms import expression_name
 
 _WORD = re.compile(r"[A-Za-z_]\w*")
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
@@ -45,9 +56,11 @@ class _Template:
     def __init__(self, style: str, positional: tuple[str, ...] = (),
                  keywords: dict[str, Binding] | None = None,
                  aliases: dict[str, str] | None = None,
-                 names: frozenset[str] | None = frozenset()) -> None:
+                 names: frozenset[str] | None = frozenset(), nodes: Nodes = (),
+                 place: ast.AST | None = None) -> None:
         self.style, self.positional, self.keywords = style, positional, keywords or {}
         self.aliases, self.names = aliases or {}, names
+        self.nodes, self.place = nodes, place  # expressions named; where it is formatted
 
     def reads(self) -> frozenset[str] | None:
         """The module constants its placeholders may name (positional slots are named by the
@@ -66,10 +79,13 @@ class _Found(NamedTuple):
     template: _Template | None = None
 
 
-def scan_python(path: str, host: HostText,
-                hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
+def scan_python(path: str, host: HostText, hints: list[int], files: Tree | None = None,
+                pending: list[Instantiable] | None = None
+                ) -> tuple[list[Fragment], list[Skipped]]:
     """Fragments and skipped places of one Python file (see the module docstring); only the
-    subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited."""
+    subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited. ``files``:
+    the scanned tree (configparser files are read in it); ``pending`` receives the
+    fragments whose values each instantiation of a class passes (``pybind``)."""
     tree = ast.parse(host.text)
     found: list[_Found] = []
     templates: dict[int, _Template] = {}
@@ -77,41 +93,84 @@ def scan_python(path: str, host: HostText,
     nodes = _near_hints(tree, hints)
     for node in nodes:
         _mark(node, host, path, templates, done, found)
+    values, linked = _linked(tree, host, path, files, nodes, templates, done)
     for node in nodes:
         if _is_str(node) and id(node) not in done and _quick_check(node):
-            template = templates.get(id(node)) or (
-                _Template("fstring", names=None) if isinstance(node, ast.JoinedStr)
-                else _Template("auto"))
-            fragment = _fragment(path, host, node, node, template)
-            if fragment is None:
-                found.append(_Found((node.lineno, node.col_offset), _skip(
-                    path, host, node, "string literal whose constant text starts a statement "
-                    "could not be read whole: not scanned")))
-            else:
-                found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
+            for template in linked.get(id(node)) or [templates.get(id(node)) or (
+                    _Template("fstring", names=None) if isinstance(node, ast.JoinedStr)
+                    else _Template("auto"))]:
+                _add(path, host, node, template, found)
     found.sort(key=lambda entry: entry.position)
-    _bind(tree, host, path, found)
+    _bind(tree, host, path, found, files, values, pending)
     return ([entry.item for entry in found if isinstance(entry.item, Fragment)],
             [entry.item for entry in found if isinstance(entry.item, Skipped)])
 
 
-def _bind(tree: ast.Module, host: HostText, path: str, found: list[_Found]) -> None:
-    """Give each fragment the module constants Python reads where it is formatted."""
+def _add(path: str, host: HostText, node: ast.AST, template: _Template,
+         found: list[_Found]) -> None:
+    fragment = _fragment(path, host, node, node, template)
+    if fragment is None:
+        found.append(_Found((node.lineno, node.col_offset), _skip(
+            path, host, node, "string literal whose constant text starts a statement "
+            "could not be read whole: not scanned")))
+    else:
+        found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
+
+
+def _linked(tree: ast.Module, host: HostText, path: str, files: Tree | None,
+            nodes: list[ast.AST], templates: dict[int, _Template], done: set[int]
+            ) -> tuple[ModuleValues | None, dict[int, list[_Template]]]:
+    """The templates of statement literals bound to a name and formatted through it
+    (``pybind.uses``), one per use; the module's values when they were needed."""
+    literals = [node.value for node in nodes if isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant) and id(node.value) not in templates
+                and id(node.value) not in done and _quick_check(node.value)]
+    if not literals:
+        return None, {}
+    values, _ = module_values(tree, host, path, files)
+    return values, {key: [_Template(use.style, _positional(host, use.args), names=frozenset(
+        _positional(host, use.args)), nodes=named([*zip(_positional(host, use.args), use.args,
+                                                        strict=True), *use.keywords]),
+        place=use.place) for use in found] for key, found in uses(values, literals).items()}
+
+
+def _bind(tree: ast.Module, host: HostText, path: str, found: list[_Found],
+          files: Tree | None, values: ModuleValues | None,
+          pending: list[Instantiable] | None) -> None:
+    """Give each fragment the values the module states for what it reads (``pybind``)."""
     wanted = [entry for entry in found if entry.template is not None
-              and (entry.template.reads() != frozenset() or entry.template.aliases)]
-    scopes = Scopes(tree, host, path) if wanted else None
+              and (entry.template.reads() != frozenset() or entry.template.aliases
+                   or entry.template.nodes)]
+    if wanted and values is None:
+        values, _ = module_values(tree, host, path, files)
     for number, entry in enumerate(found):
         if entry.template is None or not isinstance(entry.item, Fragment):
             continue
         reads, template = entry.template.reads(), entry.template
-        visible = scopes.visible(entry.place) if scopes else {}
+        visible = {name: known for name, known in (values.visible(
+            entry.place) if values and values.visible else {}).items()
+            if isinstance(known, Binding)}
         words = set(_WORD.findall(entry.item.text)) if reads is None else reads
         own = {name: binding for name, binding in visible.items() if name in words}
         own.update({field: visible[constant] for field, constant in template.aliases.items()
                     if constant in visible})
+        expressions = template.nodes or _fields(host, entry.place)
+        own.update(bind(values, expressions) if values else {})
         own.update(template.keywords)
-        found[number] = entry._replace(item=entry.item._replace(bindings=dict(sorted(
-            own.items()))))
+        fragment = entry.item._replace(bindings=dict(sorted(own.items())))
+        found[number] = entry._replace(item=fragment)
+        if values and pending is not None and expressions:
+            later = instantiable(values, fragment, template.place or entry.place,
+                                 expressions, own)
+            pending.extend([later] if later else [])
+
+
+def _fields(host: HostText, node: ast.AST | None) -> Nodes:
+    """An f-string's expressions, each by the name its placeholder gets."""
+    if not isinstance(node, ast.JoinedStr):
+        return ()
+    return tuple((expression_name(_source(host, part.value)), part.value)
+                 for part in node.values if isinstance(part, ast.FormattedValue))
 
 
 def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
@@ -141,10 +200,12 @@ def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Templa
             keys = [key.value if isinstance(key, ast.Constant) and isinstance(key.value, str)
                     else None for key in right.keys]
             keywords, aliases = _entries(path, zip(keys, right.values, strict=True))
-            templates[id(node.left)] = _Template("percent", (), keywords, aliases)
+            templates[id(node.left)] = _Template("percent", (), keywords, aliases, nodes=named(
+                zip(keys, right.values, strict=True)), place=node)
         else:
             items = right.elts if isinstance(right, ast.Tuple) else [right]
-            templates[id(node.left)] = _Template("percent", _positional(host, items))
+            templates[id(node.left)] = _Template("percent", _positional(host, items), nodes=named(
+                zip(_positional(host, items), items, strict=True)), place=node)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         _concatenation(node, host, path, done, found)
     elif isinstance(node, ast.Call):
@@ -186,19 +247,40 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, _Templ
     if isinstance(func, ast.Attribute) and _is_str(func.value):
         if func.attr == "format":
             keywords, aliases = _entries(path, ((kw.arg, kw.value) for kw in node.keywords))
-            templates[id(func.value)] = _Template("format", _positional(host, node.args),
-                                                  keywords, aliases)
+            positional = _positional(host, node.args)
+            templates[id(func.value)] = _Template("format", positional, keywords, aliases, nodes=(
+                named([*zip(positional, node.args, strict=True),
+                       *((kw.arg, kw.value) for kw in node.keywords)])), place=node)
         elif func.attr not in _HARMLESS_METHODS and _quick_check(func.value):
             done.add(id(func.value))
             found.append(_Found((func.value.lineno, func.value.col_offset), _skip(
                 path, host, func.value, f"SQL literal passed through .{func.attr}(), which the "
                 "scanner cannot follow; write the statement as one literal or a template")))
+    _params(node, templates)
     derived = pycalls.derive(node, path, host)
     if isinstance(derived, Fragment):
-        found.append(_Found((node.lineno, node.col_offset), derived, node,
-                            _Template("fstring", names=_argument_names(node))))
+        names = _argument_names(node)
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        found.append(_Found((node.lineno, node.col_offset), derived, node, _Template(
+            "fstring", names=names, nodes=tuple((item.id, item) for item in arguments
+                                                if isinstance(item, ast.Name)
+                                                and item.id in names), place=node)))
     elif derived is not None:
         found.append(_Found((node.lineno, node.col_offset), derived))
+
+
+def _params(call: ast.Call, templates: dict[int, _Template]) -> None:
+    """An Airflow operator's ``params={...}``: the values of ``{{ params.x }}`` in the
+    literals it is passed with (``sql=``)."""
+    given = next((k.value for k in call.keywords if k.arg == "params"), None)
+    if not isinstance(given, ast.Dict):
+        return
+    entries = named((f"params.{key.value}", value) for key, value in zip(
+        given.keys, given.values, strict=True) if isinstance(key, ast.Constant)
+        and isinstance(key.value, str))
+    for keyword in call.keywords:
+        if _is_str(keyword.value) and id(keyword.value) not in templates:
+            templates[id(keyword.value)] = _Template("auto", nodes=entries, place=call)
 
 
 def _argument_names(call: ast.Call) -> frozenset[str]:

@@ -1,0 +1,134 @@
+"""The values a Python module gives the placeholders of its statements (``pyscan``'s bindings).
+
+:func:`module_values` reads the module's constants (``pyscope`` decides which names are
+constants; ``pyvalues`` their values, a constant read only from constants). :func:`uses` finds
+where a statement literal bound to a name (a module or class constant, ``self.x`` set in
+``__init__``, a local) is formatted (``NAME.format(...)``, ``self.x.format(...)``,
+``NAME % (...)``): the literal is then that template, once per use. :func:`bind` evaluates the
+expressions a template's placeholders name where they are formatted. A value holding Jinja
+markup (``{{``, ``{%``, ``{#``) is one Airflow renders at run time: it is not bound (it would
+put the markup itself into an S3 path). A template that reads an ``__init__`` parameter
+through ``self`` yields one statement per instantiation (:class:`Instantiable`, ``callsites``).
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable, Iterable
+from typing import NamedTuple
+
+from redshift_iam.inputs.scanning.cfgfiles import Tree
+from redshift_iam.inputs.scanning.fragments import Binding, Fragment
+from redshift_iam.inputs.scanning.host import HostText
+from redshift_iam.inputs.scanning.pyframes import frame_at
+from redshift_iam.inputs.scanning.pyscope import Scopes
+from redshift_iam.inputs.scanning.pyvalues import ModuleValues, Site
+
+_MARKUP = ("{{", "{%", "{#")
+
+Nodes = tuple[tuple[str, ast.expr], ...]  # placeholder name -> the expression it names
+
+
+class Use(NamedTuple):
+    """Where a named statement literal is formatted: the style, the call or ``%`` node,
+    the positional arguments, and the keyword arguments (or ``%`` dict entries)."""
+
+    style: str
+    place: ast.AST
+    args: list[ast.expr]
+    keywords: list[tuple[str | None, ast.expr]]
+
+
+class Instantiable(NamedTuple):
+    """A fragment whose values come from ``__init__`` parameters of class ``owner``:
+    ``bind(site)`` gives its bindings for one instantiation; ``params`` the parameters in
+    positional order (``self`` left out)."""
+
+    fragment: Fragment
+    owner: str
+    params: tuple[str, ...]
+    bind: Callable[[Site], dict[str, Binding]]
+
+
+def module_values(tree: ast.Module, host: HostText, path: str,
+                  files: Tree | None) -> tuple[ModuleValues, Scopes]:
+    """The module's values and scopes (constants read only from constants)."""
+    values = ModuleValues(tree, path, files)
+    scopes = Scopes(tree, host, path, values.top_level())
+    scopes.constants = {name: constant for name, constant in scopes.constants.items()}
+    final = values.top_level(frozenset(scopes.constants))
+    by_name = {name: (known, end) for name, known, end in final.values()}
+    for name in list(scopes.constants):
+        if name in by_name:
+            scopes.constants[name].binding = by_name[name][0]
+        else:
+            del scopes.constants[name]
+    values.visible = scopes.visible
+    return values, scopes
+
+
+def uses(values: ModuleValues, literals: list[ast.Constant]) -> dict[int, list[Use]]:
+    """Where the module formats each literal through a name bound to it (by id of the
+    literal); one walk of the module, each receiver evaluated once."""
+    wanted = {(node.value, f"{values.path}:{node.lineno}"): id(node) for node in literals}
+    found: dict[int, list[Use]] = {}
+    for node in ast.walk(values.tree) if wanted else ():
+        receiver = None
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) \
+                and node.func.attr == "format":
+            receiver, style = node.func.value, "format"
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod):
+            receiver, style = node.left, "percent"
+        if receiver is None or isinstance(receiver, (ast.Constant, ast.JoinedStr)):
+            continue
+        known = values.value(receiver)
+        key = (known.value, known.origin) if isinstance(known, Binding) else None
+        if key in wanted:
+            found.setdefault(wanted[key], []).append(_use(style, node))
+    return found
+
+
+def _use(style: str, node: ast.Call | ast.BinOp) -> Use:
+    if isinstance(node, ast.Call):
+        return Use(style, node, list(node.args), [(k.arg, k.value) for k in node.keywords])
+    right = node.right
+    if isinstance(right, ast.Dict):
+        return Use(style, node, [], [(k.value if isinstance(k, ast.Constant) else None, v)
+                                     for k, v in zip(right.keys, right.values, strict=True)])
+    return Use(style, node, list(right.elts) if isinstance(right, ast.Tuple) else [right], [])
+
+
+def bind(values: ModuleValues, nodes: Nodes, site: Site | None = None,
+         needs: set[str] | None = None) -> dict[str, Binding]:
+    """The known value of each named expression (see the module docstring)."""
+    found = {}
+    for name, node in nodes:
+        known = values.value(node, site, needs)
+        if isinstance(known, Binding) and not any(mark in known.value for mark in _MARKUP):
+            found[name] = known
+    return found
+
+
+def instantiable(values: ModuleValues, fragment: Fragment, place: ast.AST, nodes: Nodes,
+                 fixed: dict[str, Binding]) -> Instantiable | None:
+    """The fragment as one per instantiation, when its values read ``__init__``
+    parameters through ``self`` (``fixed``: the bindings it has whatever the site)."""
+    needs: set[str] = set()
+    bind(values, nodes, None, needs)
+    frame = frame_at(values.frames, place)
+    if not needs or frame is None or frame.owner is None:
+        return None
+    owner = values.classes.get(frame.owner.name)
+    if owner is None or owner.init is None:
+        return None
+    params = tuple(owner.init.params)[1:]
+
+    def for_site(site: Site) -> dict[str, Binding]:
+        return dict(sorted({**fixed, **bind(values, nodes, site)}.items()))
+
+    return Instantiable(fragment, owner.node.name, params, for_site)
+
+
+def named(items: Iterable[tuple[str, ast.expr]]) -> Nodes:
+    """The (name, expression) pairs that name a placeholder (a ``**`` entry has none)."""
+    return tuple((name, node) for name, node in items if name)

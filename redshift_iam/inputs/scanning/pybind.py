@@ -129,6 +129,14 @@ def instantiable(values: ModuleValues, fragment: Fragment, place: ast.AST, nodes
     return Instantiable(fragment, owner.node.name, params, for_site)
 
 
-def named(items: Iterable[tuple[str, ast.expr]]) -> Nodes:
-    """The (name, expression) pairs that name a placeholder (a ``**`` entry has none)."""
-    return tuple((name, node) for name, node in items if name)
+def named(items: Iterable[tuple[str | None, ast.expr]]) -> Nodes:
+    """The (name, expression) pairs that name a placeholder: a ``''`` name (a slot after
+    ``*args``) is left out; a ``None`` one (a ``**`` unpacking, a key that is not a
+    literal) may override every entry before it, so those are dropped."""
+    found: list[tuple[str, ast.expr]] = []
+    for name, node in items:
+        if name is None:
+            found = []
+        elif name:
+            found.append((name, node))
+    return tuple(found)

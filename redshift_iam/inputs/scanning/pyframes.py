@@ -28,6 +28,7 @@ class Frame(NamedTuple):
     bound: Counter[str]
     assigned: dict[str, ast.Assign]
     params: dict[str, ast.expr | None]  # parameter -> its default (None: none)
+    nested: tuple[tuple[tuple[int, int], tuple[int, int]], ...]  # spans of inner scopes
 
     @property
     def self_name(self) -> str:
@@ -61,12 +62,20 @@ def frames_of(tree: ast.Module) -> tuple[list[Frame], dict[str, ClassInfo]]:
 
 
 def frame_at(frames: list[Frame], node: ast.AST) -> Frame | None:
-    """The frame whose body holds ``node`` (by line span), or None at module level."""
-    line = getattr(node, "lineno", 0)
+    """The frame whose own scope holds ``node``; None at module level and inside a scope
+    nested in a frame (a nested function, lambda or class: there only ``pyscope``'s
+    module constants are followed, under Python's scoping)."""
+    place = (getattr(node, "lineno", 0), getattr(node, "col_offset", 0))
     for frame in frames:
-        if frame.node.lineno <= line <= (frame.node.end_lineno or line):
-            return frame
+        if _span(frame.node)[0] <= place <= _span(frame.node)[1]:
+            inner = any(start <= place <= end for start, end in frame.nested)
+            return None if inner else frame
     return None
+
+
+def _span(node: ast.AST) -> tuple[tuple[int, int], tuple[int, int]]:
+    return ((node.lineno, node.col_offset),
+            (node.end_lineno or node.lineno, node.end_col_offset or 0))
 
 
 def _frame(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | None) -> Frame:
@@ -80,7 +89,9 @@ def _frame(node: ast.FunctionDef | ast.AsyncFunctionDef, owner: ast.ClassDef | N
                 if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1
                 and isinstance(stmt.targets[0], ast.Name)
                 and bound[stmt.targets[0].id] == 1 and stmt.targets[0].id not in declared}
-    return Frame(node, owner, bound, assigned, _params(node.args))
+    nested = tuple(_span(child) for child in _own_nodes(node)
+                   if isinstance(child, (*_FUNCTIONS, ast.ClassDef, ast.Lambda)))
+    return Frame(node, owner, bound, assigned, _params(node.args), nested)
 
 
 def _params(arguments: ast.arguments) -> dict[str, ast.expr | None]:

@@ -275,9 +275,9 @@ def _params(call: ast.Call, templates: dict[int, _Template]) -> None:
     given = next((k.value for k in call.keywords if k.arg == "params"), None)
     if not isinstance(given, ast.Dict):
         return
-    entries = named((f"params.{key.value}", value) for key, value in zip(
-        given.keys, given.values, strict=True) if isinstance(key, ast.Constant)
-        and isinstance(key.value, str))
+    entries = named((f"params.{key.value}" if isinstance(key, ast.Constant) and isinstance(
+        key.value, str) else None, value) for key, value in zip(given.keys, given.values,
+                                                               strict=True))
     for keyword in call.keywords:
         if _is_str(keyword.value) and id(keyword.value) not in templates:
             templates[id(keyword.value)] = _Template("auto", nodes=entries, place=call)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
@@ -127,10 +127,11 @@ def _render(sources: list[Source], values: dict[str, Any], options: Options,
         if is_spec(source.name, options.input_format):
             rendered.append(source)
             continue
-        from redshift_iam.inputs import render_source
+        from redshift_iam.inputs import render_source, script_vars
 
+        own = code_values(script_vars(source.name, source.text)) if source.name else {}
         try:
-            source, warnings = render_source(source, values, options.template_style,
+            source, warnings = render_source(source, {**own, **values}, options.template_style,
                                              options.template_path)
         except InputError as exc:
             problems.append(exc.diagnostic)
@@ -138,3 +139,13 @@ def _render(sources: list[Source], values: dict[str, Any], options: Options,
         rendered.append(source)
         notes += warnings
     return rendered, notes
+
+
+def code_values(bindings: Mapping[str, Any]) -> dict[str, Any]:
+    """Values the code states (``inputs.scanning.Binding``) as template values, with their
+    origin (a value stated only as a default says so there: ``dbt_project.yml:4 default of
+    vars.bucket``). A value the user gives (``--var``, ``--vars``) is merged after them, so
+    it wins."""
+    from redshift_iam.inputs import Value
+
+    return {name: Value(b.value, b.value, b.origin) for name, b in bindings.items()}

@@ -138,6 +138,20 @@ def dbt_vars(tree: Tree, display: str) -> dict[str, Binding]:
         folder = os.path.dirname(folder)
 
 
+def script_vars(script: str, text: str) -> dict[str, Binding]:
+    """dbt ``vars:`` for a SQL script named on the command line (``policy``, ``explain``,
+    ``generate``) that calls ``var(``: its tree is the working directory when the script is
+    under it, else the script's folder."""
+    if "var(" not in text or not os.path.isfile(script):
+        return {}
+    real, cwd = os.path.realpath(script), os.path.realpath(os.getcwd())
+    inside = real.startswith(cwd.rstrip(os.sep) + os.sep)
+    base = cwd if inside else os.path.dirname(real)
+    tree = Tree(os.path.relpath(base).replace(os.sep, "/") if not inside else "", base)
+    return dbt_vars(tree, os.path.relpath(real, cwd).replace(os.sep, "/") if inside
+                    else f"{tree.display}/{os.path.basename(real)}")
+
+
 def _vars_of(display: str, real: str) -> dict[str, Binding]:
     import yaml  # lazily: only a dbt project needs it
 
@@ -152,8 +166,8 @@ def _vars_of(display: str, real: str) -> dict[str, Binding]:
             continue
         for name, scalar in _pairs(value):
             if isinstance(scalar, yaml.ScalarNode) and scalar.tag.endswith((":str", ":int")):
-                found[name.value] = Binding(scalar.value, f"{display}:{name.start_mark.line + 1}",
-                                            True)
+                found[name.value] = Binding(scalar.value, f"{display}:{name.start_mark.line + 1}"
+                                            f" default of vars.{name.value}", True)
     return found
 
 

@@ -73,7 +73,8 @@ class ConfigFile(NamedTuple):
 
 def read_config(files: list[tuple[str, str]], raw: bool) -> ConfigFile | None:
     """The options of the files (display, real), a later file winning, as configparser
-    gives them (``raw``: no ``%(x)s`` interpolation); None when one cannot be read."""
+    gives them (``raw``: no interpolation, else ``%%`` is ``%``); an option that refers to
+    another (``%(x)s``) is left out (unknown). None when a file cannot be read."""
     import configparser
 
     parser = configparser.RawConfigParser() if raw else configparser.ConfigParser()
@@ -91,7 +92,10 @@ def read_config(files: list[tuple[str, str]], raw: bool) -> ConfigFile | None:
     for section in parser.sections():
         for option in parser.options(section):
             try:
-                value = parser.get(section, option)
+                value = parser.get(section, option, raw=True)
+                if not raw and "%(" in value:
+                    continue  # interpolation can grow a value exponentially: not followed
+                value = value if raw else parser.get(section, option)
             except configparser.Error:
                 continue
             where = lines.get((section, option)) or lines.get(("DEFAULT", option), "")

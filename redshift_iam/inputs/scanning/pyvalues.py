@@ -18,20 +18,24 @@ and its name is added to ``needs``. Each value's origin is where it is stated (`
 from __future__ import annotations
 
 import ast
-import re
-import string
-from collections.abc import Callable
 from typing import NamedTuple
 
 from redshift_iam.inputs.scanning.cfgfiles import ConfigFile, Tree, read_config
 from redshift_iam.inputs.scanning.fragments import Binding
+from redshift_iam.inputs.scanning.pyexpr import (
+    default,
+    dotted,
+    format_known,
+    joined,
+    literal,
+    parser,
+    percent_known,
+)
 from redshift_iam.inputs.scanning.pyframes import Frame, frame_at, frames_of
 
 Known = Binding | ConfigFile
-_PARSERS = {"ConfigParser": False, "SafeConfigParser": False, "RawConfigParser": True}
 _CHANGES = frozenset({"set", "read_string", "read_dict", "remove_option", "remove_section",
                       "add_section", "clear", "update", "setdefault", "pop", "popitem"})
-_PERCENT = re.compile(r"%(.)")
 _DEPTH = 40  # how many names deep a value is followed
 
 
@@ -68,7 +72,7 @@ class ModuleValues:
                 continue
             end = (stmt.end_lineno or stmt.lineno, stmt.end_col_offset or 0)
             for target in names_here:
-                known = self._config(stmt.value, target.id, None) if _parser(
+                known = self._config(stmt.value, target.id, None) if parser(
                     stmt.value) is not None else self.value(stmt.value)
                 if known is not None and (names is None or target.id in names):
                     self.module[target.id] = known
@@ -109,7 +113,7 @@ class ModuleValues:
         stmt = frame.assigned.get(node.id)
         if stmt is None or (stmt.end_lineno or stmt.lineno) >= node.lineno:
             return None
-        if _parser(stmt.value) is not None:
+        if parser(stmt.value) is not None:
             return self._config(stmt.value, node.id, frame.node)
         return self.value(stmt.value, site, needs, depth)
 
@@ -168,37 +172,37 @@ class ModuleValues:
                 parts.append(self.text(part.value, site, needs, depth) if plain else None)
             else:
                 parts.append(Binding(str(getattr(part, "value", "")), ""))
-        return _joined(parts, "".join, self.path, node)
+        return joined(parts, "".join, self.path, node)
 
     def _binop(self, node: ast.BinOp, site: Site | None, needs: set[str] | None,
                depth: int) -> Binding | None:
         left = self.text(node.left, site, needs, depth)
         if isinstance(node.op, ast.Add):
             right = self.text(node.right, site, needs, depth)
-            return _joined([left, right], "".join, self.path, node)
+            return joined([left, right], "".join, self.path, node)
         if not isinstance(node.op, ast.Mod) or left is None or isinstance(node.right, ast.Dict):
             return None
         items = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
         values = [self.text(item, site, needs, depth) for item in items]
-        return _joined([left, *values], lambda texts: _percent(texts[0], texts[1:]),
+        return joined([left, *values], lambda texts: percent_known(texts[0], texts[1:]),
                        self.path, node)
 
     def _call(self, node: ast.Call, site: Site | None, needs: set[str] | None,
               depth: int) -> Known | None:
         func = node.func
         if not isinstance(func, ast.Attribute):
-            return _default(self.path, node, func.id if isinstance(func, ast.Name) else "")
+            return default(self.path, node, func.id if isinstance(func, ast.Name) else "")
         if func.attr == "format":
             return self._format(node, site, needs, depth)
-        dotted = _dotted(func)
-        if dotted in ("os.environ.get", "environ.get", "os.getenv") or dotted.endswith(
+        name = dotted(func)
+        if name in ("os.environ.get", "environ.get", "os.getenv") or name.endswith(
                 "Variable.get"):
-            return _default(self.path, node, dotted)
+            return default(self.path, node, name)
         if func.attr != "get" or node.keywords:
             return None
         if len(node.args) == 2:
             config = self.value(func.value, site, needs, depth)
-            section, key = (_literal(arg) for arg in node.args)
+            section, key = (literal(arg) for arg in node.args)
             if isinstance(config, ConfigFile) and section is not None and key is not None:
                 return config.get(section, key)
         if len(node.args) == 1 and isinstance(func.value, ast.Subscript):
@@ -216,7 +220,7 @@ class ModuleValues:
         args = [self.text(arg, site, needs, depth) for arg in node.args]
         keywords = {k.arg: self.text(k.value, site, needs, depth) for k in node.keywords}
         parts = [template, *args, *keywords.values()]
-        return _joined(parts, lambda texts: _format(texts[0], texts[1:1 + len(args)], dict(
+        return joined(parts, lambda texts: format_known(texts[0], texts[1:1 + len(args)], dict(
             zip(keywords, texts[1 + len(args):], strict=True))), self.path, node)
 
     def _config(self, ctor: ast.Call, name: str, scope: ast.AST | None) -> ConfigFile | None:
@@ -235,7 +239,7 @@ class ModuleValues:
             if method.attr in _CHANGES or (method.attr.startswith("read") and not (
                     method.attr == "read" and self._read(call, files))):
                 return None
-        return read_config(files, _parser(ctor)) if files else None
+        return read_config(files, parser(ctor)) if files else None
 
     def _read(self, call: ast.Call, files: list[tuple[str, str]]) -> bool:
         """Add the files ``cfg.read(...)`` names; False unless every one is a literal in
@@ -243,91 +247,12 @@ class ModuleValues:
         arg = call.args[0] if len(call.args) == 1 and not call.keywords else None
         items = arg.elts if isinstance(arg, (ast.List, ast.Tuple)) else [arg]
         for item in items:
-            literal = _literal(item) if item is not None else None
-            if literal is None:
+            text = literal(item) if item is not None else None
+            if text is None:
                 return False
-            found = self.files.find(self.path, literal) if self.files else None
+            found = self.files.find(self.path, text) if self.files else None
             files.extend([found] if found else [])
         return True
-
-
-def _parser(node: ast.AST) -> bool | None:
-    """Is ``node`` a configparser constructor call (its value: raw), else None."""
-    if not isinstance(node, ast.Call) or node.args or any(
-            k.arg not in ("interpolation", "allow_no_value") for k in node.keywords):
-        return None
-    name = _dotted(node.func).rsplit(".", 1)[-1]
-    raw = _PARSERS.get(name)
-    if raw is None:
-        return None
-    return raw or any(k.arg == "interpolation" and isinstance(k.value, ast.Constant)
-                      and k.value.value is None for k in node.keywords)
-
-
-def _default(path: str, call: ast.Call, dotted: str) -> Binding | None:
-    """The default an environment or Airflow Variable read states (marked a default)."""
-    if dotted in ("os.environ.get", "environ.get", "os.getenv", "getenv"):
-        given = call.args[1] if len(call.args) == 2 else next(
-            (k.value for k in call.keywords if k.arg == "default"), None)
-    elif dotted.endswith("Variable.get"):
-        given = next((k.value for k in call.keywords if k.arg == "default_var"), None)
-    else:
-        return None
-    literal = _literal(given) if given is not None else None
-    if literal is None or not call.args or _literal(call.args[0]) is None:
-        return None
-    return Binding(literal, f"{path}:{given.lineno} default of {dotted}({call.args[0].value!r})",
-                   True)
-
-
-def _joined(parts: list[Binding | None], combine: Callable[[list[str]], str | None],
-            path: str, node: ast.AST) -> Binding | None:
-    """A value composed of known parts: ``combine`` of their texts. Its origin: the parts'
-    origins but those of literals written in ``node`` itself (its own line if none is left)."""
-    if any(part is None for part in parts):
-        return None
-    known = [part for part in parts if part is not None]
-    try:
-        text = combine([part.value for part in known])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return None
-    if text is None:
-        return None
-    first, last = node.lineno, node.end_lineno or node.lineno
-    inside = {f"{path}:{line}" for line in range(first, last + 1)}
-    origins = [p.origin for p in known if p.origin and p.origin not in inside]
-    origin = ", ".join(dict.fromkeys(origins)) or f"{path}:{first}"
-    return Binding(text, origin, any(p.default for p in known))
-
-
-def _format(template: str, args: list[str], keywords: dict[str, str]) -> str | None:
-    """``template.format`` when every field is a plain name or index (no attribute,
-    index, conversion or nested field): nothing but the given texts is read."""
-    for _, field, spec, conversion in string.Formatter().parse(template):
-        if field is None:
-            continue
-        if conversion or (spec and "{" in spec) or not (
-                field == "" or field.isdigit() or field.isidentifier()):
-            return None
-    return template.format(*args, **keywords)
-
-
-def _percent(template: str, args: list[str]) -> str | None:
-    """``template % args`` for ``%s`` and ``%%`` only."""
-    if any(m.group(1) not in "s%" for m in _PERCENT.finditer(template)):
-        return None
-    return template % tuple(args)
-
-
-def _literal(node: ast.AST) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _dotted(node: ast.AST) -> str:
-    if isinstance(node, ast.Attribute):
-        inner = _dotted(node.value)
-        return f"{inner}.{node.attr}" if inner else ""
-    return node.id if isinstance(node, ast.Name) else ""
 
 
 _READERS = {ast.Constant: ModuleValues._constant, ast.Name: ModuleValues._name,

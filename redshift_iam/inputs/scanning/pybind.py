@@ -14,6 +14,7 @@ through ``self`` yields one statement per instantiation (:class:`Instantiable`, 
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
@@ -22,11 +23,19 @@ from redshift_iam.inputs.scanning.fragments import Binding, Fragment
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.pyframes import frame_at
 from redshift_iam.inputs.scanning.pyscope import Scopes
+from redshift_iam.inputs.scanning.pytemplate import (
+    Found,
+    Nodes,
+    Template,
+    positional,
+    quick_check,
+    source_text,
+)
 from redshift_iam.inputs.scanning.pyvalues import ModuleValues, Site
+from redshift_iam.inputs.templating.forms import expression_name
 
 _MARKUP = ("{{", "{%", "{#")
-
-Nodes = tuple[tuple[str, ast.expr], ...]  # placeholder name -> the expression it names
+_WORD = re.compile(r"[A-Za-z_]\w*")
 
 
 class Use(NamedTuple):
@@ -140,3 +149,59 @@ def named(items: Iterable[tuple[str | None, ast.expr]]) -> Nodes:
         elif name:
             found.append((name, node))
     return tuple(found)
+
+
+def linked(tree: ast.Module, host: HostText, path: str, files: Tree | None,
+            nodes: list[ast.AST], templates: dict[int, Template], done: set[int]
+            ) -> tuple[ModuleValues | None, dict[int, list[Template]]]:
+    """The templates of statement literals bound to a name and formatted through it
+    (``pybind.uses``), one per use; the module's values when they were needed."""
+    literals = [node.value for node in nodes if isinstance(node, ast.Assign)
+                and isinstance(node.value, ast.Constant) and id(node.value) not in templates
+                and id(node.value) not in done and quick_check(node.value)]
+    if not literals:
+        return None, {}
+    values, _ = module_values(tree, host, path, files)
+    return values, {key: [Template(use.style, positional(host, use.args), names=frozenset(
+        positional(host, use.args)), nodes=named([*zip(positional(host, use.args), use.args,
+                                                        strict=True), *use.keywords]),
+        place=use.place) for use in found] for key, found in uses(values, literals).items()}
+
+
+def bind_found(tree: ast.Module, host: HostText, path: str, found: list[Found],
+          files: Tree | None, values: ModuleValues | None,
+          pending: list[Instantiable] | None) -> None:
+    """Give each fragment the values the module states for what it reads (``pybind``)."""
+    wanted = [entry for entry in found if entry.template is not None
+              and (entry.template.reads() != frozenset() or entry.template.aliases
+                   or entry.template.nodes)]
+    if wanted and values is None:
+        values, _ = module_values(tree, host, path, files)
+    for number, entry in enumerate(found):
+        if entry.template is None or not isinstance(entry.item, Fragment):
+            continue
+        reads, template = entry.template.reads(), entry.template
+        visible = {name: known for name, known in (values.visible(
+            entry.place) if values and values.visible else {}).items()
+            if isinstance(known, Binding)}
+        words = set(_WORD.findall(entry.item.text)) if reads is None else reads
+        own = {name: binding for name, binding in visible.items() if name in words}
+        own.update({field: visible[constant] for field, constant in template.aliases.items()
+                    if constant in visible})
+        expressions = template.nodes or fields(host, entry.place)
+        own.update(bind(values, expressions) if values else {})
+        own.update(template.keywords)
+        fragment = entry.item._replace(bindings=dict(sorted(own.items())))
+        found[number] = entry._replace(item=fragment)
+        if values and pending is not None and expressions:
+            later = instantiable(values, fragment, template.place or entry.place,
+                                 expressions, own)
+            pending.extend([later] if later else [])
+
+
+def fields(host: HostText, node: ast.AST | None) -> Nodes:
+    """An f-string's expressions, each by the name its placeholder gets."""
+    if not isinstance(node, ast.JoinedStr):
+        return ()
+    return tuple((expression_name(source_text(host, part.value)), part.value)
+                 for part in node.values if isinstance(part, ast.FormattedValue))

@@ -198,3 +198,30 @@ def test_the_count_of_fixture_statements_that_need_no_user_value(tmp_path):
         "repo/legacy/old_loader.py:2:8",
         "repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:6",
         "repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:14"])
+
+
+SECRET = "wJalrXUtnFEMIK7MDENGbPxRfiCYEXAMPLEKEY1"
+
+
+def test_a_secret_read_from_a_config_file_is_never_printed(tmp_path):
+    _tree(tmp_path / "src", {
+        "dwh.cfg": f"[AWS]\nKEY = AKIAIOSFODNN7EXAMPLE\nSECRET = {SECRET}\n",
+        "a.py": ("import configparser\nc = configparser.ConfigParser()\nc.read('dwh.cfg')\n"
+                 "q = \"COPY t FROM 's3://acme/k' CREDENTIALS 'aws_access_key_id={};"
+                 "aws_secret_access_key={}' CSV;\".format(c['AWS']['KEY'], "
+                 "c['AWS']['SECRET'])\n")})
+    for fmt in ("json", "text", "bundle"):
+        result = _run(tmp_path, "scan", "src", "--format", fmt)
+        assert SECRET not in result.output, fmt
+    rows = _placeholders(_run(tmp_path, "scan", "src", "--format", "json").stdout)
+    assert [status for _, status, _, _ in rows[0]] == ["hidden", "hidden"]
+
+
+def test_a_config_file_linked_from_outside_the_tree_is_not_read(tmp_path):
+    _tree(tmp_path, {"secret.cfg": "[S3]\nDATA = 's3://acme-outside/in'\n"})
+    _tree(tmp_path / "src", {"a.py": (
+        "import configparser\nc = configparser.ConfigParser()\nc.read('dwh.cfg')\n"
+        "q = \"COPY t FROM {} IAM_ROLE '" + ROLE + "' CSV;\".format(c['S3']['DATA'])\n")})
+    (tmp_path / "src" / "dwh.cfg").symlink_to(tmp_path / "secret.cfg")
+    result = _run(tmp_path, "scan", "src", "--format", "json")
+    assert _placeholders(result.stdout) == [[("c['S3']['DATA']", "unresolved", None, None)]]

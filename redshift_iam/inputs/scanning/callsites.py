@@ -57,10 +57,11 @@ def _sites(owners: dict[str, tuple[str, ...]], modules: list[tuple[str, str, Tre
         except (SyntaxError, UnicodeDecodeError, ValueError, RecursionError, MemoryError):
             continue
         values, _ = module_values(tree, HostText(text), display, files)
-        for call in ast.walk(tree):
+        calls = sorted((node for node in ast.walk(tree) if _owner(node, named)),
+                       key=lambda node: (node.lineno, node.col_offset))
+        for call in calls:
             owner = _owner(call, named)
-            if owner is not None:
-                found.setdefault(owner, []).append(_site(values, call, owners[owner]))
+            found.setdefault(owner, []).append(_site(values, call, owners[owner]))
     return found
 
 

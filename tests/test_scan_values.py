@@ -225,3 +225,16 @@ def test_a_config_file_linked_from_outside_the_tree_is_not_read(tmp_path):
     (tmp_path / "src" / "dwh.cfg").symlink_to(tmp_path / "secret.cfg")
     result = _run(tmp_path, "scan", "src", "--format", "json")
     assert _placeholders(result.stdout) == [[("c['S3']['DATA']", "unresolved", None, None)]]
+
+
+def test_the_scanned_tree_is_the_path_given_dot_included(tmp_path):
+    """``scan .`` reads the root dwh.cfg (origin shown as the walk shows paths); a file given
+    by name is a tree of its folder, so the root file is outside it and not read."""
+    shutil.copytree(FIXTURE, tmp_path / "repo")
+    whole = _run(tmp_path / "repo", "scan", ".", "etl", "--format", "json")
+    rows = [(s["location"], s["placeholders"][0]["origin"])
+            for s in json.loads(whole.stdout)["statements"] if "etl/" in s["location"]]
+    # found twice: under . (the root file is in that tree), under etl (it is not)
+    assert rows == [("etl/sql_queries.py:9:5", "dwh.cfg:8"), ("etl/sql_queries.py:9:5", None)]
+    alone = _run(tmp_path / "repo", "scan", "etl/sql_queries.py", "--format", "json")
+    assert _placeholders(alone.stdout)[0][0] == ("LOG_DATA", "unresolved", None, None)

@@ -41,6 +41,7 @@ class Tree(NamedTuple):
 
     def relative(self, display: str) -> str:
         """A display path below the tree, relative to its root."""
+        display = os.path.normpath(display).replace(os.sep, "/")
         return display[len(self.display):].lstrip("/") if self.display else display
 
     def file(self, relative: str) -> tuple[str, str] | None:
@@ -55,11 +56,11 @@ class Tree(NamedTuple):
 
 
 def tree_of(given: str) -> Tree:
-    """The tree of a PATH given to scan (a file's tree is its folder)."""
-    display = given.replace(os.sep, "/")
-    if os.path.isdir(given):
-        return Tree(display, os.path.realpath(given))
-    return Tree(os.path.dirname(display), os.path.realpath(os.path.dirname(given) or "."))
+    """The tree of a PATH given to scan (a file's tree is its folder); its display is the
+    walk's (``.`` and ``./x`` are shown as the paths below them)."""
+    folder = given if os.path.isdir(given) else os.path.dirname(given) or "."
+    display = os.path.normpath(folder).replace(os.sep, "/")
+    return Tree("" if display == "." else display, os.path.realpath(folder))
 
 
 class ConfigFile(NamedTuple):

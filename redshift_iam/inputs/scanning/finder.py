@@ -43,10 +43,10 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
     skipped: list[Skipped] = []
     files_read = 0
     reader = FileReader(limits)
-    trees = [tree_of(path) for path in paths]
     pending: list[Instantiable] = []
     modules: list[tuple[str, str, Tree | None]] = []
-    for item in walk(list(paths), reader):
+    for item, tree in ((item, tree_of(path)) for path in paths
+                       for item in walk([path], reader)):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -57,7 +57,6 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
                                        ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
             continue
         files_read += 1
-        tree = _tree(trees, item.display)
         if kind == "python":
             modules.append((item.display, item.real, tree))
         found, problems = _scan_file(item, kind, reader, _Context(tree, pending))
@@ -72,13 +71,6 @@ class _Context(NamedTuple):
 
     tree: Tree | None
     pending: list[Instantiable]
-
-
-def _tree(trees: list[Tree], display: str) -> Tree | None:
-    """The tree of the PATH a file was found under (the longest that holds it)."""
-    holding = [tree for tree in trees if not tree.display or display == tree.display
-               or display.startswith(tree.display.rstrip("/") + "/")]
-    return max(holding, key=lambda tree: len(tree.display), default=None)
 
 
 def kind_of(display: str) -> str | None:

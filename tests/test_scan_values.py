@@ -238,3 +238,17 @@ def test_the_scanned_tree_is_the_path_given_dot_included(tmp_path):
     assert rows == [("etl/sql_queries.py:9:5", "dwh.cfg:8"), ("etl/sql_queries.py:9:5", None)]
     alone = _run(tmp_path / "repo", "scan", "etl/sql_queries.py", "--format", "json")
     assert _placeholders(alone.stdout)[0][0] == ("LOG_DATA", "unresolved", None, None)
+
+
+def test_a_value_that_would_grow_without_bound_is_not_followed(tmp_path):
+    """``A = B + B`` doubling 40 times, and ``{:999999999}``, stay unknown (bounded work)."""
+    lines = ['N0 = "' + "x" * 16 + '"'] + [f"N{i} = N{i - 1} + N{i - 1}" for i in range(1, 41)]
+    lines += ['W = "{:999999999}".format(N0)',
+              f"q = f\"COPY t FROM 's3://{{N40}}/{{W}}/{{N13}}' IAM_ROLE '{ROLE}' CSV;\""]
+    _tree(tmp_path / "src", {"a.py": "\n".join(lines) + "\n"})
+    result = _run(tmp_path, "scan", "src", "--format", "json")
+    assert [(name, status) for name, status, _, _ in _placeholders(result.stdout)[0]] == [
+        ("N40", "unresolved"), ("W", "unresolved"), ("N13", "unresolved")]
+    assert _placeholders(
+        _run(tmp_path, "scan", "src", "--format", "json", "--var", "N40=acme").stdout
+    )[0][0] == ("N40", "resolved", "acme", "--var N40")

@@ -152,8 +152,8 @@ def named(items: Iterable[tuple[str | None, ast.expr]]) -> Nodes:
 
 
 def linked(tree: ast.Module, host: HostText, path: str, files: Tree | None,
-            nodes: list[ast.AST], templates: dict[int, Template], done: set[int]
-            ) -> tuple[ModuleValues | None, dict[int, list[Template]]]:
+           nodes: list[ast.AST], templates: dict[int, Template], done: set[int]
+           ) -> tuple[ModuleValues | None, dict[int, list[Template]]]:
     """The templates of statement literals bound to a name and formatted through it
     (``pybind.uses``), one per use; the module's values when they were needed."""
     literals = [node.value for node in nodes if isinstance(node, ast.Assign)
@@ -169,8 +169,8 @@ def linked(tree: ast.Module, host: HostText, path: str, files: Tree | None,
 
 
 def bind_found(tree: ast.Module, host: HostText, path: str, found: list[Found],
-          files: Tree | None, values: ModuleValues | None,
-          pending: list[Instantiable] | None) -> None:
+               files: Tree | None, values: ModuleValues | None,
+               pending: list[Instantiable] | None) -> None:
     """Give each fragment the values the module states for what it reads (``pybind``)."""
     wanted = [entry for entry in found if entry.template is not None
               and (entry.template.reads() != frozenset() or entry.template.aliases

@@ -13,6 +13,7 @@ from redshift_iam.inputs.scanning.fragments import Binding
 
 PARSERS = {"ConfigParser": False, "SafeConfigParser": False, "RawConfigParser": True}
 PERCENT = re.compile(r"%(.)")
+MAX_TEXT = 1 << 16  # a composed value longer than 64 KiB is not followed (A = B + B + ...)
 
 
 def parser(node: ast.AST) -> bool | None:
@@ -52,11 +53,13 @@ def joined(parts: list[Binding | None], combine: Callable[[list[str]], str | Non
     if any(part is None for part in parts):
         return None
     known = [part for part in parts if part is not None]
+    if sum(len(part.value) for part in known) > MAX_TEXT:
+        return None
     try:
         text = combine([part.value for part in known])
     except (ValueError, KeyError, IndexError, TypeError):
         return None
-    if text is None:
+    if text is None or len(text) > MAX_TEXT:
         return None
     first, last = node.lineno, node.end_lineno or node.lineno
     inside = {f"{path}:{line}" for line in range(first, last + 1)}
@@ -67,14 +70,18 @@ def joined(parts: list[Binding | None], combine: Callable[[list[str]], str | Non
 
 def format_known(template: str, args: list[str], keywords: dict[str, str]) -> str | None:
     """``template.format`` when every field is a plain name or index (no attribute,
-    index, conversion or nested field): nothing but the given texts is read."""
+    index, conversion or format spec: ``{:99999999}`` would build a huge text): nothing but
+    the given texts is read."""
+    count = 0
     for _, field, spec, conversion in string.Formatter().parse(template):
         if field is None:
             continue
-        if conversion or (spec and "{" in spec) or not (
+        count += 1
+        if conversion or spec or not (
                 field == "" or field.isdigit() or field.isidentifier()):
             return None
-    return template.format(*args, **keywords)
+    longest = max(map(len, [*args, *keywords.values()]), default=0)
+    return None if count * longest > MAX_TEXT else template.format(*args, **keywords)
 
 
 def percent_known(template: str, args: list[str]) -> str | None:

@@ -8,11 +8,14 @@ concatenated literal, and a ``+`` chain of plain literals. Styles: ``auto`` for 
 ``format`` for the receiver of ``.format(...)`` (positional names: the arguments' source text;
 literal keyword arguments are bindings), ``percent`` for the left side of ``%`` (positional
 names: the tuple's items, or the single right operand; a dict literal's entries are bindings);
-after a ``*args`` the positional slots have no name. Module constants (``pyscope``) are bindings
-where Python reads them: every name of an f-string, the positional arguments of ``.format``
-and ``%``, a keyword or dict entry given as a constant's name, the arguments of a derived call;
-never the named fields of ``.format``/``%`` (they come from the call) nor a plain literal (no
-Python formats it there). Calls that build SQL from arguments are derived by ``pycalls``.
+after a ``*args`` the positional slots have no name. A statement literal bound to a name and
+formatted through it (``self.copy_sql.format(...)``) is that template once per use. The values
+the module states (``pybind``, ``pyvalues``) are bindings where Python reads them: every field
+of an f-string, the arguments of ``.format`` and ``%``, the arguments of a derived call, an
+operator's ``params=`` for the literals passed with it; a plain literal reads no module
+constant (no Python formats it there). ``pending`` receives the fragments that take their
+values from each instantiation of a class (``callsites``). Calls that build SQL from
+arguments are derived by ``pycalls``.
 Skipped: a ``+`` chain with a non-literal part whose literal part starts a statement, a
 statement literal passed through a method other than ``format``/``strip``. Raises
 ``SyntaxError`` (the caller falls back to the generic scan), ``RecursionError``/``MemoryError``.

@@ -22,6 +22,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "scan_repo"
 GOLDEN = Path(__file__).parent / "fixtures" / "scan_repo.report.json"  # scan --format json
 IGNORED = "COPY secret FROM 's3://ignored/' IAM_ROLE 'arn:aws:iam::123456789012:role/ignored';\n"
 ROLE = "arn:aws:iam::123456789012:role/etl"
+STAGE = "arn:aws:iam::123456789012:role/stage"
 
 
 def invoke(cwd: Path, *args: str):
@@ -49,27 +50,31 @@ def test_json_report_of_the_fixture_repository(tree):
     assert result.stdout == GOLDEN.read_text()
     report = json.loads(result.stdout)
     assert [(s["location"], s["kind"], len(s["grants"])) for s in report["statements"]] == [
+        ("repo/dags/exports.py:11:13", "UNLOAD", 3),
+        ("repo/dags/exports.py:17:14", "UNLOAD", 0),
         ("repo/dags/load.py:8:9", "COPY s3", 0),
         ("repo/dags/transfers.py:4:15", "COPY s3", 0),
         ("repo/dags/transfers.py:14:9", "UNLOAD", 0),
         ("repo/dbt/macros/unload_orders.sql:2:3", "UNLOAD", 0),
+        ("repo/etl/sql_queries.py:9:5", "COPY s3", 4),
         ("repo/go/load.go:3:18", "COPY s3", 2),
         ("repo/jvm/LoadSpec.scala:3:6", "COPY s3", 0),
         ("repo/legacy/old_loader.py:2:8", "COPY s3", 2),
         ("repo/plugins/operators.py:5:13", "COPY s3", 0),
         ("repo/plugins/operators.py:10:13", "UNLOAD", 0),
         ("repo/plugins/operators.py:15:13", "COPY s3", 0),
+        ("repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:6", "COPY s3", 2),
+        ("repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:14", "COPY s3", 2),
         ("repo/ruby/loader.rb:3:5", "COPY s3", 0),
         ("repo/shell/load.sh:3:1", "COPY s3", 0),
     ]
     assert [(d["code"], d["location"], d["hint"]) for d in report["unresolved"]] == [
-        ("RI145", "repo/dags/load.py:8:31", "pass --var params.bucket=VALUE"),
+        ("RI145", "repo/dags/exports.py:17:43", "pass --var bucket=VALUE"),
         ("RI146", "repo/dags/load.py:9:19", "pass --var var.value.role=VALUE"),
         ("RI148", "repo/dags/transfers.py:10:40", "pass --var MANIFEST_OPTION=VALUE"),
         ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader=VALUE"),
         ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default=VALUE"),
         ("RI145", "repo/dags/transfers.py:16:15", "pass --var EXPORT_BUCKET=VALUE"),
-        ("RI145", "repo/dbt/macros/unload_orders.sql:3:12", "pass --var export_bucket=VALUE"),
         ("RI146", "repo/dbt/macros/unload_orders.sql:4:13", "pass --var UNLOAD_ROLE=VALUE"),
         ("RI145", "repo/jvm/LoadSpec.scala:4:17", "pass --var bucket=VALUE"),
         ("RI145", "repo/plugins/operators.py:5:32", "pass --var s3_path=VALUE"),
@@ -91,29 +96,34 @@ def test_json_report_of_the_fixture_repository(tree):
                    "be read whole"},
     ]
     assert "ignored" not in result.stdout  # git ignores scratch/: never read
-    assert result.stderr.endswith("redshift-iam: 17 unresolved need(s), 2 place(s) skipped\n")
+    assert result.stderr.endswith("redshift-iam: 16 unresolved need(s), 2 place(s) skipped\n")
 
 
 TEXT = """\
-LOCATION                               KIND     SUBJECT                                            PRINCIPAL                              STATUS
-repo/dags/load.py:8:9                  COPY s3  sales <- s3://{{ params.bucket }}/sales/{{ ds }}/  {{ var.value.role }}                   unresolved: RI145, RI146
-repo/dags/transfers.py:4:15            COPY s3  public.sales <- s3://acme-raw/sales/{ds}           {aws_conn.aws_loader}                  unresolved: RI146, RI148
-repo/dags/transfers.py:14:9            UNLOAD   -> s3://{EXPORT_BUCKET}/exports/sales_             {aws_conn.aws_default}                 unresolved: RI145, RI146
-repo/dbt/macros/unload_orders.sql:2:3  UNLOAD   -> s3://{{ var("export_bucket") }}/orders/         {{ env_var("UNLOAD_ROLE") }}           unresolved: RI145, RI146
-repo/go/load.go:3:18                   COPY s3  orders <- s3://acme-orders/in/                     arn:aws:iam::123456789012:role/orders  ok
-repo/jvm/LoadSpec.scala:3:6            COPY s3  events <- s3://${bucket}/events/                   arn:aws:iam::123456789012:role/loader  unresolved: RI145
-repo/legacy/old_loader.py:2:8          COPY s3  legacy <- s3://old-bucket/data/                    arn:aws:iam::123456789012:role/old     ok
-repo/plugins/operators.py:5:13         COPY s3  {table} <- {s3_path}                               {role}                                 unresolved: RI145, RI146
-repo/plugins/operators.py:10:13        UNLOAD   -> {}                                              arn:aws:iam::123456789012:role/u       unresolved: RI145
-repo/plugins/operators.py:15:13        COPY s3  t <- s3://%s/k                                     %s                                     unresolved: RI145, RI146
-repo/ruby/loader.rb:3:5                COPY s3  clicks <- s3://#{bucket}/clicks/                   arn:aws:iam::123456789012:role/clicks  unresolved: RI145
-repo/shell/load.sh:3:1                 COPY s3  users <- s3://${BUCKET}/users/                     ${ROLE}                                unresolved: RI145, RI146
+LOCATION                                                         KIND     SUBJECT                                    PRINCIPAL                              STATUS
+repo/dags/exports.py:11:13                                       UNLOAD   -> s3://acme-exports/orders/               arn:aws:iam::123456789012:role/export  ok
+repo/dags/exports.py:17:14                                       UNLOAD   -> s3://{bucket}/runtime/                  arn:aws:iam::123456789012:role/export  unresolved: RI145
+repo/dags/load.py:8:9                                            COPY s3  sales <- s3://acme-raw/sales/{{ ds }}/     {{ var.value.role }}                   unresolved: RI146
+repo/dags/transfers.py:4:15                                      COPY s3  public.sales <- s3://acme-raw/sales/{ds}   {aws_conn.aws_loader}                  unresolved: RI146, RI148
+repo/dags/transfers.py:14:9                                      UNLOAD   -> s3://{EXPORT_BUCKET}/exports/sales_     {aws_conn.aws_default}                 unresolved: RI145, RI146
+repo/dbt/macros/unload_orders.sql:2:3                            UNLOAD   -> s3://acme-dbt-exports/orders/           {{ env_var("UNLOAD_ROLE") }}           unresolved: RI146
+repo/etl/sql_queries.py:9:5                                      COPY s3  staging_events <- s3://acme-logs/log_data  arn:aws:iam::123456789012:role/dwh     ok
+repo/go/load.go:3:18                                             COPY s3  orders <- s3://acme-orders/in/             arn:aws:iam::123456789012:role/orders  ok
+repo/jvm/LoadSpec.scala:3:6                                      COPY s3  events <- s3://${bucket}/events/           arn:aws:iam::123456789012:role/loader  unresolved: RI145
+repo/legacy/old_loader.py:2:8                                    COPY s3  legacy <- s3://old-bucket/data/            arn:aws:iam::123456789012:role/old     ok
+repo/plugins/operators.py:5:13                                   COPY s3  {table} <- {s3_path}                       {role}                                 unresolved: RI145, RI146
+repo/plugins/operators.py:10:13                                  UNLOAD   -> {}                                      arn:aws:iam::123456789012:role/u       unresolved: RI145
+repo/plugins/operators.py:15:13                                  COPY s3  t <- s3://%s/k                             %s                                     unresolved: RI145, RI146
+repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:6   COPY s3  staging_events <- s3://acme-raw/log_data   arn:aws:iam::123456789012:role/stage   ok
+repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:14  COPY s3  staging_songs <- s3://acme-raw/song_data   arn:aws:iam::123456789012:role/stage   ok
+repo/ruby/loader.rb:3:5                                          COPY s3  clicks <- s3://#{bucket}/clicks/           arn:aws:iam::123456789012:role/clicks  unresolved: RI145
+repo/shell/load.sh:3:1                                           COPY s3  users <- s3://${BUCKET}/users/             ${ROLE}                                unresolved: RI145, RI146
 
 Skipped:
   repo/legacy/old_loader.py:1:1  not Python 3 (Missing parentheses in call to 'print'. Did you mean print(...)?): string literals read by the generic scan
   repo/plugins/operators.py:19:12  SQL built by concatenation with parts that are not literals ('...' + table + '...'); write it as one template (f-string or .format) so it can be read whole
 
-12 statement(s) found in 9 file(s) read; 17 unresolved need(s); 2 place(s) skipped.
+17 statement(s) found in 13 file(s) read; 16 unresolved need(s); 2 place(s) skipped.
 """  # noqa: E501 - the table is as wide as its widest cell
 
 
@@ -221,6 +231,10 @@ def test_var_resolves_placeholders_found_in_python(tree):
         "repo/plugins/operators.py:15:13": [
             (ROLE, "s3:GetObject", "arn:aws:s3:::acme-pct/k*", None),
             (ROLE, "s3:ListBucket", "arn:aws:s3:::acme-pct", "StringLike s3:prefix k*")],
+        # no instantiation under the paths scanned: one statement, the --var fills s3_path
+        "repo/plugins/stage_redshift.py:6:9": [
+            (STAGE, "s3:GetObject", "arn:aws:s3:::acme-in/daily/*", None),
+            (STAGE, "s3:ListBucket", "arn:aws:s3:::acme-in", "StringLike s3:prefix daily/*")],
     }
     assert result.exit_code == 1  # the concatenation at operators.py:19 is still skipped
 
@@ -277,7 +291,7 @@ def test_terraform_and_cloudformation_of_a_scanned_tree_parse(tmp_path):
 def test_document_formats_refuse_unresolved_needs_but_not_with_allow_unresolved(tree):
     refused = invoke(tree, "repo", "--format", "bundle")
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert "17 problem(s); no document written (--allow-unresolved writes what is known)" \
+    assert "16 problem(s); no document written (--allow-unresolved writes what is known)" \
         in refused.stderr
     assert "redshift-iam: repo/plugins/operators.py:19:12: skipped: SQL built by " \
         "concatenation" in refused.stderr
@@ -286,9 +300,10 @@ def test_document_formats_refuse_unresolved_needs_but_not_with_allow_unresolved(
     # every principal named; grants only where the location is known
     assert [(p["principal"], len(p["policies"])) for p in
             json.loads(known.stdout)["principals"]] == [
-        ("arn:aws:iam::123456789012:role/clicks", 0), ("arn:aws:iam::123456789012:role/loader", 0),
+        ("arn:aws:iam::123456789012:role/clicks", 0), ("arn:aws:iam::123456789012:role/dwh", 1),
+        ("arn:aws:iam::123456789012:role/export", 1), ("arn:aws:iam::123456789012:role/loader", 0),
         ("arn:aws:iam::123456789012:role/old", 1), ("arn:aws:iam::123456789012:role/orders", 1),
-        ("arn:aws:iam::123456789012:role/u", 0)]
+        ("arn:aws:iam::123456789012:role/stage", 1), ("arn:aws:iam::123456789012:role/u", 0)]
 
 
 def test_out_dir_writes_the_documents_and_prints_the_report(tmp_path):

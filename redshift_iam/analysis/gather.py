@@ -135,10 +135,11 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
         if is_spec(source.name, options.input_format):
             rendered.append(source)
             continue
-        from redshift_iam.inputs import render_source
+        from redshift_iam.inputs import render_source, script_vars
 
+        own = code_values(script_vars(source.name, source.text)) if source.name else {}
         try:
-            source, warnings = render_source(source, values(source.name),
+            source, warnings = render_source(source, {**own, **values(source.name)},
                                              options.template_style, options.template_path)
         except InputError as exc:
             problems.append(exc.diagnostic)
@@ -146,3 +147,13 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
         rendered.append(source)
         notes += warnings
     return rendered, notes
+
+
+def code_values(bindings: Mapping[str, Any]) -> dict[str, Any]:
+    """Values the code states (``inputs.scanning.Binding``) as template values, with their
+    origin (a value stated only as a default says so there: ``dbt_project.yml:4 default of
+    vars.bucket``). A value the user gives (``--var``, ``--vars``) is merged after them, so
+    it wins."""
+    from redshift_iam.inputs import Value
+
+    return {name: Value(b.value, b.value, b.origin) for name, b in bindings.items()}

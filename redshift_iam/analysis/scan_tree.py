@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from redshift_iam.analysis.gather import load_values
+from redshift_iam.analysis.gather import code_values, load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
@@ -101,12 +101,12 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
                      template_path: str | None) -> tuple[Source | None, list[Diagnostic]]:
     """The fragment as a Source located in its host file, rendered with its bindings (whose
     origin is ``path:line``) and then ``values``; (None, [error]) when it cannot be rendered."""
-    from redshift_iam.inputs import Value, render_source
+    from redshift_iam.inputs import render_source
 
     first = fragment.offsets[0]
     plain = Source(f"{fragment.path}:{first.line}:{first.col}", fragment.text)
     hosted = Source(plain.name, plain.text, Hosted(plain, fragment.location))
-    own = {name: Value(b.value, b.value, b.origin) for name, b in fragment.bindings.items()}
+    own = code_values(fragment.bindings)
     try:
         source, warnings = render_source(hosted, {**own, **values}, style or fragment.style,
                                          template_path, positional_names=fragment.positional)

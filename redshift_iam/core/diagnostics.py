@@ -19,19 +19,23 @@ from redshift_iam.core.secrets import hide_secret_shapes
 
 
 class Location(NamedTuple):
-    """A 1-based line and column in a named input (a file path, ``<stdin>`` or a flag)."""
+    """A 1-based line and column in a named input (a file path, ``<stdin>`` or a flag).
+    ``via`` names the call site a statement was instantiated for (``scan``: a template
+    formatted with the values one call passes, ``dags/load.py:40``); one template gives one
+    statement per call site, each at the template's place."""
 
     file: str
     line: int
     col: int
+    via: str = ""
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.col}"
+        return f"{self.file}:{self.line}:{self.col}" + (f" via {self.via}" if self.via else "")
 
     @property
     def short(self) -> str:
         """``file:line``, the form used to point at a statement."""
-        return f"{self.file}:{self.line}"
+        return f"{self.file}:{self.line}" + (f" via {self.via}" if self.via else "")
 
 
 ERROR, UNRESOLVED, WARNING, INFO = (Severity.ERROR, Severity.UNRESOLVED, Severity.WARNING,

@@ -86,12 +86,12 @@ class CallArgs:
         for match in [*matches, None]:
             stop = match.start() if match else len(text)
             for offset in range(index, stop):
-                _, line, col = fragment.location(offset)
+                _, line, col, _ = fragment.location(offset)
                 char = text[offset]
                 doubled = (char in "{}" and not template) or (char == "'" and quotes)
                 self.builder.add(char * 2 if doubled else char, line, col, 0 if doubled else 1)
             if match:
-                _, line, col = fragment.location(match.start())
+                _, line, col, _ = fragment.location(match.start())
                 self.builder.add("{" + match.group(1) + "}", line, col, 0)
                 index = match.end()
 

@@ -18,12 +18,16 @@ from __future__ import annotations
 
 import os
 import re
+from typing import NamedTuple
 
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader, NotRead, ReadLimits
+from redshift_iam.inputs.scanning.callsites import instantiate
+from redshift_iam.inputs.scanning.cfgfiles import Tree, dbt_vars, tree_of
 from redshift_iam.inputs.scanning.fragments import Fragment, ScanResult, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.generic import LANGUAGES, scan_generic
 from redshift_iam.inputs.scanning.hints import hint_lines
 from redshift_iam.inputs.scanning.host import HostText
+from redshift_iam.inputs.scanning.pybind import Instantiable
 from redshift_iam.inputs.scanning.pyscan import scan_python
 from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
 from redshift_iam.inputs.scanning.walk import Entry, walk
@@ -39,7 +43,10 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
     skipped: list[Skipped] = []
     files_read = 0
     reader = FileReader(limits)
-    for item in walk(list(paths), reader):
+    pending: list[Instantiable] = []
+    modules: list[tuple[str, str, Tree | None]] = []
+    for item, tree in ((item, tree_of(path)) for path in paths
+                       for item in walk([path], reader)):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -50,10 +57,20 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
                                        ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
             continue
         files_read += 1
-        found, problems = _scan_file(item, kind, reader)
+        if kind == "python":
+            modules.append((item.display, item.real, tree))
+        found, problems = _scan_file(item, kind, reader, _Context(tree, pending))
         fragments.extend(found)
         skipped.extend(problems)
+    fragments = instantiate(fragments, pending, modules, FileReader(limits))
     return ScanResult(fragments, skipped, files_read)
+
+
+class _Context(NamedTuple):
+    """The scanned tree a file is in, and where pending instantiations go."""
+
+    tree: Tree | None
+    pending: list[Instantiable]
 
 
 def kind_of(display: str) -> str | None:
@@ -71,8 +88,8 @@ def kind_of(display: str) -> str | None:
     return ext if ext in LANGUAGES else None
 
 
-def _scan_file(entry: Entry, kind: str,
-               reader: FileReader) -> tuple[list[Fragment], list[Skipped]]:
+def _scan_file(entry: Entry, kind: str, reader: FileReader,
+               context: _Context) -> tuple[list[Fragment], list[Skipped]]:
     """Read one file once and hand it to its reader; problems become Skipped rows."""
     data, problem = _read(entry, reader)
     if problem:
@@ -92,9 +109,13 @@ def _scan_file(entry: Entry, kind: str,
                             "read; convert it (iconv -t UTF-8)")]
     host = HostText(text.replace("\r\n", "\n") if "\r" in text else text)
     if kind in ("sql", "jinja-sql"):
-        return _whole(entry.display, kind, host), []
+        found = _whole(entry.display, kind, host)
+        if found and kind == "jinja-sql" and context.tree is not None:
+            known = dbt_vars(context.tree, entry.display)
+            found = [fragment._replace(bindings=known) for fragment in found]
+        return found, []
     if kind == "python":
-        return _python(entry.display, host, hints)
+        return _python(entry.display, host, hints, context)
     return scan_generic(entry.display, host, LANGUAGES[kind])
 
 
@@ -133,11 +154,11 @@ def _blank(match: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", match.group())
 
 
-def _python(display: str, host: HostText,
-            hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
+def _python(display: str, host: HostText, hints: list[int],
+            context: _Context) -> tuple[list[Fragment], list[Skipped]]:
     """``ast`` first; Python it rejects falls back to the generic scan, with a note."""
     try:
-        return scan_python(display, host, hints)
+        return scan_python(display, host, hints, context.tree, context.pending)
     except SyntaxError as error:
         note = Skipped(display, error.lineno or 0, error.offset or 0,
                        f"not Python 3 ({error.msg}): string literals read by the generic scan")

@@ -25,11 +25,14 @@ class Run(NamedTuple):
 
 
 class Binding(NamedTuple):
-    """A value the scanned code gives a placeholder's name (a module constant, a literal
-    keyword argument): its value and where (``path:line``)."""
+    """A value the scanned code gives a placeholder's name (a constant, a literal argument,
+    a configparser or JSON file, a default): its value and where it is stated (``path:line``,
+    ``dwh.cfg:12``, ``dags/load.py:40 s3_bucket=``). ``default``: the code states it only
+    as a default (``os.environ.get("B", "acme")``): the running code may use another."""
 
     value: str
     origin: str
+    default: bool = False
 
 
 class Fragment(NamedTuple):
@@ -45,7 +48,9 @@ class Fragment(NamedTuple):
     ``%{ }`` directives) or ``none`` (quoted heredocs: every character literal).
     ``positional`` names the positional slots (``{}``, ``%s``) by the source text of the
     arguments passed for them; ``bindings`` are the values the code gives names where the
-    text is formatted (``pyscan``).
+    text is formatted (``pyscan``). ``site`` names the call site (``dags/load.py:40``) when
+    the fragment is one instantiation of a template whose values that call passes: its
+    locations then carry it (``Location.via``).
     """
 
     path: str
@@ -55,12 +60,14 @@ class Fragment(NamedTuple):
     offsets: tuple[Run, ...]
     bindings: dict[str, Binding]
     positional: tuple[str, ...]
+    site: str = ""
 
     def location(self, text_offset: int) -> Location:
         """The host file position of the character at ``text_offset`` (clamped to the text)."""
         runs = self.offsets
         run = runs[max(bisect_right(runs, text_offset, key=_start) - 1, 0)]
-        return Location(self.path, run.line, run.col + run.step * (text_offset - run.start))
+        return Location(self.path, run.line, run.col + run.step * (text_offset - run.start),
+                        self.site)
 
 
 def _start(run: Run) -> int:

@@ -8,11 +8,14 @@ concatenated literal, and a ``+`` chain of plain literals. Styles: ``auto`` for 
 ``format`` for the receiver of ``.format(...)`` (positional names: the arguments' source text;
 literal keyword arguments are bindings), ``percent`` for the left side of ``%`` (positional
 names: the tuple's items, or the single right operand; a dict literal's entries are bindings);
-after a ``*args`` the positional slots have no name. Module constants (``pyscope``) are bindings
-where Python reads them: every name of an f-string, the positional arguments of ``.format``
-and ``%``, a keyword or dict entry given as a constant's name, the arguments of a derived call;
-never the named fields of ``.format``/``%`` (they come from the call) nor a plain literal (no
-Python formats it there). Calls that build SQL from arguments are derived by ``pycalls``.
+after a ``*args`` the positional slots have no name. A statement literal bound to a name and
+formatted through it (``self.copy_sql.format(...)``) is that template once per use. The values
+the module states (``pybind``, ``pyvalues``) are bindings where Python reads them: every field
+of an f-string, the arguments of ``.format`` and ``%``, the arguments of a derived call, an
+operator's ``params=`` for the literals passed with it; a plain literal reads no module
+constant (no Python formats it there). ``pending`` receives the fragments that take their
+values from each instantiation of a class (``callsites``). Calls that build SQL from
+arguments are derived by ``pycalls``.
 Skipped: a ``+`` chain with a non-literal part whose literal part starts a statement, a
 statement literal passed through a method other than ``format``/``strip``. Raises
 ``SyntaxError`` (the caller falls back to the generic scan), ``RecursionError``/``MemoryError``.
@@ -21,97 +24,64 @@ statement literal passed through a method other than ``format``/``strip``. Raise
 from __future__ import annotations
 
 import ast
-import re
 from bisect import bisect_left
-from typing import NamedTuple
 
 from redshift_iam.inputs.scanning import pycalls
 from redshift_iam.inputs.scanning.callargs import JINJA
+from redshift_iam.inputs.scanning.cfgfiles import Tree
 from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
-from redshift_iam.inputs.scanning.pyscope import Scopes
+from redshift_iam.inputs.scanning.pybind import Instantiable, bind_found, linked, named
 from redshift_iam.inputs.scanning.pystrings import read_literals
+from redshift_iam.inputs.scanning.pytemplate import (
+    Found,
+    Template,
+    is_str,
+    positional,
+    quick_check,
+    source_text,
+)
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
-_WORD = re.compile(r"[A-Za-z_]\w*")
 _HARMLESS_METHODS = frozenset({"format", "strip", "lstrip", "rstrip", "encode"})
 
 
-class _Template:
-    """How one literal node is read: its style, positional names, the bindings its call
-    gives (``keywords``; ``aliases``: field name -> the module constant passed for it) and
-    which module constants it reads (``names``; None: every one)."""
-
-    def __init__(self, style: str, positional: tuple[str, ...] = (),
-                 keywords: dict[str, Binding] | None = None,
-                 aliases: dict[str, str] | None = None,
-                 names: frozenset[str] | None = frozenset()) -> None:
-        self.style, self.positional, self.keywords = style, positional, keywords or {}
-        self.aliases, self.names = aliases or {}, names
-
-    def reads(self) -> frozenset[str] | None:
-        """The module constants its placeholders may name (positional slots are named by the
-        argument's source text); ``aliases`` are looked up apart."""
-        if self.names is None:
-            return None
-        return self.names | frozenset(self.positional)
-
-
-class _Found(NamedTuple):
-    """A fragment or skipped place, where it stands, and (fragments) what it reads."""
-
-    position: tuple[int, int]
-    item: Fragment | Skipped
-    place: ast.AST | None = None
-    template: _Template | None = None
-
-
-def scan_python(path: str, host: HostText,
-                hints: list[int]) -> tuple[list[Fragment], list[Skipped]]:
+def scan_python(path: str, host: HostText, hints: list[int], files: Tree | None = None,
+                pending: list[Instantiable] | None = None
+                ) -> tuple[list[Fragment], list[Skipped]]:
     """Fragments and skipped places of one Python file (see the module docstring); only the
-    subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited."""
+    subtrees that span a line of ``hints`` (``hints.hint_lines``) are visited. ``files``:
+    the scanned tree (configparser files are read in it); ``pending`` receives the
+    fragments whose values each instantiation of a class passes (``pybind``)."""
     tree = ast.parse(host.text)
-    found: list[_Found] = []
-    templates: dict[int, _Template] = {}
+    found: list[Found] = []
+    templates: dict[int, Template] = {}
     done: set[int] = set()
     nodes = _near_hints(tree, hints)
     for node in nodes:
         _mark(node, host, path, templates, done, found)
+    values, uses = linked(tree, host, path, files, nodes, templates, done)
     for node in nodes:
-        if _is_str(node) and id(node) not in done and _quick_check(node):
-            template = templates.get(id(node)) or (
-                _Template("fstring", names=None) if isinstance(node, ast.JoinedStr)
-                else _Template("auto"))
-            fragment = _fragment(path, host, node, node, template)
-            if fragment is None:
-                found.append(_Found((node.lineno, node.col_offset), _skip(
-                    path, host, node, "string literal whose constant text starts a statement "
-                    "could not be read whole: not scanned")))
-            else:
-                found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
+        if is_str(node) and id(node) not in done and quick_check(node):
+            for template in uses.get(id(node)) or [templates.get(id(node)) or (
+                    Template("fstring", names=None) if isinstance(node, ast.JoinedStr)
+                    else Template("auto"))]:
+                _add(path, host, node, template, found)
     found.sort(key=lambda entry: entry.position)
-    _bind(tree, host, path, found)
+    bind_found(tree, host, path, found, files, values, pending)
     return ([entry.item for entry in found if isinstance(entry.item, Fragment)],
             [entry.item for entry in found if isinstance(entry.item, Skipped)])
 
 
-def _bind(tree: ast.Module, host: HostText, path: str, found: list[_Found]) -> None:
-    """Give each fragment the module constants Python reads where it is formatted."""
-    wanted = [entry for entry in found if entry.template is not None
-              and (entry.template.reads() != frozenset() or entry.template.aliases)]
-    scopes = Scopes(tree, host, path) if wanted else None
-    for number, entry in enumerate(found):
-        if entry.template is None or not isinstance(entry.item, Fragment):
-            continue
-        reads, template = entry.template.reads(), entry.template
-        visible = scopes.visible(entry.place) if scopes else {}
-        words = set(_WORD.findall(entry.item.text)) if reads is None else reads
-        own = {name: binding for name, binding in visible.items() if name in words}
-        own.update({field: visible[constant] for field, constant in template.aliases.items()
-                    if constant in visible})
-        own.update(template.keywords)
-        found[number] = entry._replace(item=entry.item._replace(bindings=dict(sorted(
-            own.items()))))
+def _add(path: str, host: HostText, node: ast.AST, template: Template,
+         found: list[Found]) -> None:
+    fragment = _fragment(path, host, node, node, template)
+    if fragment is None:
+        found.append(Found((node.lineno, node.col_offset), _skip(
+            path, host, node, "string literal whose constant text starts a statement "
+            "could not be read whole: not scanned")))
+    else:
+        found.append(Found((node.lineno, node.col_offset), fragment, node, template))
 
 
 def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
@@ -128,38 +98,29 @@ def _near_hints(tree: ast.Module, hints: list[int]) -> list[ast.AST]:
     return nodes
 
 
-def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, _Template],
-          done: set[int], found: list[_Found]) -> None:
+def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, Template],
+          done: set[int], found: list[Found]) -> None:
     """Record what ``node`` says about the literals under it (templates, skips, derived calls)."""
-    if isinstance(node, ast.Expr) and _is_str(node.value):
+    if isinstance(node, ast.Expr) and is_str(node.value):
         done.add(id(node.value))  # a docstring or bare string: never executed
     elif isinstance(node, ast.JoinedStr):
         done.update(id(value) for value in ast.walk(node) if value is not node)
-    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and _is_str(node.left):
+    elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mod) and is_str(node.left):
         right = node.right
         if isinstance(right, ast.Dict):
             keys = [key.value if isinstance(key, ast.Constant) and isinstance(key.value, str)
                     else None for key in right.keys]
             keywords, aliases = _entries(path, zip(keys, right.values, strict=True))
-            templates[id(node.left)] = _Template("percent", (), keywords, aliases)
+            templates[id(node.left)] = Template("percent", (), keywords, aliases, nodes=named(
+                zip(keys, right.values, strict=True)), place=node)
         else:
             items = right.elts if isinstance(right, ast.Tuple) else [right]
-            templates[id(node.left)] = _Template("percent", _positional(host, items))
+            templates[id(node.left)] = Template("percent", positional(host, items), nodes=named(
+                zip(positional(host, items), items, strict=True)), place=node)
     elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
         _concatenation(node, host, path, done, found)
     elif isinstance(node, ast.Call):
         _call(node, host, path, templates, done, found)
-
-
-def _positional(host: HostText, items: list[ast.expr]) -> tuple[str, ...]:
-    """Each positional argument's source text; none after a ``*args`` (its length is unknown)."""
-    names: list[str] = []
-    for item in items:
-        if isinstance(item, ast.Starred) or (names and names[-1] == ""):
-            names.append("")
-        else:
-            names.append(_source(host, item))
-    return tuple(names)
 
 
 def _entries(path: str, pairs) -> tuple[dict[str, Binding], dict[str, str]]:
@@ -179,26 +140,47 @@ def _entries(path: str, pairs) -> tuple[dict[str, Binding], dict[str, str]]:
     return keywords, aliases
 
 
-def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, _Template],
-          done: set[int], found: list[_Found]) -> None:
+def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, Template],
+          done: set[int], found: list[Found]) -> None:
     """``"...".format(a, b)`` templates, unknown methods on a statement, derived operator calls."""
     func = node.func
-    if isinstance(func, ast.Attribute) and _is_str(func.value):
+    if isinstance(func, ast.Attribute) and is_str(func.value):
         if func.attr == "format":
             keywords, aliases = _entries(path, ((kw.arg, kw.value) for kw in node.keywords))
-            templates[id(func.value)] = _Template("format", _positional(host, node.args),
-                                                  keywords, aliases)
-        elif func.attr not in _HARMLESS_METHODS and _quick_check(func.value):
+            slots = positional(host, node.args)
+            templates[id(func.value)] = Template("format", slots, keywords, aliases, nodes=(
+                named([*zip(slots, node.args, strict=True),
+                       *((kw.arg, kw.value) for kw in node.keywords)])), place=node)
+        elif func.attr not in _HARMLESS_METHODS and quick_check(func.value):
             done.add(id(func.value))
-            found.append(_Found((func.value.lineno, func.value.col_offset), _skip(
+            found.append(Found((func.value.lineno, func.value.col_offset), _skip(
                 path, host, func.value, f"SQL literal passed through .{func.attr}(), which the "
                 "scanner cannot follow; write the statement as one literal or a template")))
+    _params(node, templates)
     derived = pycalls.derive(node, path, host)
     if isinstance(derived, Fragment):
-        found.append(_Found((node.lineno, node.col_offset), derived, node,
-                            _Template("fstring", names=_argument_names(node))))
+        names = _argument_names(node)
+        arguments = [*node.args, *(keyword.value for keyword in node.keywords)]
+        found.append(Found((node.lineno, node.col_offset), derived, node, Template(
+            "fstring", names=names, nodes=tuple((item.id, item) for item in arguments
+                                                if isinstance(item, ast.Name)
+                                                and item.id in names), place=node)))
     elif derived is not None:
-        found.append(_Found((node.lineno, node.col_offset), derived))
+        found.append(Found((node.lineno, node.col_offset), derived))
+
+
+def _params(call: ast.Call, templates: dict[int, Template]) -> None:
+    """An Airflow operator's ``params={...}``: the values of ``{{ params.x }}`` in the
+    literals it is passed with (``sql=``)."""
+    given = next((k.value for k in call.keywords if k.arg == "params"), None)
+    if not isinstance(given, ast.Dict):
+        return
+    entries = named((f"params.{key.value}" if isinstance(key, ast.Constant) and isinstance(
+        key.value, str) else None, value) for key, value in zip(given.keys, given.values,
+                                                               strict=True))
+    for keyword in call.keywords:
+        if is_str(keyword.value) and id(keyword.value) not in templates:
+            templates[id(keyword.value)] = Template("auto", nodes=entries, place=call)
 
 
 def _argument_names(call: ast.Call) -> frozenset[str]:
@@ -215,7 +197,7 @@ def _argument_names(call: ast.Call) -> frozenset[str]:
 
 
 def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],
-                   found: list[_Found]) -> None:
+                   found: list[Found]) -> None:
     """A ``+`` chain: one fragment when every part is a plain literal, else skipped if SQL."""
     if id(node) in done:
         return
@@ -227,25 +209,26 @@ def _concatenation(node: ast.BinOp, host: HostText, path: str, done: set[int],
             stack.extend((item.right, item.left))
         else:
             leaves.append(item)
-    literal = [leaf for leaf in leaves if _is_str(leaf)]
+    literal = [leaf for leaf in leaves if is_str(leaf)]
     done.update(id(leaf) for leaf in literal)
     if len(literal) == len(leaves) and all(isinstance(leaf, ast.Constant) for leaf in leaves):
         if starts_statement("".join(leaf.value for leaf in leaves)):
-            template = _Template("auto")
+            template = Template("auto")
             fragment = _fragment(path, host, node, leaves[-1], template)
             if fragment is not None:
-                found.append(_Found((node.lineno, node.col_offset), fragment, node, template))
+                found.append(Found((node.lineno, node.col_offset), fragment, node, template))
         return
-    if builds_statement([leaf.value if isinstance(leaf, ast.Constant) and _is_str(leaf) else None
+    if builds_statement([leaf.value if isinstance(leaf, ast.Constant) and is_str(leaf) else None
                          for leaf in leaves]):
-        found.append(_Found((node.lineno, node.col_offset), _skip(
+        found.append(Found((node.lineno, node.col_offset), _skip(
             path, host, node, "SQL built by concatenation with parts that are not literals ("
-            + " + ".join(_source(host, leaf) if not _is_str(leaf) else "'...'" for leaf in leaves)
+            + " + ".join(source_text(host, leaf) if not is_str(leaf) else "'...'"
+                         for leaf in leaves)
             + "); write it as one template (f-string or .format) so it can be read whole")))
 
 
 def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST,
-              template: _Template) -> Fragment | None:
+              template: Template) -> Fragment | None:
     """The fragment of the literal pieces from ``first``'s start to ``last``'s end."""
     start = host.offset(first.lineno, first.col_offset)
     end = host.offset(last.end_lineno, last.end_col_offset)
@@ -262,26 +245,6 @@ def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST,
 def _spans(hints: list[int], first: int, last: int) -> bool:
     index = bisect_left(hints, first)
     return index < len(hints) and hints[index] <= last
-
-
-def _is_str(node: ast.AST) -> bool:
-    return isinstance(node, ast.JoinedStr) or (
-        isinstance(node, ast.Constant) and isinstance(node.value, str))
-
-
-def _quick_check(node: ast.AST) -> bool:
-    """Could this literal hold a statement? (its constant parts, fields as ``{}``)."""
-    if isinstance(node, ast.Constant):
-        return isinstance(node.value, str) and starts_statement(node.value)
-    if isinstance(node, ast.JoinedStr):
-        return starts_statement("".join(
-            v.value if isinstance(v, ast.Constant) else "{}" for v in node.values))
-    return False
-
-
-def _source(host: HostText, node: ast.AST) -> str:
-    start = host.offset(node.lineno, node.col_offset)
-    return " ".join(host.text[start: host.offset(node.end_lineno, node.end_col_offset)].split())
 
 
 def _skip(path: str, host: HostText, node: ast.AST, reason: str) -> Skipped:

@@ -22,6 +22,7 @@ import ast
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from redshift_iam.inputs.scanning.fragments import Binding
 from redshift_iam.inputs.scanning.host import HostText
@@ -43,15 +44,20 @@ class _Scope:
 @dataclass
 class _Constant:
     name: str
-    binding: Binding
+    binding: Any  # a Binding (or a pyvalues value)
     position: tuple[int, int]  # where its statement ends
 
 
 class Scopes:
     """The module's scopes, its constants, and the scope of each place asked about."""
 
-    def __init__(self, tree: ast.Module, host: HostText, path: str) -> None:
-        literals = _top_literals(tree, path)
+    def __init__(self, tree: ast.Module, host: HostText, path: str,
+                 candidates: dict[int, tuple[str, Any, tuple[int, int]]] | None = None) -> None:
+        """``candidates``: the top-level ``NAME = value`` targets whose value is known (by id
+        of the Name node: name, value, where the statement ends; ``pyvalues``); None: the
+        string literals."""
+        literals = _top_literals(tree, path) if candidates is None else {
+            key: _Constant(*value) for key, value in candidates.items()}
         self.module = _Scope("module", None)
         self.places: dict[int, _Scope] = {}
         records: list[tuple[_Scope, str, int]] = []  # (scope, name, id of the binding node)
@@ -64,7 +70,7 @@ class Scopes:
                     records.append((where, name, id(node)))
         self.constants = _constants(records, literals, stars)
 
-    def visible(self, place: ast.AST) -> dict[str, Binding]:
+    def visible(self, place: ast.AST) -> dict[str, Any]:
         """The module constants the code at ``place`` reads, by name."""
         scope = self.places.get(id(place), self.module)
         position = (getattr(place, "lineno", 0), getattr(place, "col_offset", 0))
@@ -157,7 +163,7 @@ def _walk(statements: list[ast.stmt], module: _Scope,
     stack: list[tuple[ast.AST, _Scope]] = [(stmt, module) for stmt in reversed(statements)]
     while stack:
         node, scope = stack.pop()
-        if isinstance(node, (ast.Constant, ast.JoinedStr, ast.Call, ast.BinOp)):
+        if isinstance(node, (ast.Constant, ast.JoinedStr, ast.Call, ast.BinOp, ast.Name)):
             places[id(node)] = scope
         yield node, scope
         inner = scope

@@ -20,6 +20,7 @@ from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surroga
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
+from redshift_iam.core.statement_kinds import KINDS
 from redshift_iam.core.statements import Script, Statement, Unmapped
 from redshift_iam.sql.classify import VERBS, statement_kind
 from redshift_iam.sql.fastpath import read_fast
@@ -46,9 +47,12 @@ _VERB_SPELLINGS = frozenset(
     "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
     for verb in VERBS for bit in range(1 << len(verb)))
 _ROLE_MENTION = LazyRegex("|".join(ROLE_TEXT), re.I)
-# CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
-# white space between: what classify() calls None, settled without splitting the head.
-_PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
+# CREATE [OR REPLACE] and a word that starts no kind of core.statement_kinds (LIBRARY,
+# EXTERNAL, MODEL), with nothing but white space between: what classify() calls None, settled
+# without splitting the head.
+_CREATE_WORDS = "|".join(dict.fromkeys(
+    kind.words[1].lower() for kind in KINDS if kind.words[0] == "CREATE"))
+_PLAIN_CREATE = LazyRegex(rf"create\s+(?:or\s+replace\s+)?+(?!(?:{_CREATE_WORDS}|or)\b)"
                            r"[^\W\d]", re.I)
 # Bounds on what a hostile script can make the reader open (psql has none: it recurses).
 MAX_INCLUDE_DEPTH = 32

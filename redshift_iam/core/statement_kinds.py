@@ -1,0 +1,95 @@
+"""The statements that make Redshift use an IAM role, one row per kind, by the words that
+start them: the SQL reader classifies a statement with this table (``sql.classify``) and
+``scan`` finds statements in source code with it (``inputs.scanning.sqlstart``, ``hints``),
+so a kind added here is read and found alike, and a kind missing here is neither (the tests
+hold every parser and every Statement value to a row).
+
+A second table, :data:`NOT_REDSHIFT`, names statements that start like a kind but are another
+database's SQL or no SQL at all (Snowflake's ``COPY INTO``, PostgreSQL's ``COPY ... FROM
+STDIN``, a log line ``Copy from {key} to {table} completed``): the reader skips them with a
+warning (RW226) instead of reporting a syntax error, and ``scan`` lists them as places skipped
+that are not problems.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from redshift_iam.core.docs import DG
+
+PLPGSQL_DOC = DG + "c_PLpgSQL-statements.html"
+# What a quoted source or a placeholder starts with in code: ', ", {, %, $, :, <, #{.
+_QUOTED = r"(?:['\"{%$:<]|#\{)"
+
+
+class Kind(NamedTuple):
+    """One kind of statement.
+
+    ``name`` is what the reader calls it: a key of the SQL stage's ``STATEMENT_PARSERS``
+    when ``mapped``, else the name of the ``Unmapped`` statement it becomes (RI130; ``{0}``
+    stands for the word after ``words``), or None for a statement that starts like a kind but
+    makes Redshift use no role. ``words`` are its first words, upper-case (after CREATE,
+    ``OR REPLACE`` may stand). ``shape`` is what follows the words, before any ``;``, in SQL
+    rather than prose (case-insensitive; scan's detection in source code). ``keyword`` is the
+    lower-case word the byte prefilter of scan looks for.
+    """
+
+    name: str | None
+    words: tuple[str, ...]
+    mapped: bool
+    shape: str
+    keyword: str
+    doc: str
+    example: str  # one statement of the kind (the tests read and scan it)
+
+
+KINDS: tuple[Kind, ...] = (
+    Kind("COPY", ("COPY",), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}", "copy", DG + "r_COPY.html",
+         "COPY t FROM 's3://acme-in/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/r'"),
+    Kind("UNLOAD", ("UNLOAD",), True, r"\s*\(", "unload", DG + "r_UNLOAD.html",
+         "UNLOAD ('select 1') TO 's3://acme-out/k/' IAM_ROLE "
+         "'arn:aws:iam::123456789012:role/r'"),
+    Kind("LIBRARY", ("CREATE", "LIBRARY"), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}", "library",
+         DG + "r_CREATE_LIBRARY.html",
+         "CREATE LIBRARY lib LANGUAGE plpythonu FROM 's3://acme-lib/l.zip' IAM_ROLE "
+         "'arn:aws:iam::123456789012:role/r'"),
+    Kind("COPY JOB RUN", ("COPY", "JOB", "RUN"), False, r"\s+\w", "copy",
+         DG + "r_COPY-JOB.html", "COPY JOB RUN nightly"),
+    *(Kind(None, ("COPY", "JOB", verb), False, r"(?!)", "copy", DG + "r_COPY-JOB.html",
+           f"COPY JOB {verb} nightly") for verb in ("LIST", "SHOW", "DROP", "ALTER")),
+    Kind("CREATE EXTERNAL {0}", ("CREATE", "EXTERNAL"), False,
+         r"\s+(?:SCHEMA|TABLE|FUNCTION|MODEL|VIEW)\b", "external",
+         DG + "r_CREATE_EXTERNAL_SCHEMA.html",
+         "CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd' IAM_ROLE "
+         "'arn:aws:iam::123456789012:role/r'"),
+    Kind("CREATE MODEL", ("CREATE", "MODEL"), False, r"\s[^;]*?\bIAM_ROLE\b", "model",
+         DG + "r_CREATE_MODEL.html",
+         "CREATE MODEL m FROM t TARGET c FUNCTION f IAM_ROLE "
+         "'arn:aws:iam::123456789012:role/r' SETTINGS (S3_BUCKET 'acme-ml')"),
+)
+ROLE_KINDS = tuple(kind for kind in KINDS if kind.name is not None)
+VERBS = frozenset(kind.words[0] for kind in KINDS)  # the first words: COPY, UNLOAD, CREATE
+
+
+class Foreign(NamedTuple):
+    """A statement that starts like a kind but is not Redshift SQL: ``pattern`` matches it
+    from its first word (case-insensitive); ``reason`` says what it is."""
+
+    pattern: str
+    reason: str
+    doc: str
+
+
+_TABLE = r"COPY\s+[\w.\"]+(?:\s*\([^)]*\))?\s+"  # COPY, a table and its column list
+NOT_REDSHIFT: tuple[Foreign, ...] = (
+    Foreign(r"COPY\s+INTO\b", "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
+            "https://docs.snowflake.com/en/sql-reference/sql/copy-into-table"),
+    Foreign(r"COPY\s+(?:FROM|TO)\b", "a message, not a statement: COPY names no table (a log "
+            "line such as \"Copy from ... to ...\")", DG + "r_COPY.html"),
+    Foreign(r"COPY\s*\(", "PostgreSQL's COPY (query) TO (Redshift's COPY loads a table)",
+            "https://www.postgresql.org/docs/current/sql-copy.html"),
+    Foreign(_TABLE + r"(?:TO\b|FROM\s+(?:STDIN\b|PROGRAM\b|'(?:/|[A-Za-z]:\\)))",
+            "PostgreSQL's COPY to a file or from STDIN, a program or a file on the server "
+            "(Redshift's COPY loads from Amazon S3, DynamoDB, EMR or SSH hosts)",
+            "https://www.postgresql.org/docs/current/sql-copy.html"),
+)

@@ -71,7 +71,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
-    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
+    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS), options.exclude)
     sources, rendering = [], []
     for fragment in found.fragments:
         source, notes = _render_fragment(fragment, values, style, options.template_path)

@@ -35,6 +35,10 @@ REPORTS = ("text", "json")
 @settings_options
 @trust_options
 @read_limit_options("1MiB", "1GiB", "is a place skipped")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Read no file whose path below the PATH, or one of whose folder or file "
+                   "names, matches GLOB (* also matches /): --exclude 'snowflake' --exclude "
+                   "'*.test.sql'. Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "

@@ -77,3 +77,112 @@ def test_exclude_matches_a_path_given_by_name_too(tmp_path):
     _tree(tmp_path, {"a.sql": COPY, "b.sql": COPY})
     result = invoke(tmp_path, "a.sql", "b.sql", "--format", "text", "--exclude", "b.*")
     assert _locations(result) == ["a.sql:1:1"]
+
+
+PROCEDURES = f"""CREATE OR REPLACE PROCEDURE load_all(t varchar) AS $$
+BEGIN
+  -- nightly; COPY in a comment is no statement
+  COPY sales FROM 's3://acme-in/sales/' IAM_ROLE '{ROLE}';
+  IF t = 'x' THEN
+    UNLOAD ('select '';'' from x') TO 's3://acme-out/x/' IAM_ROLE '{ROLE}';
+  ELSE
+    COPY /* why */ other FROM 's3://acme-in/other/' IAM_ROLE '{ROLE}';
+  END IF;
+END;
+$$ LANGUAGE plpgsql;
+CREATE FUNCTION f() RETURNS void AS $body$ BEGIN COPY t2 FROM 's3://acme-in/t2/' IAM_ROLE \
+'{ROLE}'; EXECUTE 'unload (''x'') to ''s3://b/k'' iam_role ' || r; END $body$ LANGUAGE plpgsql;
+"""
+
+
+def test_statements_in_procedure_and_function_bodies_at_their_own_positions(tmp_path):
+    _tree(tmp_path, {"proc.sql": PROCEDURES,
+                     "proc.py": f'SQL = """\n{PROCEDURES.splitlines()[0]}\nBEGIN\n'
+                                f"  COPY py FROM 's3://acme-in/py/' IAM_ROLE '{ROLE}';\n"
+                                'END;\n$$ LANGUAGE plpgsql"""\n'})
+    result = invoke(tmp_path, ".", "--format", "text")
+    assert result.exit_code == 1
+    rows = [line.split()[:2] for line in result.stdout.splitlines()[1:-2]]
+    assert rows == [["proc.py:4:3", "COPY"], ["proc.sql:4:3", "COPY"],
+                    ["proc.sql:6:5", "UNLOAD"], ["proc.sql:8:5", "COPY"],
+                    ["proc.sql:12:37", "UNMAPPED"], ["proc.sql:12:50", "COPY"]]
+    assert "proc.sql:12:37: unresolved RI130: COPY/UNLOAD inside a function or procedure body" \
+        in result.stderr
+
+
+def test_a_body_whose_statements_are_all_read_is_no_unmapped_statement():
+    from tests.helpers import run
+
+    analysis = run("create procedure p() as $b$ begin copy t from 's3://bkt/d' iam_role "
+                   f"'{ROLE}'; end $b$ language plpgsql;")
+    (statement,) = analysis.script.statements
+    assert (type(statement).__name__, statement.loc.line, statement.loc.col) == ("Copy", 1, 35)
+    assert analysis.failures(allow_unresolved=False) == ()
+
+
+RUN_ON = f"""SELECT 1
+COPY t FROM 's3://acme-in/k/' IAM_ROLE '{ROLE}';
+COPY t FROM 's3://acme-in/a/' IAM_ROLE '{ROLE}'
+  unload ('select 1') TO 's3://acme-out/u/' IAM_ROLE '{ROLE}';
+SELECT a,
+  copy
+FROM t;
+SELECT 'x
+COPY t FROM ''s3://no/'''
+-- COPY t FROM 's3://no/'
+;
+"""
+
+
+def test_a_copy_starting_a_line_inside_another_statement_is_read_with_a_warning():
+    from tests.helpers import run
+
+    analysis = run(RUN_ON)
+    assert [(type(s).__name__, s.loc.line, s.loc.col) for s in analysis.script.statements] == [
+        ("Copy", 2, 1), ("Copy", 3, 1), ("Unload", 4, 3)]
+    assert [(d.code, d.location.line, d.location.col, d.message)
+            for d in analysis.diagnostics] == [
+        ("RW227", 2, 1, "COPY starts a line inside the statement that starts at line 1, column "
+                        "1, with no ';' between: read as a statement of its own"),
+        ("RW227", 4, 3, "UNLOAD starts a line inside the statement that starts at line 3, "
+                        "column 1, with no ';' between: read as a statement of its own")]
+
+
+FOREIGN = {
+    "COPY INTO t FROM '@stage/k/' FILE_FORMAT = (TYPE = CSV)":
+        "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
+    "copy into @stage/out FROM (select 1)":
+        "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
+    "Copy from {key} to {table} completed": "a message, not a statement: COPY names no table "
+                                            "(a log line such as \"Copy from ... to ...\")",
+    "copy (select 1) to '/tmp/x'": "PostgreSQL's COPY (query) TO (Redshift's COPY loads a table)",
+    "COPY t (a, b) FROM STDIN": "PostgreSQL's COPY to a file or from STDIN, a program or a file "
+                                "on the server (Redshift's COPY loads from Amazon S3, DynamoDB, "
+                                "EMR or SSH hosts)",
+    "COPY s.t TO '/tmp/t.csv'": "PostgreSQL's COPY to a file or from STDIN, a program or a file "
+                                "on the server (Redshift's COPY loads from Amazon S3, DynamoDB, "
+                                "EMR or SSH hosts)",
+}
+
+
+@pytest.mark.parametrize(("sql", "reason"), FOREIGN.items())
+def test_other_databases_sql_is_skipped_with_its_reason(sql, reason):
+    from tests.helpers import run
+
+    analysis = run(f"SELECT 1;\n  {sql};\n{COPY}")
+    assert [type(s).__name__ for s in analysis.script.statements] == ["Copy"]
+    assert [(d.code, d.location.line, d.location.col, d.message)
+            for d in analysis.diagnostics] == [
+        ("RW226", 2, 3, f"not Redshift SQL, skipped: {reason}")]
+    assert analysis.failures(allow_unresolved=False) == ()
+
+
+def test_a_log_line_in_code_is_skipped_with_its_reason(tmp_path):
+    _tree(tmp_path, {"job.py": 'log.info(f"Copy from {key} to {table} completed")\n'
+                               f'q = """{COPY}"""\n'})
+    result = invoke(tmp_path, "job.py", "--format", "text")
+    assert result.exit_code == 0, result.output
+    assert _locations(result) == ["job.py:2:8"]
+    assert result.stderr.splitlines()[0] == (
+        "job.py:1:12: warning RW226: not Redshift SQL, skipped: a message, not a statement: "
+        "COPY names no table (a log line such as \"Copy from ... to ...\")")

@@ -36,8 +36,9 @@ from redshift_iam.sql.lexer import (
     segment_of,
     statement_matches,
 )
+from redshift_iam.sql.run_on import not_redshift, run_on
 from redshift_iam.sql.tokens import tokens
-from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
+from redshift_iam.sql.unmapped import BODY_RUNS, ROLE_TEXT, check_skipped, runs_copy
 
 if TYPE_CHECKING:
     from redshift_iam.sql.includes import Include
@@ -109,16 +110,39 @@ class _Reading:
             self.meta(chain, metas.pop())
 
     def statement(self, source: Source, segment: Segment, word: int) -> None:
+        split = run_on(source, segment, word)
+        if split is not None:  # a ';' is missing: two statements (RW227)
+            self.diagnostics.append(split.warning)
+            self.statement(source, split.before, word)
+            self.statement(source, split.after, split.word)
+            return
         try:
             statement, warnings = read_statement(source, segment, word)
         except InputError as exc:
             self.diagnostics.append(exc.diagnostic)
             return
         self.diagnostics.extend(warnings)
+        at = len(self.statements)  # a body's statements come after the unmapped rest
+        if isinstance(statement, Unmapped) and statement.what == BODY_RUNS and self.bodies(
+                source, segment):
+            statement = None
         if statement is None:
             self.skipped += 1
         else:
-            self.statements.append(statement)
+            self.statements.insert(at, statement)
+
+    def bodies(self, source: Source, segment: Segment) -> bool:
+        """Read the statements written out in the bodies of a CREATE FUNCTION or PROCEDURE
+        (``bodies``) in place; True when no body runs anything else (dynamic SQL) with a
+        role."""
+        from redshift_iam.sql.bodies import body_statements
+
+        complete = True
+        for body in body_statements(source, segment):
+            for inner, word in body.statements:
+                self.statement(source, inner, word)
+            complete = complete and not runs_copy(body.rest)
+        return complete
 
     def meta(self, chain: tuple[Source, ...], line: Segment) -> None:
         """Read the files a meta-command line includes, each error on its own; other
@@ -214,6 +238,9 @@ def read_statement(source: Source, segment: Segment, word: int = -1
         statement = read_fast(source, word, segment.end)
         if statement is not None:
             return statement, []
+    if word >= 0 and source.text[word] in "cC" and (skip := not_redshift(
+            source, segment, word)) is not None:
+        return None, [skip]
     kind = statement_kind(source, segment)
     if kind is None:
         return check_skipped(source, segment), []

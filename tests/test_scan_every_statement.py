@@ -186,3 +186,50 @@ def test_a_log_line_in_code_is_skipped_with_its_reason(tmp_path):
     assert result.stderr.splitlines()[0] == (
         "job.py:1:12: warning RW226: not Redshift SQL, skipped: a message, not a statement: "
         "COPY names no table (a log line such as \"Copy from ... to ...\")")
+
+
+def _fragments(tmp_path, name, source):
+    """(text, style, line:col of the first word) of each fragment scan finds in one file."""
+    import re
+
+    from redshift_iam.inputs import scan
+
+    _tree(tmp_path, {name: source})
+    rows = []
+    for fragment in scan([str(tmp_path / name)]).fragments:
+        first = re.search(r"\b(?:COPY|UNLOAD)\b", fragment.text, re.I).start()
+        where = fragment.location(first)
+        rows.append((fragment.text, fragment.style, f"{where.line}:{where.col}"))
+    return rows
+
+
+NESTED_CASES = [
+    # Scala: a triple-quoted literal as the whole interpolation is its own text
+    ("a.scala", 'val q = s"""${"""COPY t FROM \'s3://b/k/\'"""}"""\n',
+     [("COPY t FROM 's3://b/k/'", "dollar", "1:18")]),
+    ("a.scala", "val u = s\"UNLOAD ('${\"\"\"SELECT 1\"\"\"}') TO 's3://b/${p}/'\"\n",
+     [("UNLOAD ('SELECT 1') TO 's3://b/${p}/'", "dollar", "1:11")]),
+    ("a.scala", 'val q = s"""COPY ${"t"} FROM\n  |${"""\'s3://b/\n  |k\'"""}""".stripMargin\n',
+     [("COPY t FROM\n's3://b/\n  |k'", "dollar", "1:13")]),
+    ("a.kt", 'val q = """\n  COPY ${"""t"""} FROM \'${"s3://b/k"}\'\n"""\n',
+     [("\n  COPY t FROM 's3://b/k'\n", "dollar", "2:3")]),
+    # Ruby: a double-quoted string passed to a call, over lines, quotes inside #{}
+    ("a.rb", "execute(\"COPY #{t} FROM 's3://b/k/'\")\n",
+     [("COPY #{t} FROM 's3://b/k/'", "ruby", "1:10")]),
+    ("a.rb", "conn.execute(\"COPY #{t[\"name\"]} FROM\n  's3://b/#{h['k']}/'\")\n",
+     [("COPY #{t[\"name\"]} FROM\n  's3://b/#{h['k']}/'", "ruby", "1:15")]),
+    ("a.rb", "# a \"comment\nx = \"COPY t FROM 's3://b/k'\"\n",
+     [("COPY t FROM 's3://b/k'", "ruby", "2:6")]),
+    # a shell heredoc inside a Terraform heredoc
+    ("a.tf", 'command = <<-EOT\n    psql "$URL" <<SQL\n    COPY t FROM \'s3://${var.b}/k/\';\n'
+             "    SQL\n  EOT\n",
+     [("COPY t FROM 's3://${var.b}/k/';\n", "terraform", "3:5")]),
+    ("a.tf", 'command = <<EOT\npsql <<-"SQL"\n\tUNLOAD (\'q\') TO \'s3://b/k/\';\n\tSQL\nEOT\n',
+     [("UNLOAD ('q') TO 's3://b/k/';\n", "none", "3:2")]),
+    ("a.tf", "command = <<EOT\necho <<SQL\nnothing here\nSQL\nEOT\n", []),
+]
+
+
+@pytest.mark.parametrize(("name", "source", "expected"), NESTED_CASES)
+def test_statements_in_nested_literals(tmp_path, name, source, expected):
+    assert _fragments(tmp_path, name, source) == expected

@@ -233,3 +233,64 @@ NESTED_CASES = [
 @pytest.mark.parametrize(("name", "source", "expected"), NESTED_CASES)
 def test_statements_in_nested_literals(tmp_path, name, source, expected):
     assert _fragments(tmp_path, name, source) == expected
+
+
+def _copy(table: str) -> str:
+    return f"COPY {table} FROM 's3://acme/{table}/' IAM_ROLE '{ROLE}';\n"
+
+
+def _failing_when(module, name, monkeypatch, bad):
+    """Make ``module.name`` raise a bug (KeyError) when ``bad(args)`` holds."""
+    real = getattr(module, name)
+
+    def fake(*args, **kwargs):
+        if bad(args):
+            raise KeyError("secret-value")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, fake)
+
+
+def _texts(args) -> str:
+    return " ".join(getattr(s, "text", "") for s in args[0])
+
+
+@pytest.mark.parametrize(("stage", "where", "doing"), [
+    ("file", "bad.py", "reading"), ("render", "bad.py:1:8", "rendering"),
+    ("read", "bad.py:1:8", "reading"), ("derive", "bad.py:1:8", "deriving")])
+def test_one_fragments_internal_error_never_stops_the_report(tmp_path, monkeypatch, stage, where,
+                                                             doing):
+    import redshift_iam.derive
+    import redshift_iam.inputs
+    import redshift_iam.inputs.scanning.finder as finder
+    import redshift_iam.sql
+
+    _tree(tmp_path, {"bad.py": f'q = """{_copy("bad")}"""\n',
+                     "good.py": f'q = """{_copy("good")}"""\n', "good.sql": _copy("other")})
+    if stage == "file":
+        _failing_when(finder, "scan_python", monkeypatch, lambda args: args[0].endswith("bad.py"))
+    elif stage == "render":
+        _failing_when(redshift_iam.inputs, "render_source", monkeypatch,
+                      lambda args: "bad" in args[0].text)
+    elif stage == "read":
+        _failing_when(redshift_iam.sql, "read_script", monkeypatch,
+                      lambda args: "COPY bad" in _texts(args))
+    else:
+        _failing_when(redshift_iam.derive, "derive", monkeypatch,
+                      lambda args: any(getattr(s, "table", "") == "bad"
+                                       for s in args[0].statements))
+    monkeypatch.delenv("REDSHIFT_IAM_DEBUG", raising=False)
+    result = invoke(tmp_path, ".", "--format", "text")
+    assert result.exit_code == 1
+    lines = result.stdout.splitlines()
+    assert lines[1:3] == [
+        "good.py:1:8   COPY s3  good <- s3://acme/good/    " + ROLE + "  ok",
+        "good.sql:1:1  COPY s3  other <- s3://acme/other/  " + ROLE + "  ok"]
+    assert lines[4] == "Skipped:"
+    assert lines[5].startswith(f"  {where}  internal error KeyError at "
+                               "test_scan_every_statement.py:")
+    assert lines[5].endswith(f" while {doing} it: please report it (REDSHIFT_IAM_DEBUG=1 "
+                             "shows the traceback); the rest was scanned")
+    assert lines[-1] == ("2 statement(s) found in 3 file(s) read; 0 unresolved need(s); "
+                         "1 place(s) skipped.")
+    assert "secret-value" not in result.output

@@ -13,7 +13,7 @@ _EXPORTS = {
     "render_source": "templating.sources", "load_vars": "templating.values",
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
-    "scan": "scanning", "Skipped": "scanning",
+    "scan": "scanning", "Skipped": "scanning", "internal_error": "scanning",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)

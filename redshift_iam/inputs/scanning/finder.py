@@ -59,7 +59,12 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
                                        "language of generic.LANGUAGES)"))
             continue
         files_read += 1
-        found, problems = _scan_file(item, kind, reader)
+        try:
+            found, problems = _scan_file(item, kind, reader)
+        except Exception as exc:  # a bug: this file is a place not read, the rest goes on
+            if os.environ.get("REDSHIFT_IAM_DEBUG"):
+                raise
+            found, problems = [], [Skipped(item.display, 0, 0, internal_error(exc, "reading"))]
         fragments.extend(found)
         skipped.extend(problems)
     return ScanResult(fragments, skipped, files_read)
@@ -83,6 +88,17 @@ def excluded(display: str, root: str, globs: tuple[str, ...]) -> bool:
     below = display[len(root) + 1:] if display.startswith(root + "/") else display
     names = (below, display, *below.split("/"))
     return any(fnmatchcase(name, glob) for glob in globs for name in names)
+
+
+def internal_error(exc: Exception, doing: str) -> str:
+    """The reason of a place a bug stopped: the error's type and where, never its values."""
+    last = exc.__traceback__
+    while last is not None and last.tb_next is not None:
+        last = last.tb_next
+    where = (f" at {os.path.basename(last.tb_frame.f_code.co_filename)}:{last.tb_lineno}"
+             if last is not None else "")
+    return (f"internal error {type(exc).__name__}{where} while {doing} it: please report it "
+            "(REDSHIFT_IAM_DEBUG=1 shows the traceback); the rest was scanned")
 
 
 def kind_of(display: str) -> str | None:

@@ -294,3 +294,32 @@ def test_one_fragments_internal_error_never_stops_the_report(tmp_path, monkeypat
     assert lines[-1] == ("2 statement(s) found in 3 file(s) read; 0 unresolved need(s); "
                          "1 place(s) skipped.")
     assert "secret-value" not in result.output
+
+
+TEMPLATED = {
+    "jinja": "COPY t FROM 's3://{{ var(\"bucket\") }}/k/' IAM_ROLE '{{ env_var(\"ROLE\") }}';\n"
+             f"COPY t2 FROM 's3://{{{{ bucket }}}}/{{{{ prefix }}}}' IAM_ROLE '{ROLE}';\n",
+    "psql": f"\\set role '{ROLE}'\nCOPY t FROM :'src' IAM_ROLE :'role';\n"
+            "UNLOAD ('select 1') TO 's3://acme-out/:prefix/' IAM_ROLE :'role';\n",
+    "format": f"COPY t FROM 's3://{{cfg[bucket]}}/a/' IAM_ROLE '{ROLE}';\n"
+              f"COPY t FROM 's3://{{settings.BUCKET}}/b/' IAM_ROLE '{ROLE}';\n",
+    "shell": f"UNLOAD ('q') TO 's3://${{BUCKET}}/k/' IAM_ROLE '{ROLE}' KMS_KEY_ID '${{KMS}}' "
+             "ENCRYPTED;\n",
+}
+
+
+@pytest.mark.parametrize("form", TEMPLATED)
+@pytest.mark.parametrize("fmt", ["terraform", "cloudformation"])
+def test_scan_declares_variables_exactly_like_generate(tmp_path, form, fmt):
+    import hcl2
+
+    _tree(tmp_path, {"a.sql": TEMPLATED[form]})
+    with contextlib.chdir(tmp_path):
+        generated = CliRunner().invoke(main, ["generate", "--format", fmt,
+                                              "--allow-unresolved", "a.sql"])
+    scanned = invoke(tmp_path, "a.sql", "--format", fmt, "--allow-unresolved")
+    assert scanned.exit_code == generated.exit_code
+    assert scanned.stdout == generated.stdout
+    if fmt == "terraform":  # a variable named like its CloudFormation parameter (ROLE) too
+        assert scanned.exit_code == 0, scanned.output
+        assert hcl2.loads(scanned.stdout)["variable"]

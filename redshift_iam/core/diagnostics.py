@@ -152,7 +152,8 @@ CATALOGUE: dict[str, Entry] = build({
                     "yet; write that policy by hand",
         "statement not mapped yet",
         "CREATE EXTERNAL SCHEMA/TABLE/FUNCTION, CREATE MODEL, COPY JOB RUN, a procedure body "
-        "running COPY/UNLOAD by dynamic SQL (`EXECUTE '...'`), any other statement with an `IAM_ROLE`, `CREDENTIALS` or "
+        "running COPY/UNLOAD by dynamic SQL (`EXECUTE '...'`), any"
+        " other statement with an `IAM_ROLE`, `CREDENTIALS` or "
         "`ACCESS_KEY_ID` clause", MG + "authorizing-redshift-service.html"),
     "RI131": Entry(
         UNRESOLVED, "pass the statement's SQL with --var NAME=SQL (or --vars FILE), or "

@@ -50,8 +50,8 @@ REPORTS = ("text", "json")
 def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
 
-    Reads SQL files (.sql, .ddl, .dml, .psql, .pgsql, .sql.*), Jinja-SQL files, Python (string literals, f-strings, .format() and %
-    templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
+    Reads SQL files (.sql, .ddl, .dml, .psql, .pgsql, .sql.*), Jinja-SQL files, Python
+    (string literals, f-strings, .format() and % templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
     Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
     work tree, files git ignores are not read (the index and ignore files are read as data: no
     git, hook or config of the repository runs). Only regular files inside the PATHs are read,

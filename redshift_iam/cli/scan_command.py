@@ -50,31 +50,23 @@ REPORTS = ("text", "json")
 def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
 
-    Reads SQL files (.sql, .ddl, .dml, .psql, .pgsql, .sql.*), Jinja-SQL files, Python
-    (string literals, f-strings, .format() and % templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
-    Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
-    work tree, files git ignores are not read (the index and ignore files are read as data: no
-    git, hook or config of the repository runs). Only regular files inside the PATHs are read,
-    within --max-file-size and --max-total-size, less --exclude. Statements in function and
-    procedure bodies are read at their own place; another database's COPY (Snowflake's COPY
-    INTO, a log line "Copy from ... to ...") is skipped with warning RW226. Locations are the
-    host file's path:line:col.
-    --template-style auto (the default) reads each literal as its language implies.
-    """
-    from redshift_iam.analysis import scan as scan_tree
-    output_format = _format(output_format, out_dir, check)
-    documents = output_format in DOCUMENTS or out_dir is not None
-    options = build_options(flags, iac=output_format in DOCUMENTS[1:])
-    report = scan_tree(paths, options)
-    cli_errors.diagnostics(report.diagnostics)
-    if output_format in REPORTS:
-        _print_report(report, output_format)
-    else:
-        _print_skipped(report.skipped)
-    if documents:
-        _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
-    if not report.clean(allow_unresolved):
-        raise Failure(_summary(report, allow_unresolved))
+    Reads SQL files (.sql, .ddl, .dml, .psql, .pgsql, .sql.*), Jinja-SQL files, Python (string
+    literals, f-strings, .format() and % templates, Airflow transfer operators, awswrangler
+    calls) and string literals of Scala, Java, Kotlin, Groovy, Ruby, Go, shell, Terraform,
+    JavaScript and TypeScript. Inside a git work tree, files git ignores are not read (the
+    index and ignore files are read as data: no git, hook or config of the repository runs).
+    Only regular files inside the PATHs are read, within --max-file-size and --max-total-size,
+    less --exclude. Statements in function and procedure bodies are read at their own place;
+    another database's COPY (Snowflake's COPY INTO, a log line "Copy from ... to ...") is
+    skipped with warning RW226. Locations are the host file's path:line:col. --template-style
+    auto (the default) reads each literal as its language implies. """ from
+    redshift_iam.analysis import scan as scan_tree output_format = _format(output_format,
+    out_dir, check) documents = output_format in DOCUMENTS or out_dir is not None options =
+    build_options(flags, iac=output_format in DOCUMENTS[1:]) report = scan_tree(paths, options)
+    cli_errors.diagnostics(report.diagnostics) if output_format in REPORTS:
+    _print_report(report, output_format) else: _print_skipped(report.skipped) if documents:
+    _documents(report, options, output_format, out_dir, force, check, allow_unresolved) if not
+    report.clean(allow_unresolved): raise Failure(_summary(report, allow_unresolved))
 
 
 def _format(output_format, out_dir, check):

@@ -59,14 +59,22 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags)
     less --exclude. Statements in function and procedure bodies are read at their own place;
     another database's COPY (Snowflake's COPY INTO, a log line "Copy from ... to ...") is
     skipped with warning RW226. Locations are the host file's path:line:col. --template-style
-    auto (the default) reads each literal as its language implies. """ from
-    redshift_iam.analysis import scan as scan_tree output_format = _format(output_format,
-    out_dir, check) documents = output_format in DOCUMENTS or out_dir is not None options =
-    build_options(flags, iac=output_format in DOCUMENTS[1:]) report = scan_tree(paths, options)
-    cli_errors.diagnostics(report.diagnostics) if output_format in REPORTS:
-    _print_report(report, output_format) else: _print_skipped(report.skipped) if documents:
-    _documents(report, options, output_format, out_dir, force, check, allow_unresolved) if not
-    report.clean(allow_unresolved): raise Failure(_summary(report, allow_unresolved))
+    auto (the default) reads each literal as its language implies.
+    """
+    from redshift_iam.analysis import scan as scan_tree
+    output_format = _format(output_format, out_dir, check)
+    documents = output_format in DOCUMENTS or out_dir is not None
+    options = build_options(flags, iac=output_format in DOCUMENTS[1:])
+    report = scan_tree(paths, options)
+    cli_errors.diagnostics(report.diagnostics)
+    if output_format in REPORTS:
+        _print_report(report, output_format)
+    else:
+        _print_skipped(report.skipped)
+    if documents:
+        _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
+    if not report.clean(allow_unresolved):
+        raise Failure(_summary(report, allow_unresolved))
 
 
 def _format(output_format, out_dir, check):

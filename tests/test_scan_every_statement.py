@@ -323,3 +323,14 @@ def test_scan_declares_variables_exactly_like_generate(tmp_path, form, fmt):
     if fmt == "terraform":  # a variable named like its CloudFormation parameter (ROLE) too
         assert scanned.exit_code == 0, scanned.output
         assert hcl2.loads(scanned.stdout)["variable"]
+
+
+@pytest.mark.parametrize("sql", [
+    "COPY from FROM 's3://acme/k/' IAM_ROLE DEFAULT", "copy into (a) FROM 's3://acme/k/' "
+    "IAM_ROLE DEFAULT", "COPY to FROM 's3://acme/k/' IAM_ROLE DEFAULT"])
+def test_a_table_named_like_a_foreign_word_is_read_as_a_copy(sql):
+    from tests.helpers import run
+
+    analysis = run(sql)
+    assert [type(s).__name__ for s in analysis.script.statements] == ["Copy"]
+    assert "RW226" not in [d.code for d in analysis.diagnostics]

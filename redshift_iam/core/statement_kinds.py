@@ -81,11 +81,15 @@ class Foreign(NamedTuple):
 
 
 _TABLE = r"COPY\s+[\w.\"]+(?:\s*\([^)]*\))?\s+"  # COPY, a table and its column list
+# Not a table so named: ``COPY from FROM 's3://...'`` is read as a COPY (the reader judges it).
+_NO_TABLE = r"\b(?!\s*\(|\s+FROM\b)"
 NOT_REDSHIFT: tuple[Foreign, ...] = (
-    Foreign(r"COPY\s+INTO\b", "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
+    Foreign(r"COPY\s+INTO" + _NO_TABLE,
+            "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
             "https://docs.snowflake.com/en/sql-reference/sql/copy-into-table"),
-    Foreign(r"COPY\s+(?:FROM|TO)\b", "a message, not a statement: COPY names no table (a log "
-            "line such as \"Copy from ... to ...\")", DG + "r_COPY.html"),
+    Foreign(r"COPY\s+(?:FROM|TO)" + _NO_TABLE,
+            "a message, not a statement: COPY names no table (a log line such as \"Copy from "
+            "... to ...\")", DG + "r_COPY.html"),
     Foreign(r"COPY\s*\(", "PostgreSQL's COPY (query) TO (Redshift's COPY loads a table)",
             "https://www.postgresql.org/docs/current/sql-copy.html"),
     Foreign(_TABLE + r"(?:TO\b|FROM\s+(?:STDIN\b|PROGRAM\b|'(?:/|[A-Za-z]:\\)))",

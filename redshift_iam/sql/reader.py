@@ -110,12 +110,14 @@ class _Reading:
             self.meta(chain, metas.pop())
 
     def statement(self, source: Source, segment: Segment, word: int) -> None:
-        split = run_on(source, segment, word)
-        if split is not None:  # a ';' is missing: two statements (RW227)
+        """Read one statement, or the statements it runs together (a ';' missing, RW227)."""
+        while (split := run_on(source, segment, word)) is not None:
             self.diagnostics.append(split.warning)
-            self.statement(source, split.before, word)
-            self.statement(source, split.after, split.word)
-            return
+            self.one(source, split.before, word)
+            segment, word = split.after, split.word
+        self.one(source, segment, word)
+
+    def one(self, source: Source, segment: Segment, word: int) -> None:
         try:
             statement, warnings = read_statement(source, segment, word)
         except InputError as exc:
@@ -140,7 +142,7 @@ class _Reading:
         complete = True
         for body in body_statements(source, segment):
             for inner, word in body.statements:
-                self.statement(source, inner, word)
+                self.one(source, inner, word)
             complete = complete and not runs_copy(body.rest)
         return complete
 

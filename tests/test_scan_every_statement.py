@@ -151,6 +151,8 @@ def test_a_copy_starting_a_line_inside_another_statement_is_read_with_a_warning(
 FOREIGN = {
     "COPY INTO t FROM '@stage/k/' FILE_FORMAT = (TYPE = CSV)":
         "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
+    "COPY /* c */ INTO\n-- d\n t FROM @s":
+        "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
     "copy into @stage/out FROM (select 1)":
         "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
     "Copy from {key} to {table} completed": "a message, not a statement: COPY names no table "
@@ -327,7 +329,11 @@ def test_scan_declares_variables_exactly_like_generate(tmp_path, form, fmt):
 
 @pytest.mark.parametrize("sql", [
     "COPY from FROM 's3://acme/k/' IAM_ROLE DEFAULT", "copy into (a) FROM 's3://acme/k/' "
-    "IAM_ROLE DEFAULT", "COPY to FROM 's3://acme/k/' IAM_ROLE DEFAULT"])
+    "IAM_ROLE DEFAULT", "COPY to FROM 's3://acme/k/' IAM_ROLE DEFAULT",
+    "COPY from--\nFROM 's3://acme/k/' IAM_ROLE DEFAULT", "COPY from . t FROM 's3://acme/k/' "
+    "IAM_ROLE DEFAULT",
+    "COPY t(a--unload ('x') to 's3://e/u/'\n)FROM 's3://acme/k/' IAM_ROLE DEFAULT",
+    "COPY /* c */ into/* d */(a) FROM 's3://acme/k/' IAM_ROLE DEFAULT"])
 def test_a_table_named_like_a_foreign_word_is_read_as_a_copy(sql):
     from tests.helpers import run
 

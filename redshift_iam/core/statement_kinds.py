@@ -16,6 +16,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from redshift_iam.core.docs import DG
+from redshift_iam.core.sqllex import FLAT_BLOCK, GAP, LINE_COMMENT, STRING
 
 PLPGSQL_DOC = DG + "c_PLpgSQL-statements.html"
 # What a quoted source or a placeholder starts with in code: ', ", {, %, $, :, <, #{.
@@ -80,19 +81,23 @@ class Foreign(NamedTuple):
     doc: str
 
 
-_TABLE = r"COPY\s+[\w.\"]+(?:\s*\([^)]*\))?\s+"  # COPY, a table and its column list
-# Not a table so named: ``COPY from FROM 's3://...'`` is read as a COPY (the reader judges it).
-_NO_TABLE = r"\b(?!\s*\(|\s+FROM\b)"
+_S, _S0 = f"(?:{GAP})+", f"(?:{GAP})*"  # white space and comments between words
+# The column list: a comment or string in it is stepped over whole (possessive: no way back).
+_COLUMNS = rf"\((?:[^()'\-/]++|{LINE_COMMENT}|{FLAT_BLOCK}|{STRING}'|[-/])*+\)"
+_TABLE = rf"COPY{_S}[\w.\"]+(?:{_S0}{_COLUMNS})?{_S}"  # COPY, a table and its column list
+# Not a table (or schema) so named: ``COPY from FROM 's3://...'``, ``COPY from.t ...`` are read
+# as a COPY (the reader judges them).
+_NO_TABLE = rf"\b(?!{_S0}[(.]|{_S}FROM\b)"
 NOT_REDSHIFT: tuple[Foreign, ...] = (
-    Foreign(r"COPY\s+INTO" + _NO_TABLE,
+    Foreign(rf"COPY{_S}INTO{_NO_TABLE}",
             "Snowflake's COPY INTO (Redshift's COPY names a table, never INTO)",
             "https://docs.snowflake.com/en/sql-reference/sql/copy-into-table"),
-    Foreign(r"COPY\s+(?:FROM|TO)" + _NO_TABLE,
+    Foreign(rf"COPY{_S}(?:FROM|TO){_NO_TABLE}",
             "a message, not a statement: COPY names no table (a log line such as \"Copy from "
             "... to ...\")", DG + "r_COPY.html"),
-    Foreign(r"COPY\s*\(", "PostgreSQL's COPY (query) TO (Redshift's COPY loads a table)",
+    Foreign(rf"COPY{_S0}\(", "PostgreSQL's COPY (query) TO (Redshift's COPY loads a table)",
             "https://www.postgresql.org/docs/current/sql-copy.html"),
-    Foreign(_TABLE + r"(?:TO\b|FROM\s+(?:STDIN\b|PROGRAM\b|'(?:/|[A-Za-z]:\\)))",
+    Foreign(_TABLE + rf"(?:TO\b|FROM{_S}(?:STDIN\b|PROGRAM\b|'(?:/|[A-Za-z]:\\)))",
             "PostgreSQL's COPY to a file or from STDIN, a program or a file on the server "
             "(Redshift's COPY loads from Amazon S3, DynamoDB, EMR or SSH hosts)",
             "https://www.postgresql.org/docs/current/sql-copy.html"),

@@ -9,8 +9,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from redshift_iam.cli.main import main
+from tests.helpers import examples
 
 ROLE = "arn:aws:iam::123456789012:role/r"
 COPY = f"COPY t FROM 's3://acme/k/' IAM_ROLE '{ROLE}';\n"
@@ -340,3 +343,37 @@ def test_a_table_named_like_a_foreign_word_is_read_as_a_copy(sql):
     analysis = run(sql)
     assert [type(s).__name__ for s in analysis.script.statements] == ["Copy"]
     assert "RW226" not in [d.code for d in analysis.diagnostics]
+
+
+BODY_STATEMENTS = [
+    f"COPY a FROM 's3://acme-a/k/' IAM_ROLE '{ROLE}'",
+    f"UNLOAD ('select '';'' from t') TO 's3://acme-u/p/' IAM_ROLE '{ROLE}' PARALLEL OFF",
+    f"COPY b FROM 'dynamodb://tbl' IAM_ROLE '{ROLE}' READRATIO 50",
+    f"CREATE OR REPLACE LIBRARY l LANGUAGE plpythonu FROM 's3://acme-l/l.zip' IAM_ROLE '{ROLE}'",
+    "SELECT 1", "INSERT INTO x VALUES (';')", "PERFORM f()",
+]
+CONTROL = ["", "IF x THEN ", "LOOP ", "ELSE ", "-- note\n", "/* c */ "]
+
+
+def _grants(analysis) -> set[tuple[str, str]]:
+    return {(g.action, g.resource) for g in analysis.derivation.grants}
+
+
+@given(body=st.lists(st.tuples(st.sampled_from(CONTROL), st.sampled_from(BODY_STATEMENTS)),
+                     max_size=6), tag=st.sampled_from(["", "body", "x_1"]))
+@settings(max_examples=examples(0.5))
+def test_a_body_grants_what_its_statements_grant_written_out(body, tag):
+    from tests.helpers import run
+
+    text, places = f"CREATE OR REPLACE PROCEDURE p() AS ${tag}$\nBEGIN\n", {}
+    for index, (control, statement) in enumerate(body):
+        text += f"  {control}"
+        places[index + 1] = (text.count("\n") + 1, len(text) - text.rfind("\n"))
+        text += f"{statement};\n"
+    wrapped = run(f"{text}END;\n${tag}$ LANGUAGE plpgsql;\n")
+    plain = run("".join(f"{statement};\n" for _, statement in body))
+    assert _grants(wrapped) == _grants(plain)
+    assert [d.code for d in wrapped.diagnostics] == [d.code for d in plain.diagnostics]
+    inner = [(type(s).__name__, s.loc.line, s.loc.col) for s in wrapped.script.statements]
+    assert inner == [(type(s).__name__, *places[s.loc.line])
+                     for s in plain.script.statements]

@@ -377,3 +377,19 @@ def test_a_body_grants_what_its_statements_grant_written_out(body, tag):
     inner = [(type(s).__name__, s.loc.line, s.loc.col) for s in wrapped.script.statements]
     assert inner == [(type(s).__name__, *places[s.loc.line])
                      for s in plain.script.statements]
+
+
+def test_every_kind_of_the_table_reads_its_example():
+    from redshift_iam.core.statement_kinds import KINDS
+    from tests.helpers import run
+
+    names = {"COPY": "Copy", "UNLOAD": "Unload", "LIBRARY": "CreateLibrary"}
+    for kind in KINDS:
+        analysis = run(kind.example + ";")
+        found = [(type(s).__name__, getattr(s, "what", "")) for s in analysis.script.statements]
+        if kind.mapped:
+            assert found == [(names[kind.name], "")], kind
+        elif kind.name is None:
+            assert (found, analysis.script.skipped) == ([], 1), kind
+        else:
+            assert found == [("Unmapped", kind.name.format(kind.example.split()[2]))], kind

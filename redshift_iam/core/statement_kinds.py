@@ -1,14 +1,14 @@
 """The statements that make Redshift use an IAM role, one row per kind, by the words that
-start them: the SQL reader classifies a statement with this table (``sql.classify``) and
-``scan`` finds statements in source code with it (``inputs.scanning.sqlstart``, ``hints``),
-so a kind added here is read and found alike, and a kind missing here is neither (the tests
-hold every parser and every Statement value to a row).
+start them: the SQL reader classifies a statement with this table (``sql.classify``), knows
+which CREATE needs a look (``sql.reader``), which statements a procedure body holds
+(``sql.bodies``) and which line starts another statement (``sql.run_on``, by ``shape``). The
+tests read every row's ``example``. (``scan``'s prefilters, ``inputs.scanning.sqlstart`` and
+``hints``, still spell the words out: they work on bytes, before any SQL is read.)
 
 A second table, :data:`NOT_REDSHIFT`, names statements that start like a kind but are another
 database's SQL or no SQL at all (Snowflake's ``COPY INTO``, PostgreSQL's ``COPY ... FROM
 STDIN``, a log line ``Copy from {key} to {table} completed``): the reader skips them with a
-warning (RW226) instead of reporting a syntax error, and ``scan`` lists them as places skipped
-that are not problems.
+warning (RW226) instead of reporting a syntax error, in ``generate`` and ``scan`` alike.
 """
 
 from __future__ import annotations
@@ -31,39 +31,37 @@ class Kind(NamedTuple):
     stands for the word after ``words``), or None for a statement that starts like a kind but
     makes Redshift use no role. ``words`` are its first words, upper-case (after CREATE,
     ``OR REPLACE`` may stand). ``shape`` is what follows the words, before any ``;``, in SQL
-    rather than prose (case-insensitive; scan's detection in source code). ``keyword`` is the
-    lower-case word the byte prefilter of scan looks for.
+    rather than prose (case-insensitive; how a line that starts another statement is told).
     """
 
     name: str | None
     words: tuple[str, ...]
     mapped: bool
     shape: str
-    keyword: str
     doc: str
-    example: str  # one statement of the kind (the tests read and scan it)
+    example: str  # one statement of the kind (the tests read it)
 
 
 KINDS: tuple[Kind, ...] = (
-    Kind("COPY", ("COPY",), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}", "copy", DG + "r_COPY.html",
+    Kind("COPY", ("COPY",), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}", DG + "r_COPY.html",
          "COPY t FROM 's3://acme-in/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/r'"),
-    Kind("UNLOAD", ("UNLOAD",), True, r"\s*\(", "unload", DG + "r_UNLOAD.html",
+    Kind("UNLOAD", ("UNLOAD",), True, r"\s*\(", DG + "r_UNLOAD.html",
          "UNLOAD ('select 1') TO 's3://acme-out/k/' IAM_ROLE "
          "'arn:aws:iam::123456789012:role/r'"),
-    Kind("LIBRARY", ("CREATE", "LIBRARY"), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}", "library",
+    Kind("LIBRARY", ("CREATE", "LIBRARY"), True, rf"\s[^;]*?\bFROM\s+{_QUOTED}",
          DG + "r_CREATE_LIBRARY.html",
          "CREATE LIBRARY lib LANGUAGE plpythonu FROM 's3://acme-lib/l.zip' IAM_ROLE "
          "'arn:aws:iam::123456789012:role/r'"),
-    Kind("COPY JOB RUN", ("COPY", "JOB", "RUN"), False, r"\s+\w", "copy",
+    Kind("COPY JOB RUN", ("COPY", "JOB", "RUN"), False, r"\s+\w",
          DG + "r_COPY-JOB.html", "COPY JOB RUN nightly"),
-    *(Kind(None, ("COPY", "JOB", verb), False, r"(?!)", "copy", DG + "r_COPY-JOB.html",
+    *(Kind(None, ("COPY", "JOB", verb), False, r"(?!)", DG + "r_COPY-JOB.html",
            f"COPY JOB {verb} nightly") for verb in ("LIST", "SHOW", "DROP", "ALTER")),
     Kind("CREATE EXTERNAL {0}", ("CREATE", "EXTERNAL"), False,
-         r"\s+(?:SCHEMA|TABLE|FUNCTION|MODEL|VIEW)\b", "external",
+         r"\s+(?:SCHEMA|TABLE|FUNCTION|MODEL|VIEW)\b",
          DG + "r_CREATE_EXTERNAL_SCHEMA.html",
          "CREATE EXTERNAL SCHEMA s FROM DATA CATALOG DATABASE 'd' IAM_ROLE "
          "'arn:aws:iam::123456789012:role/r'"),
-    Kind("CREATE MODEL", ("CREATE", "MODEL"), False, r"\s[^;]*?\bIAM_ROLE\b", "model",
+    Kind("CREATE MODEL", ("CREATE", "MODEL"), False, r"\s[^;]*?\bIAM_ROLE\b",
          DG + "r_CREATE_MODEL.html",
          "CREATE MODEL m FROM t TARGET c FUNCTION f IAM_ROLE "
          "'arn:aws:iam::123456789012:role/r' SETTINGS (S3_BUCKET 'acme-ml')"),

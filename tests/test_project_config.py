@@ -158,10 +158,10 @@ ERRORS = [
                                       "expected one of auto, jinja, format, percent, shell, "
                                       "psql, ruby, angle, none"),
     ("resolve = true\n", ".redshift-iam.toml:1: unknown key 'resolve'; the keys are "
-                         "account-id, db-users, fold, inline, input-format, kms-keys, "
-                         "manifests, max-file-size, max-policies, max-total-size, partition, "
-                         "per-path, region, serverless, template-path, template-style, "
-                         "trust-regions, values, vars-files"),
+                         "account-id, db-users, exclude, fold, inline, input-format, kms-keys, "
+                         "manifests, max-file-size, max-policies, max-total-size, "
+                         "min-severity, partition, per-path, region, serverless, strict, "
+                         "template-path, template-style, trust-regions, values, vars-files"),
     ('template-path = "../.."\n', ".redshift-iam.toml:1: template-path: '../..' leads out of "
                                   "the repository ({repo}): a project config names only files "
                                   "inside it"),

@@ -96,16 +96,25 @@ def test_round_trip_leaves_nothing_unresolved(tree):
     assert [[s["path"], s["line"], s["col"]] for s in report["skipped"]] == SKIPPED
     assert result.exit_code == 1  # the skipped places
     assert {s["location"]: s["subject"] for s in report["statements"]} == {
-        "repo/dags/load.py:8:9": "sales <- s3://load-params-bucket/sales/{{ ds }}/",
+        # values the code states (issue 18) need no entry: dags/load.py's params, the dbt var,
+        # the os.environ default, dwh.cfg and the operator's call sites
+        "repo/dags/exports.py:11:13": "-> s3://acme-exports/orders/",
+        "repo/dags/exports.py:17:14": "-> s3://exports-bucket/runtime/",
+        "repo/dags/load.py:8:9": "sales <- s3://acme-raw/sales/{{ ds }}/",
         "repo/dags/transfers.py:4:15": "public.sales <- s3://acme-raw/sales/{ds}",
         "repo/dags/transfers.py:14:9": "-> s3://transfers-export-bucket/exports/sales_",
-        "repo/dbt/macros/unload_orders.sql:2:3": "-> s3://unload-orders-export-bucket/orders/",
+        "repo/dbt/macros/unload_orders.sql:2:3": "-> s3://acme-dbt-exports/orders/",
+        "repo/etl/sql_queries.py:9:5": "staging_events <- s3://acme-logs/log_data",
         "repo/go/load.go:3:18": "orders <- s3://acme-orders/in/",
         "repo/jvm/LoadSpec.scala:3:6": "events <- s3://loadspec-bucket/events/",
         "repo/legacy/old_loader.py:2:8": "legacy <- s3://old-bucket/data/",
         "repo/plugins/operators.py:5:13": "{table} <- s3://operators-loc/s3-path/",
         "repo/plugins/operators.py:10:13": "-> s3://operators-loc/s3-path/",
         "repo/plugins/operators.py:15:13": "t <- s3://operators-bucket/k",
+        "repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:6":
+            "staging_events <- s3://acme-raw/log_data",
+        "repo/plugins/stage_redshift.py:6:9 via repo/dags/sparkify.py:14":
+            "staging_songs <- s3://acme-raw/song_data",
         "repo/ruby/loader.rb:3:5": "clicks <- s3://loader-bucket/clicks/",
         "repo/shell/load.sh:3:1": "users <- s3://load-bucket/users/",
     }
@@ -121,17 +130,17 @@ def test_round_trip_documents_grant_what_the_values_say(tree):
     bundle = json.loads(invoke(tree, "repo", "--format", "bundle").stdout)
     docs = {p["principal"]: p["policies"] for p in bundle["principals"]}
     assert set(docs) == {role(n) for n in ("airflow", "load", "unload-orders", "operators",
-                                           "clicks", "loader", "old", "orders", "u")}
+                                           "clicks", "loader", "old", "orders", "u", "dwh",
+                                           "export", "stage")}
     s3 = "arn:aws:s3:::"
     cases = [  # (role, action, resource, allowed?)
-        ("load", "s3:GetObject", "load-params-bucket/sales/2024-01-01/part0", True),
-        ("load", "s3:GetObject", "load-params-bucket/other/x", False),
+        ("load", "s3:GetObject", "acme-raw/sales/2024-01-01/part0", True),  # params= in the DAG
+        ("load", "s3:GetObject", "acme-raw/other/x", False),
         ("load", "s3:GetObject", "load-bucket/users/u.csv", True),  # shell/load.sh: same role
         ("airflow", "s3:GetObject", "acme-raw/sales/2024-01-01", True),
         ("airflow", "s3:PutObject", "transfers-export-bucket/exports/sales_000", True),
         ("airflow", "s3:PutObject", "acme-raw/sales/x", False),
-        ("unload-orders", "s3:PutObject", "unload-orders-export-bucket/orders/0000_part_00",
-         True),
+        ("unload-orders", "s3:PutObject", "acme-dbt-exports/orders/0000_part_00", True),
         ("unload-orders", "s3:PutObject", "transfers-export-bucket/exports/sales_0", False),
         ("operators", "s3:GetObject", "operators-loc/s3-path/x", True),
         ("operators", "s3:GetObject", "operators-bucket/k1", True),
@@ -140,6 +149,11 @@ def test_round_trip_documents_grant_what_the_values_say(tree):
         ("loader", "s3:GetObject", "loadspec-bucket/events/e", True),
         ("clicks", "s3:GetObject", "loader-bucket/clicks/c", True),
         ("clicks", "s3:GetObject", "loadspec-bucket/events/e", False),
+        ("stage", "s3:GetObject", "acme-raw/log_data/2018/11/e.json", True),  # call site 1
+        ("stage", "s3:GetObject", "acme-raw/song_data/A/B/s.json", True),  # call site 2
+        ("stage", "s3:GetObject", "acme-raw/sales/x", False),
+        ("dwh", "s3:GetObject", "acme-logs/log_data/e.json", True),  # dwh.cfg
+        ("export", "s3:PutObject", "exports-bucket/runtime/0000_part_00", True),
     ]
     for name, action, resource, expected in cases:
         assert allowed(docs[role(name)], action, s3 + resource) is expected, (name, resource)

@@ -7,14 +7,16 @@ import os
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from redshift_iam.analysis.configure import Configured
 from redshift_iam.analysis.gather import code_values, load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
-from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
+from redshift_iam.core.diagnostics import Diagnostic, InputError, Location, Severity
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS
 from redshift_iam.core.options import DEFAULTS, Options
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.source import Hosted, IncludeError, Source
+from redshift_iam.core.statements import Script
 
 if TYPE_CHECKING:  # a Protocol costs start-up time to define
     from redshift_iam.core.lookups import Resolver
@@ -77,24 +79,84 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
-    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
-    sources, rendering = [], []
+    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS), options.exclude)
+    sources, rendering, broken = _render_all(found.fragments, project, given, style,
+                                             options.template_path)
+    script = _read_each(sources, _ScanIncludes(paths), broken)
+    analysis = _build_each(script, configured, resolver_for(options, resolver),
+                           broken)._replace(settings=project.settings)
+    errors = [d for d in (*rendering, *analysis.diagnostics)
+              if d.severity is Severity.ERROR and d.location is not None]
+    skipped = [*found.skipped, *broken, *map(_not_read, errors)]
+    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read,
+                      project.config)
+
+
+def _render_all(fragments: Sequence[Any], project: Any, given: Mapping[str, Any],
+                style: str | None, template_path: str | None
+                ) -> tuple[list[Source], list[Diagnostic], list[Any]]:
+    """Each fragment rendered with the config's values for its file, then ``given``: the
+    sources, the rendering's diagnostics, and the places a bug stopped (the rest goes on)."""
+    sources: list[Source] = []
+    rendering: list[Diagnostic] = []
+    broken: list[Any] = []
     per_file: dict[str, dict[str, Any]] = {}
-    for fragment in found.fragments:
+    for fragment in fragments:
         if fragment.path not in per_file:
             per_file[fragment.path] = {**project.values_for(fragment.path), **given}
-        source, notes = _render_fragment(fragment, per_file[fragment.path], style,
-                                         options.template_path)
+        try:
+            source, notes = _render_fragment(fragment, per_file[fragment.path], style,
+                                             template_path)
+        except Exception as exc:  # a bug: this fragment is a place not read, the rest goes on
+            broken.append(_broken(exc, "rendering", fragment.location(0)))
+            continue
         rendering += notes
         if source is not None:
             sources.append(source)
-    analysis = build(read_sources(sources, "sql", _ScanIncludes(paths)), configured, (),
-                     resolver_for(options, resolver))._replace(settings=project.settings)
-    errors = [d for d in (*rendering, *analysis.diagnostics)
-              if d.severity is Severity.ERROR and d.location is not None]
-    skipped = [*found.skipped, *map(_not_read, errors)]
-    return ScanReport(analysis, tuple(skipped), tuple(rendering), found.files_read,
-                      project.config)
+    return sources, rendering, broken
+
+
+def _broken(exc: Exception, doing: str, where: Location) -> Any:
+    """A place where a bug stopped the work (re-raised with REDSHIFT_IAM_DEBUG)."""
+    from redshift_iam.inputs import Skipped, internal_error
+
+    if os.environ.get("REDSHIFT_IAM_DEBUG"):
+        raise exc
+    return Skipped(where.file, where.line, where.col, internal_error(exc, doing))
+
+
+def _read_each(sources: list[Source], loader: _ScanIncludes, broken: list[Any]) -> Script:
+    """The fragments read together; when the reader fails on one (a bug), each alone, the
+    failing ones as places not read."""
+    try:
+        return read_sources(sources, "sql", loader)
+    except Exception:  # find which
+        parts = []
+        for source in sources:
+            try:
+                parts.append(read_sources([source], "sql", loader))
+            except Exception as exc:
+                broken.append(_broken(exc, "reading", source.location(0)))
+        return Script(tuple(s for p in parts for s in p.statements),
+                      sum(p.skipped for p in parts), tuple(d for p in parts for d in p.diagnostics),
+                      tuple(t for p in parts for t in p.texts))
+
+
+def _build_each(script: Script, configured: Configured, resolver: Resolver | None,
+                broken: list[Any]) -> Analysis:
+    """The analysis of every statement; when deriving fails (a bug), without the statements
+    that fail alone, each a place not read."""
+    try:
+        return build(script, configured, (), resolver)
+    except Exception:  # find which
+        kept = []
+        for statement in script.statements:
+            try:
+                build(script._replace(statements=(statement,)), configured, (), resolver)
+                kept.append(statement)
+            except Exception as exc:
+                broken.append(_broken(exc, "deriving", statement.loc))
+        return build(script._replace(statements=tuple(kept)), configured, (), resolver)
 
 
 def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None,

@@ -35,6 +35,10 @@ REPORTS = ("text", "json")
 @settings_options
 @trust_options
 @read_limit_options("1MiB", "1GiB", "is a place skipped")
+@click.option("--exclude", multiple=True, metavar="GLOB",
+              help="Read no file whose path below the PATH, or one of whose folder or file "
+                   "names, matches GLOB (* also matches /): --exclude 'snowflake' --exclude "
+                   "'*.test.sql'. Repeatable.")
 @click.option("--format", "output_format", type=click.Choice(REPORTS + DOCUMENTS), default=None,
               help="text: a table for people (the default on a terminal); json: the report "
                    "for machines (the default otherwise); bundle, terraform, cloudformation, "
@@ -53,13 +57,16 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, values_t
          **flags):
     """Find every COPY, UNLOAD and CREATE LIBRARY under PATHs and derive its grants.
 
-    Reads .sql and Jinja-SQL files, Python (string literals, f-strings, .format() and %
-    templates, Airflow transfer operators, awswrangler calls) and string literals of Scala,
-    Java, Kotlin, Groovy, Ruby, Go, shell, Terraform, JavaScript and TypeScript. Inside a git
-    work tree, files git ignores are not read (the index and ignore files are read as data: no
-    git, hook or config of the repository runs). Only regular files inside the PATHs are read,
-    within --max-file-size and --max-total-size. Locations are the host file's path:line:col.
-    --template-style auto (the default) reads each literal as its language implies.
+    Reads SQL files (.sql, .ddl, .dml, .psql, .pgsql, .sql.*), Jinja-SQL files, Python (string
+    literals, f-strings, .format() and % templates, Airflow transfer operators, awswrangler
+    calls) and string literals of Scala, Java, Kotlin, Groovy, Ruby, Go, shell, Terraform,
+    JavaScript and TypeScript. Inside a git work tree, files git ignores are not read (the
+    index and ignore files are read as data: no git, hook or config of the repository runs).
+    Only regular files inside the PATHs are read, within --max-file-size and --max-total-size,
+    less --exclude. Statements in function and procedure bodies are read at their own place;
+    another database's COPY (Snowflake's COPY INTO, a log line "Copy from ... to ...") is
+    skipped with warning RW226. Locations are the host file's path:line:col. --template-style
+    auto (the default) reads each literal as its language implies.
     """
     from redshift_iam.analysis import scan as scan_tree
     if values_template:

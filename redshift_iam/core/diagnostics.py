@@ -156,7 +156,8 @@ CATALOGUE: dict[str, Entry] = build({
                     "yet; write that policy by hand",
         "statement not mapped yet",
         "CREATE EXTERNAL SCHEMA/TABLE/FUNCTION, CREATE MODEL, COPY JOB RUN, a procedure body "
-        "running COPY/UNLOAD, any other statement with an `IAM_ROLE`, `CREDENTIALS` or "
+        "running COPY/UNLOAD by dynamic SQL (`EXECUTE '...'`), any"
+        " other statement with an `IAM_ROLE`, `CREDENTIALS` or "
         "`ACCESS_KEY_ID` clause", MG + "authorizing-redshift-service.html"),
     "RI131": Entry(
         UNRESOLVED, "pass the statement's SQL with --var NAME=SQL (or --vars FILE), or "
@@ -370,6 +371,21 @@ CATALOGUE: dict[str, Entry] = build({
         "Terraform/CloudFormation only: a template placeholder without a value where a grant "
         "needs one is a variable (Parameter) of the file; the message names the variable, the "
         "hint `give NAME when the file is applied, or pass --var NAME=VALUE now`"),
+    "RW226": Entry(
+        WARNING, "this is not Redshift SQL, so it needs no permission of Redshift's; if it is "
+                 "meant for Redshift, write it as Redshift's COPY (a table, then FROM 's3://...')",
+        "not Redshift SQL: skipped",
+        "a statement that starts like COPY but is another database's SQL or no SQL at all "
+        "(Snowflake's `COPY INTO`, PostgreSQL's `COPY ... FROM STDIN` or `COPY (query) TO`, a "
+        "log message such as `Copy from {key} to {table} completed`); the message names which",
+        DG + "r_COPY.html"),
+    "RW227": Entry(
+        WARNING, "end the statement before it with ';' (a statement that is not COPY or UNLOAD "
+                 "would otherwise hide it)",
+        "statement starts inside another (missing ';')",
+        "a COPY or UNLOAD starts a line inside another statement with no `;` between; both "
+        "parts are read as statements of their own, the second at its own line",
+        DG + "r_COPY.html"),
     "RW230": Entry(
         ERROR, "deactivate and rotate the key now (IAM console or aws iam "
                "update-access-key), then use IAM_ROLE instead of keys",

@@ -54,6 +54,7 @@ class Options(NamedTuple):
     # 256 MiB for scripts, 1 MiB and 1 GiB for scan); a file over them is never read.
     max_file_size: int | None = None
     max_total_size: int | None = None
+    exclude: tuple[str, ...] = ()  # scan: GLOBs of files not read (inputs.scanning.excluded)
     iac: bool = False  # Terraform/CloudFormation: open values become variables/parameters
     # The account: look up with boto3 what the SQL and the flags leave open (--resolve).
     resolve: bool = False

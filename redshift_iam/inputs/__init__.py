@@ -15,7 +15,7 @@ _EXPORTS = {
     "render_source": "templating.sources", "load_vars": "templating.values",
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
-    "scan": "scanning", "Skipped": "scanning",
+    "scan": "scanning", "Skipped": "scanning", "internal_error": "scanning",
     "script_vars": "scanning.cfgfiles",
     "find_config": "project_config", "read_config": "project_config",
     "ProjectConfig": "project_config", "configurable": "config_keys",
@@ -40,6 +40,7 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.inputs.project_config import find_config as find_config
     from redshift_iam.inputs.project_config import read_config as read_config
     from redshift_iam.inputs.scanning import Skipped as Skipped
+    from redshift_iam.inputs.scanning import internal_error as internal_error
     from redshift_iam.inputs.scanning import scan as scan
     from redshift_iam.inputs.scanning.cfgfiles import script_vars as script_vars
     from redshift_iam.inputs.templating.sources import render_source as render_source

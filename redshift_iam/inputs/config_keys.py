@@ -31,6 +31,11 @@ NOT_CONFIGURABLE = {
     "config": "the config names no other config",
     "no_config": "the config names no other config",
     "given": "the command line sets it",
+    "from_role": "it calls AWS with the user's credentials: only the command line asks for it",
+    "policies": "check reads the policy files the command line names (a repository's config "
+                "must not pick what a check is judged against)",
+    "policy_role": "it goes with the policy files the command line names",
+    "context": "it goes with the policy files the command line names",
 }
 
 

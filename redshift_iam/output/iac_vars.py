@@ -43,7 +43,7 @@ def variables(names: Iterable[str], placeholders: Iterable[Placeholder],
         tf = name.replace(".", "_")
         tf = f"{tf}_value" if tf in _TF_RESERVED else tf
         variable = Variable(name, tf, cfn_logical(name), _description(name, placeholders))
-        for key in (variable.tf, variable.cfn):
+        for key in dict.fromkeys((variable.tf, variable.cfn)):  # ROLE is both: no clash
             if key in seen:
                 other = f"template variable {seen[key]}" if seen[key] else "another name"
                 raise PlanError(f"template variable {name} and {other} would both be named "

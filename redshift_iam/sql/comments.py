@@ -2,35 +2,21 @@
 
 https://www.postgresql.org/docs/current/sql-syntax-lexical.html#SQL-SYNTAX-COMMENTS
 
-Python's ``re`` cannot match nesting. The lexer's regexes match :data:`FLAT_BLOCK`, a comment
-with no ``/*`` inside (the common case, in C), and stop at any other; :func:`block_end` then
-counts openers and closers, and :class:`Joined` stands for a statement matched in parts.
+Python's ``re`` cannot match nesting. The lexer's regexes match ``core.sqllex.FLAT_BLOCK``, a
+comment with no ``/*`` inside (the common case, in C), and stop at any other;
+``core.sqllex.block_end`` then counts openers and closers, and :class:`Joined` stands for a
+statement matched in parts. This module holds the reader's side: the error of a comment that
+never closes, and the statement value matched in parts.
 """
 
 from __future__ import annotations
 
-import re
 from typing import NoReturn
 
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
-
-# ``/*``, then text holding neither ``*/`` nor ``/*``, then ``*/``; possessive, so no backtracking.
-FLAT_BLOCK = r"/\*[^*/]*+(?:(?:\*(?!/)|/(?!\*))[^*/]*+)*+\*/"
-_MARKS = re.compile(r"/\*|\*/")
-
-
-def block_end(text: str, start: int, end: int | None = None) -> int | None:
-    """The offset just past the block comment opening at ``start``, nested comments included
-    (``/*`` and ``*/`` counted left to right, as PostgreSQL's and psql's lexers do), or None
-    when it does not close before ``end``."""
-    depth = 0
-    for mark in _MARKS.finditer(text, start, len(text) if end is None else end):
-        depth += 1 if mark.group() == "/*" else -1
-        if not depth:
-            return mark.end()
-    return None
+from redshift_iam.core.sqllex import block_end
 
 
 def raise_open_comment(source: Source, opener: int, statement: int) -> NoReturn:

@@ -37,6 +37,7 @@ from redshift_iam.core.aws_names import (
 )
 from redshift_iam.core.diagnostics import Location
 from redshift_iam.core.source import Source
+from redshift_iam.core.sqllex import STRING_BODY
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -58,7 +59,7 @@ from redshift_iam.sql.grammar.option_table import (
 _W = r"[ \t\n]"
 _IDENT = r"[A-Za-z_][A-Za-z0-9_]*"
 _STR = r"'[^'\\]*'"  # a quoted string with no escapes: its value is its text
-_ANY_STR = r"'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'"  # any quoted string (the lexer's pattern)
+_ANY_STR = f"'{STRING_BODY}'"  # any quoted string (core.sqllex)
 _COPY = re.compile(rf"copy{_W}+(?P<table>{_IDENT}(?:\.{_IDENT}){{0,2}}){_W}+from{_W}+"
                    rf"(?P<src>{_STR})", re.I | re.A)
 _UNLOAD = re.compile(rf"unload{_W}*\({_W}*'[^'\\]*(?:''[^'\\]*)*'{_W}*\){_W}*to{_W}+"

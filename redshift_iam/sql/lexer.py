@@ -15,15 +15,29 @@ from typing import NamedTuple, NoReturn
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import Source
-from redshift_iam.sql.comments import FLAT_BLOCK, Joined, block_end, nested_end, raise_open_comment
+from redshift_iam.core.sqllex import (
+    DOLLAR_TAG,
+    FLAT_BLOCK,
+    FLAT_BLOCK_OPEN,
+    LINE_COMMENT,
+    QIDENT,
+    STRING,
+    block_end,
+)
+from redshift_iam.core.sqllex import META as META_LINE
+from redshift_iam.sql.comments import Joined, nested_end, raise_open_comment
 
-STRING_PATTERN = r"[Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*(?P<{0}>')?"
-QIDENT_PATTERN = r'"[^"]*(?:""[^"]*)*(?P<{0}>")?'
+__all__ = ["block_end"]  # re-exported: the reader's callers count nesting with it
+
+# The lexical pieces of core.sqllex, each with a named group ({0}) that is empty when the
+# construct never closes (the errors RI101-RI104 name which).
+STRING_PATTERN = STRING + "(?P<{0}>')?"
+QIDENT_PATTERN = QIDENT + '(?P<{0}>")?'
 DOLLAR_PATTERN = (r"\$\$.*?(?P<{0}a>\$\$|\Z)"
-           r"|\$(?P<{0}tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?(?P<{0}b>\$(?P={0}tag)\$|\Z)")
-# A block comment with no nested opener inside (see comments.py). The group is empty when it
-# stops at a nested ``/*`` or at the end of the text; then block_end() scans the nesting.
-BLOCK_PATTERN = FLAT_BLOCK[:-3] + r"(?P<{0}>\*/)?"
+                  rf"|\$(?P<{{0}}tag>{DOLLAR_TAG})\$.*?(?P<{{0}}b>\$(?P={{0}}tag)\$|\Z)")
+# A block comment with no nested opener inside. The group is empty when it stops at a nested
+# ``/*`` or at the end of the text; then block_end() scans the nesting.
+BLOCK_PATTERN = FLAT_BLOCK_OPEN + r"(?P<{0}>\*/)?"
 
 # The reference splitter only needs to see what can hide a semicolon, and the semicolons
 # themselves. A psql meta-command line (\set, \i ...) ends a statement too. It runs only to
@@ -34,8 +48,8 @@ _SPLIT_PATTERN = (
         f"(?P<qident>{QIDENT_PATTERN.format('q_end')})",
         f"(?P<dollar>{DOLLAR_PATTERN.format('d_')})",
         f"(?P<block>{BLOCK_PATTERN.format('b_end')})",
-        r"(?P<line>--[^\n]*)",
-        r"(?P<meta>(?:^|\n)[ \t]*\\[^\n]*)",
+        f"(?P<line>{LINE_COMMENT})",
+        rf"(?P<meta>(?:^|\n){META_LINE})",
         r"(?P<semi>;)",
     ])
 )
@@ -87,25 +101,28 @@ def check_closed(source: Source, match: re.Match[str], kind: str, statement: int
 # The empty ``bad`` always matches, so the engine never backtracks into the repeats. (The
 # body's cannot be possessive: Python 3.11's re mishandles a backreference inside one.)
 _STATEMENT = re.compile(r"""
-  (?P<lead>(?:[^\S\n] | \n(?![ \t]*\\) | --[^\n]* | FLAT_BLOCK)*+)
+  (?P<lead>(?:[^\S\n] | \n(?![ \t]*\\) | LINE_COMMENT | FLAT_BLOCK)*+)
   (?P<word>\w+)?
   (?P<rest>(?:
     [^;'"$/\\\n-]+
   | \n(?![ \t]*\\)
-  | [Ee]?'[^'\\]*(?:(?:''|\\.)[^'\\]*)*'
-  | "[^"]*(?:""[^"]*)*"
-  | --[^\n]*
+  | STRING'
+  | QIDENT"
+  | LINE_COMMENT
   | FLAT_BLOCK
   | \$\$.*?\$\$
-  | \$(?P<tag>[A-Za-z_][A-Za-z0-9_]*)\$.*?\$(?P=tag)\$
-  | \$(?!(?:[A-Za-z_][A-Za-z0-9_]*)?\$)
+  | \$(?P<tag>DOLLAR_TAG)\$.*?\$(?P=tag)\$
+  | \$(?!(?:DOLLAR_TAG)?\$)
   | /(?!\*)
   | -
   | \\
   )*)
-  (?:(?P<semi>;) | (?P<meta>\n[ \t]*\\[^\n]*) | (?P<end>\Z) | (?P<bad>))
-""".replace("FLAT_BLOCK", FLAT_BLOCK), re.S | re.X)
-_META = re.compile(r"[ \t]*\\[^\n]*")
+  (?:(?P<semi>;) | (?P<meta>\nMETA_LINE) | (?P<end>\Z) | (?P<bad>))
+"""
+  .replace("STRING", STRING).replace("QIDENT", QIDENT).replace("LINE_COMMENT", LINE_COMMENT)
+  .replace("FLAT_BLOCK", FLAT_BLOCK).replace("DOLLAR_TAG", DOLLAR_TAG)
+  .replace("META_LINE", META_LINE), re.S | re.X)
+_META = re.compile(META_LINE)
 WORD = _STATEMENT.groupindex["word"]  # match[WORD]: the first word, or None
 BAD = _STATEMENT.groupindex["bad"]  # match.lastindex == BAD: see raise_unclosed()
 META = _STATEMENT.groupindex["meta"]  # match.lastindex == META: a psql meta-command ends it

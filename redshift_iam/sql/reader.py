@@ -20,6 +20,7 @@ from redshift_iam.core.encodable import SURROGATE_CODE, first_surrogate, surroga
 from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.secrets import secret_start
 from redshift_iam.core.source import IncludeError, Loader, Source
+from redshift_iam.core.statement_kinds import KINDS
 from redshift_iam.core.statements import Script, Statement, Unmapped
 from redshift_iam.sql.branches import Block, statement_block
 from redshift_iam.sql.classify import VERBS, statement_kind
@@ -36,8 +37,9 @@ from redshift_iam.sql.lexer import (
     segment_of,
     statement_matches,
 )
+from redshift_iam.sql.run_on import not_redshift, run_on
 from redshift_iam.sql.tokens import tokens
-from redshift_iam.sql.unmapped import ROLE_TEXT, check_skipped
+from redshift_iam.sql.unmapped import BODY_RUNS, ROLE_TEXT, check_skipped, runs_copy
 
 if TYPE_CHECKING:
     from redshift_iam.sql.includes import Include
@@ -47,9 +49,12 @@ _VERB_SPELLINGS = frozenset(
     "".join(c.upper() if bit & (1 << i) else c for i, c in enumerate(verb.lower()))
     for verb in VERBS for bit in range(1 << len(verb)))
 _ROLE_MENTION = LazyRegex("|".join(ROLE_TEXT), re.I)
-# CREATE [OR REPLACE] and a word that is not LIBRARY, EXTERNAL or MODEL, with nothing but
-# white space between: what classify() calls None, settled without splitting the head.
-_PLAIN_CREATE = LazyRegex(r"create\s+(?:or\s+replace\s+)?+(?!(?:library|external|model|or)\b)"
+# CREATE [OR REPLACE] and a word that starts no kind of core.statement_kinds (LIBRARY,
+# EXTERNAL, MODEL), with nothing but white space between: what classify() calls None, settled
+# without splitting the head.
+_CREATE_WORDS = "|".join(dict.fromkeys(
+    kind.words[1].lower() for kind in KINDS if kind.words[0] == "CREATE"))
+_PLAIN_CREATE = LazyRegex(rf"create\s+(?:or\s+replace\s+)?+(?!(?:{_CREATE_WORDS}|or)\b)"
                            r"[^\W\d]", re.I)
 # Bounds on what a hostile script can make the reader open (psql has none: it recurses).
 MAX_INCLUDE_DEPTH = 32
@@ -123,6 +128,14 @@ class _Reading:
             self.meta(chain, metas.pop())
 
     def statement(self, source: Source, segment: Segment, word: int) -> None:
+        """Read one statement, or the statements it runs together (a ';' missing, RW227)."""
+        while (split := run_on(source, segment, word)) is not None:
+            self.diagnostics.append(split.warning)
+            self.one(source, split.before, word)
+            segment, word = split.after, split.word
+        self.one(source, segment, word)
+
+    def one(self, source: Source, segment: Segment, word: int) -> None:
         try:
             statement, warnings = read_statement(source, segment, word)
         except InputError as exc:
@@ -134,10 +147,27 @@ class _Reading:
             if block is not None:
                 self.block(source, segment, block)
                 return
+        at = len(self.statements)  # a body's statements come after the unmapped rest
+        if isinstance(statement, Unmapped) and statement.what == BODY_RUNS and self.bodies(
+                source, segment):
+            statement = None
         if statement is None:
             self.skipped += 1
         else:
-            self.statements.append(statement)
+            self.statements.insert(at, statement)
+
+    def bodies(self, source: Source, segment: Segment) -> bool:
+        """Read the statements written out in the bodies of a CREATE FUNCTION or PROCEDURE
+        (``bodies``) in place; True when no body runs anything else (dynamic SQL) with a
+        role."""
+        from redshift_iam.sql.bodies import body_statements
+
+        complete = True
+        for body in body_statements(source, segment):
+            for inner, word in body.statements:
+                self.one(source, inner, word)
+            complete = complete and not runs_copy(body.rest)
+        return complete
 
     def block(self, source: Source, segment: Segment, block: Block) -> None:
         """Read each branch of a Jinja block of whole statements in its place (RW224): the
@@ -258,6 +288,9 @@ def read_statement(source: Source, segment: Segment, word: int = -1
         statement = read_fast(source, word, segment.end)
         if statement is not None:
             return statement, []
+    if word >= 0 and source.text[word] in "cC" and (skip := not_redshift(
+            source, segment, word)) is not None:
+        return None, [skip]
     kind = statement_kind(source, segment)
     if kind is None:
         return check_skipped(source, segment), []

@@ -23,6 +23,7 @@ _ROLE_WORDS = LazyRegex(r"\b(?:iam_role|credentials|access_key_id)\b", re.I)
 _BODY_RUNS_COPY = LazyRegex(r"\b(?:copy|unload|library)\b.*\b(?:iam_role|credentials|"
                              r"access_key_id)\b(?:\s+as\b)?\s*(?:['%$:{]|default\b|\Z)",
                              re.I | re.S)
+BODY_RUNS = "COPY/UNLOAD inside a function or procedure body"  # the Unmapped's what
 # What the authorization words take (SQL reference of COPY, UNLOAD, CREATE LIBRARY, CREATE
 # EXTERNAL SCHEMA/FUNCTION, CREATE MODEL): IAM_ROLE { default | 'arn' }, CREDENTIALS [AS]
 # 'text', ACCESS_KEY_ID [AS] 'id'. A placeholder stands for the string.
@@ -47,9 +48,13 @@ def check_skipped(source: Source, segment: Segment) -> Statement | None:
             first = found[0]
             return Unmapped(source.location(first.start), f"{first.upper} ... {token.upper}")
         if token.kind in ("dollar", "string") and _BODY_RUNS_COPY.search(token.value):
-            return Unmapped(source.location(token.start),
-                            "COPY/UNLOAD inside a function or procedure body")
+            return Unmapped(source.location(token.start), BODY_RUNS)
     return None
+
+
+def runs_copy(body: str) -> bool:
+    """Does this body text run a COPY, UNLOAD or CREATE LIBRARY with a role?"""
+    return _BODY_RUNS_COPY.search(body) is not None
 
 
 def _authorizes(found: list[Token], index: int) -> bool:

@@ -1,7 +1,9 @@
 """``scan(paths)``: every SQL fragment holding COPY, UNLOAD or CREATE [OR REPLACE] LIBRARY.
 
-Which files (``kind_of``): ``.sql`` (host ``sql``; ``jinja-sql`` under a dbt ``models/`` or
-``macros/`` directory), ``.j2``/``.jinja``/``.jinja2`` (``jinja-sql``) are whole-file templates
+Which files (``kind_of``): SQL files as sqlfluff names them, ``.sql``, ``.ddl``, ``.dml``,
+``.psql``, ``.pgsql`` and ``.sql.*`` such as ``.sql.test`` (host ``sql``; ``jinja-sql`` under a
+dbt ``models/`` or ``macros/`` directory), ``.j2``/``.jinja``/``.jinja2`` and ``.sql.j2``
+(``jinja-sql``) are whole-file templates
 (style ``auto``), handed on when a keyword stands anywhere in them as a word; ``.py`` is read
 with ``ast`` (``pyscan``); the extensions in ``generic.LANGUAGES`` by the generic literal scan.
 Other files are not opened. Each file is read once, through
@@ -18,6 +20,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from fnmatch import fnmatchcase
 from typing import NamedTuple
 
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader, NotRead, ReadLimits
@@ -32,21 +36,24 @@ from redshift_iam.inputs.scanning.pyscan import scan_python
 from redshift_iam.inputs.scanning.sqlstart import has_keyword, mentions_statement
 from redshift_iam.inputs.scanning.walk import Entry, walk
 
-_WHOLE = {".sql": "sql", ".j2": "jinja-sql", ".jinja": "jinja-sql", ".jinja2": "jinja-sql"}
+# SQL files by name, as sqlfluff knows them: the extensions of a plain SQL file; a Jinja one.
+SQL_EXTENSIONS = (".sql", ".ddl", ".dml", ".psql", ".pgsql")
+_JINJA = (".j2", ".jinja", ".jinja2")
 _DBT_DIRS = frozenset({"models", "macros"})
 
 
-def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
+def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
+         exclude: tuple[str, ...] = ()) -> ScanResult:
     """Fragments and skipped places under ``paths``, in walk order; ``files_read`` counts the
-    files opened (see the module docstring)."""
+    files opened (see the module docstring). A file ``exclude`` matches (:func:`excluded`) is
+    neither read nor reported."""
     fragments: list[Fragment] = []
     skipped: list[Skipped] = []
     files_read = 0
     reader = FileReader(limits)
     pending: list[Instantiable] = []
     modules: list[tuple[str, str, Tree | None]] = []
-    for item, tree in ((item, tree_of(path)) for path in paths
-                       for item in walk([path], reader)):
+    for item, tree in _walk(paths, reader, exclude):
         if isinstance(item, Skipped):
             skipped.append(item)
             continue
@@ -54,12 +61,18 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS) -> ScanResult:
         if kind is None:
             if item.given:
                 skipped.append(Skipped(item.display, 0, 0, "not a kind of file scan reads (.sql, "
-                                       ".j2, .jinja, .py or a language of generic.LANGUAGES)"))
+                                       ".ddl, .dml, .psql, .pgsql, .sql.*, .j2, .jinja, .py or a "
+                                       "language of generic.LANGUAGES)"))
             continue
         files_read += 1
         if kind == "python":
             modules.append((item.display, item.real, tree))
-        found, problems = _scan_file(item, kind, reader, _Context(tree, pending))
+        try:
+            found, problems = _scan_file(item, kind, reader, _Context(tree, pending))
+        except Exception as exc:  # a bug: this file is a place not read, the rest goes on
+            if os.environ.get("REDSHIFT_IAM_DEBUG"):
+                raise
+            found, problems = [], [Skipped(item.display, 0, 0, internal_error(exc, "reading"))]
         fragments.extend(found)
         skipped.extend(problems)
     fragments = instantiate(fragments, pending, modules, FileReader(limits))
@@ -73,16 +86,50 @@ class _Context(NamedTuple):
     pending: list[Instantiable]
 
 
+def _walk(paths: list[str], reader: FileReader, exclude: tuple[str, ...]
+          ) -> Iterator[tuple[Entry | Skipped, Tree | None]]:
+    """The walk of each path, without what ``exclude`` matches, each file with the scanned
+    tree it is in."""
+    for given in paths:
+        root, tree = given.replace(os.sep, "/").rstrip("/"), tree_of(given)
+        for item in walk([given], reader):
+            display = item.display if isinstance(item, Entry) else item.path
+            if not exclude or not excluded(display, root, exclude):
+                yield item, tree
+
+
+def excluded(display: str, root: str, globs: tuple[str, ...]) -> bool:
+    """Does one of ``globs`` (``fnmatch``: ``*`` also crosses ``/``) match the file's path
+    below the PATH given (``root``), its path as displayed, or one of its path's parts (a
+    folder's or the file's name)?"""
+    below = display[len(root) + 1:] if display.startswith(root + "/") else display
+    names = (below, display, *below.split("/"))
+    return any(fnmatchcase(name, glob) for glob in globs for name in names)
+
+
+def internal_error(exc: Exception, doing: str) -> str:
+    """The reason of a place a bug stopped: the error's type and where, never its values."""
+    last = exc.__traceback__
+    while last is not None and last.tb_next is not None:
+        last = last.tb_next
+    where = (f" at {os.path.basename(last.tb_frame.f_code.co_filename)}:{last.tb_lineno}"
+             if last is not None else "")
+    return (f"internal error {type(exc).__name__}{where} while {doing} it: please report it "
+            "(REDSHIFT_IAM_DEBUG=1 shows the traceback); the rest was scanned")
+
+
 def kind_of(display: str) -> str | None:
     """The host a file is read as (``sql``, ``jinja-sql``, ``python``, a generic language's
-    extension), or None when it is not read."""
-    stem, ext = os.path.splitext(display)
-    ext = ext.lower()
-    if ext == ".sql":
-        parts = display.split("/")[:-1]
-        return "jinja-sql" if _DBT_DIRS.intersection(parts) else "sql"
-    if ext in _WHOLE:
-        return _WHOLE[ext]
+    extension), or None when it is not read. SQL files: ``SQL_EXTENSIONS``, and ``.sql``
+    before a last extension (``.sql.test``; ``.sql.j2`` is Jinja); a SQL file under a dbt
+    ``models/`` or ``macros/`` directory is Jinja too."""
+    name = display.rsplit("/", 1)[-1].lower()
+    ext = os.path.splitext(name)[1]
+    inner = os.path.splitext(name[:-len(ext)] if ext else name)[1]
+    if ext in _JINJA:
+        return "jinja-sql"
+    if ext in SQL_EXTENSIONS or inner == ".sql":
+        return "jinja-sql" if _DBT_DIRS.intersection(display.split("/")[:-1]) else "sql"
     if ext == ".py":
         return "python"
     return ext if ext in LANGUAGES else None

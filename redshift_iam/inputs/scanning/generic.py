@@ -14,9 +14,10 @@ Ruby ``<<~`` and Terraform ``<<-`` remove the common indentation of the non-blan
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
-from redshift_iam.inputs.scanning.fragments import Fragment, Skipped, TextBuilder
+from redshift_iam.inputs.scanning.fragments import Fragment, Run, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
 
@@ -30,15 +31,15 @@ class Language(NamedTuple):
     dedent: str  # heredoc `<<-`/`<<~` rule: 'common', 'tabs' or 'ruby'
 
 
-_SCALA = ("triple", "double")
+_SCALA = ("ltriple", "ldouble")
 LANGUAGES = {
     ".scala": Language("scala", _SCALA, "dollar", ""),
     ".sc": Language("scala", _SCALA, "dollar", ""),
-    ".java": Language("java", _SCALA, "auto", ""),
+    ".java": Language("java", ("triple", "double"), "auto", ""),
     ".kt": Language("kotlin", _SCALA, "dollar", ""),
     ".kts": Language("kotlin", _SCALA, "dollar", ""),
-    ".groovy": Language("groovy", ("triple", "double", "single"), "dollar", ""),
-    ".rb": Language("ruby", ("heredoc", "double", "single"), "ruby", "ruby"),
+    ".groovy": Language("groovy", ("ltriple", "ldouble", "single"), "dollar", ""),
+    ".rb": Language("ruby", ("heredoc", "rdouble", "single"), "ruby", "ruby"),
     ".go": Language("go", ("backtick", "double"), "auto", ""),
     ".sh": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
     ".bash": Language("shell", ("heredoc", "double", "single"), "shell", "tabs"),
@@ -51,9 +52,20 @@ LANGUAGES = {
     ".py": Language("python", ("triple", "double", "single"), "auto", ""),
 }
 
+# A string literal as the whole of an interpolation, ``${"""..."""}`` or ``${"..."}`` (Scala,
+# Kotlin, Groovy): it evaluates to its own text, which is spliced in (``_SPLICE``).
+_LITERAL_FIELD = r'\$\{(?:"""(?:(?!""").)*+"""|"(?:[^"\\\n]|\\.)*+")\}'
+_SPLICE = re.compile(r'\$\{(?:"""(?P<t>(?:(?!""").)*)"""|"(?P<d>(?:[^"\\\n]|\\.)*)")\}',
+                     re.DOTALL)
+# Ruby: a double-quoted string may span lines, and a ``#{}`` field may hold quotes and braces.
+_RUBY_FIELD = r'#\{(?:[^{}"\']|"(?:[^"\\]|\\.)*"|\'(?:[^\'\\]|\\.)*\'|\{[^{}]*\})*\}'
 _FORMS = {
     "triple": r'(?P<triple>[sf]?"""(?P<tbody>.*?)"""(?P<strip>\.stripMargin|\.trimMargin\(\))?)',
+    "ltriple": rf'(?P<triple>[sf]?"""(?P<tbody>(?:[^"$]++|\$(?!\{{")|{_LITERAL_FIELD}|"(?!""))*)'
+               r'"""(?P<strip>\.stripMargin|\.trimMargin\(\))?)',
     "double": r'(?P<double>"(?P<dbody>(?:[^"\\\n]|\\.)*)")',
+    "ldouble": rf'(?P<double>"(?P<dbody>(?:[^"\\\n$]|\\.|\$(?!\{{")|{_LITERAL_FIELD})*)")',
+    "rdouble": rf'(?P<double>"(?P<dbody>(?:[^"\\#]|\\.|#(?!\{{)|{_RUBY_FIELD})*)")',
     "single": r"(?P<single>'(?P<sbody>(?:[^'\\\n]|\\.)*)')",
     "backtick": r"(?P<backtick>`(?P<bbody>[^`]*)`)",
     "heredoc": r"(?P<heredoc><<(?P<hmode>[~-]?)(?P<hq>['\"]?)(?P<tag>[A-Za-z_]\w*)(?P=hq)[^\n]*\n)",
@@ -89,6 +101,31 @@ def scan_generic(path: str, host: HostText,
         if starts_statement(builder.text()):
             fragments.append(Fragment(path, language.host, builder.text(), style,
                                       tuple(builder.runs), {}, ()))
+        elif match.lastgroup == "heredoc" and language.host == "terraform":
+            fragments += _inner_heredocs(Fragment(path, language.host, builder.text(), style,
+                                                  tuple(builder.runs), {}, ()))
+
+
+# A shell script inside a Terraform heredoc (a provisioner's command): its own heredocs, whose
+# ${} Terraform renders first.
+_SHELL_IN_TERRAFORM = Language("terraform", ("heredoc",), "terraform", "tabs")
+
+
+def _inner_heredocs(outer: Fragment) -> list[Fragment]:
+    """The shell heredocs inside a Terraform heredoc that start a statement, each placed in
+    the host file through ``outer``'s map."""
+    if "<<" not in outer.text:
+        return []
+    inner = HostText(outer.text)
+    found, _ = scan_generic(outer.path, inner, _SHELL_IN_TERRAFORM)
+    return [fragment._replace(offsets=tuple(_placed(run, inner, outer) for run in
+                                            fragment.offsets)) for fragment in found]
+
+
+def _placed(run: Run, inner: HostText, outer: Fragment) -> Run:
+    """A run of a fragment found in ``outer``'s text, moved to the host file."""
+    where = outer.location(inner.starts[run.line - 1] + run.col - 1)
+    return run._replace(line=where.line, col=where.col)
 
 
 def _glued(text: str, start: int, end: int) -> bool:
@@ -113,14 +150,33 @@ def _literal(match: re.Match[str], host: HostText,
     if kind in ("triple", "backtick"):
         group = "tbody" if kind == "triple" else "bbody"
         margin = kind == "triple" and match.group("strip") is not None
-        _lines(host, match.start(group), match.end(group), builder, margin=margin)
+        _spliced(host, match.start(group), match.end(group), builder,
+                 lambda start, end: _lines(host, start, end, builder, margin=margin))
         plain_scala = kind == "triple" and match.group("triple")[0] not in "sf"
         style = "auto" if plain_scala and language.host == "scala" else language.style
         return builder, style, match.end()
     body = "dbody" if kind == "double" else "sbody"
-    _escaped(host, match.start(body), match.end(body), builder)
+    _spliced(host, match.start(body), match.end(body), builder,
+             lambda start, end: _escaped(host, start, end, builder))
     quoted = body == "sbody" and language.host in ("ruby", "shell")
     return builder, "none" if quoted else language.style, match.end()
+
+
+def _spliced(host: HostText, start: int, end: int, builder: TextBuilder,
+             copy: Callable[[int, int], None]) -> None:
+    """Copy ``start:end`` with ``copy``, each ``${"literal"}`` field replaced by the literal's
+    text (a triple-quoted one as written, a quoted one unescaped)."""
+    index = start
+    found = _SPLICE.search(host.text, index, end) if "${\"" in host.text[start:end] else None
+    while found is not None:
+        copy(index, found.start())
+        if found.group("t") is not None:
+            _lines(host, found.start("t"), found.end("t"), builder)
+        else:
+            _escaped(host, found.start("d"), found.end("d"), builder)
+        index = found.end()
+        found = _SPLICE.search(host.text, index, end)
+    copy(index, end)
 
 
 def _escaped(host: HostText, start: int, end: int, builder: TextBuilder) -> None:

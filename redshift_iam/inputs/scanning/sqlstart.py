@@ -11,7 +11,10 @@ import re
 _STATEMENT_START = re.compile(
     r"(?:\A|;)(?:\s|--[^\n]*(?:\n|\Z)|/\*.*?\*/)*"
     r"(?:(?:COPY|CREATE\s+(?:OR\s+REPLACE\s+)?LIBRARY)\s[^;]*?\bFROM\s+(?:['\"{%$:<]|#\{)"
-    r"|UNLOAD\s*\()",
+    r"|UNLOAD\s*\("
+    # a function or procedure whose dollar-quoted body runs one (sql.bodies reads it)
+    r"|CREATE\s+(?:OR\s+REPLACE\s+)?(?:PROCEDURE|FUNCTION)\b[^;]*?\$\w*\$.*?"
+    r"\b(?:COPY|UNLOAD|LIBRARY)\b)",
     re.IGNORECASE | re.DOTALL,
 )
 # An upper-case statement word opening a literal that is only a part of the SQL.

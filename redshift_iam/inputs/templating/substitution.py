@@ -21,6 +21,16 @@ from typing import NamedTuple
 from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.placeholders import Placeholder, sentinel
 from redshift_iam.core.source import Source
+from redshift_iam.core.sqllex import (
+    DOLLAR_TAG,
+    FLAT_BLOCK,
+    LINE_COMMENT,
+    QIDENT,
+    QIDENT_BODY,
+    STRING,
+    STRING_BODY,
+    block_end,
+)
 from redshift_iam.inputs.templating import directives
 from redshift_iam.inputs.templating.brackets import Brackets, TooMuchScanning
 from redshift_iam.inputs.templating.fields import Found, read
@@ -39,15 +49,17 @@ from redshift_iam.inputs.templating.reserved import refuse_reserved
 from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.values import Values
 
-_SQL = (r"(?P<comment>--[^\n]*|/\*.*?(?:\*/|\Z))"
-        r"|(?P<dollar>\$(?P<dtag>(?:[A-Za-z_]\w*)?)\$.*?\$(?P=dtag)\$"
+# SQL structure, from core.sqllex: comments (a ``/*`` whose comment is not flat is matched
+# alone: ``block`` then counts the nesting), dollar bodies, psql meta-commands, strings.
+_SQL = (f"(?P<comment>{LINE_COMMENT}|{FLAT_BLOCK})|(?P<block>/\\*)"
+        rf"|(?P<dollar>\$(?P<dtag>(?:{DOLLAR_TAG})?)\$.*?\$(?P=dtag)\$"
         # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
         # reports it), not a $NAME$ placeholder
-        r"|\$(?:[A-Za-z_]\w*)?\$.*\Z)"
+        rf"|\$(?:{DOLLAR_TAG})?\$.*\Z)"
         r"|(?P<meta>\\(?:set|unset|if|elif|else|endif|prompt|getenv)\b[^\n]*)"
         # strings as the SQL lexer reads them: '' and a backslash escape stay inside
-        r"|(?P<string>'(?:''|\\.|[^'\\])*'?|\"(?:\"\"|[^\"])*\"?)")
-_STRING_REST = {"'": re.compile(r"(?:''|\\.|[^'\\])*'?", re.S), '"': re.compile(r'(?:""|[^"])*"?')}
+        f"|(?P<string>{STRING}'?|{QIDENT}\"?)")
+_STRING_REST = {"'": re.compile(f"{STRING_BODY}'?", re.S), '"': re.compile(f'{QIDENT_BODY}"?')}
 # Every alternative starts with one of these: the lookahead lets re skip other text fast (10x).
 _FIRST = r"(?=[-/$\\'\"{}%#:<`])"
 _STRUCTURED = ("auto", "psql", "shell", "angle")  # styles whose engine knows SQL
@@ -132,9 +144,11 @@ class _Scan:
                 kind, end = match.lastgroup, match.end()
                 if kind == "string":
                     end = self._string(inner, match)
+                elif kind == "block":  # a comment holding /*: they nest
+                    end = block_end(text, match.start()) or len(text)
                 elif kind == "meta":
                     self._meta(match)
-                elif kind not in ("comment", "dollar"):
+                elif kind not in ("comment", "dollar", "block"):
                     self._emit(match)
                 position = max(end, self.done)
         if not self.placeholders and not self.escaped:

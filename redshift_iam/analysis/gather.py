@@ -35,7 +35,8 @@ def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
     load the values, render (see the module docstring). ``config`` gives the project
     config's values of a file, which the options' values override."""
     problems: list[Diagnostic] = []
-    sources = _read(inputs, stdin, reader or FileReader(), problems)
+    reader = reader or FileReader()
+    sources = _read(inputs, stdin, reader, problems)
     given = load_values(options, problems)
 
     def values(name: str) -> dict[str, Any]:
@@ -43,13 +44,13 @@ def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
             return given
         return {**config(None if name == "<stdin>" else name), **given}
 
-    rendered, notes = _render(sources, values, options, problems)
+    rendered, notes = _render(sources, values, options, problems, reader)
 
     def render(source: Source, spec: Source) -> Any:
         from redshift_iam.inputs import render_source
 
         return render_source(source, values(spec.name), options.template_style,
-                             options.template_path, literal=True, within=spec)
+                             options.template_path, literal=True, within=spec, reader=reader)
 
     return Gathered(tuple(rendered), tuple(problems + notes), render)
 
@@ -125,9 +126,11 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
 
 
 def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], options: Options,
-            problems: list[Diagnostic]) -> tuple[list[Source], list[Diagnostic]]:
+            problems: list[Diagnostic], reader: FileReader
+            ) -> tuple[list[Source], list[Diagnostic]]:
     """Each SQL script rendered from its template (plain SQL passes untouched; specs are
-    rendered value by value later); one that cannot be rendered is a problem."""
+    rendered value by value later; ``reader`` reads what ``{% include %}`` names); one that
+    cannot be rendered is a problem."""
     from redshift_iam.spec import is_spec
 
     rendered, notes = [], []
@@ -140,7 +143,8 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
         own = code_values(script_vars(source.name, source.text)) if source.name else {}
         try:
             source, warnings = render_source(source, {**own, **values(source.name)},
-                                             options.template_style, options.template_path)
+                                             options.template_style, options.template_path,
+                                             reader=reader)
         except InputError as exc:
             problems.append(exc.diagnostic)
             continue

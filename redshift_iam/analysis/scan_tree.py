@@ -12,7 +12,7 @@ from redshift_iam.analysis.gather import code_values, load_values
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location, Severity
-from redshift_iam.core.localfiles import SCAN_READ_LIMITS
+from redshift_iam.core.localfiles import SCAN_READ_LIMITS, FileReader
 from redshift_iam.core.options import DEFAULTS, Options
 from redshift_iam.core.reports import Analysis
 from redshift_iam.core.source import Hosted, IncludeError, Source
@@ -80,8 +80,9 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
     found = find(list(paths), options.read_limits(SCAN_READ_LIMITS), options.exclude)
+    includes = FileReader(options.read_limits(SCAN_READ_LIMITS))  # what {% include %} reads
     sources, rendering, broken = _render_all(found.fragments, project, given, style,
-                                             options.template_path)
+                                             (options.template_path, includes))
     script = _read_each(sources, _ScanIncludes(paths), broken)
     analysis = _build_each(script, configured, resolver_for(options, resolver),
                            broken)._replace(settings=project.settings)
@@ -93,7 +94,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
 
 
 def _render_all(fragments: Sequence[Any], project: Any, given: Mapping[str, Any],
-                style: str | None, template_path: str | None
+                style: str | None, templates: tuple[str | None, FileReader]
                 ) -> tuple[list[Source], list[Diagnostic], list[Any]]:
     """Each fragment rendered with the config's values for its file, then ``given``: the
     sources, the rendering's diagnostics, and the places a bug stopped (the rest goes on)."""
@@ -106,7 +107,7 @@ def _render_all(fragments: Sequence[Any], project: Any, given: Mapping[str, Any]
             per_file[fragment.path] = {**project.values_for(fragment.path), **given}
         try:
             source, notes = _render_fragment(fragment, per_file[fragment.path], style,
-                                             template_path)
+                                             *templates)
         except Exception as exc:  # a bug: this fragment is a place not read, the rest goes on
             broken.append(_broken(exc, "rendering", fragment.location(0)))
             continue
@@ -160,7 +161,8 @@ def _build_each(script: Script, configured: Configured, resolver: Resolver | Non
 
 
 def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None,
-                     template_path: str | None) -> tuple[Source | None, list[Diagnostic]]:
+                     template_path: str | None, reader: FileReader
+                     ) -> tuple[Source | None, list[Diagnostic]]:
     """The fragment as a Source located in its host file, rendered with its bindings (whose
     origin is ``path:line``) and then ``values``; (None, [error]) when it cannot be rendered."""
     from redshift_iam.inputs import render_source
@@ -171,7 +173,8 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
     own = code_values(fragment.bindings)
     try:
         source, warnings = render_source(hosted, {**own, **values}, style or fragment.style,
-                                         template_path, positional_names=fragment.positional)
+                                         template_path, positional_names=fragment.positional,
+                                         reader=reader)
     except InputError as exc:
         return None, [exc.diagnostic]
     return source, list(warnings)

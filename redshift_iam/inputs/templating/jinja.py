@@ -20,6 +20,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
+from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText
 from redshift_iam.inputs.templating.jinja_rewrite import (
@@ -29,7 +30,13 @@ from redshift_iam.inputs.templating.jinja_rewrite import (
     Rewriter,
 )
 from redshift_iam.inputs.templating.jinja_runtime import State, dbt_functions
-from redshift_iam.inputs.templating.jinja_text import Forged, Unfollowed, shown
+from redshift_iam.inputs.templating.jinja_text import (
+    Forged,
+    IncludeNotRead,
+    IncludeNotText,
+    Unfollowed,
+    shown,
+)
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.reserved import refuse_reserved
 from redshift_iam.inputs.templating.values import Values, nested
@@ -46,8 +53,10 @@ class Prepared(NamedTuple):
     context: dict[str, Any]
 
 
-def render_jinja(source: Source, values: Values, template_path: str | None) -> Templated:
-    """Render Jinja template ``source``; raises InputError (RI170-RI178) when it cannot."""
+def render_jinja(source: Source, values: Values, template_path: str | None,
+                 reader: FileReader | None = None) -> Templated:
+    """Render Jinja template ``source``; raises InputError (RI170-RI178) when it cannot.
+    ``reader`` reads included files (default: the default read limits)."""
     try:
         from redshift_iam.inputs.templating import jinja_env  # imports jinja2
     except ImportError:
@@ -55,14 +64,15 @@ def render_jinja(source: Source, values: Values, template_path: str | None) -> T
                                            0)) from None
     del jinja_env
     try:
-        prepared = prepare(source, values, template_path)
+        prepared = prepare(source, values, template_path, reader)
         text = _generate(prepared)
     except Exception as exc:  # noqa: BLE001 -- any failure of untrusted template code
         raise _error(exc, source) from None
     return _trace(text, prepared.state, source)
 
 
-def prepare(source: Source, values: Values, template_path: str | None) -> Prepared:
+def prepare(source: Source, values: Values, template_path: str | None,
+            reader: FileReader | None = None) -> Prepared:
     """The environment, compiled template and context of one rendering of ``source``."""
     from redshift_iam.inputs.templating import jinja_env
 
@@ -74,7 +84,7 @@ def prepare(source: Source, values: Values, template_path: str | None) -> Prepar
         _refuse_probe_names(env, included, Location(name, 1, 1))
         return state.rewriter.rewrite(included)
 
-    env = jinja_env.environment(state, template_path, rewrite)
+    env = jinja_env.environment(state, template_path, rewrite, reader or FileReader())
     _refuse_probe_names(env, source, None)
     try:
         template = env.from_string(state.rewriter.rewrite(source))
@@ -178,6 +188,8 @@ def _classify(exc: Exception) -> tuple[str, str]:
         ((SecurityError, NotText), "RI171", "the template tried something the sandbox forbids: {}"),
         ((Forged,), "RI176", "{}"),
         ((Unfollowed,), "RI177", "{}"),
+        ((IncludeNotRead,), "RI100", "{}"),
+        ((IncludeNotText,), "RI105", "{}"),
         ((Refused,), "RI172", "{}"),
         ((LimitExceeded,), "RI173", work + "{}"),
         ((RecursionError,), "RI173", work + "macros call themselves too deeply"),

@@ -17,6 +17,7 @@ from typing import Any
 from jinja2 import BaseLoader, TemplateNotFound, nodes
 from jinja2.sandbox import SandboxedEnvironment, SandboxedFormatter, SecurityError
 
+from redshift_iam.core.localfiles import FileReader, NotRead
 from redshift_iam.inputs.templating.jinja_helpers import (
     call_method,
     check_operands,
@@ -29,7 +30,7 @@ from redshift_iam.inputs.templating.jinja_limits import printf_size, spec_size, 
 from redshift_iam.inputs.templating.jinja_rewrite import PROBE_PREFIX
 from redshift_iam.inputs.templating.jinja_runtime import State
 from redshift_iam.inputs.templating.jinja_tables import methods_of
-from redshift_iam.inputs.templating.jinja_text import Unfollowed
+from redshift_iam.inputs.templating.jinja_text import IncludeNotRead, IncludeNotText, Unfollowed
 from redshift_iam.inputs.templating.jinja_unknown import Unknown, unknown_type
 
 _JINJA_KWARGS = ("_loop_vars", "_block_vars")  # what compiled calls pass for jinja2 itself
@@ -58,9 +59,9 @@ class ConfinedLoader(BaseLoader):
     template (``rewrite``), so its text is traced to its own positions.
     """
 
-    def __init__(self, root: str | None, rewrite: Any) -> None:
+    def __init__(self, root: str | None, rewrite: Any, reader: FileReader) -> None:
         self._root = Path(root).resolve() if root else None
-        self._rewrite = rewrite
+        self._rewrite, self._reader = rewrite, reader
 
     def get_source(self, environment: Any, template: str) -> tuple[str, str, Any]:
         if isinstance(template, Unknown):
@@ -80,9 +81,18 @@ class ConfinedLoader(BaseLoader):
         if not path.is_file():
             raise TemplateNotFound(name)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+            data = self._reader.read(str(path))
+        except NotRead as exc:  # too large, not a regular file: the limits of every input
+            raise IncludeNotRead(f"{{% include {name!r} %}} is not read: {exc.reason}") from None
+        except OSError:
             raise TemplateNotFound(name) from None
+        if b"\0" in data:
+            raise IncludeNotText(f"{{% include {name!r} %}} is a binary file (it holds a NUL "
+                                 "byte)")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            raise IncludeNotText(f"{{% include {name!r} %}} is not UTF-8 text") from None
         return self._rewrite(environment, str(path), text), str(path), lambda: True
 
 
@@ -193,10 +203,12 @@ class TracingSandbox(SandboxedEnvironment):
         return functools.update_wrapper(formatted, value)
 
 
-def environment(state: State, root: str | None, rewrite: Any) -> TracingSandbox:
-    """The environment of one rendering (sets ``state.unknown`` and ``state.environment``)."""
+def environment(state: State, root: str | None, rewrite: Any,
+                reader: FileReader) -> TracingSandbox:
+    """The environment of one rendering (sets ``state.unknown`` and ``state.environment``);
+    ``reader`` reads the files it includes, under its limits."""
     state.unknown = unknown_type(state.use)
-    env = TracingSandbox(state, ConfinedLoader(root, rewrite))
+    env = TracingSandbox(state, ConfinedLoader(root, rewrite, reader))
     env.globals.clear()
     env.globals.update(globals_(state))
     env.filters.clear()

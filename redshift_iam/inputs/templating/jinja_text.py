@@ -28,6 +28,14 @@ class Unfollowed(Exception):
     """An unknown value was used where no probe stands (RI177)."""
 
 
+class IncludeNotRead(Exception):
+    """A file ``{% include %}`` names is not read: too large, not a regular file (RI100)."""
+
+
+class IncludeNotText(Exception):
+    """A file ``{% include %}`` names is binary or not UTF-8 (RI105)."""
+
+
 class _Nothing:
     """Stands for the Unknown class until the environment sets it."""
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.source import Source, Verbatim
 from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
 
@@ -24,8 +25,8 @@ if TYPE_CHECKING:
 
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
                   template_path: str | None = None, literal: bool = False,
-                  within: Source | None = None, positional_names: Sequence[str] = ()
-                  ) -> tuple[Source, tuple[Diagnostic, ...]]:
+                  within: Source | None = None, positional_names: Sequence[str] = (),
+                  reader: FileReader | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
     template that cannot be rendered safely. ``literal``: the text is one value, read as
     the inside of a SQL string literal (a spec value; see ``engine.template``); ``within``:
@@ -34,7 +35,8 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
     ``positional_names`` name the positional slots (``{}``, ``%s``) in order, as
     :func:`~redshift_iam.inputs.templating.template` does. A ``source`` with an origin
     (``core.source.Hosted``: SQL found inside a host file) keeps it under the rendering:
-    positions are the host's."""
+    positions are the host's. ``reader`` reads the files a Jinja ``{% include %}`` names
+    (under its limits: --max-file-size, --max-total-size)."""
     if style not in TRIGGERS and style not in ("auto", "none"):
         raise ValueError(f"unknown template style {style!r}")
     if style == "auto" and within is not None and may_hold(within.text, "jinja"):
@@ -48,7 +50,7 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
     from redshift_iam.inputs.templating.substitution import template
 
     templated = template(source, values, style, template_path, positional_names,
-                         literal=literal)
+                         literal=literal, reader=reader)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings

@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
+from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.placeholders import Placeholder, sentinel
 from redshift_iam.core.source import Source
 from redshift_iam.core.sqllex import (
@@ -82,7 +83,7 @@ def _scanner(style: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def template(source: Source, values: Values | None = None, style: str = "auto",
              template_path: str | None = None, positional_names: Sequence[str] = (),
-             literal: bool = False) -> Templated | None:
+             literal: bool = False, reader: FileReader | None = None) -> Templated | None:
     """Render ``source`` with ``values``; None when it holds no placeholder of ``style``.
     With ``literal`` the text is the inside of a string literal (a spec value): only the
     forms read inside SQL literals are recognised (never psql variables), and nothing in it
@@ -99,7 +100,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
     if style in ("auto", "jinja") and JINJA_DETECT.search(source.text):
         from redshift_iam.inputs.templating.jinja import render_jinja
 
-        return render_jinja(source, values, template_path)
+        return render_jinja(source, values, template_path, reader)
     scan = _Scan(source, values, style, positional_names)
     try:
         return scan.run(literal)

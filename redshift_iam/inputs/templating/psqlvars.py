@@ -9,6 +9,9 @@ decides the branch when it runs, so after the block a variable has a known value
 every branch that may run leaves it the same text (a branch that does not set it leaves the
 value from before the block: the user's ``--var``, as ``psql -v``). A condition that is a
 boolean literal, or a variable with a known value, decides the branch as psql does.
+``\\gset`` (a query's columns become variables) and an include (``\\i``, ``\\ir``: the file may
+``\\set`` anything) leave every variable not ``\\set`` again after them without a known value:
+the names they set are not in the script's text.
 """
 
 from __future__ import annotations
@@ -30,8 +33,12 @@ class Unknown(NamedTuple):
 
 State = dict[str, "Value | Unknown"]
 
-_COMMAND = re.compile(r"\\(?P<cmd>set|unset|if|elif|else|endif|prompt|getenv)\b[ \t]*"
-                      r"(?P<args>.*?)[ \t]*$")
+_COMMAND = re.compile(r"\\(?P<cmd>set|unset|if|elif|else|endif|prompt|getenv|gset|"
+                      r"include_relative|include|ir|i)\b[ \t]*(?P<args>.*?)[ \t]*$")
+_CLOBBERS = {"gset": "sets variables from a query's result",
+             "i": "runs a file that may \\set any variable",
+             "ir": "runs a file that may \\set any variable"}
+_CLOBBERS.update(include=_CLOBBERS["i"], include_relative=_CLOBBERS["i"])
 _WORD = re.compile(
     r"'(?P<quoted>(?:[^']|'')*)'?|`(?P<command>[^`]*)`?|(?P<dquoted>\"(?:[^\"]|\"\")*\"?)"
     # :x as in SQL text: not after a word character or a colon (arn:aws:iam is no variable)
@@ -62,12 +69,16 @@ class PsqlVars:
         self.state: State = {}
         self.blocks: list[_Block] = []
         self.defined: dict[str, str] = {}  # name -> where it is first \set (for RW220)
+        self.clobbered = ""  # why any name may be set (a \gset or include above), or ""
 
     def lookup(self, name: str) -> tuple[bool, Value | Unknown | None]:
         """(whether a meta-command set it, its value: Unknown when psql sets it to text the
         tool cannot know; None when no meta-command set it)."""
         if name in self.state:
             return True, self.state[name]
+        if self.clobbered:
+            return True, Unknown(self.clobbered, f"\\set {name} to a literal value after "
+                                                 f"that line, or pass --var {name}=VALUE")
         return False, None
 
     def command(self, text: str, line: int) -> None:
@@ -78,6 +89,10 @@ class PsqlVars:
         cmd, args = found.group("cmd"), found.group("args")
         if cmd in ("if", "elif", "else", "endif"):
             getattr(self, "_" + cmd)(args, line)
+        elif cmd in _CLOBBERS:  # in a branch that may not run too: it may run
+            self.clobbered = (f"\\{cmd} at line {line} {_CLOBBERS[cmd]}, so no variable has "
+                              "a known value after it")
+            self.state = {}
         elif self._running() and cmd == "set":
             self._set(args, line)
         elif self._running() and args.split():

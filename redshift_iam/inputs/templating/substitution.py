@@ -57,7 +57,8 @@ _SQL = (f"(?P<comment>{LINE_COMMENT}|{FLAT_BLOCK})|(?P<block>/\\*)"
         # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
         # reports it), not a $NAME$ placeholder
         rf"|\$(?:{DOLLAR_TAG})?\$.*\Z)"
-        r"|(?P<meta>\\(?:set|unset|if|elif|else|endif|prompt|getenv)\b[^\n]*)"
+        r"|(?P<meta>\\(?:set|unset|if|elif|else|endif|prompt|getenv|gset|include_relative|"
+        r"include|ir|i)\b[^\n]*)"
         # strings as the SQL lexer reads them: '' and a backslash escape stay inside
         f"|(?P<string>{STRING}'?|{QIDENT}\"?)")
 _STRING_REST = {"'": re.compile(f"{STRING_BODY}'?", re.S), '"': re.compile(f'{QIDENT_BODY}"?')}
@@ -231,7 +232,9 @@ class _Scan:
         """A psql meta-command line: it acts only at the start of a line, in psql's styles."""
         text = self.source.text
         line_start = text.rfind("\n", 0, match.start()) + 1
-        if self.style in ("auto", "psql") and not text[line_start:match.start()].strip():
+        ends_query = match.group("meta").startswith("\\gset")  # SELECT ... \gset: mid-line
+        if self.style in ("auto", "psql") and (
+                ends_query or not text[line_start:match.start()].strip()):
             self.psql.command(match.group("meta"), self.source.location(match.start()).line)
 
     def _directive(self, start: int) -> None:

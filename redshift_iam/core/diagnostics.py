@@ -260,12 +260,13 @@ CATALOGUE: dict[str, Entry] = build({
                    "a `--var` is not `NAME=VALUE`"),
     "RI175": Entry(
         ERROR,
-        "give a .json, .yaml/.yml or .env file holding NAME: VALUE pairs",
+        "give a .json, .yaml/.yml, .env or .ini/.cfg file holding NAME: VALUE pairs",
         "bad --vars file",
-        "a `--vars` file is unreadable, not `.json`/`.yaml`/`.yml`/`.env`, or malformed "
-        "(file:line:col): a YAML tag other than plain data, an alias, nesting deeper than 32 "
-        "levels, a key given twice, a number too long, a `.env` line python-dotenv cannot read "
-        "(named by its key) or a `${NAME}` no earlier line sets"),
+        "a `--vars` file is unreadable, not `.json`/`.yaml`/`.yml`/`.env`/`.ini`/`.cfg`, or "
+        "malformed (file:line:col): a YAML tag other than plain data, an alias, nesting deeper "
+        "than 32 levels, a key given twice, a number too long, a `.env` line python-dotenv "
+        "cannot read (named by its key) or a `${NAME}` no earlier line sets, an INI line "
+        "configparser cannot read, a section or key given twice, or a `%(key)s` nothing sets"),
     "RI176": Entry(
         ERROR,
         "remove the private-use character (U+E000-U+E00F) from the template; the tool reserves "

@@ -110,8 +110,7 @@ BY_PLACE = [
     (f"COPY t FROM 's3://acme/%s' {R}",
      [("RW221", "t.sql:1:24", "%s #1 of t.sql:1 is unresolved in the S3 key s3://acme/%s: "
        "granted as acme/* (any text in its place)",
-       "a positional placeholder has no name --var can fill: write the value into the SQL, "
-       "or name the placeholder")]),
+       "pass --var '%s#1@t.sql:1=VALUE' to grant one prefix")]),
     # the bucket, the scheme, the whole location, glued placeholders
     (f"COPY t FROM 's3://{{bucket}}/sales/' {R}",
      [("RI145", "t.sql:1:19", "variable bucket ({bucket}) is unresolved in the S3 location "
@@ -119,8 +118,7 @@ BY_PLACE = [
        "pass --var bucket=VALUE")]),
     (f"COPY t FROM %s {R}",
      [("RI145", "t.sql:1:13", "%s #1 of t.sql:1 is unresolved in the S3 location of this "
-       "COPY: its grants are left out", "a positional placeholder has no name --var can "
-       "fill: write the value into the SQL, or name the placeholder")]),
+       "COPY: its grants are left out", "pass --var '%s#1@t.sql:1=VALUE'")]),
     (f"UNLOAD ('x') TO '{{scheme}}://acme/u/' {R}",
      [("RI145", "t.sql:1:18", "variable scheme ({scheme}) is unresolved in the S3 location "
        "of this UNLOAD ({scheme}://acme/u/): its grants are left out",
@@ -155,8 +153,7 @@ BY_PLACE = [
     ("COPY t FROM 's3://acme/d/' CREDENTIALS %s",
      [("RI146", "t.sql:1:40", "%s #1 of t.sql:1 is unresolved in the authorization of this "
        "COPY (the slot may hold CREDENTIALS or IAM_ROLE): who gets the permissions is never "
-       "guessed", "a positional placeholder has no name --var can fill: write the value into "
-       "the SQL, or name the placeholder")]),
+       "guessed", "pass --var '%s#1@t.sql:1=VALUE'")]),
     ("COPY t FROM 's3://acme/d/' {copy_credentials}",
      [("RI146", "t.sql:1:28", "variable copy_credentials ({copy_credentials}) is unresolved "
        "in the authorization of this COPY (the slot may hold CREDENTIALS or IAM_ROLE): who "

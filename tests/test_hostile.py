@@ -541,8 +541,7 @@ def test_policy_variable_in_key_is_not_emitted() -> None:
     warning = ("<stdin>:1:23: warning RW221: ${aws:username} is unresolved in the S3 key "
                "s3://bkt/${aws:username}/: granted as bkt/*/ (any text in its place)\n"
                f"    1 | {sql}\n      | {' ' * 22}^\n"
-               "    hint: write the value into the SQL: a shell expression has no name --var "
-               "can fill\n")
+               "    hint: pass --var '${aws:username}=VALUE' to grant one prefix\n")
     result = invoke("policy", stdin=sql)
     assert (result.exit_code, result.stderr) == (0, warning)
     document = json.loads(result.stdout)

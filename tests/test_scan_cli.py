@@ -66,8 +66,10 @@ def test_json_report_of_the_fixture_repository(tree):
         ("RI145", "repo/dags/load.py:8:31", "pass --var params.bucket=VALUE"),
         ("RI146", "repo/dags/load.py:9:19", "pass --var var.value.role=VALUE"),
         ("RI148", "repo/dags/transfers.py:10:40", "pass --var MANIFEST_OPTION=VALUE"),
-        ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader=VALUE"),
-        ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default=VALUE"),
+        ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader="
+         "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),
+        ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default="
+         "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),
         ("RI145", "repo/dags/transfers.py:16:15", "pass --var EXPORT_BUCKET=VALUE"),
         ("RI145", "repo/dbt/macros/unload_orders.sql:3:12", "pass --var export_bucket=VALUE"),
         ("RI146", "repo/dbt/macros/unload_orders.sql:4:13", "pass --var UNLOAD_ROLE=VALUE"),

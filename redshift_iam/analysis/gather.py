@@ -119,22 +119,36 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
 def _render(sources: list[Source], values: dict[str, Any], options: Options,
             problems: list[Diagnostic]) -> tuple[list[Source], list[Diagnostic]]:
     """Each SQL script rendered from its template (plain SQL passes untouched; specs are
-    rendered value by value later); one that cannot be rendered is a problem."""
+    rendered value by value later); one that cannot be rendered is a problem. A ``--var``
+    no script uses is RW225 (not judged when a spec is read: its values render later)."""
+    from redshift_iam.inputs import Uses, render_source, unused_vars
     from redshift_iam.spec import is_spec
 
-    rendered, notes = [], []
+    rendered, notes, uses, specs = [], [], Uses(), False
     for source in sources:
         if is_spec(source.name, options.input_format):
             rendered.append(source)
+            specs = True
             continue
-        from redshift_iam.inputs import render_source
-
         try:
             source, warnings = render_source(source, values, options.template_style,
                                              options.template_path)
         except InputError as exc:
             problems.append(exc.diagnostic)
+            uses.add_text(source.text, opaque=True)
             continue
+        note_uses(uses, source)
         rendered.append(source)
         notes += warnings
+    if options.template_vars and not specs:
+        notes += unused_vars(values, uses)
     return rendered, notes
+
+
+def note_uses(uses: Any, source: Source) -> None:
+    """Record what a rendered source's template uses (its placeholders; a Jinja text's
+    words) in ``uses`` (``inputs.Uses``)."""
+    origin = source.origin
+    uses.add_placeholders(getattr(origin, "placeholders", ()))
+    template = getattr(origin, "source", None)
+    uses.add_text(template.text if isinstance(template, Source) else source.text)

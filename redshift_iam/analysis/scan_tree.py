@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.analysis.configure import configure
-from redshift_iam.analysis.gather import load_values
+from redshift_iam.analysis.gather import load_values, note_uses
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Severity
 from redshift_iam.core.localfiles import SCAN_READ_LIMITS
@@ -63,6 +63,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     does (``options.resolve``: with ``resolver`` or boto3's). Every position is the host
     file's. Raises OptionsError for a bad option and
     InputError when the template values cannot be loaded (nothing is scanned then)."""
+    from redshift_iam.inputs import Uses, unused_vars
     from redshift_iam.inputs import scan as find
 
     configured = configure(options)
@@ -72,12 +73,17 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
     found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
-    sources, rendering = [], []
+    sources, rendering, uses = [], [], Uses()
     for fragment in found.fragments:
         source, notes = _render_fragment(fragment, values, style, options.template_path)
         rendering += notes
         if source is not None:
             sources.append(source)
+            note_uses(uses, source)
+        else:
+            uses.add_text(fragment.text, opaque=True)
+    if options.template_vars:
+        rendering += unused_vars(values, uses)
     analysis = build(read_sources(sources, "sql", _ScanIncludes(paths)), configured, (),
                      resolver_for(options, resolver))
     errors = [d for d in (*rendering, *analysis.diagnostics)

@@ -466,6 +466,12 @@ CATALOGUE: dict[str, Entry] = build({
         "psql variable of unknown value",
         "a backquoted command, `\\unset`, `\\prompt`, `\\getenv` or an `\\if` branch leaves the "
         "variable's value unknown where it is used"),
+    "RW225": Entry(
+        WARNING, "check the --var name against the placeholders (explain lists them)",
+        "--var fills no placeholder",
+        "a `--var NAME=VALUE` whose NAME no placeholder of the input uses (nor a dotted path "
+        "below or above it, nor a word of a Jinja template): the message names the closest "
+        "placeholder name, the hint the `--var` that would fill it"),
     "RW240": Entry(
         WARNING, "a check --resolve makes could not be done; the hint says what that leaves open",
         "--resolve: a check could not be made",

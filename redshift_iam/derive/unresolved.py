@@ -151,7 +151,14 @@ def fill(placeholder: Placeholder) -> str:
     if placeholder.form == "directive":
         return (f"write the text it stands for into the SQL: {placeholder.text} is a "
                 "directive, which no --var can fill")
-    return "pass " + fill_command(var_name(placeholder))
+    name = var_name(placeholder)
+    form = next((form for prefix, form in VALUE_FORMS if name.startswith(prefix)), "VALUE")
+    return "pass " + fill_command(name, form)
+
+
+# Placeholders whose value has a known form, shown in the hint instead of VALUE: scan names an
+# Airflow connection's credentials aws_conn.ID, and its value is a CREDENTIALS string.
+VALUE_FORMS = (("aws_conn.", "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),)
 
 
 def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[Diagnostic]:

@@ -13,6 +13,7 @@ _EXPORTS = {
     "render_source": "templating.sources", "load_vars": "templating.values",
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
+    "Uses": "templating.unused_vars", "unused_vars": "templating.unused_vars",
     "scan": "scanning", "Skipped": "scanning",
 }
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)

@@ -119,7 +119,7 @@ def _slot(context: Context, text: str) -> tuple[str, int]:
     index, path = positional.groups()
     ordinal = int(index) + 1 if index else context.ordinal
     names = context.positional_names
-    base = names[ordinal - 1] if ordinal <= len(names) else ""
+    base = expression_name(names[ordinal - 1]) if ordinal <= len(names) else ""
     if path:  # {0.bucket}: an attribute of the argument
         base = normalise(base + path) if _DOTTED.fullmatch(base) else ""
     return base, ordinal
@@ -161,7 +161,7 @@ def _percent(context: Context, row: Form, match: re.Match[str], text: str) -> Fo
         context.ordinal += 1 + spec.count("*")
         ordinal = context.ordinal
         names = context.positional_names
-        name = names[ordinal - 1] if ordinal <= len(names) else ""
+        name = expression_name(names[ordinal - 1]) if ordinal <= len(names) else ""
     value = _value(context, name, ordinal, text, match.start()) if "*" not in spec else None
     if value is None:
         return Found(name, ordinal)

@@ -62,7 +62,9 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     the names of the arguments passed for them), read, derive and build, as :func:`analyze`
     does (``options.resolve``: with ``resolver`` or boto3's). Every position is the host
     file's. Raises OptionsError for a bad option and
-    InputError when the template values cannot be loaded (nothing is scanned then)."""
+    InputError when the template values cannot be loaded (nothing is scanned then). A PATH
+    that does not exist is RI100, as an input of the other commands is; the others are
+    scanned."""
     from redshift_iam.inputs import Uses, unused_vars
     from redshift_iam.inputs import scan as find
 
@@ -72,8 +74,11 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
-    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS))
-    sources, rendering, uses = [], [], Uses()
+    missing = [Diagnostic("RI100", f"{path}: no such file or folder")
+               for path in paths if not os.path.lexists(path)]
+    found = find([path for path in paths if os.path.lexists(path)],
+                 options.read_limits(SCAN_READ_LIMITS))
+    sources, rendering, uses = [], list(missing), Uses()
     for fragment in found.fragments:
         source, notes = _render_fragment(fragment, values, style, options.template_path)
         rendering += notes

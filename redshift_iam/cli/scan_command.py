@@ -22,14 +22,14 @@ from redshift_iam.cli.click_options import (
     template_options,
     trust_options,
 )
-from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
+from redshift_iam.cli.common import SCAN_EXIT_CODES, Failure, build_options, guarded
 from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
 from redshift_iam.cli.documents import emit_documents
 
 REPORTS = ("text", "json")
 
 
-@click.command(epilog=EXIT_CODES)
+@click.command(epilog=SCAN_EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @template_options
 @settings_options

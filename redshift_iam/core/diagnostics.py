@@ -50,8 +50,9 @@ CATALOGUE: dict[str, Entry] = build({
     "RI100": Entry(
         ERROR, "check the path and that it is a readable text file",
         "input missing or unreadable",
-        "the input file or an included file (`\\i`, `\\ir`) is missing or unreadable, or a "
-        "directory holds no `*.sql` file and no spec"),
+        "the input file or an included file (`\\i`, `\\ir`) is missing or unreadable, a "
+        "directory holds no `*.sql` file and no spec, or a `scan` PATH does not exist (the "
+        "other PATHs are scanned)"),
     "RI101": Entry(
         ERROR, "close the string with a single quote", "unterminated string",
         "a string literal runs to the end of the input; the rest is hidden in snippets (it "

@@ -11,6 +11,7 @@ severity, hint, title, why, doc); the README's catalogue section is rendered fro
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from redshift_iam.core.catalogue import Entry, Severity, build
@@ -548,6 +549,29 @@ CATALOGUE: dict[str, Entry] = build({
 })
 
 
+# The private-use characters the templating stage writes into rendered text (core.placeholders:
+# a sentinel \ue000N\ue001, a variable \ue004NAME\ue005, a location part
+# \ue002KIND\ue006HEX\ue003). A message built from rendered text must never show them.
+_INTERNAL = re.compile("\ue000[0-9]*\ue001|\ue004([^\ue004\ue005]*)\ue005"
+                       "|\ue002[a-z]*\ue006([0-9a-f]*)\ue003|[\ue000-\ue00f]")
+
+
+def readable_text(text: str) -> str:
+    """``text`` without internal characters: a sentinel reads ``a placeholder``, a variable
+    marker its name, a location part its text; any other reserved character is dropped."""
+    if not any("\ue000" <= char <= "\ue00f" for char in text):
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        if match.group(2) is not None:
+            return readable_text(bytes.fromhex(match.group(2)).decode("utf-8", "replace"))
+        return "a placeholder" if match.group().startswith("\ue000") else ""
+
+    return _INTERNAL.sub(one, text)
+
+
 class Diagnostic(NamedTuple):
     """One finding about the input: what, where, how bad and how to fix it."""
 
@@ -563,12 +587,13 @@ class Diagnostic(NamedTuple):
 
     @property
     def hint(self) -> str:
-        return hide_secret_shapes(self.fix) if self.fix else CATALOGUE[self.code].hint
+        return readable_text(hide_secret_shapes(self.fix)) if self.fix else \
+            CATALOGUE[self.code].hint
 
     @property
     def shown_message(self) -> str:
         """The message as printed: any secret-shaped text in it masked as ``****``."""
-        return hide_secret_shapes(self.message)
+        return readable_text(hide_secret_shapes(self.message))
 
     def render(self) -> str:
         """The human form: ``file:line:col: error RI111: message``, snippet and hint."""

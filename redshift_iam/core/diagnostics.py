@@ -288,8 +288,8 @@ CATALOGUE: dict[str, Entry] = build({
         "characters; brackets (`{`, `$(`, `%{`, a backtick) that open and never close so often "
         "that reading them would take too long", JINJA),
     "RI178": Entry(
-        ERROR, "pip install 'redshift-iam[render]' (jinja2) to read Jinja templates, or pass "
-               "--template-style none",
+        ERROR, "jinja2 is a dependency of redshift-iam: reinstall the tool (pip install "
+               "redshift-iam), or pass --template-style none",
         "jinja2 not installed", "a Jinja template needs the jinja2 package"),
     "RI180": Entry(
         ERROR,

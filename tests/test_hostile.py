@@ -334,7 +334,8 @@ def test_device_read_error(tmp_path: Path) -> None:
      "unknown COPY option a quoted string"),
     ("copy t from 's3://bkt/d/' iam_role default 42", "42", "unknown COPY option '42'"),
     ("copy t from 's3://bkt/d/' iam_role default gzip;;; copy u from 's3://bkt/e/' "
-     "iam_role default delimeter", "delimeter", "unknown COPY option 'delimeter'"),
+     "iam_role default delimeter", "delimeter",
+     "unknown COPY option 'delimeter' (did you mean DELIMITER?)"),
 ], ids=["unload", "copy-only-in-unload", "library", "string", "number", "second-statement"])
 def test_unknown_option(sql: str, at: str, message: str) -> None:
     where = col(sql, at)

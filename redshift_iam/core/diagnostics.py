@@ -97,7 +97,8 @@ CATALOGUE: dict[str, Entry] = build({
         ERROR, "an option the tool does not know may need a permission; check its spelling "
                "against the Redshift reference",
         "unknown option", "an option the tool does not know is refused: skipping it could be "
-        "a missing permission", DG + "r_COPY.html"),
+        "a missing permission; a word close to an option of the command is named (`'PARALELL' "
+        "(did you mean PARALLEL?)`)", DG + "r_COPY.html"),
     "RI112": Entry(ERROR, "give each option once", "option given twice"),
     "RI113": Entry(
         ERROR, "the Redshift reference forbids this combination", "options that exclude each other",

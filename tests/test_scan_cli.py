@@ -429,3 +429,14 @@ def test_the_exit_codes_scan_help_states(tmp_path):
     # what it states: a missing PATH exits 1 with the report printed; no PATH is a usage error
     assert invoke(tmp_path, "nowhere", "--format", "json").exit_code == 1
     assert invoke(tmp_path).exit_code == 2
+
+
+def test_a_document_format_prints_each_skipped_error_once(tmp_path):
+    _tree(tmp_path / "sk", {"bad.py": "X = 1\nSQL = \"COPY t FROM 's3://acme-raw/k' IAM_ROLE '"
+                                      + ROLE + "' NOSUCH;\"\n"})
+    result = invoke(tmp_path, "sk", "--format", "bundle")
+    assert result.exit_code == 1
+    assert result.stderr.count("unknown COPY option 'NOSUCH'") == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "sk/bad.py:2:84: error RI111: unknown COPY option 'NOSUCH'")
+    assert result.stderr.splitlines()[-1] == "redshift-iam: 1 place(s) skipped"

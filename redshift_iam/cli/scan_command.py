@@ -63,7 +63,7 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, **flags)
     if output_format in REPORTS:
         _print_report(report, output_format)
     else:
-        _print_skipped(report.skipped)
+        _print_skipped(report)
     if documents:
         _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
     if not report.clean(allow_unresolved):
@@ -94,9 +94,14 @@ def _print_report(report, output_format):
                    nl=False)
 
 
-def _print_skipped(skipped):
-    """The places not read, on stderr (the document formats have no room for them)."""
-    for place in skipped:
+def _print_skipped(report):
+    """The places not read, on stderr (the document formats have no room for them); a place
+    skipped for an error printed above already is not printed again."""
+    printed = {(d.location.file, d.location.line, d.location.col) for d in report.diagnostics
+               if d.severity.value == "error" and d.location is not None}
+    for place in report.skipped:
+        if (place.path, place.line, place.col) in printed:
+            continue
         where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
         cli_errors.summary(f"skipped: {place.reason}", "warning", where)
 

@@ -27,3 +27,20 @@ def test_every_form_of_a_diagnostic_is_readable():
                               "    hint: drop a placeholder")
     assert found.as_json()["message"] == "unknown COPY option a placeholder"
     assert not any("\ue000" <= char <= "\ue00f" for char in str(found.as_json()))
+
+
+@pytest.mark.parametrize(("sql", "first"), [
+    ("COPY {t} {cols} FROM 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
+     "<stdin>:1:10: error RI110: expected FROM, found placeholder '{cols}'"),
+    ("COPY stage_{{ batch }} FROM 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
+     "<stdin>:1:12: error RI110: expected FROM, found placeholder '{{ batch }}'"),
+])
+def test_a_token_that_is_a_placeholder_is_named_as_written(sql, first):
+    from click.testing import CliRunner
+
+    from redshift_iam.cli.main import main
+
+    result = CliRunner().invoke(main, ["policy"], input=sql)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == first
+    assert "\\ue0" not in result.stderr and "\ue000" not in result.stderr

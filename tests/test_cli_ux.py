@@ -434,10 +434,10 @@ def test_jinja2_missing_hint_from_a_checkout(script, tmp_path: Path, monkeypatch
     result = invoke("generate", path, "--format", "terraform")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (f"redshift-iam: this format needs jinja2: pip install -e "
-                             f"'{checkout}[render]'\n")
+                             f"'{checkout}'\n")
     monkeypatch.chdir(checkout)
     result = invoke("generate", path, "--format", "cloudformation")
-    assert result.stderr == "redshift-iam: this format needs jinja2: pip install -e '.[render]'\n"
+    assert result.stderr == "redshift-iam: this format needs jinja2: pip install -e '.'\n"
 
 
 def test_jinja2_missing_hint_when_installed(script, tmp_path: Path, monkeypatch) -> None:
@@ -450,7 +450,7 @@ def test_jinja2_missing_hint_when_installed(script, tmp_path: Path, monkeypatch)
                         "--format", fmt)
         assert (result.exit_code, result.stdout) == (1, "")
         assert result.stderr == ("redshift-iam: this format needs jinja2: pip install "
-                                 "'redshift-iam[render]'\n")
+                                 "'redshift-iam'\n")
 
 
 # --- 21: 100 columns ---------------------------------------------------------------------------
@@ -473,3 +473,12 @@ def test_explain_fits_100_columns(script) -> None:
     assert ("        mgmt/authorizing-redshift-service.html#authorizing-redshift-service-"
             "chaining-roles") in lines
     assert not any("https://" in line for line in lines if not line.startswith(("where", " ")))
+
+
+def test_terraform_without_python_hcl2_is_the_same_text_unchecked(script, monkeypatch) -> None:
+    path = script(f"copy t from 's3://bkt/d/' iam_role '{A}';")
+    checked = invoke("generate", path, "--format", "terraform")
+    monkeypatch.setitem(sys.modules, "hcl2", None)  # import hcl2 raises ImportError
+    unchecked = invoke("generate", path, "--format", "terraform")
+    assert (unchecked.exit_code, unchecked.stderr) == (0, "")
+    assert unchecked.stdout == checked.stdout and 'resource "aws_iam_policy"' in checked.stdout

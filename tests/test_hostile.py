@@ -334,7 +334,8 @@ def test_device_read_error(tmp_path: Path) -> None:
      "unknown COPY option a quoted string"),
     ("copy t from 's3://bkt/d/' iam_role default 42", "42", "unknown COPY option '42'"),
     ("copy t from 's3://bkt/d/' iam_role default gzip;;; copy u from 's3://bkt/e/' "
-     "iam_role default delimeter", "delimeter", "unknown COPY option 'delimeter'"),
+     "iam_role default delimeter", "delimeter",
+     "unknown COPY option 'delimeter' (did you mean DELIMITER?)"),
 ], ids=["unload", "copy-only-in-unload", "library", "string", "number", "second-statement"])
 def test_unknown_option(sql: str, at: str, message: str) -> None:
     where = col(sql, at)
@@ -545,8 +546,7 @@ def test_policy_variable_in_key_is_not_emitted() -> None:
     warning = ("<stdin>:1:23: warning RW221: ${aws:username} is unresolved in the S3 key "
                "s3://bkt/${aws:username}/: granted as bkt/*/ (any text in its place)\n"
                f"    1 | {sql}\n      | {' ' * 22}^\n"
-               "    hint: write the value into the SQL: a shell expression has no name --var "
-               "can fill\n")
+               "    hint: pass --var '${aws:username}=VALUE' to grant one prefix\n")
     result = invoke("policy", stdin=sql)
     assert (result.exit_code, result.stderr) == (0, warning)
     document = json.loads(result.stdout)

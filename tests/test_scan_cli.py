@@ -72,8 +72,10 @@ def test_json_report_of_the_fixture_repository(tree):
         ("RI145", "repo/dags/exports.py:17:43", "pass --var bucket=VALUE"),
         ("RI146", "repo/dags/load.py:9:19", "pass --var var.value.role=VALUE"),
         ("RI148", "repo/dags/transfers.py:10:40", "pass --var MANIFEST_OPTION=VALUE"),
-        ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader=VALUE"),
-        ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default=VALUE"),
+        ("RI146", "repo/dags/transfers.py:11:17", "pass --var aws_conn.aws_loader="
+         "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),
+        ("RI146", "repo/dags/transfers.py:14:9", "pass --var aws_conn.aws_default="
+         "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),
         ("RI145", "repo/dags/transfers.py:16:15", "pass --var EXPORT_BUCKET=VALUE"),
         ("RI146", "repo/dbt/macros/unload_orders.sql:4:13", "pass --var UNLOAD_ROLE=VALUE"),
         ("RI145", "repo/jvm/LoadSpec.scala:4:17", "pass --var bucket=VALUE"),
@@ -181,12 +183,16 @@ def test_no_path_is_a_usage_error(tmp_path):
     assert "Missing argument 'PATH...'" in result.stderr
 
 
-def test_a_path_that_does_not_exist_is_skipped(tmp_path):
-    result = invoke(tmp_path, "nowhere", "--format", "json")
+def test_a_path_that_does_not_exist_is_ri100_and_the_rest_is_scanned(tmp_path):
+    _tree(tmp_path / "src", CLEAN)
+    result = invoke(tmp_path, "nowhere", "src", "--format", "json")
     assert result.exit_code == 1
-    assert json.loads(result.stdout)["skipped"] == [
-        {"path": "nowhere", "line": 0, "col": 0,
-         "reason": "cannot read the path: No such file or directory"}]
+    report = json.loads(result.stdout)
+    assert report["skipped"] == [] and report["statements"] != []
+    assert result.stderr == (
+        "error RI100: nowhere: no such file or folder\n"
+        "    hint: check the path and that it is a readable text file\n"
+        "redshift-iam: 1 error(s)\n")
 
 
 def test_an_error_is_a_place_not_read_and_the_rest_is_reported(tmp_path):
@@ -429,3 +435,23 @@ def test_template_style_overrides_the_style_the_host_implies(tmp_path):
         "arn:aws:s3:::acme-raw/*/*", "arn:aws:s3:::acme-raw"]
     assert [g["resource"] for g in literal["statements"][0]["grants"]] == [
         "arn:aws:s3:::acme-raw/{k}/*", "arn:aws:s3:::acme-raw"]
+
+
+def test_the_exit_codes_scan_help_states(tmp_path):
+    text = CliRunner().invoke(main, ["scan", "--help"]).stdout
+    assert "1  something unresolved (unless --allow-unresolved), skipped or in error, or a " \
+           "PATH that" in text
+    # what it states: a missing PATH exits 1 with the report printed; no PATH is a usage error
+    assert invoke(tmp_path, "nowhere", "--format", "json").exit_code == 1
+    assert invoke(tmp_path).exit_code == 2
+
+
+def test_a_document_format_prints_each_skipped_error_once(tmp_path):
+    _tree(tmp_path / "sk", {"bad.py": "X = 1\nSQL = \"COPY t FROM 's3://acme-raw/k' IAM_ROLE '"
+                                      + ROLE + "' NOSUCH;\"\n"})
+    result = invoke(tmp_path, "sk", "--format", "bundle")
+    assert result.exit_code == 1
+    assert result.stderr.count("unknown COPY option 'NOSUCH'") == 1
+    assert result.stderr.splitlines()[0].startswith(
+        "sk/bad.py:2:84: error RI111: unknown COPY option 'NOSUCH'")
+    assert result.stderr.splitlines()[-1] == "redshift-iam: 1 place(s) skipped"

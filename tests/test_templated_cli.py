@@ -105,7 +105,7 @@ def test_an_unreadable_vars_file_is_an_input_error() -> None:
     result = invoke("policy", "--vars", "missing.yaml", "--var", "bucket=acme", "--var", "ds=x")
     assert (result.exit_code, result.stdout, result.stderr) == (1, "", (
         "missing.yaml:1:1: error RI175: cannot read missing.yaml: No such file or directory\n"
-        "    hint: give a readable UTF-8 .json, .yaml, .yml or .env file\n"
+        "    hint: give a readable UTF-8 .json, .yaml, .yml, .env, .ini or .cfg file\n"
         "redshift-iam: 1 problem(s); no document written\n"))
 
 

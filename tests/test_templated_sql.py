@@ -70,17 +70,17 @@ FORMS = [
      {"params.year": "2024"}),
     ("COPY sales FROM :'src' IAM_ROLE :'role'", {"src": "s3://acme/sales/2024/"}),
     ("\\set src s3://acme/sales/2024/\nCOPY sales FROM :'src' IAM_ROLE :'role'", {}),
-    ("COPY sales FROM {src} IAM_ROLE {quoted_role}", {"src": "\"'s3://acme/sales/2024/'\""}),
+    ("COPY sales FROM {src} IAM_ROLE {quoted_role}", {"src": "'s3://acme/sales/2024/'"}),
     ("COPY {table} ({cols}) FROM 's3://acme/sales/{year}/' IAM_ROLE '{role}' DELIMITER '{d}' "
      "DATEFORMAT {df} MAXERROR {n}", {"table": "sales", "cols": "a, b", "d": "|",
-                                      "df": "\"'YYYY-MM-DD'\"", "n": "10"}),
+                                      "df": "'YYYY-MM-DD'", "n": "10"}),
 ]
 
 
 @pytest.mark.parametrize(("template", "extra"), FORMS)
 def test_every_form_with_values_reads_as_the_plain_sql(template: str, extra: dict) -> None:
     given = values(bucket="acme", year="2024", role=ROLE,
-                   quoted_role=f"\"'{ROLE}'\"", **extra)
+                   quoted_role=f"'{ROLE}'", **extra)
     analysis = read(template, given)
     assert grants(analysis) == grant_set(PLAIN) == GET_LIST
     assert [d.code for d in analysis.diagnostics] == []
@@ -110,8 +110,7 @@ BY_PLACE = [
     (f"COPY t FROM 's3://acme/%s' {R}",
      [("RW221", "t.sql:1:24", "%s #1 of t.sql:1 is unresolved in the S3 key s3://acme/%s: "
        "granted as acme/* (any text in its place)",
-       "a positional placeholder has no name --var can fill: write the value into the SQL, "
-       "or name the placeholder")]),
+       "pass --var '%s#1@t.sql:1=VALUE' to grant one prefix")]),
     # the bucket, the scheme, the whole location, glued placeholders
     (f"COPY t FROM 's3://{{bucket}}/sales/' {R}",
      [("RI145", "t.sql:1:19", "variable bucket ({bucket}) is unresolved in the S3 location "
@@ -119,8 +118,7 @@ BY_PLACE = [
        "pass --var bucket=VALUE")]),
     (f"COPY t FROM %s {R}",
      [("RI145", "t.sql:1:13", "%s #1 of t.sql:1 is unresolved in the S3 location of this "
-       "COPY: its grants are left out", "a positional placeholder has no name --var can "
-       "fill: write the value into the SQL, or name the placeholder")]),
+       "COPY: its grants are left out", "pass --var '%s#1@t.sql:1=VALUE'")]),
     (f"UNLOAD ('x') TO '{{scheme}}://acme/u/' {R}",
      [("RI145", "t.sql:1:18", "variable scheme ({scheme}) is unresolved in the S3 location "
        "of this UNLOAD ({scheme}://acme/u/): its grants are left out",
@@ -155,8 +153,7 @@ BY_PLACE = [
     ("COPY t FROM 's3://acme/d/' CREDENTIALS %s",
      [("RI146", "t.sql:1:40", "%s #1 of t.sql:1 is unresolved in the authorization of this "
        "COPY (the slot may hold CREDENTIALS or IAM_ROLE): who gets the permissions is never "
-       "guessed", "a positional placeholder has no name --var can fill: write the value into "
-       "the SQL, or name the placeholder")]),
+       "guessed", "pass --var '%s#1@t.sql:1=VALUE'")]),
     ("COPY t FROM 's3://acme/d/' {copy_credentials}",
      [("RI146", "t.sql:1:28", "variable copy_credentials ({copy_credentials}) is unresolved "
        "in the authorization of this COPY (the slot may hold CREDENTIALS or IAM_ROLE): who "
@@ -386,15 +383,15 @@ def test_a_loop_over_a_given_list_is_rendered() -> None:
 
 def test_positions_after_a_multi_line_value_are_the_templates() -> None:
     analysis = read(f"COPY t FROM 's3://acme/d/' {R} {{{{ opts }}}}\n  BOGUS 'x'",
-                    values(opts='"GZIP\\nCSV\\nDELIMITER \'|\'"'))
+                    values(opts="GZIP\nCSV\nDELIMITER '|'"))
     assert [(d.code, str(d.location), d.message) for d in analysis.diagnostics] == [
         ("RI111", "t.sql:2:3", "unknown COPY option 'BOGUS'")]
 
 
 def test_a_secret_from_a_value_is_never_shown() -> None:
     secret = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
-    creds = (f"\"CREDENTIALS 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
-             f"aws_secret_access_key={secret}' BOGUS\"")
+    creds = ("CREDENTIALS 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
+             f"aws_secret_access_key={secret}' BOGUS")
     analysis = read("COPY t FROM 's3://acme/d/' {{ creds }}", values(creds=creds))
     [diagnostic] = analysis.diagnostics
     assert (diagnostic.code, str(diagnostic.location)) == ("RI111", "t.sql:1:28")

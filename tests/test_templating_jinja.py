@@ -73,7 +73,7 @@ def test_airflow_template_with_values():
     assert result.location(text.index("/sales")) == Location("t.sql", 2, 31)
     assert result.location(text.index("MANIFEST")) == Location("t.sql", 4, 14)
     assert result.template_offset(text.index("MANIFEST")) == AIRFLOW.index("MANIFEST")
-    assert run(AIRFLOW, "full=false").text.endswith("IAM_ROLE '" + S(2) + "'\n;\n")
+    assert run(AIRFLOW, "full=").text.endswith("IAM_ROLE '" + S(2) + "'\n;\n")
 
 
 def test_a_missing_key_of_a_given_mapping_is_named_by_its_full_path():
@@ -101,7 +101,7 @@ def test_if_elif_else_and_for_on_unknown_variables_are_jinja_blocks():
     assert dict(result.branches) == {0: ("MANIFEST", "GZIP", "CSV")}  # the for has none
     assert run(sql, "mode=full").text == "AMANIFESTB\n" + S(0) + "C"
     assert run(sql, "mode=inc", "x=true").text == "AGZIPB\n" + S(0) + "C"
-    assert run(sql, "mode=inc", "x=false", "tables=a").text == "ACSVB\nCOPY a;C"
+    assert run(sql, "mode=inc", "x=", "tables=a").text == "ACSVB\nCOPY a;C"
 
 
 def test_branches_are_recorded_only_when_plain_text():
@@ -112,7 +112,7 @@ def test_branches_are_recorded_only_when_plain_text():
 
 
 def test_elif_on_an_unknown_variable_after_a_known_false_test():
-    result = run("{% if a %}X{% elif b is defined %}Y{% else %}Z{% endif %}", "a=false")
+    result = run("{% if a %}X{% elif b is defined %}Y{% else %}Z{% endif %}", "a=")
     assert result.text == S(0)
     assert shape(result) == [("jinja-block", "b", "{% if a %}", "t.sql:1:1", None, "")]
 

@@ -64,8 +64,7 @@ def test_fstring_fields_by_scan_policy_allows_every_rendering(tmp_path):
         "src/load.py:3:32: warning RW221: {date.today().isoformat()} is unresolved in the S3 "
         "key s3://acme/{date.today().isoformat()}/{a + b}/{x[1:]}/: granted as acme/*/*/*/ "
         "(any text in its place)",
-        "    hint: write the text it stands for into the SQL: {date.today().isoformat()} is an "
-        "expression, a command or a directive, which no --var can fill"]
+        "    hint: pass --var 'date.today().isoformat()=VALUE' to grant one prefix"]
 
 
 def test_an_fstring_expression_in_the_bucket_is_unresolved(tmp_path):

@@ -14,17 +14,28 @@ from redshift_iam.spec import yaml_tree
 
 @pytest.mark.parametrize(("spec", "name", "value"), [
     ("bucket=acme-raw", "bucket", Value("acme-raw", "acme-raw", "--var bucket")),
-    ("full=true", "full", Value(True, "true", "--var full")),
-    ("full=False", "full", Value(False, "False", "--var full")),
-    ("n=3", "n", Value(3, "3", "--var n")),
-    ("ratio=1.5", "ratio", Value(1.5, "1.5", "--var ratio")),
-    ("x=null", "x", Value(None, "null", "--var x")),
-    ("empty=", "empty", Value(None, "", "--var empty")),
+    # the value is the text after the first '=', exactly as typed: never typed as YAML
+    ("full=true", "full", Value("true", "true", "--var full")),
+    ("flag=yes", "flag", Value("yes", "yes", "--var flag")),
+    ("n=007", "n", Value("007", "007", "--var n")),
+    ("x=null", "x", Value("null", "null", "--var x")),
+    ("ds=2020-01-02", "ds", Value("2020-01-02", "2020-01-02", "--var ds")),
+    ("fmt= GZIP", "fmt", Value(" GZIP", " GZIP", "--var fmt")),
+    ("p='s3://b/k'", "p", Value("'s3://b/k'", "'s3://b/k'", "--var p")),
+    ('q="quoted"', "q", Value('"quoted"', '"quoted"', "--var q")),
+    ("empty=", "empty", Value("", "", "--var empty")),
     ("q=a=b=c", "q", Value("a=b=c", "a=b=c", "--var q")),
-    ("list=[1, 2]", "list", Value("[1, 2]", "[1, 2]", "--var list")),  # scalars only
+    ("list=[1, 2]", "list", Value("[1, 2]", "[1, 2]", "--var list")),
     ("cfg['bucket']=acme", "cfg.bucket", Value("acme", "acme", "--var cfg.bucket")),
     ('cfg["bucket"]=acme', "cfg.bucket", Value("acme", "acme", "--var cfg.bucket")),
     ("cfg.bucket=acme", "cfg.bucket", Value("acme", "acme", "--var cfg.bucket")),
+    ("config['S3']['LOG_DATA']=s3://b/k", "config.S3.LOG_DATA",
+     Value("s3://b/k", "s3://b/k", "--var config.S3.LOG_DATA")),
+    # any name a hint prints: the text before the first '='
+    ("s3-internal=acme", "s3-internal", Value("acme", "acme", "--var s3-internal")),
+    ("aws-account-id-1=1", "aws-account-id-1", Value("1", "1", "--var aws-account-id-1")),
+    ("""sql.replace("'", "''")=x""", """sql.replace("'", "''")""",
+     Value("x", "x", """--var sql.replace("'", "''")""")),
     ("role=arn:aws:iam::123456789012:role/R", "role",
      Value("arn:aws:iam::123456789012:role/R", "arn:aws:iam::123456789012:role/R", "--var role")),
 ])
@@ -32,7 +43,7 @@ def test_parse_var(spec, name, value):
     assert parse_var(spec) == (name, value)
 
 
-@pytest.mark.parametrize("spec", ["bucket", "=x", "1a=x", "a b=x"])
+@pytest.mark.parametrize("spec", ["bucket", "=x", " =x", ""])
 def test_parse_var_rejects_bad_syntax(spec):
     with pytest.raises(InputError) as caught:
         parse_var(spec)
@@ -86,6 +97,15 @@ def test_env_file(tmp_path):
     ("list.yaml", "- a\n- b\n", ":1:1", "the top level is not a mapping of names to values"),
     ("bad.env", "OK=1\nnot a line\n", ":2:1", "not a KEY=VALUE line python-dotenv can read"),
     ("vars.toml", "a = 1\n", ":1:1", "unknown values file type"),
+    ("nohead.ini", "x = 1\n", ":1:1", "a key before any [SECTION] header"),
+    ("dup.cfg", "[A]\nx = 1\nX = 2\n", ":3:1", "key x given twice in section [A]"),
+    ("dups.ini", "[A]\n[B]\n[A]\n", ":3:1", "section [A] given twice"),
+    ("ref.ini", "[A]\nx = %(y)s\n", ":2:1",
+     "the value of A.x uses %(y)s, which [A] and [DEFAULT] do not set"),
+    ("pct.ini", "[A]\nsecret = 50%\n", ":2:1",
+     "the value of A.secret holds a '%' that is neither '%%' nor '%(name)s'"),
+    ("loop.ini", "[A]\nx = %(x)s\n", ":2:1",
+     "the value of A.x nests %(...)s references more than 10 deep (a loop?)"),
 ])
 def test_bad_values_files_are_located_errors(tmp_path, name, text, where, message):
     path = tmp_path / name
@@ -116,10 +136,56 @@ def test_merge_later_source_wins_and_origins_reach_placeholders(tmp_path):
         ("bucket", "--var bucket"), ("role", f"{path}:2")]
 
 
-def test_python_forms_splice_python_text_and_shell_forms_the_text_as_written():
-    values = dict([parse_var("full=true"), parse_var("n=007")])
-    result = template(Source("t.sql", "{full} %(n)s ${full} ${n}"), values)
-    assert result.text == "True 7 true 007"
+def test_var_values_arrive_as_typed_in_every_form():
+    values = dict([parse_var("full=yes"), parse_var("n=007"), parse_var("f= GZIP"),
+                   parse_var("p='s3://b/k'"), parse_var("d=2020-01-02")])
+    result = template(Source("t.sql", "{full} %(n)s ${f} {p} <d>"), values)
+    assert result.text == "yes 007  GZIP 's3://b/k' 2020-01-02"
+    result = template(Source("t.sql", "{{ full }} {{ n }}{{ f }} {{ p }} {{ d }}"), values)
+    assert result.text == "yes 007 GZIP 's3://b/k' 2020-01-02"
+
+
+def test_ini_file_names_section_dot_key_as_configparser_reads_it(tmp_path):
+    path = tmp_path / "dwh.cfg"
+    path.write_text("[DEFAULT]\nregion = us-west-2\n\n[S3]\n"
+                    "LOG_DATA='s3://udacity-dend/log_data'\n"
+                    "LOG_JSONPATH = s3://udacity-dend/log_json_path.json\n"
+                    "both = %(log_jsonpath)s/%(REGION)s 100%%\n; a comment\n"
+                    "[IAM_ROLE]\nARN=arn:aws:iam::123456789012:role/dwhRole\n")
+    loaded = {name: (value.value, value.origin.rsplit(":", 1)[1])
+              for name, value in load_vars(str(path)).items()}
+    assert loaded == {
+        "DEFAULT": ({"region": "us-west-2"}, "1"),
+        "DEFAULT.region": ("us-west-2", "2"),
+        "S3": ({"LOG_DATA": "'s3://udacity-dend/log_data'",
+                "LOG_JSONPATH": "s3://udacity-dend/log_json_path.json",
+                "both": "s3://udacity-dend/log_json_path.json/us-west-2 100%",
+                "region": "us-west-2"}, "4"),
+        "S3.LOG_DATA": ("'s3://udacity-dend/log_data'", "5"),
+        "S3.LOG_JSONPATH": ("s3://udacity-dend/log_json_path.json", "6"),
+        "S3.both": ("s3://udacity-dend/log_json_path.json/us-west-2 100%", "7"),
+        "S3.region": ("us-west-2", "2"),
+        "IAM_ROLE": ({"ARN": "arn:aws:iam::123456789012:role/dwhRole", "region": "us-west-2"},
+                     "9"),
+        "IAM_ROLE.ARN": ("arn:aws:iam::123456789012:role/dwhRole", "10"),
+        "IAM_ROLE.region": ("us-west-2", "2"),
+    }
+    result = template(Source("t.py.sql", "COPY t FROM {config['S3']['LOG_JSONPATH']} "
+                                         "{{ S3.LOG_DATA }}"),
+                      load_vars(str(path)))
+    assert result.text == ("COPY t FROM {config['S3']['LOG_JSONPATH']} "
+                           "'s3://udacity-dend/log_data'")
+
+
+def test_ini_expansion_is_bounded(tmp_path):
+    path = tmp_path / "bomb.ini"
+    lines = ["[A]", "a0 = " + "x" * 1000]
+    lines += [f"a{i} = " + f"%(a{i - 1})s" * 10 for i in range(1, 10)]
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError) as caught:
+        load_vars(str(path))
+    assert caught.value.diagnostic.message == (
+        "the value of A.a3 makes the file's values longer than its text and 1 MiB more")
 
 
 # --- .env read as python-dotenv reads it ------------------------------------------------------
@@ -293,19 +359,18 @@ def test_a_yaml_escape_to_a_surrogate_is_ri128(tmp_path):
     ("x=!!python/object:os.system {}", "!!python/object:os.system {}"),  # never a document
     ("x=&a [*a]", "&a [*a]"),
     ("x=" + "[" * 5000, "[" * 5000),
-    ('x="quoted"', "quoted"),
-    ('x="a": ' + "[" * 5000 + '"b"', '"a": ' + "[" * 5000 + '"b"'),  # not one quoted scalar
+    ('x="quoted"', '"quoted"'),  # quotes are part of the value
+    ('x="a": ' + "[" * 5000 + '"b"', '"a": ' + "[" * 5000 + '"b"'),
     ("x=a # b", "a # b"),
+    ('x="\\ud800"', '"\\ud800"'),  # no escapes are read: six characters
 ])
-def test_a_var_value_is_a_scalar_or_its_text(spec, value):
+def test_a_var_value_is_its_text(spec, value):
     assert parse_var(spec)[1].value == value
 
 
 @pytest.mark.parametrize(("spec", "message", "col"), [
     ("bucket=acme-\udcff", "the --var argument holds U+DCFF (character 13), a lone surrogate", 13),
     ("b\ud800=x", "the --var argument holds U+D800 (character 2), a lone surrogate", 2),
-    ('bucket="acme-\\ud800"', "the value of --var bucket (after its YAML escapes) holds U+D800 "
-                             "(character 6), a lone surrogate", 6),
 ])
 def test_a_var_that_is_not_characters_is_ri128(spec, message, col):
     with pytest.raises(InputError) as caught:

@@ -130,16 +130,17 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
             ) -> tuple[list[Source], list[Diagnostic]]:
     """Each SQL script rendered from its template (plain SQL passes untouched; specs are
     rendered value by value later; ``reader`` reads what ``{% include %}`` names); one that
-    cannot be rendered is a problem."""
+    cannot be rendered is a problem. A ``--var`` no script uses is RW225 (not judged when a
+    spec is read: its values render later)."""
+    from redshift_iam.inputs import Uses, render_source, script_vars, unused_vars
     from redshift_iam.spec import is_spec
 
-    rendered, notes = [], []
+    rendered, notes, uses, specs = [], [], Uses(), False
     for source in sources:
         if is_spec(source.name, options.input_format):
             rendered.append(source)
+            specs = True
             continue
-        from redshift_iam.inputs import render_source, script_vars
-
         own = code_values(script_vars(source.name, source.text)) if source.name else {}
         try:
             source, warnings = render_source(source, {**own, **values(source.name)},
@@ -147,9 +148,13 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
                                              reader=reader)
         except InputError as exc:
             problems.append(exc.diagnostic)
+            uses.add_text(source.text, opaque=True)
             continue
+        note_uses(uses, source)
         rendered.append(source)
         notes += warnings
+    if options.template_vars and not specs:
+        notes += unused_vars(values(""), uses)  # judges the --var values only
     return rendered, notes
 
 
@@ -161,3 +166,12 @@ def code_values(bindings: Mapping[str, Any]) -> dict[str, Any]:
     from redshift_iam.inputs import Value
 
     return {name: Value(b.value, b.value, b.origin) for name, b in bindings.items()}
+
+
+def note_uses(uses: Any, source: Source) -> None:
+    """Record what a rendered source's template uses (its placeholders; a Jinja text's
+    words) in ``uses`` (``inputs.Uses``)."""
+    origin = source.origin
+    uses.add_placeholders(getattr(origin, "placeholders", ()))
+    template = getattr(origin, "source", None)
+    uses.add_text(template.text if isinstance(template, Source) else source.text)

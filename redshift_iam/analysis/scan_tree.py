@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.analysis.configure import Configured
-from redshift_iam.analysis.gather import code_values, load_values
+from redshift_iam.analysis.gather import code_values, load_values, note_uses
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location, Severity
@@ -68,7 +68,10 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     values are its own bindings, then the config's for its file, then the options'. Every
     position is the host
     file's. Raises OptionsError for a bad option and
-    InputError when the template values cannot be loaded (nothing is scanned then)."""
+    InputError when the template values cannot be loaded (nothing is scanned then). A PATH
+    that does not exist is RI100, as an input of the other commands is; the others are
+    scanned."""
+    from redshift_iam.inputs import Uses, unused_vars
     from redshift_iam.inputs import scan as find
 
     project = load_project(options, first_input(paths))
@@ -79,10 +82,17 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     if problems:
         raise InputError(*problems)
     style = None if options.template_style == "auto" else options.template_style
-    found = find(list(paths), options.read_limits(SCAN_READ_LIMITS), options.exclude)
+    missing = [Diagnostic("RI100", f"{path}: no such file or folder")
+               for path in paths if not os.path.lexists(path)]
+    found = find([path for path in paths if os.path.lexists(path)],
+                 options.read_limits(SCAN_READ_LIMITS), options.exclude)
     includes = FileReader(options.read_limits(SCAN_READ_LIMITS))  # what {% include %} reads
+    uses = Uses()
     sources, rendering, broken = _render_all(found.fragments, project, given, style,
-                                             (options.template_path, includes))
+                                             (options.template_path, includes), uses)
+    rendering[:0] = missing
+    if options.template_vars:
+        rendering += unused_vars(given, uses)
     script = _read_each(sources, _ScanIncludes(paths), broken)
     analysis = _build_each(script, configured, resolver_for(options, resolver),
                            broken)._replace(settings=project.settings)
@@ -94,10 +104,11 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
 
 
 def _render_all(fragments: Sequence[Any], project: Any, given: Mapping[str, Any],
-                style: str | None, templates: tuple[str | None, FileReader]
+                style: str | None, templates: tuple[str | None, FileReader], uses: Any
                 ) -> tuple[list[Source], list[Diagnostic], list[Any]]:
     """Each fragment rendered with the config's values for its file, then ``given``: the
-    sources, the rendering's diagnostics, and the places a bug stopped (the rest goes on)."""
+    sources, the rendering's diagnostics, and the places a bug stopped (the rest goes on);
+    what each template uses is noted in ``uses`` (for RW225)."""
     sources: list[Source] = []
     rendering: list[Diagnostic] = []
     broken: list[Any] = []
@@ -114,6 +125,9 @@ def _render_all(fragments: Sequence[Any], project: Any, given: Mapping[str, Any]
         rendering += notes
         if source is not None:
             sources.append(source)
+            note_uses(uses, source)
+        else:
+            uses.add_text(fragment.text, opaque=True)
     return sources, rendering, broken
 
 

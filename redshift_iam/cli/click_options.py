@@ -91,12 +91,14 @@ def template_options(func):
     options = [
         click.option("--var", "template_vars", multiple=True, metavar="NAME=VALUE",
                      callback=_vars,
-                     help="A template value (a YAML scalar: true, 3 and null are typed); NAME "
-                          "may be dotted (cfg.bucket) or subscripted (cfg['bucket']). Wins "
-                          "over --vars. Repeatable."),
+                     help="A template value: NAME is the text before the first '=' (as a "
+                          "hint prints it; cfg['bucket'] is cfg.bucket), VALUE the text after "
+                          "it, exactly as typed (never retyped or unquoted). Wins over --vars. "
+                          "Repeatable."),
         click.option("--vars", "vars_files", multiple=True, metavar="FILE",
-                     help="Template values from a .json, .yaml/.yml or .env file (nested "
-                          "keys give dotted names); a later file wins. Repeatable."),
+                     help="Template values from a .json, .yaml/.yml, .env or .ini/.cfg file "
+                          "(nested keys and [SECTION] KEY give dotted names); a later file "
+                          "wins. Repeatable."),
         click.option("--template-style", type=click.Choice(TEMPLATE_STYLES), default="auto",
                      show_default=True,
                      help="The placeholder forms recognised in SQL scripts: auto (all), one "

@@ -15,6 +15,7 @@ from redshift_iam.cli.click_options import (
 )
 from redshift_iam.cli.common import (
     EXIT_CODES,
+    GENERATE_EXIT_CODES,
     Failure,
     analyze_input,
     build_options,
@@ -87,7 +88,7 @@ def trust(scripts, role, allow_unresolved, **flags):
     click.echo(document(report.trust), nl=False)
 
 
-@click.command(epilog=EXIT_CODES)
+@click.command(epilog=GENERATE_EXIT_CODES)
 @shared_options
 @trust_options
 @out_dir_options("generate", "Write one file per document (NAME~ACCOUNT.policy.json, "

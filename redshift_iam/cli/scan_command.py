@@ -22,14 +22,14 @@ from redshift_iam.cli.click_options import (
     template_options,
     trust_options,
 )
-from redshift_iam.cli.common import EXIT_CODES, Failure, build_options, guarded
+from redshift_iam.cli.common import SCAN_EXIT_CODES, Failure, build_options, guarded
 from redshift_iam.cli.documents import DOCUMENT_FORMATS as DOCUMENTS
 from redshift_iam.cli.documents import emit_documents
 
 REPORTS = ("text", "json")
 
 
-@click.command(epilog=EXIT_CODES)
+@click.command(epilog=SCAN_EXIT_CODES)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @template_options
 @settings_options
@@ -80,7 +80,7 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, values_t
     if output_format in REPORTS:
         _print_report(report, output_format)
     else:
-        _print_skipped(report.skipped)
+        _print_skipped(report)
     if documents:
         _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
     if not report.clean(allow_unresolved):
@@ -128,9 +128,14 @@ def _print_report(report, output_format):
                    nl=False)
 
 
-def _print_skipped(skipped):
-    """The places not read, on stderr (the document formats have no room for them)."""
-    for place in skipped:
+def _print_skipped(report):
+    """The places not read, on stderr (the document formats have no room for them); a place
+    skipped for an error printed above already is not printed again."""
+    printed = {(d.location.file, d.location.line, d.location.col) for d in report.diagnostics
+               if d.severity.value == "error" and d.location is not None}
+    for place in report.skipped:
+        if (place.path, place.line, place.col) in printed:
+            continue
         where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
         cli_errors.summary(f"skipped: {place.reason}", "warning", where)
 

@@ -11,6 +11,7 @@ severity, hint, title, why, doc); the README's catalogue section is rendered fro
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from redshift_iam.core.catalogue import Entry, Severity, build
@@ -54,8 +55,9 @@ CATALOGUE: dict[str, Entry] = build({
     "RI100": Entry(
         ERROR, "check the path and that it is a readable text file",
         "input missing or unreadable",
-        "the input file or an included file (`\\i`, `\\ir`) is missing or unreadable, or a "
-        "directory holds no `*.sql` file and no spec"),
+        "the input file or an included file (`\\i`, `\\ir`) is missing or unreadable, a "
+        "directory holds no `*.sql` file and no spec, or a `scan` PATH does not exist (the "
+        "other PATHs are scanned)"),
     "RI101": Entry(
         ERROR, "close the string with a single quote", "unterminated string",
         "a string literal runs to the end of the input; the rest is hidden in snippets (it "
@@ -99,7 +101,8 @@ CATALOGUE: dict[str, Entry] = build({
         ERROR, "an option the tool does not know may need a permission; check its spelling "
                "against the Redshift reference",
         "unknown option", "an option the tool does not know is refused: skipping it could be "
-        "a missing permission", DG + "r_COPY.html"),
+        "a missing permission; a word close to an option of the command is named (`'PARALELL' "
+        "(did you mean PARALLEL?)`)", DG + "r_COPY.html"),
     "RI112": Entry(ERROR, "give each option once", "option given twice"),
     "RI113": Entry(
         ERROR, "the Redshift reference forbids this combination", "options that exclude each other",
@@ -265,12 +268,13 @@ CATALOGUE: dict[str, Entry] = build({
                    "a `--var` is not `NAME=VALUE`"),
     "RI175": Entry(
         ERROR,
-        "give a .json, .yaml/.yml or .env file holding NAME: VALUE pairs",
+        "give a .json, .yaml/.yml, .env or .ini/.cfg file holding NAME: VALUE pairs",
         "bad --vars file",
-        "a `--vars` file is unreadable, not `.json`/`.yaml`/`.yml`/`.env`, or malformed "
-        "(file:line:col): a YAML tag other than plain data, an alias, nesting deeper than 32 "
-        "levels, a key given twice, a number too long, a `.env` line python-dotenv cannot read "
-        "(named by its key) or a `${NAME}` no earlier line sets"),
+        "a `--vars` file is unreadable, not `.json`/`.yaml`/`.yml`/`.env`/`.ini`/`.cfg`, or "
+        "malformed (file:line:col): a YAML tag other than plain data, an alias, nesting deeper "
+        "than 32 levels, a key given twice, a number too long, a `.env` line python-dotenv "
+        "cannot read (named by its key) or a `${NAME}` no earlier line sets, an INI line "
+        "configparser cannot read, a section or key given twice, or a `%(key)s` nothing sets"),
     "RI176": Entry(
         ERROR,
         "remove the private-use character (U+E000-U+E00F) from the template; the tool reserves "
@@ -290,8 +294,8 @@ CATALOGUE: dict[str, Entry] = build({
         "characters; brackets (`{`, `$(`, `%{`, a backtick) that open and never close so often "
         "that reading them would take too long", JINJA),
     "RI178": Entry(
-        ERROR, "pip install 'redshift-iam[render]' (jinja2) to read Jinja templates, or pass "
-               "--template-style none",
+        ERROR, "jinja2 is a dependency of redshift-iam: reinstall the tool (pip install "
+               "redshift-iam), or pass --template-style none",
         "jinja2 not installed", "a Jinja template needs the jinja2 package"),
     "RI180": Entry(
         ERROR,
@@ -491,6 +495,12 @@ CATALOGUE: dict[str, Entry] = build({
         "psql variable of unknown value",
         "a backquoted command, `\\unset`, `\\prompt`, `\\getenv` or an `\\if` branch leaves the "
         "variable's value unknown where it is used"),
+    "RW225": Entry(
+        WARNING, "check the --var name against the placeholders (explain lists them)",
+        "--var fills no placeholder",
+        "a `--var NAME=VALUE` whose NAME no placeholder of the input uses (nor a dotted path "
+        "below or above it, nor a word of a Jinja template): the message names the closest "
+        "placeholder name, the hint the `--var` that would fill it"),
     "RW240": Entry(
         WARNING, "a check --resolve makes could not be done; the hint says what that leaves open",
         "--resolve: a check could not be made",
@@ -581,6 +591,29 @@ CATALOGUE: dict[str, Entry] = build({
 })
 
 
+# The private-use characters the templating stage writes into rendered text (core.placeholders:
+# a sentinel \ue000N\ue001, a variable \ue004NAME\ue005, a location part
+# \ue002KIND\ue006HEX\ue003). A message built from rendered text must never show them.
+_INTERNAL = re.compile("\ue000[0-9]*\ue001|\ue004([^\ue004\ue005]*)\ue005"
+                       "|\ue002[a-z]*\ue006([0-9a-f]*)\ue003|[\ue000-\ue00f]")
+
+
+def readable_text(text: str) -> str:
+    """``text`` without internal characters: a sentinel reads ``a placeholder``, a variable
+    marker its name, a location part its text; any other reserved character is dropped."""
+    if not any("\ue000" <= char <= "\ue00f" for char in text):
+        return text
+
+    def one(match: re.Match[str]) -> str:
+        if match.group(1) is not None:
+            return match.group(1)
+        if match.group(2) is not None:
+            return readable_text(bytes.fromhex(match.group(2)).decode("utf-8", "replace"))
+        return "a placeholder" if match.group().startswith("\ue000") else ""
+
+    return _INTERNAL.sub(one, text)
+
+
 class Diagnostic(NamedTuple):
     """One finding about the input: what, where, how bad and how to fix it."""
 
@@ -596,12 +629,13 @@ class Diagnostic(NamedTuple):
 
     @property
     def hint(self) -> str:
-        return hide_secret_shapes(self.fix) if self.fix else CATALOGUE[self.code].hint
+        return readable_text(hide_secret_shapes(self.fix)) if self.fix else \
+            CATALOGUE[self.code].hint
 
     @property
     def shown_message(self) -> str:
         """The message as printed: any secret-shaped text in it masked as ``****``."""
-        return hide_secret_shapes(self.message)
+        return readable_text(hide_secret_shapes(self.message))
 
     def render(self) -> str:
         """The human form: ``file:line:col: error RI111: message``, snippet and hint."""

@@ -11,6 +11,7 @@ recognise a sentinel anywhere, bare (``FROM \\ue0000\\ue001``) or inside a strin
 from __future__ import annotations
 
 import re
+import shlex
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Location
@@ -60,6 +61,26 @@ class Placeholder(NamedTuple):
         if self.name:
             return self.name
         return f"{self.text} #{self.ordinal} of {self.location.short}"
+
+
+def positional_address(text: str, ordinal: int, location: Location) -> str:
+    """The name ``--var`` fills a positional slot by: ``%s#2@etl.py:14`` (its text, its
+    ordinal among the file's positional slots, the file and line where it stands)."""
+    return f"{text}#{ordinal}@{location.file}:{location.line}"
+
+
+def var_name(placeholder: Placeholder) -> str:
+    """The NAME of the ``--var NAME=VALUE`` that fills ``placeholder``: its name, or the
+    address of a positional slot (:func:`positional_address`)."""
+    if placeholder.name:
+        return placeholder.name
+    return positional_address(placeholder.text, placeholder.ordinal, placeholder.location)
+
+
+def fill_command(name: str, value: str = "VALUE") -> str:
+    """``--var NAME=VALUE`` quoted for a POSIX shell: it works pasted as it is printed
+    (``--var 'sql.replace("'"'"'", ...)=VALUE'``); a plain name is left unquoted."""
+    return "--var " + shlex.quote(f"{name}={value}")
 
 
 def provenance(found: Placeholder | None) -> str:

@@ -19,7 +19,14 @@ from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.placeholders import VARIABLE_NAME, Placeholder, indices, shown, wildcard
+from redshift_iam.core.placeholders import (
+    Placeholder,
+    fill_command,
+    indices,
+    shown,
+    var_name,
+    wildcard,
+)
 from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
 
 
@@ -116,34 +123,42 @@ def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
                       placeholder.location, fix=fill(placeholder))
 
 
+# a name that reads as a variable's (dotted keys, hyphens allowed: s3-internal, aws-account-1)
+_KEY_NAME = LazyRegex(r"[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)*\Z")
+
+
 def _named(placeholder: Placeholder) -> str:
     """``variable ds ({{ ds }})``, or the label of a positional slot or shell expression."""
     if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
         return f"{placeholder.text} (a file that is not there)"
     if placeholder.name and placeholder.name != placeholder.text and (
-            placeholder.form == "jinja-block" or VARIABLE_NAME.match(placeholder.name)):
+            placeholder.form == "jinja-block" or _KEY_NAME.match(placeholder.name)):
         return f"variable {placeholder.name} ({placeholder.text})"
-    return placeholder.label if VARIABLE_NAME.match(placeholder.name or "_") else placeholder.text
+    return placeholder.label if _KEY_NAME.match(placeholder.name or "_") else placeholder.text
 
 
 def fill(placeholder: Placeholder) -> str:
-    """The hint: the ``--var`` that fills the placeholder."""
+    """The hint: the ``--var`` that fills the placeholder, quoted for a POSIX shell. Every
+    placeholder has a name ``--var`` takes verbatim: its name (a path, an expression's text,
+    a shell expression), or the address of a positional slot (``%s#2@etl.py:14``)."""
     if placeholder.form == "jinja-block" and placeholder.name.startswith("include "):
         return (f"pass --template-path DIR, the folder that holds "
                 f"{placeholder.name[len('include '):]}")
     if placeholder.form == "jinja-block":
         names = [name.strip() for name in placeholder.name.split(",") if name.strip()]
-        return "pass " + " ".join(f"--var {name}=VALUE" for name in names) + \
+        return "pass " + " ".join(fill_command(name) for name in names) + \
             " (the values the block tests)" if names else "give the block's values with --var"
-    if not placeholder.name:
-        return ("a positional placeholder has no name --var can fill: write the value into "
-                "the SQL, or name the placeholder")
-    if placeholder.name.startswith("${"):
-        return "write the value into the SQL: a shell expression has no name --var can fill"
-    if not VARIABLE_NAME.match(placeholder.name):
-        return (f"write the text it stands for into the SQL: {placeholder.text} is an "
-                "expression, a command or a directive, which no --var can fill")
-    return f"pass --var {placeholder.name}=VALUE"
+    if placeholder.form == "directive":
+        return (f"write the text it stands for into the SQL: {placeholder.text} is a "
+                "directive, which no --var can fill")
+    name = var_name(placeholder)
+    form = next((form for prefix, form in VALUE_FORMS if name.startswith(prefix)), "VALUE")
+    return "pass " + fill_command(name, form)
+
+
+# Placeholders whose value has a known form, shown in the hint instead of VALUE: scan names an
+# Airflow connection's credentials aws_conn.ID, and its value is a CREDENTIALS string.
+VALUE_FORMS = (("aws_conn.", "aws_iam_role=arn:aws:iam::ACCOUNT:role/NAME"),)
 
 
 def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[Diagnostic]:

@@ -17,6 +17,7 @@ from redshift_iam.output.iac_common import (
     RenderError,
     description_of,
     environment,
+    install_hint,
     policies_of,
     trust_of,
 )
@@ -142,7 +143,7 @@ def _yaml(template: dict) -> str:
     try:
         import yaml
     except ImportError:  # pragma: no cover - the render extra brings it
-        raise RenderError("YAML output needs PyYAML: pip install 'redshift-iam[render]'") from None
+        raise RenderError(f"YAML output needs PyYAML: {install_hint()}") from None
     text = yaml.safe_dump(template, sort_keys=False, allow_unicode=True, width=10**6)
     if yaml.safe_load(text) != template:
         raise RenderError("rendered CloudFormation YAML does not read back the same")

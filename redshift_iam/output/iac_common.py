@@ -99,14 +99,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def install_hint() -> str:
-    """The command that adds the render extra the way the tool was installed: a source
-    checkout (a pyproject.toml next to the package) installs itself editable, ``.`` when it
-    is the working directory; anything else installs from PyPI."""
+    """The command that installs the tool's dependencies (jinja2, PyYAML: a package missing
+    is a broken install) the way the tool was installed: a source checkout (a pyproject.toml
+    next to the package) installs itself editable, ``.`` when it is the working directory;
+    anything else installs from PyPI."""
     root = PACKAGE_DIR.parent
     if (root / "pyproject.toml").is_file():
         where = "." if root == Path.cwd().resolve() else str(root)
-        return f"pip install -e '{where}[render]'"
-    return "pip install 'redshift-iam[render]'"
+        return f"pip install -e '{where}'"
+    return "pip install 'redshift-iam'"
 
 
 def trust_of(unit: Unit, plan_: Plan, context: IacContext) -> tuple[dict, tuple[tuple, ...]]:

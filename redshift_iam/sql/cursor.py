@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 
 from redshift_iam.core.aws_names import Problem
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
-from redshift_iam.core.placeholders import provenance
+from redshift_iam.core.placeholders import has_sentinel, provenance
+from redshift_iam.core.placeholders import shown as template_text
 from redshift_iam.core.secrets import hide_secret_shapes
 from redshift_iam.core.source import Source
 from redshift_iam.sql.tokens import Token
@@ -113,7 +114,12 @@ class Cursor:
             return "a quoted string"
         if self.redact_from is not None and token.start >= self.redact_from:
             return "a word"
-        return repr(hide_secret_shapes(token.text[:240])[:40])
+        text = token.text[:240]
+        if has_sentinel(text):  # a placeholder is named as the template writes it
+            placeholders = getattr(self.source.origin, "placeholders", ())
+            text = template_text(text, placeholders) if placeholders else text
+            return "placeholder " + repr(hide_secret_shapes(text)[:60])
+        return repr(hide_secret_shapes(text)[:40])
 
     def problem(self, problem: Problem, token: Token) -> InputError:
         """Turn a core.aws_names problem about a string token's value into an InputError."""

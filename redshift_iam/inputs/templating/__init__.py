@@ -15,6 +15,7 @@ _HOMES = {
     "template": "substitution", "Segment": "mapping", "Templated": "mapping",
     "render_source": "sources", "Value": "values", "Values": "values",
     "load_vars": "values", "merge": "values", "parse_var": "values",
+    "Uses": "unused_vars", "unused_vars": "unused_vars",
 }
 __all__ = sorted(_HOMES)
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import NamedTuple, Protocol
 
 from redshift_iam.core.diagnostics import InputError
+from redshift_iam.core.placeholders import positional_address
 from redshift_iam.core.source import Source
 from redshift_iam.inputs.templating.forms import (
     Form,
@@ -118,7 +119,7 @@ def _slot(context: Context, text: str) -> tuple[str, int]:
     index, path = positional.groups()
     ordinal = int(index) + 1 if index else context.ordinal
     names = context.positional_names
-    base = names[ordinal - 1] if ordinal <= len(names) else ""
+    base = expression_name(names[ordinal - 1]) if ordinal <= len(names) else ""
     if path:  # {0.bucket}: an attribute of the argument
         base = normalise(base + path) if _DOTTED.fullmatch(base) else ""
     return base, ordinal
@@ -141,7 +142,7 @@ def _field(context: Context, row: Form, match: re.Match[str], text: str) -> Foun
     field = split_field(text[1:-1])
     name, ordinal = _slot(context, field.name)
     spec = _spec(context, field.spec)
-    value = context.values.get(name) if name else None
+    value = _value(context, name, ordinal, text, match.start())
     if value is None or spec is None:
         return Found(name, ordinal)
     rendered = _python(context, match.start(), text, name, value,
@@ -160,13 +161,23 @@ def _percent(context: Context, row: Form, match: re.Match[str], text: str) -> Fo
         context.ordinal += 1 + spec.count("*")
         ordinal = context.ordinal
         names = context.positional_names
-        name = names[ordinal - 1] if ordinal <= len(names) else ""
-    value = context.values.get(name) if name and "*" not in spec else None
+        name = expression_name(names[ordinal - 1]) if ordinal <= len(names) else ""
+    value = _value(context, name, ordinal, text, match.start()) if "*" not in spec else None
     if value is None:
         return Found(name, ordinal)
     rendered = _python(context, match.start(), text, name, value,
                        lambda: format_percent(value.value, spec))
     return Found(name, ordinal, value, rendered)
+
+
+def _value(context: Context, name: str, ordinal: int, text: str, start: int) -> Value | None:
+    """The value of a named slot, or of a positional one given by its address
+    (``--var '%s#2@etl.py:14=VALUE'``, see ``core.placeholders.positional_address``)."""
+    if name:
+        return context.values.get(name)
+    if not ordinal:
+        return None
+    return context.values.get(positional_address(text, ordinal, context.source.location(start)))
 
 
 def _python(context: Context, start: int, text: str, name: str, value: Value,

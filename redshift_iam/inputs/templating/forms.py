@@ -51,6 +51,7 @@ class Form(NamedTuple):
     example: str
     read: str = "name"
     close: str = ""  # "": the regex matches it whole; else the closing bracket of its opening
+    guarded: bool = False  # its whole text must pass typable_field, else it is left as text
 
 
 FORMS: tuple[Form, ...] = (
@@ -61,6 +62,11 @@ FORMS: tuple[Form, ...] = (
     Form("format", "format", ("auto",),
          rf"\{{(?:(?P<format_name>{_PATH})|(?P<format_pos>\d*))(?P<format_conv>![rsa])?"
          rf"(?::(?P<format_spec>[^{{}}'\n]*))?\}}", True, "raw", "{bucket}", read="field"),
+    # auto: any other field a user can name, up to the } that balances it: a str.format key
+    # with any character Python accepts ({s3-internal}), or an expression with its brackets
+    # and quotes ({sql.replace("'", "''")}, {",".join(cols)}); typable_field decides
+    Form("format", "fexpr", ("auto",), r"""\{(?=[A-Za-z_"'])""", True, "raw", "{s3-internal}",
+         read="field", close="}", guarded=True),
     # format / f-string: every { that is not {{ opens a field, up to the } that balances it
     Form("format", "field", ("format", "fstring"), r"\{(?!\{)", True, "raw", "{x[1:]:>3}",
          read="field", close="}"),
@@ -119,6 +125,33 @@ _SHELL_DEFAULT = LazyRegex(rf"^(?P<name>{_PATH})(?:(?P<colon>:?)-(?P<default>.*)
 _SHELL_SPECIAL = LazyRegex(r"^(?:\d+|[@*#?$!-])$")
 _SIMPLE = LazyRegex(rf"^{_PATH}$")
 _BARE_SUBSCRIPT = LazyRegex(r"\[\s*[A-Za-z_]")
+
+
+# An auto field's name with its quoted text and bracket contents taken out: a key (hyphens
+# allowed, as str.format allows them) or a string, then attributes, subscripts and calls.
+_FIELD_SKELETON = LazyRegex(r"""(?:[A-Za-z_][\w-]*|''|"")(?:\.[A-Za-z_]\w*|\[\]|\(\))*""")
+_SKELETON_DROP = LazyRegex(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|\((?:[^()]|\([^()]*\))*\)"""
+                           r"""|\[(?:[^\[\]]|\[[^\[\]]*\])*\]""")
+
+
+def typable_field(text: str) -> bool:
+    """Whether ``{...}`` (``text``, braces included) is a field an auto-style template fills:
+    one line; its name a key (``s3-internal``) or an expression on a name or a string
+    (``sql.replace("'", "''")``, ``",".join(cols)``), never a string alone (JSON's
+    ``{"a": 1}``) nor a list of names (``{a,b}``); a spec without quotes."""
+    body = text[1:-1]
+    if "\n" in body:
+        return False
+    field = split_field(body)
+    if any(quote in field.spec for quote in "'\""):
+        return False
+
+    def bracket(match: re.Match[str]) -> str:
+        found = match.group()
+        return found[0] * 2 if found[0] in "'\"" else found[0] + found[-1]
+
+    skeleton = _SKELETON_DROP.sub(bracket, field.name.strip())
+    return skeleton not in ("''", '""') and bool(_FIELD_SKELETON.fullmatch(skeleton))
 
 
 def forms_for(style: str) -> tuple[Form, ...]:

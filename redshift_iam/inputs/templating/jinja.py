@@ -128,14 +128,19 @@ def _generate(prepared: Prepared) -> str:
 # dbt's helpers that read the values themselves (``is_incremental=true`` makes
 # ``is_incremental()`` true; ``var.value.x`` is Airflow's): a value of that name is theirs
 _READERS = ("var", "env_var", "is_incremental")
+_SCALAR_WINS = ("var", "env_var")  # is_incremental=true is what is_incremental() reads
 
 
 def _context(state: State, values: Values) -> dict[str, Any]:
     """The values (dotted names as nested objects) over dbt's helpers: a given value wins
-    over a helper of the same name (``config``, ``target``...) but the readers."""
+    over a helper of the same name (``config``, ``target``, ``ref``...). A reader stays the
+    helper, as it reads the values itself, unless the value given as ``var`` or ``env_var`` is
+    a scalar (``--var var=x`` for a template that prints ``{{ var }}``)."""
     given = _scopes(nested(values), "")
     context = dbt_functions(state, given)
-    context.update((name, value) for name, value in given.items() if name not in _READERS)
+    context.update((name, value) for name, value in given.items()
+                   if name not in _READERS
+                   or (name in _SCALAR_WINS and not isinstance(value, dict)))
     return context
 
 

@@ -1,8 +1,11 @@
 """A value rendered as Python renders it into a ``str.format`` field or a ``%`` spec.
 
 ``{m:02d}`` with 3 gives ``03``, ``{x!r}`` the value's ``repr``, ``%(m)02d`` / ``%5s`` /
-``%.2s`` / ``%x`` as the ``%`` operator does. Where Python would raise (a text for ``%d``
-or ``:02d``) :class:`FormatProblem` says why, in Python's words, which name the types and
+``%.2s`` / ``%x`` as the ``%`` operator does. A ``--var`` value is text: where a numeric
+spec (``:02d``, ``%04d``, ``%.1f``) cannot format that text but the text is a number as Python
+writes one (``3``, ``-1.5``), the number is formatted, as the program that passes a number
+would. Where Python would raise (a text such as ``x`` for ``%d`` or ``:02d``)
+:class:`FormatProblem` says why, in Python's words, which name the types and
 the spec, never the value. A width or precision over :data:`MAX_WIDTH` is refused before
 anything is allocated (``{x:999999999}`` would build a gigabyte).
 """
@@ -14,6 +17,8 @@ from typing import Any
 
 MAX_WIDTH = 10_000  # characters a format spec may ask for; no SQL template needs more
 _NUMBERS = re.compile(r"\d+")
+_INT = re.compile(r"[-+]?\d+\Z")
+_FLOAT = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?\Z")
 
 
 class FormatProblem(Exception):
@@ -36,7 +41,23 @@ def format_field(value: Any, conversion: str, spec: str) -> str:
     try:
         return format(converters[conversion](value), spec)
     except (ValueError, TypeError) as exc:
+        number = _as_number(value) if conversion == "" else None
+        if number is None:
+            raise FormatProblem(str(exc)) from None
+    try:
+        return format(number, spec)
+    except (ValueError, TypeError) as exc:
         raise FormatProblem(str(exc)) from None
+
+
+def _as_number(value: Any) -> int | float | None:
+    """A text that is a number as Python writes one, as that number (else None)."""
+    if not isinstance(value, str) or len(value) > 100:
+        return None
+    text = value.strip()
+    if _INT.match(text):
+        return int(text)
+    return float(text) if _FLOAT.match(text) else None
 
 
 def format_percent(value: Any, spec: str) -> str:
@@ -44,5 +65,11 @@ def format_percent(value: Any, spec: str) -> str:
     _bounded(spec)
     try:
         return ("%" + spec) % (value,)
+    except (ValueError, TypeError, OverflowError) as exc:
+        number = _as_number(value)
+        if number is None:
+            raise FormatProblem(str(exc)) from None
+    try:
+        return ("%" + spec) % (number,)
     except (ValueError, TypeError, OverflowError) as exc:
         raise FormatProblem(str(exc)) from None

@@ -43,6 +43,7 @@ from redshift_iam.inputs.templating.forms import (
     STYLES,
     Form,
     forms_for,
+    typable_field,
 )
 from redshift_iam.inputs.templating.mapping import Builder, Templated
 from redshift_iam.inputs.templating.psqlvars import PsqlVars
@@ -204,8 +205,8 @@ class _Scan:
             return
         row = FORMS[int(match.lastgroup[1:])]  # type: ignore[index]
         end = self.brackets.end(match.end(), row.close) if row.close else match.end()
-        if end < 0:
-            return  # an opening that never closes: the engine's own error; left as text
+        if end < 0 or (row.guarded and not typable_field(self.source.text[start:end])):
+            return  # an opening that never closes (the engine's own error), or no field
         if row.read == "directive":
             self._directive(start)
             return

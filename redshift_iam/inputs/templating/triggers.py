@@ -13,7 +13,7 @@ from redshift_iam.core.lazyre import LazyRegex
 # checks _AUTO (the forms auto reads); a chosen style checks its own row of _TRIGGERS.
 _AUTO = {
     "jinja": r"\{[{%#]",
-    "format": r"\{[A-Za-z_0-9}]",
+    "format": r"""\{[A-Za-z_0-9}"']""",
     "percent": r"%(?<!%%)(?:\(|[-#0+.\d]*(?:s|[diu](?!\w)|[oxXeEfFgGcrav](?![\w%])))",
     "shell": r"\$(?:[{(]|(?<![\w$]\$)[A-Za-z_])",
     "ruby": r"\#\{",

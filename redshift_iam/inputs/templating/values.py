@@ -1,8 +1,10 @@
 """Template values with the place they came from: ``--var``, ``--vars FILE`` and psql ``\\set``.
 
-A :class:`Value` keeps the typed value (YAML scalar typing, as dbt's ``--vars`` and Helm's
-``--set``: ``true``/``false``/``null`` and numbers are typed), the text a non-Python engine
-splices, and its ``origin`` (``--var bucket``, ``vars.yaml:3``, ``\\set at line 4``).
+A :class:`Value` keeps the value an engine receives (a ``--var`` value is the text typed after
+its first ``=``, never retyped: ``yes``, ``2020-01-02``, ``' GZIP'`` and ``"'s3://b/k'"`` arrive
+as typed; a ``--vars`` file keeps its types for Jinja: numbers, booleans, lists, mappings; a
+date is its text), the text a non-Python engine splices, and its ``origin`` (``--var bucket``,
+``vars.yaml:3``, ``\\set at line 4``).
 :data:`Values` maps normalised dotted names to values; a nested mapping gives one entry per
 key path, the mapping itself included (``cfg`` and ``cfg.bucket``), so Jinja sees nested
 objects and the other forms see dotted names.
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import copy
 import json
-import re
 from collections.abc import Mapping
 from typing import Any, NamedTuple
 
@@ -27,9 +28,6 @@ from redshift_iam.inputs.templating.forms import normalise
 # keeps reading the worst of them (a flow list of 100,000 items; PyYAML composes in Python)
 # and its nested values' texts within about a second and tens of MB.
 MAX_VALUES_FILE = 256 << 10
-# One quoted YAML scalar and nothing else (so composing it never nests).
-_QUOTED = re.compile(r"""\A(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')\Z""", re.S)
-_NAME = re.compile(r"""^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*|\[\s*(?:'[^']*'|"[^"]*"|\w+)\s*\])*$""")
 
 
 class Value(NamedTuple):
@@ -43,52 +41,21 @@ class Value(NamedTuple):
 Values = Mapping[str, Value]
 
 
-def yaml_scalar(text: str) -> Any:
-    """``text`` typed as a YAML plain scalar (``true`` -> True, ``3`` -> 3, ``null`` and the
-    empty text -> None); a quoted scalar (``"a b"``) is its text without the quotes. Anything
-    else (a date, a list, an alias, a tag, a number too long to convert) stays the text as
-    written: only the scalar resolver runs, so no document is composed."""
-    import yaml  # lazily: plain SQL never needs it
-
-    plain = text.strip()
-    if _QUOTED.match(plain):
-        return _quoted(plain, text)
-    loader = yaml.SafeLoader("")
-    tag = loader.resolve(yaml.ScalarNode, plain, (True, False))
-    if tag.rpartition(":")[2] not in ("bool", "int", "float", "null"):
-        return text
-    try:
-        return loader.construct_object(yaml.ScalarNode(tag, plain))
-    except (ValueError, yaml.YAMLError):  # an integer of more digits than Python converts
-        return text
-
-
-def _quoted(plain: str, text: str) -> str:
-    """A quoted YAML scalar's value, or ``text`` when it is not one alone."""
-    import yaml
-
-    try:
-        node = yaml.compose(plain, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:
-        return text
-    return node.value if isinstance(node, yaml.ScalarNode) and node.style else text
-
-
 def parse_var(spec: str) -> tuple[str, Value]:
-    """``NAME=VALUE`` from ``--var``: split at the first ``=``; the name may be spelled
-    ``cfg['bucket']``. Raises InputError: RI174 for a missing ``=`` or a bad name, RI128 for
-    text that is not characters (an argument that is not UTF-8, a ``"\\ud800"`` escape)."""
+    """``NAME=VALUE`` from ``--var``: the name is the text before the first ``=`` (any text a
+    hint prints: ``s3-internal``, ``%s#2@etl.py:4``, ``sql.replace("'", "''")``; subscripts
+    normalise as placeholders do, ``cfg['bucket']`` -> ``cfg.bucket``), the value the text
+    after it, exactly as typed (no typing, no unquoting, spaces kept). Raises InputError:
+    RI174 for a missing ``=`` or an empty name, RI128 for text that is not characters (an
+    argument that is not UTF-8)."""
     _check_characters("the --var argument", spec)
     name, sep, text = spec.partition("=")
-    if not sep or not _NAME.match(name.strip()):
+    if not sep or not name.strip():
         raise InputError(Diagnostic(
             "RI174", f"--var {spec!r} is not NAME=VALUE", Location("--var", 1, 1),
             fix="write --var NAME=VALUE, e.g. --var bucket=acme-raw or --var cfg.bucket=acme"))
     dotted = normalise(name)
-    value = yaml_scalar(text)
-    if isinstance(value, str):
-        _check_characters(f"the value of --var {dotted} (after its YAML escapes)", value)
-    return dotted, Value(value, text, f"--var {dotted}")
+    return dotted, Value(text, text, f"--var {dotted}")
 
 
 def _check_characters(what: str, text: str) -> None:
@@ -99,28 +66,37 @@ def _check_characters(what: str, text: str) -> None:
 
 
 def load_vars(path: str, read_yaml: ReadTree | None = None) -> dict[str, Value]:
-    """Values from a ``.json``, ``.yaml``/``.yml`` or ``.env`` file, each with origin
-    ``FILE:LINE`` of its key. YAML is read by ``read_yaml`` (the spec stage's ``yaml_tree``,
-    which the CLI passes: one YAML reader for the tool) with aliases refused; JSON by the
-    core's reader; ``.env`` as python-dotenv reads it (:mod:`.dotenv_values`). Raises
-    InputError: RI175 for an unreadable or malformed file (naming file:line:col, never a
-    value), RI128 for a lone surrogate in a string."""
+    """Values from a ``.json``, ``.yaml``/``.yml``, ``.env`` or INI (``.ini``, ``.cfg``) file,
+    each with origin ``FILE:LINE`` of its key. YAML is read by ``read_yaml`` (the spec stage's
+    ``yaml_tree``, which the CLI passes: one YAML reader for the tool) with aliases refused;
+    JSON by the core's reader; ``.env`` as python-dotenv reads it (:mod:`.dotenv_values`);
+    INI as configparser reads it (:mod:`.ini_values`: ``[S3] LOG_DATA=...`` is
+    ``S3.LOG_DATA``). Raises InputError: RI175 for an unreadable or malformed file (naming
+    file:line:col, never a value), RI128 for a lone surrogate in a string."""
     try:
         text = read_utf8(path, MAX_VALUES_FILE)
     except (OSError, UnicodeDecodeError) as exc:
         raise _file_error(path, 1, 1, f"cannot read {path}: {getattr(exc, 'strerror', exc)}",
-                          "give a readable UTF-8 .json, .yaml, .yml or .env file") from None
+                          _KINDS_FIX) from None
     if path.endswith(".env"):
         from redshift_iam.inputs.templating.dotenv_values import load_env
 
         return {name: Value(value, "" if value is None else value, origin)
                 for name, (value, origin) in load_env(path, text).items()}
+    if path.endswith((".ini", ".cfg")):
+        from redshift_iam.inputs.templating.ini_values import load_ini
+
+        return {name: Value(value, value if isinstance(value, str) else json.dumps(value), origin)
+                for name, (value, origin) in load_ini(path, text).items()}
     if not path.endswith((".json", ".yaml", ".yml")):
         raise _file_error(path, 1, 1, f"{path}: unknown values file type",
-                          "name the file .json, .yaml, .yml or .env")
+                          "name the file .json, .yaml, .yml, .env, .ini or .cfg")
     if read_yaml is None and not path.endswith(".json"):
         raise ValueError("load_vars needs read_yaml (redshift_iam.spec.yaml_tree) for YAML")
     return _tree_values(Source(path, text), None if path.endswith(".json") else read_yaml)
+
+
+_KINDS_FIX = "give a readable UTF-8 .json, .yaml, .yml, .env, .ini or .cfg file"
 
 
 def _tree_values(source: Source, read_yaml: ReadTree | None) -> dict[str, Value]:

@@ -53,12 +53,24 @@ def _lookup(cursor: Cursor, command: str, token: Token) -> str:
                            token)
     option = OPTIONS.get(token.upper) if token.kind == "word" else None
     if option is None:  # what follows an unknown word may be its secret value: hide it
-        raise cursor.error("RI111", f"unknown {command} option {cursor.shown(token)}", token,
+        raise cursor.error("RI111", f"unknown {command} option {cursor.shown(token)}"
+                           f"{_did_you_mean(command, token)}", token,
                            redact_from=token.end if cursor.peek() is not None else None)
     shape = option.shapes.get(command)
     if shape is None:
         raise cursor.error("RI111", f"{option.name} is not a {command} option", token)
     return shape
+
+
+def _did_you_mean(command: str, token: Token) -> str:
+    """`` (did you mean PARALLEL?)`` for a word close to an option of ``command``."""
+    import difflib
+
+    if token.kind != "word":
+        return ""
+    names = sorted(name for name, row in OPTIONS.items() if command in row.shapes)
+    close = difflib.get_close_matches(token.upper, names, n=1, cutoff=0.8)
+    return f" (did you mean {close[0]}?)" if close else ""
 
 
 def _read_one(cursor: Cursor, read: ReadOptions, token: Token) -> None:
@@ -126,12 +138,19 @@ def _format(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     if fmt.kind == "sentinel":  # FORMAT AS {fmt}: SHAPEFILE or a JSONPaths file may hide there
         read.open_options.append(open_slots.options_slot(cursor, fmt))
         return
-    if fmt.kind != "word" or fmt.upper not in DATA_FORMATS:
-        raise cursor.error("RI110", f"expected a data format ({', '.join(sorted(DATA_FORMATS))})"
+    allowed = DATA_FORMATS | FORMAT_WORDS.get(read.command, frozenset())
+    if fmt.kind != "word" or fmt.upper not in allowed:
+        raise cursor.error("RI110", f"expected a data format ({', '.join(sorted(allowed))})"
                            f" after FORMAT", fmt)
     if read.command not in OPTIONS[fmt.upper].commands:
         raise cursor.error("RI111", f"{fmt.upper} is not a {read.command} format", fmt)
     _read_one(cursor, read, fmt)
+
+
+# The other data-format parameters FORMAT [AS] may introduce, per command: the COPY reference
+# lists DELIMITER among them (https://docs.aws.amazon.com/redshift/latest/dg/
+# copy-parameters-data-format.html: "FORMAT [AS] ... DELIMITER [ AS ] ['delimiter_char']").
+FORMAT_WORDS = {"COPY": frozenset({"DELIMITER"})}
 
 
 def _csv(cursor: Cursor, read: ReadOptions, token: Token) -> None:

@@ -135,10 +135,17 @@ def test_the_warning_names_the_variable_and_how_to_fill_it() -> None:
     result = generate(f"COPY t FROM 's3://{{bucket}}/k/' {R};")
     assert result.stderr == (
         "<stdin>:1:19: warning RW222: variable bucket ({bucket}) is unresolved in the S3 "
-        "location of this COPY (s3://{bucket}/k/): the file takes it as variable bucket\n"
+        "location of this COPY (s3://{bucket}/k/): the file takes it as var.bucket (Terraform) "
+        "/ Parameter Bucket (CloudFormation)\n"
         f"    1 | COPY t FROM 's3://{{bucket}}/k/' {R};\n"
         "      |                   ^\n"
-        "    hint: give bucket when the file is applied, or pass --var bucket=VALUE now\n")
+        "    hint: give it when the file is applied, or pass --var bucket=VALUE now\n")
+
+
+def test_the_warning_names_the_variable_as_each_file_declares_it() -> None:
+    result = generate(f"COPY t FROM 's3://{{{{ params.bucket }}}}/k/' {R};")
+    assert ("the file takes it as var.params_bucket (Terraform) / Parameter ParamsBucket "
+            "(CloudFormation)\n") in result.stderr
 
 
 def test_one_name_is_one_variable_described_by_every_place(tmp_path, monkeypatch) -> None:

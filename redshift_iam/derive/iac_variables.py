@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.grants import Grant
+from redshift_iam.core.iac_names import cfn_logical, tf_variable
 from redshift_iam.core.placeholders import (
     SENTINEL,
     SENTINEL_CLOSE,
@@ -87,7 +88,8 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
     for grant in grants:
         names |= marker_names(grant.resource) | marker_names(grant.principal.name)
         names |= marker_names(grant.condition.value) if grant.condition else set()
-    return [note for note in notes if note.message.rsplit(" ", 1)[-1] in names]
+    said = tuple(f"takes it as {_file_names(name)}" for name in names)
+    return [note for note in notes if note.message.endswith(said)]
 
 
 def _role(auth: Authorization | None, places: dict[int, Placeholder]
@@ -165,6 +167,11 @@ def _marked(text: str, places: dict[int, Placeholder]) -> str | None:
     return SENTINEL.sub(lambda match: variable(places[int(match.group("index"))].name), text)
 
 
+def _file_names(name: str) -> str:
+    """How the Terraform and CloudFormation files name template variable ``name``."""
+    return f"var.{tf_variable(name)} (Terraform) / Parameter {cfn_logical(name)} (CloudFormation)"
+
+
 def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
            whole: str = "") -> list[Diagnostic]:
     """RW222 per placeholder of ``text``: it is a variable of the file (``whole``: the value
@@ -177,7 +184,7 @@ def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
         place = where + (f" ({written})" if written != placeholder.text else "")
         found.append(Diagnostic(
             "RW222", f"{_named(placeholder)} is unresolved in {place}: the file takes it as "
-                     f"variable {placeholder.name}", placeholder.location,
-            fix=f"give {placeholder.name} when the file is applied, or pass --var "
-                f"{placeholder.name}=VALUE now"))
+                     f"{_file_names(placeholder.name)}", placeholder.location,
+            fix=f"give it when the file is applied, or pass --var {placeholder.name}=VALUE "
+                "now"))
     return found

@@ -18,6 +18,7 @@ from typing import NamedTuple
 
 from redshift_iam.core.aws_names import role_account, role_arn_parts
 from redshift_iam.core.grants import Grant, Principal, TrustLink
+from redshift_iam.core.iac_names import cfn_logical
 from redshift_iam.core.placeholders import (
     MARKER,
     PART_CLOSE,
@@ -109,12 +110,6 @@ def tf_label(name: str) -> str:
     it would start with a digit or hyphen."""
     label = re.sub(r"[^A-Za-z0-9_-]", "_", name)
     return label if re.match(r"[A-Za-z_]", label) else f"r_{label}"
-
-
-def cfn_logical(name: str) -> str:
-    """An alphanumeric CloudFormation logical id base: ``etl_loader-prod`` -> ``EtlLoaderProd``."""
-    logical = "".join(p[:1].upper() + p[1:] for p in re.split(r"[^A-Za-z0-9]+", name) if p)
-    return logical if logical[:1].isalpha() else f"R{logical}"
 
 
 def _unit(report: PrincipalReport) -> Unit:

@@ -12,13 +12,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from redshift_iam.core.iac_names import cfn_logical, tf_variable
 from redshift_iam.core.placeholders import Placeholder
 from redshift_iam.output import hcl
-from redshift_iam.output.iac_plan import PlanError, Sym, cfn_logical, location_parts
+from redshift_iam.output.iac_plan import PlanError, Sym, location_parts
 
-# Names Terraform refuses for a variable (they mean something in a module block).
-_TF_RESERVED = frozenset({"source", "version", "providers", "count", "for_each", "lifecycle",
-                          "depends_on", "locals"})
 _MAX_PLACES = 8
 _KEY_PATTERN = "/^s3://[^/]*/?/"  # a regex (Terraform's replace): the scheme and the bucket
 
@@ -40,9 +38,8 @@ def variables(names: Iterable[str], placeholders: Iterable[Placeholder],
     found: dict[str, Variable] = {}
     seen = {name: "" for name in taken}
     for name in sorted(names):
-        tf = name.replace(".", "_")
-        tf = f"{tf}_value" if tf in _TF_RESERVED else tf
-        variable = Variable(name, tf, cfn_logical(name), _description(name, placeholders))
+        variable = Variable(name, tf_variable(name), cfn_logical(name),
+                            _description(name, placeholders))
         for key in dict.fromkeys((variable.tf, variable.cfn)):  # ROLE is both: no clash
             if key in seen:
                 other = f"template variable {seen[key]}" if seen[key] else "another name"

@@ -126,9 +126,9 @@ def test_configparser_values_keep_their_quotes_and_the_file_stays_in_the_tree(tm
     assert [s["subject"] for s in report["statements"]] == [
         "t <- s3://acme-cfg/in", "t <- {}"]
     assert _placeholders(result.stdout) == [
-        [("c['S3']['DATA']", "resolved", "'s3://acme-cfg/in'", "src/etl/beside.cfg:2"),
+        [("c.S3.DATA", "resolved", "'s3://acme-cfg/in'", "src/etl/beside.cfg:2"),
          ("c.get('IAM', 'ARN')", "resolved", ROLE, "src/etl/beside.cfg:4")],
-        [("c['S3']['DATA']", "unresolved", None, None),
+        [("c.S3.DATA", "unresolved", None, None),
          ("c.get('IAM', 'ARN')", "unresolved", None, None)]]
 
 
@@ -143,7 +143,7 @@ def test_a_changed_or_rebound_value_stays_unresolved(tmp_path):
                  "    return f\"COPY t FROM '{path}/{key}' IAM_ROLE '" + ROLE + "' CSV;\"\n")})
     result = _run(tmp_path, "scan", "src", "--format", "json")
     assert _placeholders(result.stdout) == [
-        [("c['S3']['DATA']", "unresolved", None, None)],
+        [("c.S3.DATA", "unresolved", None, None)],
         [("path", "unresolved", None, None), ("key", "unresolved", None, None)]]
 
 
@@ -166,8 +166,8 @@ def test_a_value_the_user_passes_wins_over_the_code_s(tmp_path):
     shutil.copytree(FIXTURE, tmp_path / "repo")
     result = _run(tmp_path, "scan", "repo/dags/exports.py", "repo/etl", "--format", "json",
                   "--var", "EXPORT_BUCKET=acme-mine",
-                  # a YAML scalar: the double quotes keep the single ones, as dwh.cfg has them
-                  "--var", "LOG_DATA=\"'s3://acme-mine/logs'\"")
+                  # the value as typed (text): with its single quotes, as dwh.cfg has them
+                  "--var", "LOG_DATA='s3://acme-mine/logs'")
     rows = _placeholders(result.stdout)
     assert rows[0][0] == ("EXPORT_BUCKET", "resolved", "acme-mine", "--var EXPORT_BUCKET")
     assert rows[2][0] == ("LOG_DATA", "resolved", "'s3://acme-mine/logs'", "--var LOG_DATA")
@@ -224,7 +224,7 @@ def test_a_config_file_linked_from_outside_the_tree_is_not_read(tmp_path):
         "q = \"COPY t FROM {} IAM_ROLE '" + ROLE + "' CSV;\".format(c['S3']['DATA'])\n")})
     (tmp_path / "src" / "dwh.cfg").symlink_to(tmp_path / "secret.cfg")
     result = _run(tmp_path, "scan", "src", "--format", "json")
-    assert _placeholders(result.stdout) == [[("c['S3']['DATA']", "unresolved", None, None)]]
+    assert _placeholders(result.stdout) == [[("c.S3.DATA", "unresolved", None, None)]]
 
 
 def test_the_scanned_tree_is_the_path_given_dot_included(tmp_path):

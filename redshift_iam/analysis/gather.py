@@ -163,9 +163,11 @@ def code_values(bindings: Mapping[str, Any]) -> dict[str, Any]:
     origin (a value stated only as a default says so there: ``dbt_project.yml:4 default of
     vars.bucket``). A value the user gives (``--var``, ``--vars``) is merged after them, so
     it wins."""
-    from redshift_iam.inputs import Value
+    from redshift_iam.inputs import Value, expression_name
 
-    return {name: Value(b.value, b.value, b.origin) for name, b in bindings.items()}
+    # keyed as the template names its placeholders: config['S3']['X'] is config.S3.X
+    return {expression_name(name): Value(b.value, b.value, b.origin)
+            for name, b in bindings.items()}
 
 
 def note_uses(uses: Any, source: Source) -> None:

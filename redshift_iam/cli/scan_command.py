@@ -98,7 +98,7 @@ def _values_template(report, paths, output_format, out_dir):
                                "--format and no --out-dir")
     cli_errors.diagnostics([d for d in report.diagnostics
                             if d.severity is not Severity.UNRESOLVED])
-    _print_skipped(report.skipped)
+    _print_skipped(report)
     click.echo(values_template(report, paths), nl=False)
     if not report.clean(allow_unresolved=True):
         raise Failure(_summary(report, True))

@@ -18,6 +18,7 @@ from redshift_iam.output.iac_common import (
     description_of,
     environment,
     policies_of,
+    role_trust,
     trust_of,
 )
 from redshift_iam.output.iac_plan import Plan, Sym, Unit, variable_names
@@ -63,9 +64,9 @@ def _metadata(sids: list[str], sources: tuple[tuple[str, ...], ...]) -> dict:
 
 def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
     trust, sources = trust_of(unit, plan, context)
-    properties = {"RoleName": {"Ref": f"{unit.logical}RoleName"}, "Path": unit.role_path,
-                  "AssumeRolePolicyDocument": trust}
-    metadata = {"TrustStatements": _metadata([s.sid for s in unit.report.trust.statements],
+    properties: dict[str, object] = {"RoleName": {"Ref": f"{unit.logical}RoleName"},
+                                     "Path": unit.role_path, "AssumeRolePolicyDocument": trust}
+    metadata = {"TrustStatements": _metadata([s.sid for s in role_trust(unit).statements],
                                              sources)}
     if inline:
         properties["Policies"] = [{"PolicyName": p.name, "PolicyDocument": p.body}

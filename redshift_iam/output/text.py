@@ -129,6 +129,13 @@ def _grant_row(grant: Grant, docs: Mapping[str, str]) -> GrantRow:
     }
 
 
+def _grant_order(row: GrantRow) -> tuple[str, ...]:
+    """Rows by their values in column order; no condition sorts first (None and a string do
+    not compare: a statement may need s3:ListBucket on a bucket with and without one)."""
+    return (row["principal"], row["action"], row["resource"], row["condition"] or "",
+            row["rule"], row["doc"])
+
+
 def explain_rows(analysis: Analysis, columns: bool = False) -> list[ExplainRow]:
     """One entry per statement that touches AWS, with its grants and their reasons; its
     ``location`` is ``file:line`` (``columns``: ``file:line:col``)."""
@@ -145,7 +152,7 @@ def explain_rows(analysis: Analysis, columns: bool = False) -> list[ExplainRow]:
         rows.append({
             "location": str(statement.loc) if columns else statement.loc.short,
             "kind": kind, "subject": subject,
-            "grants": [unique[key] for key in sorted(unique)],
+            "grants": sorted(unique.values(), key=_grant_order),
         })
         if templated:  # plain SQL: the rows stay as they were
             rows[-1]["placeholders"] = places.rows(statement)

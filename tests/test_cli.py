@@ -274,3 +274,21 @@ def test_a_bug_is_reported_in_one_line_without_a_traceback(script, monkeypatch) 
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr == (f"redshift-iam: internal error ValueError at test_cli.py:{line}; "
                              "please report it (REDSHIFT_IAM_DEBUG=1 shows the traceback)\n")
+
+
+def test_explain_a_bucket_listed_with_and_without_a_condition(script) -> None:
+    """COPY of a whole bucket with a JSONPaths file in it needs s3:ListBucket on the bucket
+    twice: unconditioned (the prefix) and for the file's key. explain sorted the grant rows
+    as tuples and compared None with a string (an internal error, exit 1)."""
+    path = script(f"COPY t FROM 's3://bkt/' IAM_ROLE '{ROLE}' JSON 's3://bkt/paths.json';\n")
+    result = invoke("explain", path, "--format", "json")
+    assert result.exit_code == 0, result.output
+    grants = json.loads(result.stdout)["statements"][0]["grants"]
+    assert [(g["action"], g["resource"], g["condition"], g["rule"]) for g in grants] == [
+        ("s3:GetObject", "arn:aws:s3:::bkt/*", None, "copy-s3-prefix"),
+        ("s3:GetObject", "arn:aws:s3:::bkt/paths.json", None, "copy-jsonpaths"),
+        ("s3:ListBucket", "arn:aws:s3:::bkt", None, "copy-s3-prefix"),
+        ("s3:ListBucket", "arn:aws:s3:::bkt", "StringLike s3:prefix paths.json",
+         "copy-jsonpaths"),
+    ]
+    assert invoke("explain", path).exit_code == 0

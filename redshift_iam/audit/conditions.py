@@ -18,11 +18,13 @@ import ipaddress
 import operator
 from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from redshift_iam.audit import policy_variables
 from redshift_iam.audit.decisions import ContextValue, Tri, tri_of
-from redshift_iam.audit.globs import Glob, contains, overlaps
+from redshift_iam.audit.globs import Glob, Token, contains, overlaps
+
+_Value = TypeVar("_Value")  # what a numeric or date operator compares
 
 
 def _number(text: str) -> float | None:
@@ -43,7 +45,7 @@ def _date(text: str) -> datetime | None:
     return found if found.tzinfo else found.replace(tzinfo=timezone.utc)
 
 
-def _compare(parse: Callable[[str], object], test: Callable[[object, object], bool]
+def _compare(parse: Callable[[str], _Value | None], test: Callable[[_Value, _Value], bool]
              ) -> Callable[[Glob, str], bool]:
     def match(wanted: Glob, actual: str) -> bool:
         a, w = parse(actual), parse(str(wanted))
@@ -75,7 +77,8 @@ def _arn(wanted: Glob, actual: str) -> bool:
 
 
 def _arn_fields(pattern: Glob) -> tuple[Glob, ...] | None:
-    fields, current = [], []
+    fields: list[Glob] = []
+    current: list[Token] = []
     for token in pattern.tokens:
         if token == ":" and len(fields) < 5:
             fields.append(Glob(tuple(current)))

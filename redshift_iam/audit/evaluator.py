@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping, Sequence
+from types import EllipsisType
 
 from redshift_iam.audit import conditions, policy_variables
 from redshift_iam.audit.compiled import Compiled, compile_documents
@@ -26,11 +27,15 @@ from redshift_iam.audit.decisions import (
     Decision,
     Need,
     PolicyDoc,
+    StatementRef,
     Tri,
     request,
     tri_and,
 )
 from redshift_iam.audit.globs import Glob, contains, overlaps
+
+# An action's statements: those whose Action matches it, and those that can be closest to it.
+_View = tuple[tuple[Compiled, ...], tuple[Compiled, ...]]
 
 
 class Evaluator:
@@ -42,7 +47,7 @@ class Evaluator:
         self.identity = compile_documents([d for d in docs if not d.boundary])
         bounds = [d for d in docs if d.boundary]
         self.boundary = compile_documents(bounds) if bounds else None
-        self._views: dict[tuple[bool, str], tuple[tuple[Compiled, ...], ...]] = {}
+        self._views: dict[tuple[bool, str], _View] = {}
 
     def evaluate(self, action: str, resource: str,
                  context: Mapping[str, object] | None = None) -> Decision:
@@ -59,12 +64,13 @@ class Evaluator:
                 return bound._replace(boundary=True)
         return found
 
-    def _view(self, boundary: bool, action: str) -> tuple[tuple[Compiled, ...], ...]:
+    def _view(self, boundary: bool, action: str) -> _View:
         """(the statements whose Action matches ``action``, those that can be closest to
         it), computed once per action: requests repeat a few actions."""
         key = (boundary, action.lower())
         if key not in self._views:
             statements = self.boundary if boundary else self.identity
+            assert statements is not None  # decide asks for a boundary's view only if it has one
             service = action.split(":", 1)[0].lower()
             self._views[key] = (
                 tuple(s for s in statements if action_matches(s, action)),
@@ -77,7 +83,9 @@ def decide(statements: Sequence[Compiled], candidates: Sequence[Compiled] | None
            need: Need) -> Decision:
     """The decision of ``statements`` on ``need``; ``candidates`` are the statements that may
     be closest (all of them when None)."""
-    sure, maybe, allows = [], [], []
+    sure: list[StatementRef] = []
+    maybe: list[StatementRef] = []
+    allows: list[StatementRef] = []
     text = need.resource.literal
     for statement in statements:
         applies = applies_to(statement, need, text)
@@ -95,7 +103,7 @@ def decide(statements: Sequence[Compiled], candidates: Sequence[Compiled] | None
     return Decision("implicit-deny", closest=closest(near, need))
 
 
-def applies_to(statement: Compiled, need: Need, text: object = ...) -> Tri:
+def applies_to(statement: Compiled, need: Need, text: str | None | EllipsisType = ...) -> Tri:
     """Whether the statement applies to every request of the need, to none, or to some
     (``text``: the need's ``resource.literal``, when the caller has it already)."""
     if not action_matches(statement, need.action):
@@ -118,7 +126,8 @@ def _resource_globs(statement: Compiled, need: Need) -> list[object]:
     return [policy_variables.resolve(p, lookup) for p in statement.resources]
 
 
-def resource_relation(statement: Compiled, need: Need, text: object = ...) -> Tri:
+def resource_relation(statement: Compiled, need: Need,
+                      text: str | None | EllipsisType = ...) -> Tri:
     """ALWAYS when the statement's Resource (NotResource) takes in every resource of the
     need, NEVER when none, MAYBE when some (or when a variable's value is not known)."""
     if text is ...:

@@ -44,7 +44,8 @@ class Glob(NamedTuple):
         return "".join(out)
 
     def __str__(self) -> str:
-        return "".join("*" if t == STAR else "?" if t == ONE else t for t in self.tokens)
+        return "".join(t if isinstance(t, str) else "*" if t == STAR else "?"
+                       for t in self.tokens)
 
     def matches(self, text: str) -> bool:
         literal = self.literal
@@ -65,7 +66,8 @@ def literal(text: str) -> Glob:
 
 def token_regex(tokens: tuple[Token, ...]) -> str:
     """The regex source of a pattern's tokens (for joining many into one alternation)."""
-    return "".join(".*" if t == STAR else "." if t == ONE else re.escape(t) for t in tokens)
+    return "".join(re.escape(t) if isinstance(t, str) else ".*" if t == STAR else "."
+                   for t in tokens)
 
 
 @lru_cache(maxsize=8192)

@@ -27,7 +27,15 @@ from redshift_iam.audit import credentials, suppress
 from redshift_iam.core.catalogue import Severity
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.source import Source
-from redshift_iam.core.statements import AuthKind, Copy, CreateLibrary, S3Path, Script, Unload
+from redshift_iam.core.statements import (
+    AuthKind,
+    Authorization,
+    Copy,
+    CreateLibrary,
+    S3Path,
+    Script,
+    Unload,
+)
 
 PUBLIC_WORDS = frozenset({"public", "www", "web", "website", "static", "cdn", "assets",
                           "shared", "share", "open", "download", "downloads", "media", "pub"})
@@ -58,10 +66,11 @@ def _texts(script: Script) -> list[Source]:
     return out
 
 
-def _authorized(script: Script) -> Iterator[Copy | Unload | CreateLibrary]:
+def _authorized(script: Script) -> Iterator[tuple[Copy | Unload | CreateLibrary, Authorization]]:
+    """Each statement that names an authorization, with it."""
     for statement in script.statements:
         if isinstance(statement, (Copy, Unload, CreateLibrary)) and statement.auth is not None:
-            yield statement
+            yield statement, statement.auth
 
 
 def _live(script: Script) -> Iterator[Diagnostic]:
@@ -70,10 +79,10 @@ def _live(script: Script) -> Iterator[Diagnostic]:
 
 
 def _default_role(script: Script) -> Iterator[Diagnostic]:
-    for statement in _authorized(script):
-        if statement.auth.kind is AuthKind.DEFAULT_ROLE:
+    for _, auth in _authorized(script):
+        if auth.kind is AuthKind.DEFAULT_ROLE:
             yield Diagnostic("RW233", "IAM_ROLE default: the SQL does not say which role this "
-                                      "statement runs as", statement.auth.loc)
+                                      "statement runs as", auth.loc)
 
 
 _FORMS = {AuthKind.ROLE: "a named role", AuthKind.DEFAULT_ROLE: "the default role",
@@ -82,10 +91,10 @@ _FORMS = {AuthKind.ROLE: "a named role", AuthKind.DEFAULT_ROLE: "the default rol
 
 def _mixed(script: Script) -> Iterator[Diagnostic]:
     first: dict[str, dict[str, Location]] = {}  # file -> form -> where it is first used
-    for statement in _authorized(script):
-        form = _FORMS.get(statement.auth.kind)
+    for statement, auth in _authorized(script):
+        form = _FORMS.get(auth.kind)
         if form is not None:
-            first.setdefault(statement.loc.file, {}).setdefault(form, statement.auth.loc)
+            first.setdefault(statement.loc.file, {}).setdefault(form, auth.loc)
     for forms in first.values():
         (lead, lead_at), *others = forms.items()
         for form, at in others:
@@ -148,7 +157,8 @@ def lint(script: Script) -> LintReport:
         findings += rule(script)
     found = suppress.ignores(_texts(script))
     starts = suppress.statement_lines((s.loc.file, s.loc.line) for s in script.statements)
-    kept, dropped = [], []
+    kept: list[Diagnostic] = []
+    dropped: list[Diagnostic] = []
     for finding in sorted(set(findings), key=_place):
         (dropped if suppress.suppressed(finding, found, starts) else kept).append(finding)
     return LintReport(tuple(kept), tuple(dropped))

@@ -53,11 +53,12 @@ def load_json(source: Source) -> Any:
 
     def parse_object(s_and_end, strict, scan_once, object_hook, object_pairs_hook, memo=None):
         at = source.location(s_and_end[1] - 1)
-        return json.decoder.JSONObject(s_and_end, strict, scan_once, object_hook,
-                                       lambda pairs: _located(pairs, at), memo)
+        return json.decoder.JSONObject(  # type: ignore[attr-defined]  # json's, undeclared
+            s_and_end, strict, scan_once, object_hook, lambda pairs: _located(pairs, at), memo)
 
+    # json's pure-Python scanner calls parse_object; typeshed declares neither attribute
     decoder.parse_object = parse_object  # type: ignore[attr-defined]
-    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # the one that calls it
+    decoder.scan_once = json.scanner.py_make_scanner(decoder)  # type: ignore[attr-defined]
     try:
         return decoder.decode(source.text)
     except json.JSONDecodeError as exc:

@@ -85,11 +85,11 @@ def resolve(pattern: Pattern, lookup: Lookup) -> Glob | None | object:
             tokens.append(part)
             continue
         value = lookup(part.key)
-        if value is UNKNOWN:
-            return UNKNOWN
         if value is None:
             if part.default is None:
                 return None
             value = part.default
-        tokens += list(value)  # type: ignore[arg-type]  # substituted text is literal
+        if not isinstance(value, str):  # UNKNOWN
+            return UNKNOWN
+        tokens += value  # substituted text is literal, character by character
     return Glob(tuple(tokens))

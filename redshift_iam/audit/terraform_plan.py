@@ -98,7 +98,7 @@ class _Plan:
                             if r.type == "aws_iam_role_policy_attachment"]
 
     def read(self, role: str | None, start: Location) -> PolicyInput:
-        names = {self._role_name(r): r for r in self.roles}
+        names: dict[str, Resource | None] = {self._role_name(r): r for r in self.roles}
         for item in self.inline + self.attachments:
             name = item.values.get("role")
             if isinstance(name, str) and name not in names:

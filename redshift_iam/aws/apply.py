@@ -52,6 +52,7 @@ from redshift_iam.aws.state import (
 )
 from redshift_iam.core.aws_names import role_arn_parts
 from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.policy import PolicyDocument
 from redshift_iam.core.reports import PrincipalReport
 from redshift_iam.core.settings import MANAGED_LIMIT
 from redshift_iam.core.statements import AuthKind
@@ -166,7 +167,7 @@ def _role_changes(iam: Any, report: PrincipalReport, owned: Mapping[str, PolicyS
 
 
 def _trust_changes(report: PrincipalReport, state: RoleState) -> list[Change]:
-    arn, trust = report.principal.name, report.trust.as_json()
+    arn, trust = report.principal.name, _trust(report).as_json()
     if not state.arn:
         return [Change("create-role", arn, document=compact(trust))]
     if state.trust != trust:
@@ -224,9 +225,16 @@ def _index(role_name: str, policy: str) -> int:
     return (int(match.group(1) or 1)) if match else 0
 
 
+def _trust(report: PrincipalReport) -> PolicyDocument:
+    """A role's trust policy (every role in a chain has a trust link; only the IAM users of
+    access keys, which apply skips, have no trust policy)."""
+    assert report.trust is not None, report.principal.name
+    return report.trust
+
+
 def _first(report: PrincipalReport) -> bool:
     """The role trusts Redshift itself (it starts a chain): it goes on the cluster."""
-    return any(kind == "Service" for statement in report.trust.statements
+    return any(kind == "Service" for statement in _trust(report).statements
                for kind, _ in statement.principals)
 
 
@@ -234,7 +242,7 @@ def _chain_order(reports: list[PrincipalReport]) -> list[PrincipalReport]:
     """Roles a trust policy names first (IAM refuses a trust naming a role that does not
     exist); otherwise by ARN. Roles in a cycle keep ARN order."""
     pending = {r.principal.name: r for r in sorted(reports, key=lambda r: r.principal.name)}
-    trusts = {name: {v for s in r.trust.statements for kind, values in s.principals
+    trusts = {name: {v for s in _trust(r).statements for kind, values in s.principals
                      if kind == "AWS" for v in values} & set(pending)
               for name, r in pending.items()}
     ordered: list[PrincipalReport] = []

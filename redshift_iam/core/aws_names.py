@@ -205,7 +205,9 @@ CLIENT_SIDE_WARNING = ("client-side encryption (MASTER_SYMMETRIC_KEY) needs no I
 
 def role_account_warning(arn: str) -> Warning | None:
     """RW201 for a (valid) role ARN whose account is not 12 digits."""
-    account = _ROLE_ARN.match(arn).group("account")
+    match = _ROLE_ARN.match(arn)
+    assert match is not None, arn  # callers pass an ARN check_role_arn accepted
+    account = match.group("account")
     if ACCOUNT.match(account):
         return None
     return ("RW201", f"role {arn} names account {account!r}, not a 12-digit account id")

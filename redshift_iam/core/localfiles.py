@@ -20,7 +20,7 @@ import os
 import re
 import stat
 from collections.abc import Callable, Iterator
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 KiB, MiB, GiB = 1 << 10, 1 << 20, 1 << 30
 _OPEN_FLAGS = (os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
@@ -191,7 +191,7 @@ def walk_tree(root: str, judge: Judge | None = None,
 
 
 def _entry(entry: os.DirEntry, rel: str, top: str, judge: Judge | None,
-           where: str) -> TreeFile | bool | None:
+           where: str) -> TreeFile | Literal[True] | None:
     """True: a folder to enter; a TreeFile; None: nothing."""
     try:
         is_dir = entry.is_dir(follow_symlinks=False)

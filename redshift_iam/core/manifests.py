@@ -43,14 +43,24 @@ def _entry(source: Source, number: int, entry: Node) -> tuple[ManifestEntry, lis
     """One entry's exact object and the warnings about its key; a bad one is reported where
     its URL (or else the entry) starts."""
     member = entry.value.get("url") if isinstance(entry.value, dict) else None
-    url = member.value.value if member else None
     at = member.value.text_offset if member else entry.offset
-    problem = check_s3(url) if isinstance(url, str) else ("RI150", "no \"url\" string", 0)
-    if not problem and not split_s3(url)[1]:
-        problem = ("RI150", f"{shown(url)} names no object", 0)
+    bucket, key, problem = _object(member.value.value if member else None)
     if problem:
-        raise InputError(Diagnostic("RI150", f"entry {number}: {problem[1]}",
-                                    source.location(at)))
-    bucket, key = split_s3(url)
+        raise InputError(Diagnostic("RI150", f"entry {number}: {problem}", source.location(at)))
     return ManifestEntry(bucket, key), [source.diagnostic(code, message, at)
                                         for code, message, _ in key_warnings(key)]
+
+
+def _object(url: object) -> tuple[str, str, str]:
+    """(bucket, key, '') for an entry's ``url`` that names an S3 object; else ('', '', why
+    not)."""
+    if not isinstance(url, str):
+        return "", "", "no \"url\" string"
+    problem = check_s3(url)
+    if problem:
+        return "", "", problem[1]
+    parts = split_s3(url)
+    assert parts is not None  # check_s3 accepted url: it is an s3:// URI
+    if not parts[1]:
+        return "", "", f"{shown(url)} names no object"
+    return parts[0], parts[1], ""

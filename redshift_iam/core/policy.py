@@ -20,6 +20,9 @@ VERSION = "2012-10-17"
 
 LIST_BUCKET = "s3:ListBucket"
 
+# A statement's conditions: (operator, key, values) each.
+Conditions = tuple[tuple[str, str, tuple[str, ...]], ...]
+
 
 class PolicyStatement(NamedTuple):
     """One Allow statement. ``principals`` is set for trust policies, ``resources`` for
@@ -29,7 +32,7 @@ class PolicyStatement(NamedTuple):
     actions: tuple[str, ...]
     resources: tuple[str, ...] = ()
     principals: tuple[tuple[str, tuple[str, ...]], ...] = ()
-    conditions: tuple[tuple[str, str, tuple[str, ...]], ...] = ()
+    conditions: Conditions = ()
 
     def as_json(self) -> dict[str, object]:
         body: dict[str, object] = {"Sid": self.sid, "Effect": "Allow"}

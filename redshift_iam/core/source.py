@@ -31,8 +31,11 @@ if TYPE_CHECKING:  # a typing.Protocol costs a millisecond of start-up to define
         position. ``placeholders`` are the template's (index = sentinel number);
         ``branches`` the plain-text alternatives of a ``jinja-block`` placeholder."""
 
-        placeholders: tuple[Any, ...]
-        branches: Mapping[int, tuple[str, ...]]
+        @property
+        def placeholders(self) -> tuple[Any, ...]: ...
+
+        @property
+        def branches(self) -> Mapping[int, tuple[str, ...]]: ...
 
         def location(self, offset: int) -> Location: ...
 

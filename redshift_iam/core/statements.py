@@ -103,7 +103,7 @@ class Copy(NamedTuple):
     mode: CopyMode
     auth: Authorization
     data_format: str = "TEXT"  # CSV, JSON, AVRO, PARQUET, ORC, SHAPEFILE, FIXEDWIDTH or TEXT
-    jsonpaths: S3Path | None = None
+    jsonpaths: S3Path | Open | None = None  # Open: a placeholder (derive: unresolved)
     region: Text | None = None
     encrypted: bool = False
     options: tuple[str, ...] = ()  # every option keyword, upper-case, in order

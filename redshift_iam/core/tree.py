@@ -108,7 +108,9 @@ class _Json:
 
     def __init__(self, text: str) -> None:
         self.text, self.pos, self.depth = text, 0, 0
-        self.scan = json.JSONDecoder().scan_once
+        # JSONDecoder sets scan_once up in __init__; typeshed does not declare the attribute
+        self.scan: Callable[[str, int], tuple[Any, int]] = (
+            json.JSONDecoder().scan_once)  # type: ignore[attr-defined]
 
     def fail(self, message: str, offset: int | None = None) -> TreeError:
         return TreeError(f"not valid JSON: {message}", self.pos if offset is None else offset)

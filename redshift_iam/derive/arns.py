@@ -121,6 +121,7 @@ def _alias_key(out: Collector, key: Text, region: Text | None) -> str:
     if kms_kind(ref) == "id":
         return f"arn:{alias['partition']}:kms:{alias['region']}:{alias['account']}:key/{ref}"
     mapped = kms_arn_parts(ref)
+    assert mapped is not None, ref  # --kms-key maps an alias to a key ARN or a key id (above)
     if (mapped["region"], mapped["account"]) != (alias["region"], alias["account"]):
         raise Unresolved(Diagnostic(
             "RI124", f"KMS alias {key.value} names a key of account {alias['account']} in "

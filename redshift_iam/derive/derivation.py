@@ -23,6 +23,7 @@ from redshift_iam.core.statements import (
     Script,
     Text,
     Unload,
+    Unmapped,
 )
 from redshift_iam.derive.arns import Unresolved, region_of, sse_kms
 from redshift_iam.derive.collector import NO_PLACES, Collector, arn_grants, unresolved_module
@@ -37,7 +38,7 @@ def derive(script: Script, settings: Settings) -> Derivation:
     links: list[TrustLink] = []
     diagnostics: list[Diagnostic] = list(settings.notes)
     for statement in script.statements:
-        if DERIVERS[type(statement)].grants is None:
+        if isinstance(statement, Unmapped):  # its row has no grants: not mapped yet
             diagnostics.append(Diagnostic(statement.code, UNMAPPED_MESSAGES[statement.code].format(
                 statement.what), statement.loc))
         elif not _needs_nothing(statement):
@@ -75,6 +76,9 @@ def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settin
         settled = _settled(statement, settings, grants, links)
         if settled is not None:
             return settled
+    # derive skips what needs nothing (CREATE LIBRARY from https://); the readers require an
+    # authorization for everything else
+    assert statement.auth is not None, statement.loc
     try:
         principal, account, chain, chain_links = _principals(statement.auth, settings,
                                                              statement.loc)
@@ -117,6 +121,7 @@ def _principals(authz: Authorization, settings: Settings, loc: Location
         if previous:
             grants += arn_grants("role-chain", previous, role.value, loc)
         previous = current
+    assert previous is not None  # a role authorization names at least one role
     return previous, role_account(previous.name), grants, links
 
 
@@ -142,7 +147,9 @@ def _statement(out: Collector, statement: Copy | Unload | CreateLibrary) -> list
     try:
         if statement.region and not has_sentinel(statement.region.value):
             region_of(out, statement.region, statement.region.loc)  # its partition must match
-        found += DERIVERS[type(statement)].grants(out, statement)
+        grants = DERIVERS[type(statement)].grants
+        assert grants is not None  # only Unmapped has none, and derive reports it before
+        found += grants(out, statement)
     except Unresolved as exc:
         found.append(exc.diagnostic)
     own_key = isinstance(statement, Unload) and statement.kms_key is not None
@@ -171,7 +178,8 @@ def _settled(statement: Copy | Unload | CreateLibrary, settings: Settings,
         return None
     readings = []
     for alternative in statement.alternatives:
-        found_grants, found_links = [], []
+        found_grants: list[Grant] = []
+        found_links: list[TrustLink] = []
         found = _derive_one(alternative, settings, found_grants, found_links)
         readings.append((found_grants, found_links, found))
     shapes = {frozenset((g.principal, g.action, g.resource, g.condition) for g in reading[0])

@@ -5,7 +5,7 @@ triggers, on what subject). :data:`DERIVERS` is complete for ``core.statements.S
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.placeholders import has_sentinel
@@ -17,7 +17,6 @@ from redshift_iam.core.statements import (
     EmrCluster,
     Open,
     S3Path,
-    Statement,
     Unload,
     Unmapped,
 )
@@ -122,10 +121,11 @@ def _library(out: Collector, library: CreateLibrary) -> list[Diagnostic]:
 
 class Deriver(NamedTuple):
     """How this stage handles one statement kind: its name in messages, and the function
-    that adds the statement's own grants (None: not mapped yet, RI130)."""
+    that adds the statement's own grants (None: not mapped yet, RI130). The function takes a
+    statement of its row's kind (the table is looked up by type), which its type cannot say."""
 
     name: str
-    grants: Callable[[Collector, Statement], list[Diagnostic]] | None
+    grants: Callable[[Collector, Any], list[Diagnostic]] | None
 
 
 UNMAPPED_MESSAGES = {

@@ -16,6 +16,8 @@ the URI).
 
 from __future__ import annotations
 
+from typing import Any
+
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.iac_names import cfn_logical, tf_variable
@@ -57,7 +59,7 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
     """The statement with every open value a variable can stand for written with variable
     markers, and an RW222 warning per placeholder made a variable (keep those :func:`used`
     by a grant: a REGION no grant needs is no variable of the file)."""
-    changes: dict[str, object] = {}
+    changes: dict[str, Any] = {}  # new values of the statement's fields, by name
     notes: list[Diagnostic] = []
     for field in _FIELDS:
         value = getattr(statement, field, None)
@@ -68,10 +70,10 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
             changes[field] = new
             notes += _notes("jsonpaths" if field == "jsonpaths" else slot, text, places, kind,
                             getattr(value, "text", text))
-    auth = _role(statement.auth, places)
-    if auth is not None:
-        changes["auth"] = auth
-        notes += _notes("role", statement.auth.open.text, places, kind)
+    role = _role(statement.auth, places)
+    if role is not None:
+        changes["auth"], text = role
+        notes += _notes("role", text, places, kind)
     for field, slot in (("region", "region"), ("kms_key", "key")):
         value = getattr(statement, field, None)
         if isinstance(value, Text) and has_sentinel(value.value) and _fits(slot, value.value):
@@ -93,18 +95,19 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
 
 
 def _role(auth: Authorization | None, places: dict[int, Placeholder]
-          ) -> Authorization | None:
+          ) -> tuple[Authorization, str] | None:
     """IAM_ROLE '{role}' (or aws_iam_role={role}): one role whose whole ARN is one named
-    placeholder, as a role named by its variable; None for anything else (a chain, part of
-    an ARN, keys, a whole authorization)."""
-    if auth is None or auth.kind is not AuthKind.OPEN or auth.open.what != "role":
+    placeholder, as a role named by its variable, and the text it was written as; None for
+    anything else (a chain, part of an ARN, keys, a whole authorization)."""
+    if auth is None or auth.open is None or auth.kind is not AuthKind.OPEN \
+            or auth.open.what != "role":
         return None
     if SENTINEL.fullmatch(auth.open.text) is None:
         return None
     marked = _marked(auth.open.text, places)
     if marked is None:
         return None
-    return Authorization(AuthKind.ROLE, auth.loc, (Text(marked, auth.open.loc),))
+    return Authorization(AuthKind.ROLE, auth.loc, (Text(marked, auth.open.loc),)), auth.open.text
 
 
 def _value(value: object, places: dict[int, Placeholder]) -> tuple[object, str, str]:

@@ -87,7 +87,9 @@ def unresolved(slot: str, text: str, places: dict[int, Placeholder], kind: str,
 def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
                 ) -> list[Diagnostic]:
     """A statement whose principal is a placeholder: that, and its other open slots."""
-    slots = [statement.auth.open]
+    auth = statement.auth
+    assert auth is not None and auth.open is not None  # an IAM_ROLE placeholder: OPEN
+    slots = [auth.open]
     where = statement.target if isinstance(statement, Unload) else statement.source
     if isinstance(where, Open):
         slots.append(where)

@@ -62,7 +62,8 @@ def fit(grants: list[Grant], limits: Limits) -> tuple[tuple[PolicyDocument, ...]
                        "(--no-fold)")
     from redshift_iam.documents.fold import Folding  # loaded only when folding is needed
 
-    folding, folds = Folding(grants), []
+    folding = Folding(grants)
+    folds: list[Fold] = []
     for depth in range(folding.max_depth, 0, -1):
         folding.distinct()
         possible = folding.candidates(depth)
@@ -98,7 +99,8 @@ def report(principal: Principal, derivation: Derivation, trust: TrustOptions,
     where = set(map(_FILE_LINE, map(_LOCATION, grants)))  # C-level: a 10 MB script has 37k
     where.update(map(_FILE_LINE, map(_LOCATION, links)))
     found: list[Diagnostic] = []
-    docs, folds = (), []
+    docs: tuple[PolicyDocument, ...] = ()
+    folds: list[Fold] = []
     try:
         docs, folds = fit(grants, limits) if grants else ((), [])
     except TooLarge as exc:

@@ -59,6 +59,12 @@ class _Renamed(NamedTuple):
 
 _Slot = tuple[_Lane, str]  # a lane's keys that fold into one pattern at the current depth
 
+# Lanes as _read_lanes collects them, keyed by short tuples: (action, scope, bucket ARN) for
+# object keys, (action, scope, resource, operator, condition key) for s3:prefix values.
+_Reading = dict[tuple[str, ...], dict[str, int]]
+
+_Alike = tuple[dict[str, int], dict[str, list[str]]]  # a lane's keys, and its keys by pattern
+
 
 class Folding:
     """The S3 keys of some grants (fit passes one principal's) as
@@ -101,19 +107,19 @@ class Folding:
         same pattern. Actions that fold the same keys the same way share a Fold. Largest
         first, then by bucket and pattern, so the order is deterministic. Remembers which
         keys each of them renames, for ``widening`` and ``apply``."""
-        keys = set().union(*self._lanes.values()) if depth <= self._deepest else ()
-        targets = _targets(keys, depth)
+        every = set().union(*self._lanes.values()) if depth <= self._deepest else ()
+        targets = _targets(every, depth)
         groups, alone = self._groups, self._alone
         slots: dict[_Slot, list[str]] = {}
-        seen: dict[tuple, list[tuple[dict, dict]]] = defaultdict(list)
+        seen: dict[tuple[str, int], list[_Alike]] = defaultdict(list)  # by scope, key count
         for lane, keys in self._lanes.items() if targets else ():
             # a COPY's object and prefix lanes, an UNLOAD's actions: the same keys
             alike = seen[lane.scope, len(keys)]
             found = next((by for other, by in alike if other.keys() == keys.keys()), None)
             if found is None:
                 found = defaultdict(list)
-                for target, key in filter(itemgetter(0), zip(map(targets.get, keys), keys,
-                                                              strict=True)):
+                patterns = map(targets.get, keys, repeat(""))  # "": the key does not fold
+                for target, key in filter(itemgetter(0), zip(patterns, keys, strict=True)):
                     found[target].append(key)
                 alike.append((keys, found))
             single = lane in alone  # then a key alone in its pattern never folds
@@ -166,8 +172,9 @@ def _read_lanes(grants: Iterable[Grant]) -> tuple[list[Principal], dict[_Lane, d
     """The principals of ``grants`` in order, and their S3 keys by lane, each key with the
     position of its first grant. Grants with no S3 key are left out."""
     index: dict[Principal, int] = {}
-    found: list[tuple[dict, dict]] = []  # per principal, object and prefix lanes
-    last, s3 = None, {}
+    found: list[tuple[_Reading, _Reading]] = []  # per principal, object and prefix lanes
+    last: Principal | None = None
+    s3: dict[str, bool] = {}  # resource -> whether it is an S3 ARN
     for position, (principal, action, resource, condition, _, _, scope) in enumerate(grants):
         if principal is not last:  # short keys below: this loop sees every grant
             number, last = index.setdefault(principal, len(index)), principal
@@ -182,7 +189,8 @@ def _read_lanes(grants: Iterable[Grant]) -> tuple[list[Principal], dict[_Lane, d
                 if not slash:
                     continue
                 arn = f"{head}{_S3}{bucket}"
-            lanes, lane = plain, (action, scope, arn)
+            lanes: _Reading = plain
+            lane: tuple[str, ...] = (action, scope, arn)
         else:
             known = s3.get(resource)
             if known is None:
@@ -198,7 +206,7 @@ def _read_lanes(grants: Iterable[Grant]) -> tuple[list[Principal], dict[_Lane, d
     return list(index), _named_lanes(found)
 
 
-def _named_lanes(found: list[tuple[dict, dict]]) -> dict[_Lane, dict[str, int]]:
+def _named_lanes(found: list[tuple[_Reading, _Reading]]) -> dict[_Lane, dict[str, int]]:
     """Per principal, its object and prefix lanes (keyed by short tuples while reading)."""
     lanes: dict[_Lane, dict[str, int]] = {}
     for number, (plain, conditioned) in enumerate(found):
@@ -265,9 +273,9 @@ def _sorted_folds(principals: list[Principal], groups: dict[_Lane, _Group], alon
             merged[number, bucket, target, ordered[id(keys)], scope].add(action)
         else:
             shared[group, target].update(keys)
-    for ((number, action, _, bucket, scope), target), keys in shared.items():
-        if len(keys) > 1:
-            merged[number, bucket, target, tuple(sorted(keys)), scope].add(action)
+    for ((number, action, _, bucket, scope), target), union in shared.items():
+        if len(union) > 1:
+            merged[number, bucket, target, tuple(sorted(union)), scope].add(action)
     order = sorted((-len(keys), bucket, target, scope, keys, principals[number], number, actions)
                    for (number, bucket, target, keys, scope), actions in merged.items())
     return [(Fold(principal, bucket, target, keys, tuple(sorted(actions)), scope), number)
@@ -286,7 +294,7 @@ def _ranks(folds: list[tuple[Fold, int]], groups: dict[_Lane, _Group], alone: se
         replaced = None
         for action in fold.actions:
             for lane in lanes[number, action, fold.bucket, fold.scope]:
-                keys = slots.get((lane, fold.pattern))
+                keys: Collection[str] | None = slots.get((lane, fold.pattern))
                 if keys and lane not in alone:
                     replaced = replaced or set(fold.replaced)
                     keys = replaced.intersection(keys)

@@ -23,6 +23,7 @@ from redshift_iam.core.policy import (
     _RESOURCE,
     _STATEMENT,
     LIST_BUCKET,
+    Conditions,
     PolicyDocument,
     PolicyStatement,
     _list_size,
@@ -32,7 +33,7 @@ from redshift_iam.core.policy import (
     strings_size,
 )
 
-Part = tuple[tuple[str, ...], tuple[str, ...], tuple[tuple[str, str, tuple[str, ...]], ...]]
+Part = tuple[tuple[str, ...], tuple[str, ...], Conditions]  # actions, resources, conditions
 
 
 def covered_dropped(patterns: Iterable[str]) -> list[str]:
@@ -110,7 +111,7 @@ class Compact(NamedTuple):
         """The statements' (actions, resources, conditions): resources grouped into exact
         action sets; one ``s3:ListBucket`` part per bucket with its prefixes, unless that
         bucket is listable without condition."""
-        parts = [(actions, tuple(sorted(arns)), ())
+        parts: list[Part] = [(actions, tuple(sorted(arns)), ())
                  for actions, arns in _action_sets(self.resources).items()]
         parts += [((LIST_BUCKET,), (bucket,), (("StringLike", "s3:prefix", tuple(values)),))
                   for bucket, values in self.prefixes.items() if bucket not in self.listable]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from redshift_iam.core.grants import TrustLink
-from redshift_iam.core.policy import PolicyDocument, PolicyStatement
+from redshift_iam.core.policy import Conditions, PolicyDocument, PolicyStatement
 from redshift_iam.core.settings import TrustOptions
 
 ASSUME = ("sts:AssumeRole",)
@@ -14,7 +14,7 @@ ASSUME = ("sts:AssumeRole",)
 
 
 def service_statement(options: TrustOptions) -> PolicyStatement:
-    conditions = ()
+    conditions: Conditions = ()
     if options.db_users:
         conditions = (("StringEquals", "sts:ExternalId", tuple(sorted(set(options.db_users)))),)
     return PolicyStatement("RedshiftAssumeRole", ASSUME, (), (("Service", options.services()),),

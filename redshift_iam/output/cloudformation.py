@@ -19,6 +19,7 @@ from redshift_iam.output.iac_common import (
     environment,
     install_hint,
     policies_of,
+    role_trust,
     trust_of,
 )
 from redshift_iam.output.iac_plan import Plan, Sym, Unit, variable_names
@@ -64,9 +65,9 @@ def _metadata(sids: list[str], sources: tuple[tuple[str, ...], ...]) -> dict:
 
 def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
     trust, sources = trust_of(unit, plan, context)
-    properties = {"RoleName": {"Ref": f"{unit.logical}RoleName"}, "Path": unit.role_path,
-                  "AssumeRolePolicyDocument": trust}
-    metadata = {"TrustStatements": _metadata([s.sid for s in unit.report.trust.statements],
+    properties: dict[str, object] = {"RoleName": {"Ref": f"{unit.logical}RoleName"},
+                                     "Path": unit.role_path, "AssumeRolePolicyDocument": trust}
+    metadata = {"TrustStatements": _metadata([s.sid for s in role_trust(unit).statements],
                                              sources)}
     if inline:
         properties["Policies"] = [{"PolicyName": p.name, "PolicyDocument": p.body}

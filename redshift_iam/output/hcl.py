@@ -150,7 +150,9 @@ def body(entries: tuple[tuple[str, object], ...], depth: int, resolve: Resolver)
     """``{ key = value ... }`` (an object or a block's body) with aligned runs of ``=``."""
     if not entries:
         return "{}"
-    pad, lines, run = "  " * (depth + 1), [], []
+    pad = "  " * (depth + 1)
+    lines: list[str] = []
+    run: list[tuple[str, str]] = []  # key = value lines whose "=" align
 
     def flush() -> None:
         width = max((len(k) for k, _ in run), default=0)

@@ -110,10 +110,17 @@ def install_hint() -> str:
     return "pip install 'redshift-iam'"
 
 
+def role_trust(unit: Unit) -> PolicyDocument:
+    """The trust policy of a role the file declares (only named roles are declared, and
+    every role has a trust policy: only the IAM users of access keys have none)."""
+    assert unit.report.trust is not None, unit.report.principal.name
+    return unit.report.trust
+
+
 def trust_of(unit: Unit, plan_: Plan, context: IacContext) -> tuple[dict, tuple[tuple, ...]]:
     """The unit's trust policy (in-file roles as references) and each statement's sources."""
     links = [t for t in context.links if t.principal == unit.report.principal]
-    doc: PolicyDocument = unit.report.trust
+    doc = role_trust(unit)
     return (document(doc.as_json(), plan_, trust=True),
             tuple(trust_sources(s, links) for s in doc.statements))
 

@@ -160,7 +160,7 @@ def survey(folder: Path, files: dict[str, str]) -> Survey:
     current = {name: _read(folder / name) for name in sorted(files)}
     changed = [name for name, data in current.items() if data != encode(files[name])]
     foreign = [name for name in changed if os.path.lexists(folder / name)
-               and (current[name] is None or _digest(current[name]) != owned.get(name))]
+               and ((data := current[name]) is None or _digest(data) != owned.get(name))]
     gone = [name for name in sorted(owned) if name not in files
             and os.path.lexists(folder / name)]
     ours = {name for name in gone if (data := _read(folder / name)) is not None

@@ -18,8 +18,8 @@ from typing import Protocol
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.placeholders import shown
 from redshift_iam.core.reports import Analysis
-from redshift_iam.core.statements import AuthKind, Statement
-from redshift_iam.output.text import dumps, explain_rows
+from redshift_iam.core.statements import AuthKind, Statement, Unmapped
+from redshift_iam.output.text import GrantRow, dumps, explain_rows
 
 
 class Place(Protocol):
@@ -63,15 +63,15 @@ def scan_text(analysis: Analysis, unresolved: Sequence[Diagnostic], skipped: Seq
     return "\n".join(lines) + "\n"
 
 
-def principal_of(statement: Statement, grants: Sequence[dict]) -> str:
+def principal_of(statement: Statement, grants: Sequence[GrantRow]) -> str:
     """Who gets the statement's grants: their principals, else what its authorization names
     (a template placeholder as the template writes it), ``-`` when there is none."""
     names = sorted({str(g["principal"]) for g in grants})
     if names:
         return ", ".join(names)
-    auth = getattr(statement, "auth", None)
-    if auth is None:
+    if isinstance(statement, Unmapped) or statement.auth is None:
         return "-"
+    auth = statement.auth
     if auth.kind is AuthKind.OPEN and auth.open is not None:
         return shown(auth.open.text, statement.placeholders)
     if auth.kind is AuthKind.DEFAULT_ROLE:
@@ -91,9 +91,10 @@ def needs_by_statement(statements: Sequence[Statement], unresolved: Iterable[Dia
             ((statement.loc.line, statement.loc.col), index))
     marks: dict[int, list[Diagnostic]] = {}
     for d in unresolved:
-        starts = sorted(by_file.get(d.location.file, [])) if d.location else []
-        found = bisect_right(starts, ((d.location.line, d.location.col), len(statements))) - 1 \
-            if starts else -1
+        at = d.location
+        starts = sorted(by_file.get(at.file, [])) if at else []
+        found = bisect_right(starts, ((at.line, at.col), len(statements))) - 1 \
+            if at and starts else -1
         if found >= 0:
             marks.setdefault(starts[found][1], []).append(d)
     return marks
@@ -103,7 +104,7 @@ def _place(place: Place) -> str:
     return f"{place.path}:{place.line}:{place.col}" if place.line else place.path
 
 
-def _table(rows: list[tuple[str, ...]]) -> list[str]:
+def _table(rows: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     return ["  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             for row in rows]

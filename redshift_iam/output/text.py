@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypedDict
 
 from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
 from redshift_iam.core.docs import DG, MG, S3UG
@@ -18,6 +19,7 @@ from redshift_iam.core.statements import (
     CreateLibrary,
     DynamoTable,
     EmrCluster,
+    Open,
     S3Path,
     Statement,
     Unload,
@@ -66,7 +68,7 @@ def _copy(statement: Copy) -> tuple[str, str]:
     return f"COPY {statement.mode.value}", f"{statement.table} <- {_where(statement.source)}"
 
 
-def _where(value: object) -> str:
+def _where(value: S3Path | DynamoTable | EmrCluster | Open) -> str:
     """A location as written (an open slot by its rendered text)."""
     if isinstance(value, DynamoTable):
         return f"dynamodb://{value.name}"
@@ -76,8 +78,9 @@ def _where(value: object) -> str:
 
 
 # One row per statement kind of core.statements.Statement (a test holds it complete):
-# (kind, what it reads or writes) for people.
-DESCRIBERS: dict[type, Callable[[Statement], tuple[str, str]]] = {
+# (kind, what it reads or writes) for people. Each row's function takes a statement of its own
+# kind (describe looks the row up by the statement's type), which the table's type cannot say.
+DESCRIBERS: dict[type, Callable[[Any], tuple[str, str]]] = {
     Copy: _copy,
     Unload: lambda s: ("UNLOAD", f"-> {_where(s.target)}"),
     CreateLibrary: lambda s: ("CREATE LIBRARY", f"{s.name} <- {s.url}"),
@@ -91,7 +94,31 @@ def describe(statement: Statement) -> tuple[str, str]:
     return kind, shown(subject, getattr(statement, "placeholders", ()))
 
 
-def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
+class GrantRow(TypedDict):
+    """One grant of an explain row, as JSON writes it."""
+
+    principal: str
+    action: str
+    resource: str
+    condition: str | None
+    rule: str
+    doc: str
+
+
+class _Row(TypedDict):
+    location: str
+    kind: str
+    subject: str
+    grants: list[GrantRow]
+
+
+class ExplainRow(_Row, total=False):
+    """One statement of ``explain``: ``placeholders`` only when the input is templated."""
+
+    placeholders: list[dict[str, object]]
+
+
+def _grant_row(grant: Grant, docs: Mapping[str, str]) -> GrantRow:
     cond = grant.condition
     return {
         "principal": grant.principal.name,
@@ -103,22 +130,30 @@ def _grant_row(grant: Grant, docs: Mapping[str, str]) -> dict[str, object]:
     }
 
 
-def explain_rows(analysis: Analysis, columns: bool = False) -> list[dict[str, object]]:
+def _grant_order(row: GrantRow) -> tuple[str, ...]:
+    """Rows by their values in column order; no condition sorts first (None and a string do
+    not compare: a statement may need s3:ListBucket on a bucket with and without one)."""
+    return (row["principal"], row["action"], row["resource"], row["condition"] or "",
+            row["rule"], row["doc"])
+
+
+def explain_rows(analysis: Analysis, columns: bool = False) -> list[ExplainRow]:
     """One entry per statement that touches AWS, with its grants and their reasons; its
     ``location`` is ``file:line`` (``columns``: ``file:line:col``)."""
     by_location: dict[Location, list[Grant]] = {}
     for grant in analysis.derivation.grants:
         by_location.setdefault(grant.location, []).append(grant)
-    rows = []
+    rows: list[ExplainRow] = []
     templated = places.has_placeholders(analysis.script.statements)
     for statement in analysis.script.statements:
         kind, subject = describe(statement)
         grants = by_location.get(statement.loc, [])
-        unique = {tuple(_grant_row(g, analysis.derivation.docs).items()): g for g in grants}
+        unique = {tuple(row.items()): row
+                  for row in (_grant_row(g, analysis.derivation.docs) for g in grants)}
         rows.append({
             "location": str(statement.loc) if columns else statement.loc.short,
             "kind": kind, "subject": subject,
-            "grants": [dict(key) for key in sorted(unique)],
+            "grants": sorted(unique.values(), key=_grant_order),
         })
         if templated:  # plain SQL: the rows stay as they were
             rows[-1]["placeholders"] = places.rows(statement)
@@ -146,7 +181,8 @@ def explain_text(analysis: Analysis) -> str:
     """A readable table, at most :data:`WIDTH` columns: each statement, the grants it needs
     per principal, the unresolved needs under the statement they belong to, then the
     documentation link of every rule used."""
-    lines, used = [], set()
+    lines: list[str] = []
+    used: set[str] = set()
     marks, stray = _unresolved_by_statement(analysis)
     for index, row in enumerate(explain_rows(analysis)):
         lines += _wrap(f"{row['location']}  {row['kind']}  {row['subject']}", "", "    ")
@@ -263,14 +299,15 @@ def _unresolved_by_statement(analysis: Analysis
     for d in analysis.diagnostics:
         if d.severity is not Severity.UNRESOLVED:
             continue
-        keys, indexes = starts.get(d.location.file, ([], [])) if d.location else ([], [])
-        found = bisect_right(keys, (d.location.line, d.location.col)) - 1 if keys else -1
+        at = d.location
+        keys, indexes = starts.get(at.file, ([], [])) if at else ([], [])
+        found = bisect_right(keys, (at.line, at.col)) - 1 if at and keys else -1
         if found < 0:
             stray.append(d)
         else:
             marks.setdefault(indexes[found], []).append(d)
     return marks, stray
-def _aligned(cells: list[tuple[str, ...]]) -> list[str]:
+def _aligned(cells: Sequence[tuple[str, ...]]) -> list[str]:
     widths = [max(len(cell[i]) for cell in cells) for i in range(len(cells[0]))]
     return [("    " + "  ".join(v.ljust(w) for v, w in zip(cell, widths, strict=True))).rstrip()
             for cell in cells]

@@ -9,6 +9,7 @@ character. One bad operation does not hide the others: each gives its own diagno
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from redshift_iam.core.aws_names import (
@@ -60,7 +61,8 @@ def read_spec(source: Source, render: Render | None = None) -> Script:
         tree = load(source)
     except InputError as exc:
         return Script((), 0, (exc.diagnostic,), (source,))
-    templated, diagnostics = False, []
+    templated = False
+    diagnostics: list[Diagnostic] = []
     if render is not None:
         from redshift_iam.spec.templated import render_tree
 
@@ -134,6 +136,12 @@ class Operation:
             return key, self.top[key].value
         return None
 
+    def required(self, key: str) -> tuple[str, Node]:
+        """(path, node) of a ``key`` the schema requires, or that the caller found present."""
+        found = self.node(key)
+        assert found is not None, f"{self.path}.{key}"
+        return found
+
     def error(self, code: str, message: str, offset: int, redact_from: int | None = None
               ) -> InputError:
         return InputError(diagnostic(self.source, code, message, offset, redact_from))
@@ -185,7 +193,7 @@ def _spec_words(message: str) -> str:
 def s3_path(op: Operation, key: str) -> S3Path | Open:
     """An s3:// value, checked and warned about as the SQL parser does; holding an
     unresolved placeholder, what ``core.slots`` makes of it (the SQL parser's ``_s3``)."""
-    path, node = op.node(key)
+    path, node = op.required(key)
     if op.is_open(node):
         found = open_location(node.value, op.at(node))
         if isinstance(found, Open):
@@ -197,7 +205,9 @@ def s3_path(op: Operation, key: str) -> S3Path | Open:
     problem = check_s3(node.value, not op.templated)
     if problem:
         raise op.problem(problem, path, node)
-    bucket, prefix = split_s3(node.value)
+    parts = split_s3(node.value)
+    assert parts is not None  # check_s3 accepted it: an s3:// URI
+    bucket, prefix = parts
     for code, message, _ in key_warnings(prefix):
         op.warn(code, message, node.offset)
     return S3Path(bucket, prefix, op.at(node))
@@ -218,7 +228,7 @@ def region(op: Operation, allowed: bool = True) -> Text | None:
 
 
 def read_copy(op: Operation) -> Copy:
-    path, node = op.node("from")
+    path, node = op.required("from")
     scheme = ""
     if not op.is_open(node):
         scheme, problem = copy_source_scheme(node.value, not op.templated)
@@ -249,19 +259,22 @@ def _copy_source(op: Operation, scheme: str, node: Node
             return found, CopyMode.EMR
         scheme = "s3"
     if scheme == "dynamodb":
-        return DynamoTable(DYNAMO_SOURCE.match(node.value).group("name"), loc), CopyMode.DYNAMODB
+        dynamo = DYNAMO_SOURCE.match(node.value)
+        assert dynamo is not None  # copy_source_scheme accepted it as dynamodb://
+        return DynamoTable(dynamo.group("name"), loc), CopyMode.DYNAMODB
     if scheme == "emr":
         match = EMR_SOURCE.match(node.value)
+        assert match is not None  # copy_source_scheme accepted it as emr://
         return EmrCluster(match.group("id"), match.group("path") or "", loc), CopyMode.EMR
     mode = CopyMode.SSH if op.get("ssh") else (
         CopyMode.MANIFEST if op.get("manifest") else CopyMode.PREFIX)
     return s3_path(op, "from"), mode
 
 
-def _copy_format(op: Operation) -> tuple[str, S3Path | None]:
+def _copy_format(op: Operation) -> tuple[str, S3Path | Open | None]:
     """FORMAT, and the JSONPaths file of ``json``/``avro`` (which imply that format)."""
     data_format = str(op.get("format") or "text").upper()
-    jsonpaths = None
+    jsonpaths: S3Path | Open | None = None
     for key in ("json", "avro"):
         if op.get(key) is None:
             continue
@@ -269,7 +282,7 @@ def _copy_format(op: Operation) -> tuple[str, S3Path | None]:
             raise op.error("RI113", f"{op.path}: {key} conflicts with format "
                                     f"{data_format.lower()}", op.members[key].key_offset)
         data_format = key.upper()
-        path, node = op.node(key)
+        path, node = op.required(key)
         if op.is_open(node):
             jsonpaths = s3_path(op, key)
             continue
@@ -309,7 +322,7 @@ def read_unload(op: Operation) -> Unload:
 
 
 def read_library(op: Operation) -> CreateLibrary:
-    path, node = op.node("from")
+    path, node = op.required("from")
     name = op.get("name") or op.path.rsplit(".", 1)[0]
     if node.value[:8].lower() == "https://":
         return CreateLibrary(op.loc, name, None, node.value,
@@ -318,4 +331,6 @@ def read_library(op: Operation) -> CreateLibrary:
                          authorization(op, "CREATE LIBRARY"), region(op))
 
 
-_READERS = {"copy": read_copy, "unload": read_unload, "create_library": read_library}
+Reader = Callable[[Operation], Copy | Unload | CreateLibrary]  # one operation kind's reader
+_READERS: dict[str, Reader] = {"copy": read_copy, "unload": read_unload,
+                               "create_library": read_library}

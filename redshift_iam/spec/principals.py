@@ -4,7 +4,7 @@ the SQL reader checks IAM_ROLE and ACCESS_KEY_ID (same codes and messages)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal, overload
 
 from redshift_iam.core.aws_names import (
     MAX_ROLE_CHAIN,
@@ -19,6 +19,16 @@ from redshift_iam.spec.loader import Node
 
 if TYPE_CHECKING:
     from redshift_iam.spec.operations import Operation
+
+
+@overload
+def authorization(op: Operation, keyword: str, needed: Literal[True] = True) -> Authorization:
+    ...
+
+
+@overload
+def authorization(op: Operation, keyword: str, needed: bool) -> Authorization | None:
+    ...
 
 
 def authorization(op: Operation, keyword: str, needed: bool = True) -> Authorization | None:
@@ -56,7 +66,7 @@ def _open_role(op: Operation, node: Node) -> Open | None:
 
 
 def _keys(op: Operation) -> Authorization:
-    path, node = op.node("access_key_id")
+    path, node = op.required("access_key_id")
     if op.is_open(node):
         at = op.members["access_key_id"].key_offset
         return Authorization(AuthKind.OPEN, op.source.location(at),

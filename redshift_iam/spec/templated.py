@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import functools
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from types import MappingProxyType
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -40,8 +40,8 @@ from redshift_iam.core.statements import Open
 from redshift_iam.spec.loader import Entry, Node, hidden_from
 
 if TYPE_CHECKING:
-    from redshift_iam.core.statements import Statement
-    from redshift_iam.spec.operations import Operation
+    from redshift_iam.core.statements import Copy, CreateLibrary, Unload
+    from redshift_iam.spec.operations import Operation, Reader
 
 _RESERVED = LazyRegex(f"[{RESERVED}]")
 MAX_READINGS = 64  # readings of one operation, as for the branches of SQL Jinja blocks
@@ -54,8 +54,8 @@ class Excerpt:
     first secret-naming word as the spec reader hides them."""
 
     __slots__ = ("spec", "start", "exact")
-    placeholders: tuple = ()
-    branches = MappingProxyType({})
+    placeholders: tuple[Placeholder, ...] = ()
+    branches: Mapping[int, tuple[str, ...]] = MappingProxyType({})
 
     def __init__(self, spec: Source, start: int, exact: bool) -> None:
         self.spec, self.start, self.exact = spec, start, exact
@@ -230,8 +230,8 @@ def _leaves(node: Node) -> Iterator[Node]:
         yield node
 
 
-def templated_statement(op: Operation, kind: str, read: Callable[[Operation], Statement]
-                        ) -> Statement:
+def templated_statement(op: Operation, kind: str, read: Reader
+                        ) -> Copy | Unload | CreateLibrary:
     """``read(op)`` with the placeholders of the values it reads (the operation's, and the
     top-level role and region), its open option slots and its readings per slot value."""
     statement = read(op)
@@ -241,7 +241,7 @@ def templated_statement(op: Operation, kind: str, read: Callable[[Operation], St
     if not op.open:
         return statement._replace(placeholders=places)
 
-    def again(chosen: dict[str, Node]) -> Statement:
+    def again(chosen: dict[str, Node]) -> Copy | Unload | CreateLibrary:
         members = {k: Entry(e.key_offset, chosen.get(k, e.value)) for k, e in op.members.items()}
         other = type(op)(op.source, op.path, Entry(op.key_offset, Node(members, 0)), op.top,
                          [], True)

@@ -90,7 +90,7 @@ def _check_writable(op: Copy | Unload | CreateLibrary) -> None:
     show = _as_written(op)
     slot = op.open_options[0] if op.open_options else (
         op.auth.open if op.auth is not None and op.auth.kind is AuthKind.OPEN
-        and op.auth.open.what == "authorization" else None)
+        and op.auth.open is not None and op.auth.open.what == "authorization" else None)
     if slot is not None:
         raise UnwritableError(f"{op.loc.short}: the placeholder {show(slot.text)} stands where "
                               "options may stand, which a spec cannot say; give its value "
@@ -133,7 +133,7 @@ def _role_value(authz: Authorization, show: Callable[[object], object] = lambda 
                 ) -> object:
     if authz.kind is AuthKind.DEFAULT_ROLE:
         return "default"
-    if authz.kind is AuthKind.OPEN:
+    if authz.kind is AuthKind.OPEN and authz.open is not None:  # OPEN always has its slot
         return show(authz.open.text)
     roles = [r.value for r in authz.roles]
     return show(roles[0] if len(roles) == 1 else roles)
@@ -153,7 +153,8 @@ def _auth_fields(authz: Authorization | None, shared: Authorization | None, need
     if authz.kind is AuthKind.KEYS:
         return [("access_key_id", authz.access_key_id)] + (
             [("session_token", True)] if authz.temporary else [])
-    if authz.kind is AuthKind.OPEN and authz.open.what == "access key id":
+    if authz.kind is AuthKind.OPEN and authz.open is not None \
+            and authz.open.what == "access key id":
         return [("access_key_id", authz.open.text)]
     return [("role", _role_value(authz))]
 

@@ -113,7 +113,7 @@ def _limited(base: type) -> type:
     """``base`` with the composer's depth and alias limits."""
     import yaml
 
-    class Loader(base):  # type: ignore[misc, valid-type]
+    class Loader(base):
         depth = 0
         plain_aliases = True
 

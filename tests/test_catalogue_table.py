@@ -1,4 +1,5 @@
-"""The one catalogue of codes: every row complete, and the README's table rendered from it."""
+"""The one catalogue of codes: every row complete, and docs/diagnostics.md's table rendered
+from it (tools/catalogue_table.py writes it)."""
 
 from __future__ import annotations
 
@@ -16,14 +17,14 @@ END = "<!-- catalogue: end -->"
 
 
 def readme_table() -> str:
-    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "diagnostics.md").read_text(encoding="utf-8")
     begin = text.index(START)
     return text[text.index("\n", begin) + 1:text.index(END)]
 
 
-def test_the_readme_catalogue_is_the_rendering_of_the_table() -> None:
+def test_the_docs_catalogue_is_the_rendering_of_the_table() -> None:
     assert readme_table() == catalogue_markdown(CATALOGUE), (
-        "README.md's catalogue section is stale: paste catalogue_markdown(CATALOGUE)")
+        "docs/diagnostics.md's catalogue is stale: run python tools/catalogue_table.py")
 
 
 @pytest.mark.parametrize("code", sorted(CATALOGUE))

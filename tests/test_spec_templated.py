@@ -247,8 +247,8 @@ def test_a_resolved_option_value_is_read_as_a_yaml_scalar_and_checked(tmp_path: 
         "or false, found a string\n"
         '    3 |   - unload: {to: "s3://acme-out/c_", cleanpath: "{{ clean }}"}\n'
         "      |                                                 ^\n"
-        '    hint: see the spec format in the README ("Operation specs") and '
-        "redshift_iam/spec/schema.json\n"
+        '    hint: see the spec format in docs/specs.md (the schema ships in the package: '
+        "redshift_iam/spec/schema.json)\n"
         "redshift-iam: 1 problem(s); no document written\n"))
 
 

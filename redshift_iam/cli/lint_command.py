@@ -25,7 +25,7 @@ Exit codes:
 @error_format_option
 @guarded
 def lint_command(inputs, scan_inputs, output_format, **flags):
-    """Report how the SQL authorizes Redshift, with stable codes (README: Diagnostics).
+    """Report how the SQL authorizes Redshift, with stable codes (docs/diagnostics.md).
 
     Finds access keys in scripts (RW203, RW204), keys that look live (RW230, RW231; never
     printed), CREDENTIALS strings Redshift would refuse (RW232), IAM_ROLE default (RW233),

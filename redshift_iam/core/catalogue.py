@@ -2,7 +2,7 @@
 a title, why it matters and the documentation behind it, parliament-style.
 
 Every message the tool prints about its input (reading, deriving, sizing, ``lint`` and
-``check`` findings) names a code of this table; the README's catalogue section is
+``check`` findings) names a code of this table; docs/diagnostics.md's catalogue is
 :func:`catalogue_markdown` of it (a test holds them equal). Families: ``RI1xx`` input and
 derivation problems, ``RW2xx`` warnings and lint findings, ``RC4xx`` check findings. The
 severity column is authoritative (a few lint findings are errors).
@@ -45,7 +45,7 @@ class Entry(NamedTuple):
 
 
 def catalogue_markdown(catalogue: Mapping[str, Entry]) -> str:
-    """The README's catalogue table: one row per code, in code order."""
+    """docs/diagnostics.md's catalogue table: one row per code, in code order."""
     lines = ["| code | severity | meaning | what to do |", "|---|---|---|---|"]
     for code in sorted(catalogue, key=code_order):
         entry = catalogue[code]
@@ -73,6 +73,6 @@ def _cell(text: str) -> str:
 
 def build(rows: Mapping[str, tuple]) -> dict[str, Entry]:
     """The catalogue from its rows; a row written as a bare ``(severity, hint)`` pair (the
-    older form) becomes an :class:`Entry` with no title yet (the README test then asks for
+    older form) becomes an :class:`Entry` with no title yet (the catalogue test then asks for
     one)."""
     return {code: row if isinstance(row, Entry) else Entry(*row) for code, row in rows.items()}

@@ -6,7 +6,7 @@ readers never quote a secret option's value, snippets mask every secret span, an
 message quotes is printed with secret-shaped text masked (:attr:`Diagnostic.shown_message`:
 a message says where, not what). The codes and what
 each means are :data:`CATALOGUE` (one :class:`~redshift_iam.core.catalogue.Entry` row each:
-severity, hint, title, why, doc); the README's catalogue section is rendered from it.
+severity, hint, title, why, doc); docs/diagnostics.md's catalogue is rendered from it.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ ARNS = IAMUG + "reference-arns.html"
 QUOTAS = IAMUG + "reference_iam-quotas.html"
 
 # code -> Entry(severity, hint, title, why, doc). The hint tells the user what to do; the
-# message says what happened; title and why explain the code in the README and in SARIF.
+# message says what happened; title and why explain the code in docs/diagnostics.md and in SARIF.
 CATALOGUE: dict[str, Entry] = build({
     "RI100": Entry(
         ERROR, "check the path and that it is a readable text file",
@@ -128,7 +128,7 @@ CATALOGUE: dict[str, Entry] = build({
         "doc grammar (`[,...]`) where a value belongs; in the library without the template "
         "layer (`read_script` on raw text) also a template placeholder (`<name>`, `{{ x }}`, "
         "`${X}`, `{x}`, `%s`). The commands read template placeholders (see "
-        "[Templated SQL](#templated-sql))"),
+        "[Templated SQL](templates.md))"),
     "RI122": Entry(ERROR, "use an AWS Region code such as us-east-1", "invalid Region code"),
     "RI123": Entry(
         ERROR, "write the role as arn:aws:iam::123456789012:role/NAME",
@@ -306,8 +306,8 @@ CATALOGUE: dict[str, Entry] = build({
         "line where a template tag stands outside quotes, the message says to quote the value, or "
         "that a Jinja block cannot choose keys"),
     "RI181": Entry(
-        ERROR, "see the spec format in the README (\"Operation specs\") and "
-               "redshift_iam/spec/schema.json",
+        ERROR, "see the spec format in docs/specs.md (the schema ships in the package: "
+               "redshift_iam/spec/schema.json)",
         "spec does not match its schema",
         "unknown key (a secret key says to leave it out), wrong type, value not among the "
         "choices, missing key; the message names the path "

@@ -27,7 +27,7 @@ class OptionsError(ValueError):
 
 
 class Options(NamedTuple):
-    """The options of one run (see the module docstring and the README's option reference)."""
+    """The options of one run (see the module docstring and docs/commands.md's option reference)."""
 
     # What the SQL does not say.
     partition: str = ""  # "" = not given: aws (Terraform/CloudFormation then use the data source)

@@ -138,7 +138,7 @@ def _accounts(reports: Iterable[PrincipalReport]) -> dict[str, list[str]]:
 def _one_account(reports: tuple[PrincipalReport, ...], pinned: Pinned
                  ) -> tuple[list[PrincipalReport], frozenset[str], list[str]]:
     """The reports that go into the file, the accounts written as the applying account, and
-    notes on the principals left out. See README, "One account per file"."""
+    notes on the principals left out. See docs/iac.md, "One account per file"."""
     accounts = _accounts(reports)
     if pinned.account:
         kept = [r for r in reports if role_account(r.principal.name) in ("", pinned.account)]

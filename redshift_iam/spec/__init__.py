@@ -1,5 +1,5 @@
 """Operation specs: YAML or JSON that holds what a SQL script would hold (see schema.json and
-the README's "Operation specs"). A stage parallel to the SQL reader: Source -> Script.
+docs/specs.md). A stage parallel to the SQL reader: Source -> Script.
 
 Input selection lives here so the CLI and the library agree on it:
 

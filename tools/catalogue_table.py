@@ -1,6 +1,6 @@
-"""Rewrite the README's catalogue of diagnostic codes from the one table
-(``redshift_iam.core.diagnostics.CATALOGUE``): ``python tools/readme_catalogue.py``.
-tests/test_catalogue_table.py fails while the README is stale."""
+"""Rewrite docs/diagnostics.md's catalogue of diagnostic codes from the one table
+(``redshift_iam.core.diagnostics.CATALOGUE``): ``python tools/catalogue_table.py``.
+tests/test_catalogue_table.py fails while the page is stale."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ END = "<!-- catalogue: end -->"
 
 
 def main() -> None:
-    readme = ROOT / "README.md"
+    readme = ROOT / "docs" / "diagnostics.md"
     text = readme.read_text(encoding="utf-8")
     begin = text.index("\n", text.index(START)) + 1
     readme.write_text(text[:begin] + catalogue_markdown(CATALOGUE) + text[text.index(END):],

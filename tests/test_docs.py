@@ -102,3 +102,63 @@ def test_every_marked_example_runs_as_shown(tmp_path: Path, page: Path, cwd: str
         result = subprocess.run(["bash", "-c", step.command], cwd=work, env=env,
                                 capture_output=True, text=True, timeout=120)
         assert result.stdout == step.output, (page.name, step.command, result.stderr)
+
+
+# --- the options table of docs/commands.md is every command's --help ---------------------------
+
+def _cells(row: str) -> list[str]:
+    return [cell.strip() for cell in re.split(r"(?<!\\)\|", row)[1:-1]]
+
+
+def _documented() -> dict[str, set[str]]:
+    """Each option of the table and the commands the table says take it."""
+    from redshift_iam.cli.main import COMMANDS
+
+    text = (ROOT / "docs" / "commands.md").read_text()
+    table = text[text.index("\n## Options\n"):text.index("\n## Exit codes\n")]
+    found: dict[str, set[str]] = {}
+    for row in table.splitlines():
+        if not row.startswith("| `"):
+            continue
+        first, where = _cells(row)[:2]
+        flags = re.findall(r"`(-[-\w]+)", first)
+        everything = set(COMMANDS)
+        if where.startswith("all but "):
+            named = set(re.split(r",\s*|\s+and\s+", where[len("all but "):]))
+            commands = everything - named
+        elif where == "all":
+            commands = everything
+        else:
+            commands = set(re.split(r",\s*", where)) & everything
+        for flag in flags:
+            found.setdefault(flag, set()).update(commands)
+    return found
+
+
+def _actual() -> dict[str, set[str]]:
+    """Each option and the commands whose --help lists it."""
+    from redshift_iam.cli.main import main
+
+    found: dict[str, set[str]] = {}
+    for name in main.list_commands(None):
+        command = main.get_command(None, name)
+        for param in command.params:
+            for flag in (*param.opts, *param.secondary_opts):
+                if flag.startswith("--") and flag != "--help":
+                    found.setdefault(flag, set()).add(name)
+    return found
+
+
+def test_the_options_table_lists_every_option_of_every_command() -> None:
+    documented, actual = _documented(), _actual()
+    wrong = {flag: (sorted(documented.get(flag, ())), sorted(commands))
+             for flag, commands in actual.items() if documented.get(flag) != commands}
+    assert wrong == {}, "docs/commands.md says (documented, actual)"
+
+
+def test_every_command_has_a_row_in_the_commands_table() -> None:
+    from redshift_iam.cli.main import COMMANDS
+
+    text = (ROOT / "docs" / "commands.md").read_text()
+    rows = set(re.findall(r"^\| `redshift-iam ([a-z]+)", text, re.M))
+    assert rows == set(COMMANDS)

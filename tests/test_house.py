@@ -162,3 +162,20 @@ def test_the_door_check_would_fail_on_a_stale_block() -> None:
     assert typed_doors.imported(PACKAGE / "sql" / "__init__.py") == typed_doors.expected(
         "redshift_iam.sql")
     assert typed_doors.imported(PACKAGE / "core" / "lazy.py") == set()
+
+
+@pytest.mark.parametrize("kind", [k for k in __import__(
+    "redshift_iam.core.statement_kinds", fromlist=["ROLE_KINDS"]).ROLE_KINDS],
+    ids=lambda kind: kind.name)
+def test_scan_finds_every_statement_kind_in_sql_and_in_code(tmp_path: Path, kind) -> None:
+    """A new row of core/statement_kinds.py is found by scan at once: its prefilter, hints and
+    statement starts are built from the table (a kind missing there would be skipped
+    silently, while policy reports it)."""
+    from redshift_iam.analysis import Options, scan
+
+    (tmp_path / "k.sql").write_text(kind.example + ";\n")
+    (tmp_path / "k.py").write_text(f'SQL = """{kind.example};"""\n')
+    report = scan([str(tmp_path)], Options())
+    found = sorted(s.loc.file.rsplit("/", 1)[-1].split(":")[0]
+                   for s in report.analysis.script.statements)
+    assert found == ["k.py", "k.sql"]

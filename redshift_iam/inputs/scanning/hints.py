@@ -10,7 +10,8 @@ checked on the lower-cased bytes at each occurrence; ``data`` keeps the case):
   upper-case ``COPY`` before white space, or ``FROM`` and a quote, backslash or placeholder
   follow within 400 bytes (no ``;`` between) |
 | unload | after ``redshift.``; or a word, and ``(`` follows, or upper-case ``UNLOAD`` |
-| library | a word after ``create [or replace]`` |
+| library, external, model | a word after ``create [or replace]`` (each kind of
+  ``core.statement_kinds`` that starts with CREATE) |
 | s3toredshift, redshifttos3 | always (Airflow's transfer operators) |
 """
 
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+
+from redshift_iam.core.statement_kinds import ROLE_KINDS
 
 _WORD = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _SPACE = frozenset(b" \t\r\n\f\v")
@@ -54,15 +57,19 @@ def _unload(data: bytes, lowered: bytes, index: int) -> bool:
     return data[index:index + 6] == b"UNLOAD" or _UNLOAD_SHAPE.match(lowered, index + 6) is not None
 
 
-def _library(data: bytes, lowered: bytes, index: int) -> bool:
-    return _word(lowered, index, 7) and _CREATE_BEFORE.search(
-        lowered, max(0, index - 40), index) is not None
+def _after_create(size: int) -> Callable[[bytes, bytes, int], bool]:
+    """The rule of a word that follows CREATE [OR REPLACE] (LIBRARY, EXTERNAL, MODEL)."""
+    def rule(data: bytes, lowered: bytes, index: int) -> bool:
+        return _word(lowered, index, size) and _CREATE_BEFORE.search(
+            lowered, max(0, index - 40), index) is not None
+    return rule
 
 
 RULES: dict[bytes, Callable[[bytes, bytes, int], bool]] = {
     b"copy": _copy,
     b"unload": _unload,
-    b"library": _library,
+    **{word: _after_create(len(word)) for word in (
+        kind.words[1].lower().encode() for kind in ROLE_KINDS if kind.words[0] == "CREATE")},
     b"s3toredshift": lambda data, lowered, index: True,
     b"redshifttos3": lambda data, lowered, index: True,
 }

@@ -197,3 +197,25 @@ def test_a_broken_spec_in_a_directory_is_reported_not_skipped(tmp_path: Path) ->
     result = invoke("policy", str(tmp_path))
     assert result.exit_code == 1
     assert result.stderr.startswith(f"{tmp_path}/x.yaml:3:1: error RI180: not valid YAML")
+
+
+def test_a_directory_follows_gits_rule_as_scan_does(tmp_path) -> None:
+    """``policy DIR`` reads the files ``scan DIR`` reads inside a work tree: not what git
+    ignores (a build folder with a stale copy would grant its bucket)."""
+    import shutil
+    import subprocess
+
+    if shutil.which("git") is None:
+        pytest.skip("git is not installed")
+    role = "IAM_ROLE 'arn:aws:iam::123456789012:role/R'"
+    (tmp_path / "a.sql").write_text(f"COPY t FROM 's3://acme-live/k/' {role};\n")
+    (tmp_path / "build").mkdir()
+    (tmp_path / "build" / "old.sql").write_text(f"COPY t FROM 's3://acme-stale/k/' {role};\n")
+    (tmp_path / ".gitignore").write_text("build/\n")
+    subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
+    result = CliRunner().invoke(main, ["policy", str(tmp_path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert "acme-live" in result.stdout and "acme-stale" not in result.stdout
+    (tmp_path / ".gitignore").write_text("")
+    both = CliRunner().invoke(main, ["policy", str(tmp_path)])
+    assert "acme-stale" in both.stdout

@@ -81,9 +81,11 @@ def expand(inputs: Sequence[Input], reader: FileReader
            ) -> dict[str | Source, bool | Diagnostic]:
     """Each input -> how it is read, in input order, each once: a file named by the user (or
     ``-``, or a Source) -> True (read, following a symbolic link); each file a directory
-    argument stands for (``spec.directory_inputs``) -> False (read following no link: a link
+    argument stands for (``spec.directory_inputs``, with git's rule inside a work tree, as
+    ``scan`` walks) -> False (read following no link: a link
     inside the directory stands for its target, one out of it is RI100); or the Diagnostic
     that says why it is not read."""
+    from redshift_iam.inputs import git_judge
     from redshift_iam.spec import directory_inputs
 
     found: dict[str | Source, bool | Diagnostic] = {}
@@ -92,7 +94,7 @@ def expand(inputs: Sequence[Input], reader: FileReader
         if isinstance(path, Source) or path == "-" or not os.path.isdir(path):
             found.setdefault(path, True)
             continue
-        inside = directory_inputs(path, reader)
+        inside = directory_inputs(path, reader, git_judge(path, reader))
         if not inside:
             found.setdefault(path, Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
         for entry in inside:

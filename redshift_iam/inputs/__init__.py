@@ -16,6 +16,7 @@ _EXPORTS = {
     "merge": "templating.values",
     "parse_var": "templating.values", "Value": "templating.values",
     "expression_name": "templating.forms",
+    "git_judge": "scanning.walk",
     "Uses": "templating.unused_vars", "unused_vars": "templating.unused_vars",
     "scan": "scanning", "Skipped": "scanning", "internal_error": "scanning",
     "script_vars": "scanning.cfgfiles",
@@ -45,6 +46,7 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.inputs.scanning import internal_error as internal_error
     from redshift_iam.inputs.scanning import scan as scan
     from redshift_iam.inputs.scanning.cfgfiles import script_vars as script_vars
+    from redshift_iam.inputs.scanning.walk import git_judge as git_judge
     from redshift_iam.inputs.templating.forms import expression_name as expression_name
     from redshift_iam.inputs.templating.sources import render_source as render_source
     from redshift_iam.inputs.templating.unused_vars import Uses as Uses

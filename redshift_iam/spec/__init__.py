@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from redshift_iam.core.lazy import lazy_exports
 from redshift_iam.core.lazyre import LazyRegex
-from redshift_iam.core.localfiles import FileReader, NotRead, walk_tree
+from redshift_iam.core.localfiles import FileReader, Judge, NotRead, walk_tree
 
 SPEC_SUFFIXES = (".yaml", ".yml", ".json")
 # A top-level `operations` key: a YAML line that starts with it, or a JSON member of that name.
@@ -46,18 +46,25 @@ class DirectoryInput(NamedTuple):
     problem: str = ""
 
 
-def directory_inputs(directory: str, reader: FileReader | None = None) -> list[DirectoryInput]:
+def directory_inputs(directory: str, reader: FileReader | None = None,
+                     judge: Judge | None = None) -> list[DirectoryInput]:
     """Every ``*.sql`` under ``directory`` and every ``*.yaml``/``*.yml``/``*.json`` that looks
     like a spec, recursively, sorted by path; hidden files and folders (``.name``) are left
-    out. Nothing leads out of the directory (``localfiles.walk_tree``): a symbolic link to a
-    file inside it stands for that file (its path under the directory); a link out of it (to a
-    folder, or to a file named as an input), a loop, a dangling link and a folder that cannot be
-    listed are problems. Files that cannot be
-    read (a FIFO, a device, over a limit of ``reader``) are listed anyway, so reading them
+    out, and what ``judge`` leaves out (the front door passes git's rule, as ``scan`` walks:
+    inside a work tree, files git ignores are not read). Nothing leads out of the directory
+    (``localfiles.walk_tree``): a symbolic link to a file inside it stands for that file (its
+    path under the directory); a link out of it (to a folder, or to a file named as an
+    input), a loop, a dangling link and a folder that cannot be listed are problems. Files
+    that cannot be read (a FIFO, a device, over a limit of ``reader``) are listed anyway, so
+    reading them
     (without following links) reports the error."""
     top = os.path.realpath(directory)
     found = []
-    for item in walk_tree(directory, _not_hidden, f"{directory}"):
+    def keep(rel: str, is_dir: bool) -> str | None:
+        hidden = _not_hidden(rel, is_dir)
+        return hidden if hidden is not None or judge is None else judge(rel, is_dir)
+
+    for item in walk_tree(directory, keep, f"{directory}"):
         lowered = item.rel.lower()
         path = os.path.join(directory, item.rel)
         if item.problem:

@@ -83,6 +83,23 @@ def _folder(given: str, reader: FileReader) -> list[Entry | Skipped]:
                             0, 0, reason) for path, reason in view.problems]
 
 
+def git_judge(folder: str, reader: FileReader | None = None) -> Judge | None:
+    """The rule git applies to the folder's files (tracked, or untracked and not ignored),
+    read as data as :func:`walk` does, for another walker of the same folder; None where the
+    folder is in no readable work tree (or is itself ignored): every file then."""
+    real = os.path.realpath(folder)
+    repo = find_repo(real)
+    prefix = "" if repo is None else os.path.relpath(real, repo.top).replace(os.sep, "/")
+    if repo is None or repo == BROKEN or ".git" in prefix.split("/"):
+        return None
+    try:
+        tracked = read_index(repo.git_dir)
+    except IndexUnreadable:
+        return None
+    view = GitView(repo, "" if prefix == "." else prefix, tracked, reader or FileReader())
+    return None if view.folder_ignored() else view.judge
+
+
 def _listed(given: str, judge: Judge | None) -> list[Entry | Skipped]:
     return [Skipped(_join(given, item.rel), 0, 0, item.problem) if item.problem
             else Entry(_join(given, item.rel), item.path) for item in walk_tree(given, judge)]

@@ -70,8 +70,10 @@ def test_unreadable_missing_and_unsupported_paths(tmp_path, monkeypatch):
     assert scan(paths).skipped == [
         Skipped(paths[0], 0, 0, "unreadable: Permission denied"),
         Skipped(paths[1], 0, 0, "cannot read the path: No such file or directory"),
-        Skipped(paths[2], 0, 0, "not a kind of file scan reads (.sql, .ddl, .dml, .psql, "
-                ".pgsql, .sql.*, .j2, .jinja, .py or a language of generic.LANGUAGES)"),
+        Skipped(paths[2], 0, 0, "not a kind of file scan reads (SQL: .sql, .ddl, .dml, .psql, "
+                ".pgsql, .sql.*; Jinja: .j2, .jinja, .jinja2; code: .bash, .go, .groovy, .hcl, "
+                ".java, .js, .ksh, .kt, .kts, .py, .rb, .sc, .scala, .sh, .tf, .ts, .zsh; a spec "
+                "is read by policy, generate and the other commands, not scan)"),
     ]
 
 

@@ -40,6 +40,9 @@ from redshift_iam.inputs.scanning.walk import Entry, walk
 SQL_EXTENSIONS = (".sql", ".ddl", ".dml", ".psql", ".pgsql")
 _JINJA = (".j2", ".jinja", ".jinja2")
 _DBT_DIRS = frozenset({"models", "macros"})
+_NOT_READ = ("not a kind of file scan reads (SQL: " + ", ".join(SQL_EXTENSIONS) + ", .sql.*; "
+             "Jinja: " + ", ".join(_JINJA) + "; code: " + ", ".join(sorted({".py", *LANGUAGES}))
+             + "; a spec is read by policy, generate and the other commands, not scan)")
 
 
 def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
@@ -60,9 +63,7 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
         kind = kind_of(item.display)
         if kind is None:
             if item.given:
-                skipped.append(Skipped(item.display, 0, 0, "not a kind of file scan reads (.sql, "
-                                       ".ddl, .dml, .psql, .pgsql, .sql.*, .j2, .jinja, .py or a "
-                                       "language of generic.LANGUAGES)"))
+                skipped.append(Skipped(item.display, 0, 0, _NOT_READ))
             continue
         files_read += 1
         if kind == "python":

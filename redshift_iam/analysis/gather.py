@@ -85,7 +85,6 @@ def expand(inputs: Sequence[Input], reader: FileReader
     ``scan`` walks) -> False (read following no link: a link
     inside the directory stands for its target, one out of it is RI100); or the Diagnostic
     that says why it is not read."""
-    from redshift_iam.inputs import git_judge
     from redshift_iam.spec import directory_inputs
 
     found: dict[str | Source, bool | Diagnostic] = {}
@@ -94,6 +93,8 @@ def expand(inputs: Sequence[Input], reader: FileReader
         if isinstance(path, Source) or path == "-" or not os.path.isdir(path):
             found.setdefault(path, True)
             continue
+        from redshift_iam.inputs import git_judge  # the scan walker's rule, for a folder
+
         inside = directory_inputs(path, reader, git_judge(path, reader))
         if not inside:
             found.setdefault(path, Diagnostic("RI100", f"{path} holds no *.sql file and no spec"))
@@ -134,30 +135,52 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
     rendered value by value later; ``reader`` reads what ``{% include %}`` names); one that
     cannot be rendered is a problem. A ``--var`` no script uses is RW225 (not judged when a
     spec is read: its values render later)."""
-    from redshift_iam.inputs import Uses, render_source, script_vars, unused_vars
+    from redshift_iam.inputs import render_source
     from redshift_iam.spec import is_spec
 
-    rendered, notes, uses, specs = [], [], Uses(), False
+    uses = _uses() if options.template_vars else None  # for RW225, only with a --var
+    rendered: list[Source] = []
+    notes: list[Diagnostic] = []
+    specs = False
     for source in sources:
         if is_spec(source.name, options.input_format):
             rendered.append(source)
             specs = True
             continue
-        own = code_values(script_vars(source.name, source.text)) if source.name else {}
+        own = _dbt_values(source)
         try:
             source, warnings = render_source(source, {**own, **values(source.name)},
                                              options.template_style, options.template_path,
                                              reader=reader)
         except InputError as exc:
             problems.append(exc.diagnostic)
-            uses.add_text(source.text, opaque=True)
+            if uses is not None:
+                uses.add_text(source.text, opaque=True)
             continue
-        note_uses(uses, source)
+        if uses is not None:
+            note_uses(uses, source)
         rendered.append(source)
         notes += warnings
-    if options.template_vars and not specs:
+    if uses is not None and not specs:
+        from redshift_iam.inputs import unused_vars
+
         notes += unused_vars(values(""), uses)  # judges the --var values only
     return rendered, notes
+
+
+def _uses() -> Any:
+    from redshift_iam.inputs import Uses
+
+    return Uses()
+
+
+def _dbt_values(source: Source) -> dict[str, Any]:
+    """The dbt vars a script that calls ``var(`` reads (none for any other: no import)."""
+    if not source.name or "var(" not in source.text:
+        return {}
+    from redshift_iam.inputs import script_vars
+
+    return code_values(script_vars(source.name, source.text))
 
 
 def code_values(bindings: Mapping[str, Any]) -> dict[str, Any]:

@@ -63,7 +63,7 @@ def load_project(options: Options, start: str) -> Project:
     OptionsError for a config that cannot be used (``FILE:LINE: ...``)."""
     if options.no_config:
         return Project(options)
-    from redshift_iam.inputs import find_config, read_config
+    from redshift_iam.inputs import find_config  # light: the reader loads only for a config
 
     path = options.config
     if path is not None and not os.path.isfile(path):
@@ -71,6 +71,8 @@ def load_project(options: Options, start: str) -> Project:
     path = path or find_config(start)
     if path is None:
         return Project(options)
+    from redshift_iam.inputs import read_config
+
     config = read_config(path)
     taken = {field: value for field, (value, _) in config.options.items()
              if not given(options, field)}

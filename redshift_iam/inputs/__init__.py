@@ -20,7 +20,7 @@ _EXPORTS = {
     "Uses": "templating.unused_vars", "unused_vars": "templating.unused_vars",
     "scan": "scanning", "Skipped": "scanning", "internal_error": "scanning",
     "script_vars": "scanning.cfgfiles",
-    "find_config": "project_config", "read_config": "project_config",
+    "find_config": "config_find", "read_config": "project_config",
     "ProjectConfig": "project_config", "configurable": "config_keys",
     "NOT_CONFIGURABLE": "config_keys",
 }
@@ -28,6 +28,7 @@ __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS)
 __all__ = sorted(_EXPORTS)
 
 if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run time)
+    from redshift_iam.inputs.config_find import find_config as find_config
     from redshift_iam.inputs.config_keys import NOT_CONFIGURABLE as NOT_CONFIGURABLE
     from redshift_iam.inputs.config_keys import configurable as configurable
     from redshift_iam.inputs.files import IncludeLoader as IncludeLoader
@@ -40,7 +41,6 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.inputs.flags import check_account as check_account
     from redshift_iam.inputs.flags import check_region_code as check_region_code
     from redshift_iam.inputs.project_config import ProjectConfig as ProjectConfig
-    from redshift_iam.inputs.project_config import find_config as find_config
     from redshift_iam.inputs.project_config import read_config as read_config
     from redshift_iam.inputs.scanning import Skipped as Skipped
     from redshift_iam.inputs.scanning import internal_error as internal_error

@@ -23,6 +23,7 @@ import re
 from typing import Any, NamedTuple
 
 from redshift_iam.core.options import OptionsError
+from redshift_iam.inputs.config_find import TABLE, find_config  # noqa: F401 (re-exported)
 from redshift_iam.inputs.config_keys import (
     Problem,
     configurable,
@@ -34,8 +35,6 @@ from redshift_iam.inputs.config_keys import (
 from redshift_iam.inputs.config_toml import KeyLines, Path, read_toml
 from redshift_iam.inputs.templating.values import Value
 
-CONFIG_NAMES = (".redshift-iam.toml", "pyproject.toml")  # in one folder, the first wins
-TABLE = ("tool", "redshift-iam")  # pyproject.toml's table; .redshift-iam.toml is the table
 _NAME = re.compile(r"[A-Za-z_]\w*\Z")
 MAX_DEPTH = 32  # values nest at most as deep as a values file's (inputs.templating.values)
 
@@ -72,32 +71,6 @@ class ProjectConfig(NamedTuple):
             if table.regex.fullmatch(where):
                 merged.update(table.values)
         return merged
-
-
-def find_config(start: str) -> str | None:
-    """The config that applies to the input ``start`` (a file or folder), or None."""
-    folder = os.path.abspath(start if os.path.isdir(start) else os.path.dirname(start) or ".")
-    while True:
-        for name in CONFIG_NAMES:
-            candidate = os.path.join(folder, name)
-            if os.path.isfile(candidate) and (name != "pyproject.toml" or _has_table(candidate)):
-                return candidate
-        parent = os.path.dirname(folder)
-        if os.path.exists(os.path.join(folder, ".git")) or parent == folder:
-            return None
-        folder = parent
-
-
-def _has_table(path: str) -> bool:
-    """Whether a pyproject.toml has a [tool.redshift-iam] table (read only when it names it)."""
-    try:
-        with open(path, "rb") as handle:
-            if b"redshift-iam" not in handle.read(1 << 20):
-                return False
-    except OSError:
-        return False
-    data, _ = read_toml(path, _shown(path))
-    return isinstance(data.get("tool"), dict) and TABLE[1] in data["tool"]
 
 
 def repository_of(folder: str) -> str:

@@ -36,16 +36,22 @@ REBINDS = {
     "globals().update": 'globals().update(B="prod-bkt")\n',
     "vars() item": 'vars()["B"] = "prod-bkt"\n',
     "setattr on the module": 'import sys\nsetattr(sys.modules[__name__], "B", "prod-bkt")\n',
+    "globals().__setitem__": 'globals().__setitem__("B", "prod-bkt")\n',
+    "module attribute": 'import sys\nsys.modules[__name__].B = "prod-bkt"\n',
+    "exec": 'exec("B = \'prod-bkt\'")\n',
+    "inside a function": 'def g():\n    vars(sys.modules[__name__])["B"] = "prod-bkt"\n',
 }
 
 
-@_attack("module constant rebound through globals()/vars()/setattr")
 @pytest.mark.parametrize("rebind", REBINDS.values(), ids=REBINDS.keys())
 def test_constant_rebound_through_namespace_dict(tmp_path, rebind):
     source = (f'B = "dev-bkt"\n{rebind}'
               f'def f(cur):\n    cur.execute(f"COPY t FROM \'s3://{{B}}/k/\' {R}")\n')
     run = scan_cli(tmp_path, {"m.py": source}, *ARGS)
-    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+    line = 3 + rebind.count("\n")
+    assert run.code == 1, run.stderr
+    assert (f"src/m.py:{line}:37: unresolved RI145: variable B ({{B}}) is unresolved in the S3 "
+            "location of this COPY (s3://{B}/k/): its grants are left out") in run.stderr
 
 
 @_attack("SQL variable rewritten by .replace() in a branch")

@@ -36,27 +36,59 @@ REBINDS = {
     "globals().update": 'globals().update(B="prod-bkt")\n',
     "vars() item": 'vars()["B"] = "prod-bkt"\n',
     "setattr on the module": 'import sys\nsetattr(sys.modules[__name__], "B", "prod-bkt")\n',
+    "globals().__setitem__": 'globals().__setitem__("B", "prod-bkt")\n',
+    "module attribute": 'import sys\nsys.modules[__name__].B = "prod-bkt"\n',
+    "exec": 'exec("B = \'prod-bkt\'")\n',
+    "inside a function": 'def g():\n    vars(sys.modules[__name__])["B"] = "prod-bkt"\n',
 }
 
 
-@_attack("module constant rebound through globals()/vars()/setattr")
 @pytest.mark.parametrize("rebind", REBINDS.values(), ids=REBINDS.keys())
 def test_constant_rebound_through_namespace_dict(tmp_path, rebind):
     source = (f'B = "dev-bkt"\n{rebind}'
               f'def f(cur):\n    cur.execute(f"COPY t FROM \'s3://{{B}}/k/\' {R}")\n')
     run = scan_cli(tmp_path, {"m.py": source}, *ARGS)
-    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+    line = 3 + rebind.count("\n")
+    assert run.code == 1, run.stderr
+    assert (f"src/m.py:{line}:37: unresolved RI145: variable B ({{B}}) is unresolved in the S3 "
+            "location of this COPY (s3://{B}/k/): its grants are left out") in run.stderr
 
 
-@_attack("SQL variable rewritten by .replace() in a branch")
 def test_sql_variable_replaced_in_a_branch(tmp_path):
     source = ("def f(cur, prod):\n"
               f"    sql = \"COPY t FROM 's3://dev-bkt/k/' {R}\"\n"
               "    if prod:\n"
               "        sql = sql.replace('dev-bkt', 'prod-bkt')\n"
               "    cur.execute(sql)\n")
-    run = scan_cli(tmp_path, {"m.py": source}, *ARGS)
-    _every_rendering_or_exit_1(run, "prod-bkt", "k/")
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "json")
+    assert run.code == 1, run.stdout
+    assert json.loads(run.stdout)["skipped"] == [{
+        "path": "src/m.py", "line": 2, "col": 11,
+        "reason": "the SQL in sql is changed after it is written (line 4): the statement that "
+                  "runs is not this literal; write the whole statement in one template so it "
+                  "can be read"}]
+
+
+REBOUND_SQL = {
+    "+= in a loop": "    for o in opts:\n        sql += o\n",
+    "sql = sql + name": "    sql = sql + opts\n",
+    "join reassigned": "    sql = ' '.join([sql, opts])\n",
+    ".format reassigned": "    sql = sql.format(b=opts)\n",
+    "second literal": "    if opts:\n        sql = 'select 1'\n",
+}
+
+
+@pytest.mark.parametrize("change", REBOUND_SQL.values(), ids=REBOUND_SQL.keys())
+def test_sql_variable_changed_after_it_is_written_is_skipped(tmp_path, change):
+    source = (f"def f(cur, opts):\n    sql = \"COPY t FROM 's3://acme/k/' {R}\"\n{change}"
+              "    cur.execute(sql)\n")
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "json")
+    assert run.code == 1, run.stdout
+    report = json.loads(run.stdout)
+    line = 2 + change.count("\n")
+    assert report["statements"] == []
+    assert [(s["line"], s["reason"].split(":")[0]) for s in report["skipped"]] == [
+        (2, f"the SQL in sql is changed after it is written (line {line})")]
 
 
 APPENDED = {
@@ -78,8 +110,13 @@ APPENDED = {
 }
 
 
-@_attack("options appended to a scanned SQL literal are ignored")
-@pytest.mark.parametrize("source", APPENDED.values(), ids=APPENDED.keys())
+_STILL_OPEN = {"constant + literal", "' '.join with a parameter"}
+
+
+@pytest.mark.parametrize("source", [
+    pytest.param(source, id=key, marks=[_attack("options appended to a scanned SQL literal "
+                                                "are ignored")] if key in _STILL_OPEN else [])
+    for key, source in APPENDED.items()])
 def test_options_appended_to_a_literal_are_not_ignored(tmp_path, source):
     """Text added to a found statement (MANIFEST, KMS_KEY_ID...) changes its grants: the
     statement is unresolved (RI148, or RI142 for a literal MANIFEST) or skipped, exit 1;
@@ -165,10 +202,9 @@ INCLUDES = {
 
 
 @pytest.mark.parametrize("files", [
-    # a .psql file is read by scan itself (a SQL file name sqlfluff knows), so that one passes
-    files if name == "\\ir of a .psql file" else pytest.param(files, marks=_attack(
-        "scan ignores psql \\i/\\ir: the included statements are never read, exit 0"))
-    for name, files in INCLUDES.items()], ids=INCLUDES.keys())
+    pytest.param(files, id=key, marks=[] if key == "\\ir of a .psql file" else [_attack(
+        "scan ignores psql \\i/\\ir: the included statements are never read, exit 0")])
+    for key, files in INCLUDES.items()])
 def test_scan_follows_psql_includes(tmp_path, files):
     """``policy main.sql`` reads the include (or fails with RI100); ``scan`` of the same
     folder must grant what the included COPY needs, or exit 1; never 'No COPY found', 0."""

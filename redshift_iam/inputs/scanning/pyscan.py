@@ -32,6 +32,7 @@ from redshift_iam.inputs.scanning.cfgfiles import Tree
 from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.pybind import Instantiable, bind_found, linked, named
+from redshift_iam.inputs.scanning.pyrebound import rebound_literals
 from redshift_iam.inputs.scanning.pystrings import read_literals
 from redshift_iam.inputs.scanning.pytemplate import (
     Found,
@@ -60,6 +61,7 @@ def scan_python(path: str, host: HostText, hints: list[int], files: Tree | None 
     nodes = _near_hints(tree, hints)
     for node in nodes:
         _mark(node, host, path, templates, done, found)
+    _skip_rebound(tree, host, path, nodes, done, found)
     values, uses = linked(tree, host, path, files, nodes, templates, done)
     for node in nodes:
         if is_str(node) and id(node) not in done and quick_check(node):
@@ -71,6 +73,23 @@ def scan_python(path: str, host: HostText, hints: list[int], files: Tree | None 
     bind_found(tree, host, path, found, files, values, pending)
     return ([entry.item for entry in found if isinstance(entry.item, Fragment)],
             [entry.item for entry in found if isinstance(entry.item, Skipped)])
+
+
+def _skip_rebound(tree: ast.Module, host: HostText, path: str, nodes: list[ast.AST],
+                  done: set[int], found: list[Found]) -> None:
+    """Skip each statement literal whose name is bound again in its scope (``pyrebound``)."""
+    rebound = rebound_literals(tree)
+    for node in nodes:
+        where = rebound.get(id(node))
+        if where is None or id(node) in done or not quick_check(node):
+            continue
+        if _fragment(path, host, node, node, Template("auto")) is None:
+            continue
+        done.add(id(node))
+        found.append(Found((node.lineno, node.col_offset), _skip(
+            path, host, node, f"the SQL in {where.name} is changed after it is written "
+            f"(line {where.line}): the statement that runs is not this literal; "
+            "write the whole statement in one template so it can be read")))
 
 
 def _add(path: str, host: HostText, node: ast.AST, template: Template,

@@ -68,7 +68,7 @@ class Scopes:
                     stars.append(node.lineno)
                 else:
                     records.append((where, name, id(node)))
-        self.constants = _constants(records, literals, stars)
+        self.constants = {} if _rebinds_namespace(tree) else _constants(records, literals, stars)
 
     def visible(self, place: ast.AST) -> dict[str, Any]:
         """The module constants the code at ``place`` reads, by name."""
@@ -114,6 +114,23 @@ def _top_literals(tree: ast.Module, path: str) -> dict[int, _Constant]:
                     found[id(target)] = _Constant(
                         target.id, Binding(value.value, f"{path}:{stmt.lineno}"), end)
     return found
+
+
+_NAMESPACE_WRITERS = frozenset({"globals", "vars", "setattr", "locals", "exec", "eval"})
+_NAMESPACE_ATTRS = frozenset({"modules", "__dict__", "setattr"})
+
+
+def _rebinds_namespace(tree: ast.Module) -> bool:
+    """Might the module rebind its names through its namespace (``globals()["B"] = ...``,
+    ``vars().update(...)``, ``setattr(sys.modules[__name__], ...)``)? Then no constant of it
+    is known: every one may be rebound, so each is left unresolved rather than granted as its
+    first value."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in _NAMESPACE_WRITERS:
+            return True
+        if isinstance(node, ast.Attribute) and node.attr in _NAMESPACE_ATTRS:
+            return True
+    return False
 
 
 def _constants(records: list[tuple[_Scope, str, int]], literals: dict[int, _Constant],

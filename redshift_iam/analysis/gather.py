@@ -135,7 +135,9 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
     from redshift_iam.inputs import Uses, render_source, script_vars, unused_vars
     from redshift_iam.spec import is_spec
 
-    rendered, notes, uses, specs = [], [], Uses(), False
+    rendered: list[Source] = []
+    notes: list[Diagnostic] = []
+    uses, specs = Uses(), False
     for source in sources:
         if is_spec(source.name, options.input_format):
             rendered.append(source)

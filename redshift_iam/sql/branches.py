@@ -19,11 +19,12 @@ from typing import NamedTuple
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.placeholders import indices, sentinel
 from redshift_iam.core.source import Respliced, Source
-from redshift_iam.core.statements import Statement
+from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
 from redshift_iam.sql.lexer import Segment
 
 MAX_COMBINATIONS = 64
-Parse = Callable[[Source, Segment], Statement]
+Mapped = Copy | Unload | CreateLibrary  # a statement the tool maps; it has alternatives
+Parse = Callable[[Source, Segment], Mapped]
 
 
 class Block(NamedTuple):
@@ -70,7 +71,7 @@ def statement_placeholders(source: Source, segment: Segment) -> tuple:
 
 
 def alternatives(source: Source, segment: Segment, statement: Statement, parse: Parse
-                 ) -> tuple[Statement, ...]:
+                 ) -> tuple[Mapped, ...]:
     """The statement read once per combination of its option blocks' branches; () when an
     open slot is not a block with recorded branches, or when the readings cannot be made."""
     slots = getattr(statement, "open_options", ())
@@ -86,7 +87,7 @@ def alternatives(source: Source, segment: Segment, statement: Statement, parse: 
     where = {index: text.find(sentinel(index), segment.start, segment.end) for index in blocks}
     if any(at < 0 for at in where.values()):
         return ()
-    readings = []
+    readings: list[Mapped] = []
     for combination in itertools.product(*(branches[index] for index in blocks)):
         reading, end = source, segment.end
         chosen = zip(blocks, combination, strict=True)

@@ -32,6 +32,7 @@ demo: $(TOOL)
 lint: $(STAMP)
 	$(BIN)/ruff check --no-cache redshift_iam tests bench tools
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 
 test: $(STAMP) lint
 	$(BIN)/python -m pytest

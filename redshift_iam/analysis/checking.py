@@ -58,9 +58,10 @@ def check(inputs: Sequence[Input], options: Options = DEFAULTS, *,
                         cwd=cwd, resolver=resolver)
     principal = _principal(analysis, role, options.from_role or None)
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
+    items: list[str | Source] = [*files, *sources]
     documents: list[PolicyInput | PolicyDoc] = [
         _read_file(item, stdin, reader, options.policy_role or None, principal)
-        for item in (*files, *sources)]
+        for item in items]
     if options.from_role:
         documents += _from_role(options.from_role, session)
     report = decide(analysis.derivation, documents, principal, context)

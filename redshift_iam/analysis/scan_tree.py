@@ -222,5 +222,6 @@ def _not_read(diagnostic: Diagnostic) -> Any:
     from redshift_iam.inputs import Skipped
 
     where = diagnostic.location
+    assert where is not None  # the caller keeps located errors only
     return Skipped(where.file, where.line, where.col,
                    f"{diagnostic.code} {diagnostic.shown_message}; {diagnostic.hint}")

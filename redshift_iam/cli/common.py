@@ -133,6 +133,7 @@ def guarded(func):
             if os.environ.get("REDSHIFT_IAM_DEBUG"):
                 raise
             last = exc.__traceback__
+            assert last is not None  # a caught exception has its traceback
             while last.tb_next is not None:  # the innermost frame: where it went wrong
                 last = last.tb_next
             raise Failure(f"internal error {type(exc).__name__} at "

@@ -101,6 +101,7 @@ def _loader() -> Any:
         import tomllib
 
         return tomllib.loads
-    import tomli  # the same parser, for Python 3.10
+    # the same parser, a dependency on Python 3.10 only (mypy checks as 3.10 on a newer one)
+    import tomli  # type: ignore[import-not-found, unused-ignore]
 
     return tomli.loads

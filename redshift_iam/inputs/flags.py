@@ -119,6 +119,7 @@ def _kms_alias(target: str, key: str, settings: Settings) -> str:
     if kms_kind(target) == "alias":
         return target
     alias = kms_arn_parts(target)
+    assert alias is not None  # the caller passes an "alias" or "alias-arn" (kms_kind)
     if alias["partition"] != settings.partition:
         raise FlagError(f"--kms-key {target}: the alias is not in partition "
                         f"{settings.partition} (--partition)")
@@ -141,7 +142,8 @@ def build_settings(partition: str, account_id: str, region: str, manifests: tupl
             raise FlagError(f"--manifest {uri!r}: expected s3://bucket/key")
         notes += _flag_notes("--manifest", uri)
         loaded[uri] = load_manifest(uri, path, notes)
-    targets, aliases = [], {}
+    targets: list[KmsTarget] = []
+    aliases: dict[str, str] = {}
     for value in kms_keys:
         target, key = _split_pair("--kms-key", value)
         if key.lower() == "none" and target.startswith("s3://"):

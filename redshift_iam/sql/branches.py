@@ -19,11 +19,12 @@ from typing import NamedTuple
 from redshift_iam.core.diagnostics import InputError
 from redshift_iam.core.placeholders import indices, sentinel
 from redshift_iam.core.source import Respliced, Source
-from redshift_iam.core.statements import Statement
+from redshift_iam.core.statements import Copy, CreateLibrary, Statement, Unload
 from redshift_iam.sql.lexer import Segment
 
 MAX_COMBINATIONS = 64
-Parse = Callable[[Source, Segment], Statement]
+Mapped = Copy | Unload | CreateLibrary  # a statement the tool maps; it has alternatives
+Parse = Callable[[Source, Segment], Mapped]
 
 
 class Block(NamedTuple):
@@ -44,11 +45,12 @@ class Block(NamedTuple):
 def statement_block(source: Source, segment: Segment, serial: int) -> Block | None:
     """The block of placeholder ``serial`` that starts ``segment`` when its branches are
     plain text (so each can be read as SQL); else None."""
-    branches = source.origin.branches if source.origin is not None else {}
-    if serial not in branches:
+    origin = source.origin
+    if origin is None or serial not in origin.branches:
         return None
+    branches = origin.branches
     at = source.text.find(sentinel(serial), segment.start, segment.end)
-    found = [p for p in source.origin.placeholders if p.serial == serial]
+    found = [p for p in origin.placeholders if p.serial == serial]
     if at < 0 or not found:
         return None
     return Block(at, len(sentinel(serial)), found[0].label, branches[serial])
@@ -58,6 +60,8 @@ def statement_placeholders(source: Source, segment: Segment) -> tuple:
     """The template's placeholders written inside the statement (resolved or not), and the
     ones whose sentinels its rendering holds, by index."""
     origin = source.origin
+    if origin is None:  # plain SQL: no template, no placeholders
+        return ()
     first, last = source.location(segment.start), source.location(max(segment.end - 1, 0))
     inside = set(indices(source.text[segment.start:segment.end]))
     return tuple(p for p in origin.placeholders if p.serial in inside or (
@@ -67,10 +71,12 @@ def statement_placeholders(source: Source, segment: Segment) -> tuple:
 
 
 def alternatives(source: Source, segment: Segment, statement: Statement, parse: Parse
-                 ) -> tuple[Statement, ...]:
+                 ) -> tuple[Mapped, ...]:
     """The statement read once per combination of its option blocks' branches; () when an
     open slot is not a block with recorded branches, or when the readings cannot be made."""
     slots = getattr(statement, "open_options", ())
+    if source.origin is None:  # plain SQL: no blocks
+        return ()
     branches = source.origin.branches
     blocks = [index for slot in slots for index in indices(slot.text)]
     if not slots or not blocks or any(index not in branches for index in blocks):
@@ -81,7 +87,7 @@ def alternatives(source: Source, segment: Segment, statement: Statement, parse: 
     where = {index: text.find(sentinel(index), segment.start, segment.end) for index in blocks}
     if any(at < 0 for at in where.values()):
         return ()
-    readings = []
+    readings: list[Mapped] = []
     for combination in itertools.product(*(branches[index] for index in blocks)):
         reading, end = source, segment.end
         chosen = zip(blocks, combination, strict=True)

@@ -33,7 +33,7 @@ class Joined:
 
     __slots__ = ("lastindex", "_groups", "_starts", "_ends")
 
-    def __init__(self, lastindex: int, groups: dict, starts: dict, ends: dict) -> None:
+    def __init__(self, lastindex: int | None, groups: dict, starts: dict, ends: dict) -> None:
         self.lastindex, self._groups, self._starts, self._ends = lastindex, groups, starts, ends
 
     def __getitem__(self, group: int | str) -> str | None:

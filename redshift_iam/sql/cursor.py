@@ -84,7 +84,7 @@ class Cursor:
     def skip_parens(self) -> list[Token]:
         """Consume a balanced ``( ... )`` group and return the tokens inside it."""
         self.expect_punct("(")
-        depth, inside = 1, []
+        depth, inside = 1, list[Token]()
         while True:
             token = self.next("')'")
             depth += (token.text == "(") - (token.text == ")")
@@ -105,7 +105,8 @@ class Cursor:
         """For text that came from a template value: where the placeholder stands and
         where its value came from (never the value: it may be a secret)."""
         origin = self.source.origin
-        return provenance(origin.value_at(offset) if hasattr(origin, "value_at") else None)
+        value_at = getattr(origin, "value_at", None)  # a template's origin; not in Origin
+        return provenance(value_at(offset) if value_at is not None else None)
 
     def shown(self, token: Token) -> str:
         """How a token is named in a message. String contents are never echoed (they may be

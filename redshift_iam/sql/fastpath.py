@@ -220,7 +220,8 @@ def _role(where: _Where, match: re.Match[str]) -> Authorization:
 @functools.lru_cache(maxsize=1024)
 def _plain_role(arn: str) -> bool:
     """A valid role ARN of a 12-digit account: the parser would neither fail nor warn."""
-    return not check_role_arn(arn) and bool(ACCOUNT.match(role_arn_parts(arn).group("account")))
+    parts = None if check_role_arn(arn) else role_arn_parts(arn)
+    return parts is not None and bool(ACCOUNT.match(parts.group("account")))
 
 
 def _region(where: _Where, match: re.Match[str]) -> Text:

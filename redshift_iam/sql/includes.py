@@ -56,7 +56,9 @@ def includes(source: Source, start: int, end: int) -> list[Include]:
     found, pos = [], start
     while (command := _COMMAND.match(source.text, pos, end)) is not None:
         name = command.group(1)
-        pos = _ARGUMENTS.match(source.text, command.end(), end).end()
+        arguments = _ARGUMENTS.match(source.text, command.end(), end)
+        assert arguments is not None  # a starred pattern matches the empty string
+        pos = arguments.end()
         if name in INCLUDE_COMMANDS:
             found.append(Include(command.start(), name,
                                  _file_name(source, command.start(), command.end(), pos)))

@@ -27,6 +27,9 @@ from redshift_iam.core.sqllex import (
 from redshift_iam.core.sqllex import META as META_LINE
 from redshift_iam.sql.comments import Joined, nested_end, raise_open_comment
 
+# a statement the lexer found: the regex's match, or its parts around nested comments
+StatementMatch = re.Match[str] | Joined
+
 __all__ = ["block_end"]  # re-exported: the reader's callers count nesting with it
 
 # The lexical pieces of core.sqllex, each with a named group ({0}) that is empty when the
@@ -128,7 +131,7 @@ BAD = _STATEMENT.groupindex["bad"]  # match.lastindex == BAD: see raise_unclosed
 META = _STATEMENT.groupindex["meta"]  # match.lastindex == META: a psql meta-command ends it
 
 
-def statement_matches(source: Source) -> Iterator[re.Match[str] | Joined]:
+def statement_matches(source: Source) -> Iterator[StatementMatch]:
     """One raw match per statement, empty and comment-only ones included, for callers that
     must touch each as little as possible. A match whose ``lastindex`` is ``BAD`` stops at a
     construct that never closes: pass it to :func:`raise_unclosed`. A statement holding a
@@ -155,12 +158,14 @@ def _join(source: Source, match: re.Match[str]) -> Joined:
     """The statement ``match`` starts, read on over each nested comment it stops at. Its
     first word and lead come from the first part with content (a word or other text)."""
     text, start = source.text, match.start()
-    head = match
+    head: re.Match[str] = match
     while match.lastindex == BAD and text.startswith("/*", match.end()):
         stop = block_end(text, match.end())
         if stop is None:
             raise_open_comment(source, match.end(), start)
-        match = _STATEMENT.match(text, stop)
+        following = _STATEMENT.match(text, stop)
+        assert following is not None  # every part of the pattern may be empty
+        match = following
         if is_empty(head):
             head = match
     return Joined(match.lastindex, {WORD: head[WORD]},
@@ -176,12 +181,12 @@ def leading_meta(source: Source) -> Segment | None:
     return Segment(first.end() - len(first.group().lstrip(" \t")), first.end()) if first else None
 
 
-def meta_line(source: Source, match: re.Match[str] | Joined) -> Segment:
+def meta_line(source: Source, match: StatementMatch) -> Segment:
     """The meta-command line (from its backslash) that ends the statement ``match``."""
     return Segment(source.text.index("\\", match.start(META)), match.end(META))
 
 
-def raise_unclosed(source: Source, match: re.Match[str]) -> NoReturn:
+def raise_unclosed(source: Source, match: StatementMatch) -> NoReturn:
     """Raise InputError (RI101-RI104) for the unterminated string, identifier, comment or
     dollar body in the statement ``match`` stopped at."""
     for _ in _split_reference(source, match.start()):  # raises at the unclosed one
@@ -189,12 +194,12 @@ def raise_unclosed(source: Source, match: re.Match[str]) -> NoReturn:
     raise RuntimeError(f"the splitters disagree at offset {match.start()}")
 
 
-def is_empty(match: re.Match[str]) -> bool:
+def is_empty(match: StatementMatch) -> bool:
     """Nothing but white space and comments."""
     return match.end("lead") == match.end("rest")
 
 
-def scan(source: Source) -> Iterator[re.Match[str]]:
+def scan(source: Source) -> Iterator[StatementMatch]:
     """The match of every statement of ``source``, in order, skipping empty and comment-only
     ones.
 
@@ -208,7 +213,7 @@ def scan(source: Source) -> Iterator[re.Match[str]]:
             yield match
 
 
-def segment_of(match: re.Match[str]) -> Segment:
+def segment_of(match: StatementMatch) -> Segment:
     """The span of a statement :func:`scan` found, without its terminator."""
     return Segment(match.start(), match.end("rest"))
 
@@ -222,7 +227,8 @@ def split(source: Source) -> Iterator[Segment]:
 
 def _split_reference(source: Source, start: int) -> Iterator[Segment]:
     """The token-by-token splitter: slower, but it knows which construct never closes."""
-    text, pos = source.text, start
+    text = source.text
+    pos: int | None = start
     while pos is not None:
         resume, pos = pos, None
         for match in _split_regex().finditer(text, resume):

@@ -240,7 +240,7 @@ def _candidates(source: Source) -> tuple[list[tuple[Segment, int]], int, list[Se
     segments, others, index = [], 0, 0
     metas = [] if (first := leading_meta(source)) is None else [first]
     for match in statement_matches(source):  # the hot loop: as little per statement as can be
-        if match.lastindex >= META:  # ended by a meta-command line, the end, or unclosed
+        if (match.lastindex or 0) >= META:  # ended by a meta-command line, the end, or unclosed
             if match.lastindex == BAD:
                 raise_unclosed(source, match)
             if match.lastindex == META:
@@ -307,8 +307,10 @@ def _parse(source: Source, segment: Segment, kind: str) -> tuple[Statement, list
 
     placeholders = branches.statement_placeholders(source, segment)
 
-    def again(reading: Source, span: Segment) -> Statement:
-        return _parse_plain(reading, span, kind)[0]._replace(placeholders=placeholders)
+    def again(reading: Source, span: Segment) -> branches.Mapped:
+        read = _parse_plain(reading, span, kind)[0]
+        assert not isinstance(read, Unmapped)  # ``kind`` has a parser: ``statement`` was mapped
+        return read._replace(placeholders=placeholders)
 
     return statement._replace(
         placeholders=placeholders,

@@ -22,14 +22,15 @@ def attach_snippets(diagnostics: tuple[Diagnostic, ...], sources: tuple[Source, 
     segments: dict[str, tuple[list[int], list[Segment]]] = {}
     done = []
     for diagnostic in diagnostics:
-        source = by_name.get(diagnostic.location.file) if diagnostic.location else None
-        if diagnostic.snippet or source is None:
+        where = diagnostic.location
+        source = by_name.get(where.file) if where else None
+        if diagnostic.snippet or source is None or where is None:
             done.append(diagnostic)
             continue
         if source.name not in segments:  # split once per source, and only when needed
             found = _statements(source)
             segments[source.name] = ([segment.start for segment in found], found)
-        snippet = _snippet(source, *segments[source.name], diagnostic.location)
+        snippet = _snippet(source, *segments[source.name], where)
         done.append(diagnostic._replace(snippet=snippet))
     return tuple(done)
 

@@ -113,13 +113,14 @@ def _mapped(source: Source, segment: Segment) -> Iterator[Token]:
 
 
 def _tokens(source: Source, segment: Segment) -> Iterator[Token]:
-    text, pos = source.text, segment.start
+    text = source.text
+    pos: int | None = segment.start
     first = source.location(segment.start)
     line, line_start = first.line, segment.start - first.col + 1
     while pos is not None:
         resume, pos = pos, None
         for match in _token_regex().finditer(text, resume, segment.end):
-            kind, start = match.lastgroup, match.start()
+            kind, start = match.lastgroup or "", match.start()  # every branch is a named group
             raw = match.group()
             if kind not in ("ws", "comment"):
                 if kind == "block" and not match.group("b_end"):  # nested: step over it whole

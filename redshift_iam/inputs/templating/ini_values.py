@@ -122,8 +122,8 @@ def _key_lines(text: str) -> dict[tuple[str, str], int]:
 
 
 def _error_line(exc: configparser.Error) -> int:
-    if getattr(exc, "lineno", None):
-        return int(exc.lineno)
+    if lineno := getattr(exc, "lineno", None):
+        return int(lineno)
     errors = getattr(exc, "errors", None)
     return int(errors[0][0]) if errors else 1
 

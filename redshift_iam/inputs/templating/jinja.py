@@ -144,10 +144,11 @@ def _context(state: State, values: Values) -> dict[str, Any]:
     return context
 
 
-class _Scope(dict):  # type: ignore[type-arg]
+class _Scope(dict[str, Any]):
     """A mapping of values that knows its dotted path, so a missing key is named in full."""
 
     __slots__ = ("_ri_path",)
+    _ri_path: str
 
 
 def _scopes(tree: dict[str, Any], prefix: str) -> Any:

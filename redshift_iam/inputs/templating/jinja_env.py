@@ -123,7 +123,7 @@ class TracingSandbox(SandboxedEnvironment):
         self.ri_probes = frozenset(f"ri_{name}" for name in state.probes())
         for name, probe in state.probes().items():
             setattr(self, f"ri_{name}", probe)
-        self.concat = state.capture  # type: ignore[assignment]
+        self.concat = state.capture  # type: ignore[method-assign]
 
     def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
         tree = instrument(super()._parse(source, name, filename), self.ri_probes,

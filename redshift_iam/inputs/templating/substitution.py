@@ -174,7 +174,9 @@ class _Scan:
             start = max(found.end(), self.done)
             if self.done > end:
                 quote = self.source.text[match.start()]
-                end = _STRING_REST[quote].match(self.source.text, self.done).end()
+                rest = _STRING_REST[quote].match(self.source.text, self.done)
+                assert rest is not None  # the rest of a string may be empty
+                end = rest.end()
         return end
 
     def _set_late(self) -> tuple[Diagnostic, ...]:

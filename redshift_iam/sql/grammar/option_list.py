@@ -103,7 +103,7 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
         cursor.accept_word("AS")
         cursor.expect_string(f"the {name} value", secret=True)  # read past; never kept
     elif shape in ("string?", "jsonpaths"):
-        if cursor.peek() is not None and cursor.peek().kind == "string":
+        if (ahead := cursor.peek()) is not None and ahead.kind == "string":
             read.strings[name] = cursor.next("")
     elif shape in ("number", "size"):
         _expect_number(cursor, name)

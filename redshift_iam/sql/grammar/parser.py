@@ -57,7 +57,9 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
     problem = check_s3(token.value, not cursor.templated)
     if problem:
         raise cursor.problem(problem, token)
-    bucket, key = split_s3(token.value)
+    parts = split_s3(token.value)
+    assert parts is not None  # check_s3 passed: an s3:// URI
+    bucket, key = parts
     for code, message, _ in key_warnings(key):
         cursor.warn(code, message, token)
     return S3Path(bucket, key, cursor.location(token))
@@ -65,7 +67,7 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
 
 def _table_name(cursor: Cursor) -> str:
     parts = [cursor.next("the table name")]
-    while cursor.peek() is not None and cursor.peek().text == ".":
+    while (ahead := cursor.peek()) is not None and ahead.text == ".":
         cursor.next("")
         parts.append(cursor.next("the table name"))
     for part in parts:
@@ -79,7 +81,7 @@ def _table_name(cursor: Cursor) -> str:
 def parse_copy(cursor: Cursor) -> Copy:
     keyword = cursor.expect_word("COPY")
     table = _table_name(cursor)
-    if cursor.peek() is not None and cursor.peek().text == "(":
+    if (ahead := cursor.peek()) is not None and ahead.text == "(":
         cursor.skip_parens()
     cursor.expect_word("FROM")
     source_token = cursor.expect_string("the data source")
@@ -115,8 +117,8 @@ def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorizati
                            read.seen["MASTER_SYMMETRIC_KEY"])
 
 
-def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | EmrCluster,
-                                                        CopyMode]:
+def _copy_source(cursor: Cursor, token: Token
+                 ) -> tuple[S3Path | DynamoTable | EmrCluster | Open, CopyMode]:
     if open_slots.is_open(cursor, token):
         found = open_slots.copy_source(cursor, token)
         if isinstance(found, DynamoTable):
@@ -132,9 +134,11 @@ def _copy_source(cursor: Cursor, token: Token) -> tuple[S3Path | DynamoTable | E
     if scheme == "s3":
         return _s3(cursor, token), CopyMode.PREFIX
     if scheme == "dynamodb":
-        name = DYNAMO_SOURCE.match(token.value).group("name")
-        return DynamoTable(name, cursor.location(token)), CopyMode.DYNAMODB
+        dynamo = DYNAMO_SOURCE.match(token.value)
+        assert dynamo is not None  # copy_source_scheme accepted it as dynamodb://
+        return DynamoTable(dynamo.group("name"), cursor.location(token)), CopyMode.DYNAMODB
     match = EMR_SOURCE.match(token.value)
+    assert match is not None  # copy_source_scheme accepts no other scheme
     return (EmrCluster(match.group("id"), match.group("path") or "", cursor.location(token)),
             CopyMode.EMR)
 

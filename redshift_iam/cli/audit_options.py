@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from redshift_iam.cli.click_options import size_value, template_options
+from redshift_iam.cli.click_options import apply_options, size_value, template_options
 from redshift_iam.core.options import INPUT_FORMATS
 
 REPORT_FORMATS = ("text", "json", "sarif")
@@ -37,9 +37,7 @@ def audit_inputs(func):
                      help="text for people; json for machines; sarif: SARIF 2.1.0 for "
                           "code-scanning upload (GitHub, GitLab, Azure DevOps)."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 def sql_inputs(inputs: tuple[str, ...], scan: bool, input_format: str) -> tuple[str, ...]:

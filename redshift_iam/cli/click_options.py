@@ -11,6 +11,14 @@ from redshift_iam.core.aws_names import _DB_USER
 from redshift_iam.core.options import INPUT_FORMATS, PARTITIONS, SEVERITIES, TEMPLATE_STYLES
 
 
+def apply_options(func, options):
+    """``func`` decorated by ``options`` in their listed order (the first shows first in
+    --help)."""
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 def _flag(check_name):
     """A click callback running a flags.py check; its FlagError becomes a usage error."""
     def callback(ctx, param, value):
@@ -80,9 +88,7 @@ def read_limit_options(per_file="32MiB", total="256MiB", larger="is an error (RI
                          help="Read at most this much in all in one run; a file past it is "
                               "treated as --max-file-size says."),
         ]
-        for option in reversed(options):
-            func = option(func)
-        return func
+        return apply_options(func, options)
     return decorate
 
 
@@ -114,9 +120,7 @@ def template_options(func):
         click.option("--no-config", is_flag=True,
                      help="Read no project config."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 def input_options(func):
@@ -180,9 +184,7 @@ def settings_options(func):
                           "the gaps become warnings and their grants are left out."),
         error_format_option,
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 error_format_option = click.option(
@@ -204,9 +206,7 @@ def trust_options(func):
                      help="Trust redshift.REGION.amazonaws.com instead of the global principal. "
                           "Repeatable."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 def role_option(func):
@@ -233,9 +233,7 @@ def out_dir_options(what: str, out_dir_help: str):
                          help="With --out-dir: write nothing; exit 1 with a unified diff on "
                               f"stdout when the folder is not what {what} would write."),
         ]
-        for option in reversed(options):
-            func = option(func)
-        return func
+        return apply_options(func, options)
     return decorate
 
 
@@ -265,9 +263,7 @@ def check_options(func):
                           "aws:SourceIp=10.0.0.8); a condition on a key not given is not "
                           "known to hold. Repeatable, each key once."),
     ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    return apply_options(func, options)
 
 
 def min_severity_option(func):

@@ -113,3 +113,11 @@ def test_a_block_whose_branches_hold_placeholders_stays_unresolved(tmp_path: Pat
                        f"IAM_ROLE '{ROLE}';{{% endfor %}}\n" + COPY)
     assert result.exit_code == 1
     assert "unresolved RI131" in result.stderr
+
+
+def test_blocks_in_a_row_stay_loud_and_linear(tmp_path: Path) -> None:
+    """Each branch's reading holds the next block: it is RI131 there, not read per branch
+    again (50 blocks in a row were 2**50 readings, 3,000 a RecursionError)."""
+    result, _ = run(tmp_path, ("{% if x %}\n" + UNLOAD + "{% endif %}\n") * 50)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert "unresolved RI131: placeholder x stands for a whole statement" in result.stderr

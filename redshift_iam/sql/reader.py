@@ -102,6 +102,7 @@ class _Reading:
         self.diagnostics: list[Diagnostic] = []
         self.texts: list[Source] = []  # every text read, included files too
         self.skipped = 0
+        self.in_block = 0  # how deep in a block's branch readings (see block)
 
     def source(self, chain: tuple[Source, ...]) -> None:
         """Read ``chain[-1]``, which ``chain[-2]`` includes (and so on up to a top script),
@@ -142,7 +143,7 @@ class _Reading:
             self.diagnostics.append(exc.diagnostic)
             return
         self.diagnostics.extend(warnings)
-        if isinstance(statement, Unmapped) and statement.code == "RI131":
+        if isinstance(statement, Unmapped) and statement.code == "RI131" and not self.in_block:
             block = _block_at(source, segment)
             if block is not None:
                 self.block(source, segment, block)
@@ -180,6 +181,9 @@ class _Reading:
                      "branch is read and the role gets what any of them needs",
             source.location(block.at), fix=f"pass {flags} to read the branch that runs"))
         marks = len(self.statements), len(self.diagnostics)
+        # A block inside a branch's reading stays RI131: reading it per branch again would
+        # multiply the readings (n blocks in a row: 2**n).
+        self.in_block += 1
         for branch in block.branches:
             reading = block.reading(source, branch)
             end = segment.end + len(branch) - block.length
@@ -191,6 +195,7 @@ class _Reading:
             for inner, word in segments:
                 if segment.start <= inner.start < end:
                     self.statement(reading, inner, word)
+        self.in_block -= 1
         self.statements[marks[0]:] = _unique(self.statements[marks[0]:])
         self.diagnostics[marks[1]:] = _unique(self.diagnostics[marks[1]:])
 

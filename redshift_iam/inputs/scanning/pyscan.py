@@ -32,7 +32,7 @@ from redshift_iam.inputs.scanning.cfgfiles import Tree
 from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped, TextBuilder
 from redshift_iam.inputs.scanning.host import HostText
 from redshift_iam.inputs.scanning.pybind import Instantiable, bind_found, linked, named
-from redshift_iam.inputs.scanning.pyrebound import rebound_literals
+from redshift_iam.inputs.scanning.pyrebound import extended_literals, is_join, rebound_literals
 from redshift_iam.inputs.scanning.pystrings import read_literals
 from redshift_iam.inputs.scanning.pytemplate import (
     Found,
@@ -77,8 +77,9 @@ def scan_python(path: str, host: HostText, hints: list[int], files: Tree | None 
 
 def _skip_rebound(tree: ast.Module, host: HostText, path: str, nodes: list[ast.AST],
                   done: set[int], found: list[Found]) -> None:
-    """Skip each statement literal whose name is bound again in its scope (``pyrebound``)."""
-    rebound = rebound_literals(tree)
+    """Skip each statement literal whose name is bound again in its scope, or read into a
+    longer text (``pyrebound``)."""
+    rebound = {**extended_literals(tree), **rebound_literals(tree)}
     for node in nodes:
         where = rebound.get(id(node))
         if where is None or id(node) in done or not quick_check(node):
@@ -86,10 +87,12 @@ def _skip_rebound(tree: ast.Module, host: HostText, path: str, nodes: list[ast.A
         if _fragment(path, host, node, node, Template("auto")) is None:
             continue
         done.add(id(node))
+        change = (f"is read into a longer text at line {where.line} (+, an f-string or "
+                  ".join)" if where.extended else f"is changed after it is written (line "
+                  f"{where.line})")
         found.append(Found((node.lineno, node.col_offset), _skip(
-            path, host, node, f"the SQL in {where.name} is changed after it is written "
-            f"(line {where.line}): the statement that runs is not this literal; "
-            "write the whole statement in one template so it can be read")))
+            path, host, node, f"the SQL in {where.name} {change}: the statement that runs is "
+            "not this literal; write the whole statement in one template so it can be read")))
 
 
 def _add(path: str, host: HostText, node: ast.AST, template: Template,
@@ -175,6 +178,8 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, Templa
             found.append(Found((func.value.lineno, func.value.col_offset), _skip(
                 path, host, func.value, f"SQL literal passed through .{func.attr}(), which the "
                 "scanner cannot follow; write the statement as one literal or a template")))
+    if is_join(node):
+        _joined(node, host, path, done, found)
     _params(node, templates)
     derived = pycalls.derive(node, path, host)
     if isinstance(derived, Fragment):
@@ -186,6 +191,22 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, Templa
                                                 and item.id in names), place=node)))
     elif derived is not None:
         found.append(Found((node.lineno, node.col_offset), derived))
+
+
+def _joined(call: ast.Call, host: HostText, path: str, done: set[int],
+            found: list[Found]) -> None:
+    """A statement literal joined with other parts (``' '.join([SQL, opts])``) is not the
+    statement that runs: skipped."""
+    items = [item for argument in call.args for item in (
+        argument.elts if isinstance(argument, (ast.List, ast.Tuple)) else [argument])]
+    for item in items:
+        if is_str(item) and id(item) not in done and quick_check(item) \
+                and _fragment(path, host, item, item, Template("auto")) is not None:
+            done.add(id(item))
+            found.append(Found((item.lineno, item.col_offset), _skip(
+                path, host, item, "SQL literal joined with other parts (.join): the statement "
+                "that runs is not this literal; write the whole statement in one template so "
+                "it can be read")))
 
 
 def _params(call: ast.Call, templates: dict[int, Template]) -> None:

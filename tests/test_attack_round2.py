@@ -246,20 +246,49 @@ DEFAULTS = {
 }
 
 
-@_attack("a default is granted as the only rendering (x|default, os.environ.get, a parameter "
-         "default and a Terraform variable default are unresolved; these are not)")
-@pytest.mark.parametrize("sql", DEFAULTS.values(), ids=DEFAULTS.keys())
-def test_default_is_not_the_only_rendering(tmp_path, sql):
-    """The value set when the script runs wins over the default: a bucket given only by a
-    default is unresolved (RI145), never the default's bucket alone with exit 0."""
+# RULES: a default the template states is used when no value is given (shell `${x:-d}` "uses
+# d"), marked as a default. The attacker's point (the runtime value wins) is met by saying so
+# aloud: RW228 names the placeholder and where the default is stated, never silently.
+def _default_warning(name: str, text: str, at: str, origin: str) -> str:
+    return (f"{at}: warning RW228: variable {name} ({text}) takes its default ({origin}): the "
+            "grants are for that default, not for a value set where the script runs")
+
+
+DEFAULTS = {
+    "shell ${B:-dev}": ("COPY t FROM 's3://${B:-dev-bkt}/k/' " + R + " CSV;", "B", "${B:-dev-bkt}"),
+    "shell ${B-dev}": ("COPY t FROM 's3://${B-dev-bkt}/k/' " + R + " CSV;", "B", "${B-dev-bkt}"),
+    "dbt var('b', 'dev')": ("COPY t FROM 's3://{{ var('b', 'dev-bkt') }}/k/' " + R + " CSV;",
+                            "b", "{{ var('b', 'dev-bkt') }}"),
+    "dbt env_var('B', 'dev')": ("COPY t FROM 's3://{{ env_var('B', 'dev-bkt') }}/k/' " + R
+                                + " CSV;", "B", "{{ env_var('B', 'dev-bkt') }}"),
+}
+
+
+@pytest.mark.parametrize(("sql", "name", "text"), DEFAULTS.values(), ids=DEFAULTS.keys())
+def test_a_default_granted_alone_is_said_aloud(tmp_path, sql, name, text):
+    """Granted for the default (exit 0, the default's bucket only), with RW228 and its hint."""
     run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
-    assert run.code == 1 or reads([json.loads(run.stdout)], "prod-bkt", "k/"), run.stderr
+    assert run.code == 0, run.stderr
+    assert reads([json.loads(run.stdout)], "dev-bkt", "k/")
+    assert not reads([json.loads(run.stdout)], "prod-bkt", "k/")
+    assert run.stderr.splitlines()[0] == _default_warning(name, text, "t.sql:1:19",
+                                                          "default in template")
+    assert f"    hint: pass --var {name}=VALUE to grant the value it runs with" in run.stderr
 
 
-@_attack("scan: ${B:-dev} in a shell script is granted as its default alone")
-def test_scan_shell_default_is_not_the_only_rendering(tmp_path):
+def test_scan_shell_default_is_said_aloud(tmp_path):
     files = {"load.sh": f"psql -c \"COPY t FROM 's3://${{B:-dev-bkt}}/k/' {R} CSV;\"\n"}
-    _every_rendering_or_exit_1(scan_cli(tmp_path, files, *ARGS), "prod-bkt", "k/")
+    run = scan_cli(tmp_path, files, *ARGS)
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines()[0] == _default_warning(
+        "B", "${B:-dev-bkt}", "src/load.sh:1:28", "default in template")
+
+
+def test_a_given_value_wins_over_the_default_and_is_not_warned(tmp_path):
+    run = policy_cli(tmp_path, "t.sql", DEFAULTS["shell ${B:-dev}"][0], *ARGS, "--var",
+                     "B=prod-bkt")
+    assert (run.code, "RW228" in run.stderr) == (0, False), run.stderr
+    assert reads([json.loads(run.stdout)], "prod-bkt", "k/")
 
 
 # --- silent wrong policies: psql variables set where the tool does not look -------------------
@@ -333,3 +362,12 @@ def test_out_dir_that_is_a_link_outside_is_refused(tmp_path):
     assert result.stderr == ("redshift-iam: iam is a symbolic link: give the folder it points "
                              "to, so nothing is written or read outside the folder named\n")
     assert list(outside.iterdir()) == []
+
+
+def test_scan_code_default_is_said_aloud(tmp_path):
+    files = {"m.py": "import os\nB = os.environ.get('B', 'dev-bkt')\n"
+                     f"q = f\"COPY t FROM 's3://{{B}}/k/' {R} CSV\"\n"}
+    run = scan_cli(tmp_path, files, *ARGS)
+    assert run.code == 0, run.stderr
+    assert run.stderr.splitlines()[0] == _default_warning(
+        "B", "{B}", "src/m.py:3:25", "src/m.py:2 default of os.environ.get('B')")

@@ -19,7 +19,8 @@ from redshift_iam.cli.main import main
 FIXTURES = Path(__file__).parent / "fixtures"
 _HINTED = re.compile(r"^(?P<where>\S+:\d+:\d+): \w+ (?P<code>R[IW]\d+): .*\n"
                      r"(?:    .*\n)*?    hint: pass (?P<command>--var .*?)"
-                     r"(?: to grant one prefix| \(the values the block tests\))?$", re.M)
+                     r"(?: to grant one prefix| to grant the value it runs with"
+                     r"| \(the values the block tests\))?$", re.M)
 # a value for each kind of slot: the first that makes the statement read fills it
 CANDIDATES = ("acme-b", "s3://acme-b/k", "'s3://acme-b/k'", "arn:aws:iam::123456789012:role/R",
               "'arn:aws:iam::123456789012:role/R'", "123456789012", "AKIAIOSFODNN7EXAMPLE",

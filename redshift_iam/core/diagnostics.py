@@ -362,6 +362,13 @@ CATALOGUE: dict[str, Entry] = build({
         "placeholder in an S3 key",
         "a template placeholder without a value inside an S3 key: granted as `*` at its place; "
         "the message names the variable and the pattern"),
+    "RW228": Entry(
+        WARNING, "pass --var NAME=VALUE to grant the value the script runs with",
+        "granted for a default value",
+        "a placeholder without a given value is filled by the default its template or code "
+        "states (`${B:-dev}`, dbt `var('b', 'dev')`, `os.environ.get('B', 'dev')`, a parameter "
+        "default): the grants are for that default, and the warning says so, since the value "
+        "set where the script runs wins over it"),
     "RW224": Entry(
         WARNING, "pass --var NAME=VALUE to read the one branch that runs",
         "Jinja block of whole statements",

@@ -92,6 +92,19 @@ def provenance(found: Placeholder | None) -> str:
             f"value from {found.origin})")
 
 
+# How an origin says its value is only a default that the running code may replace (the
+# templating and scan stages write these words): shell ``${B:-dev}`` and dbt ``var('b', 'dev')``
+# ("default in template"), ``os.environ.get('B', 'dev')`` and Airflow ``Variable.get``
+# ("... default of ..."), a function parameter's default ("(parameter default)").
+_DEFAULT_ORIGIN = LazyRegex(r"\bdefault (?:in template|of )|\(parameter default\)")
+
+
+def from_default(placeholder: Placeholder) -> bool:
+    """Whether ``placeholder`` is filled by a default the template or code states (RULES: used,
+    and marked as a default: the value set where the script runs wins over it)."""
+    return placeholder.resolved and bool(_DEFAULT_ORIGIN.search(placeholder.origin))
+
+
 def sentinel(index: int) -> str:
     """The text that stands for unresolved placeholder ``index`` in a rendering."""
     return f"{SENTINEL_OPEN}{index}{SENTINEL_CLOSE}"

@@ -13,7 +13,7 @@ import functools
 from redshift_iam.core.aws_names import arn_partition, role_account
 from redshift_iam.core.diagnostics import Diagnostic, Location
 from redshift_iam.core.grants import Derivation, Grant, Principal, TrustLink
-from redshift_iam.core.placeholders import has_marker, has_sentinel
+from redshift_iam.core.placeholders import from_default, has_marker, has_sentinel
 from redshift_iam.core.settings import Settings
 from redshift_iam.core.statements import (
     AuthKind,
@@ -52,15 +52,19 @@ def _derive_one(statement: Copy | Unload | CreateLibrary, settings: Settings,
     """Append one statement's grants and trust links; return its diagnostics. With
     ``settings.variables`` the open values a variable can stand for are variables first
     (:mod:`iac_variables`)."""
-    if not (settings.variables and statement.placeholders):
-        return _derive_statement(statement, settings, grants, links)
-    from redshift_iam.derive import iac_variables  # only Terraform/CloudFormation of a template
-
-    marked, notes = iac_variables.substitute(statement, unresolved_module().table(statement),
-                                         DERIVERS[type(statement)].name)
     before = len(grants)
-    found = _derive_statement(marked, settings, grants, links)
-    return list(dict.fromkeys(iac_variables.used(notes, grants[before:]) + found))
+    if not (settings.variables and statement.placeholders):
+        found = _derive_statement(statement, settings, grants, links)
+    else:
+        from redshift_iam.derive import iac_variables  # only IaC formats of a template
+
+        marked, notes = iac_variables.substitute(statement, unresolved_module().table(
+            statement), DERIVERS[type(statement)].name)
+        found = _derive_statement(marked, settings, grants, links)
+        found = list(dict.fromkeys(iac_variables.used(notes, grants[before:]) + found))
+    if len(grants) > before and any(from_default(p) for p in statement.placeholders):
+        found = unresolved_module().default_warnings(statement.placeholders) + found
+    return found
 
 
 def _derive_statement(statement: Copy | Unload | CreateLibrary, settings: Settings,

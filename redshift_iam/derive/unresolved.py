@@ -22,6 +22,7 @@ from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import (
     Placeholder,
     fill_command,
+    from_default,
     indices,
     shown,
     var_name,
@@ -178,6 +179,18 @@ def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[
                      "its place)", placeholder.location,
             fix=_narrow(fill(placeholder))))
     return found
+
+
+def default_warnings(placeholders: tuple[Placeholder, ...]) -> list[Diagnostic]:
+    """RW228 for each placeholder filled by a default the template or code states: granted
+    for that default (RULES), said aloud since the value set where the script runs wins. The
+    value is not printed (it may be a secret); its origin is."""
+    return [Diagnostic(
+        "RW228", f"{_named(placeholder)} takes its default ({placeholder.origin}): the "
+                 "grants are for that default, not for a value set where the script runs",
+        placeholder.location,
+        fix="pass " + fill_command(var_name(placeholder)) + " to grant the value it runs with")
+        for placeholder in placeholders if from_default(placeholder)]
 
 
 def _narrow(hint: str) -> str:

@@ -145,7 +145,6 @@ MUTATIONS = {
 }
 
 
-@_attack("a value mutated (method call) inside a block on an unknown keeps one branch")
 @pytest.mark.parametrize(("sql", "prefix"), MUTATIONS.values(), ids=MUTATIONS.keys())
 def test_mutation_in_unknown_block_is_unknown_after(tmp_path, sql, prefix):
     run = policy_cli(tmp_path, "t.sql", sql, *ARGS)

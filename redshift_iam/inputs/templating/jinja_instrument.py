@@ -8,7 +8,9 @@ value a statement takes, and ``{% set %}`` inside an unknown block made unknown 
   taken before the value, and a ``for ... if`` test through ``ri_cond``.
 - After an ``if`` (or ``for``) whose test may be unknown, each variable (or namespace
   attribute) set inside it is reassigned through ``ri_branch``: unknown when the test was, as
-  any branch could have run.
+  any branch could have run. So is each variable changed in place inside it, at any depth: a
+  mutating method called on it (``l.append(x)``, ``d.update(...)``, ``c.next()``) or, for a
+  variable the template sets, a call of it (a ``joiner``).
 - ``~`` compiles to ``environment.ri_concat``; what ``{% call %}`` and ``{% filter %}`` blocks
   output goes through ``ri_block``. Every other output must be one of the probes.
 """
@@ -102,8 +104,11 @@ def instrument(tree: nodes.Template, probes: frozenset[str], silent: set[int]
                ) -> nodes.Template:
     """``tree`` instrumented (see the module docstring); the regions of blocks whose every
     branch outputs only whitespace are added to ``silent``."""
+    settable = frozenset(name.name for assign in tree.find_all(nodes.Assign)
+                         for name in [assign.target, *assign.target.find_all(nodes.Name)]
+                         if isinstance(name, nodes.Name))
     tree = _Instrument(probes).visit(tree)
-    _Blocks(silent).visit(tree)
+    _Blocks(silent, settable).visit(tree)
     return tree
 
 
@@ -126,8 +131,9 @@ class _Blocks:
     sets; and which blocks are silent (a block of ``{% set %}`` lines renders no text that
     could change, so an unknown test leaves no sentinel behind)."""
 
-    def __init__(self, silent: set[int]) -> None:
+    def __init__(self, silent: set[int], settable: frozenset[str]) -> None:
         self.silent = silent
+        self.settable = settable
 
     def visit(self, node: nodes.Node) -> None:
         for field in node.fields:
@@ -149,8 +155,11 @@ class _Blocks:
             if self._quiet(statement):
                 self.silent.add(number.value)
             names = isinstance(statement, nodes.If)
-            out += [_reassign(target, number, statement.lineno)
-                    for target in _targets(statement, names, top=True)]
+            targets = _targets(statement, names, top=True)
+            known = {_key(target) for target in targets}
+            targets += [name for name in _mutated(statement, self.settable)
+                        if _key(name) not in known]
+            out += [_reassign(target, number, statement.lineno) for target in targets]
         return out
 
     def _quiet(self, block: nodes.If | nodes.For) -> bool:
@@ -190,6 +199,28 @@ def _targets(node: nodes.Node, names: bool, top: bool = False) -> list[nodes.Nod
     for target in found:
         unique.setdefault(_key(target), target)
     return list(unique.values())
+
+
+# Methods that change their object in place (list, dict, set, deque; jinja2's cycler):
+# a call inside a block whose test is unknown leaves the object unknown after it.
+MUTATORS = frozenset({
+    "append", "extend", "insert", "pop", "remove", "clear", "sort", "reverse", "update",
+    "setdefault", "popitem", "add", "discard", "difference_update", "intersection_update",
+    "symmetric_difference_update", "appendleft", "extendleft", "popleft", "rotate", "next",
+    "reset"})
+
+
+def _mutated(node: nodes.Node, settable: frozenset[str]) -> list[nodes.Node]:
+    """The variables changed in place anywhere inside ``node`` (see the module docstring)."""
+    found: dict[str, nodes.Node] = {}
+    for call in node.find_all(nodes.Call):
+        callee = call.node
+        if isinstance(callee, nodes.Getattr) and isinstance(callee.node, nodes.Name) \
+                and callee.attr in MUTATORS:
+            found.setdefault(callee.node.name, nodes.Name(callee.node.name, "load"))
+        elif isinstance(callee, nodes.Name) and callee.name in settable:
+            found.setdefault(callee.name, nodes.Name(callee.name, "load"))
+    return list(found.values())
 
 
 def _key(target: nodes.Node) -> tuple[str, ...]:

@@ -194,10 +194,7 @@ INCLUDES = {
 }
 
 
-@pytest.mark.parametrize("files", [
-    pytest.param(files, id=key, marks=[] if key == "\\ir of a .psql file" else [_attack(
-        "scan ignores psql \\i/\\ir: the included statements are never read, exit 0")])
-    for key, files in INCLUDES.items()])
+@pytest.mark.parametrize("files", INCLUDES.values(), ids=INCLUDES.keys())
 def test_scan_follows_psql_includes(tmp_path, files):
     """``policy main.sql`` reads the include (or fails with RI100); ``scan`` of the same
     folder must grant what the included COPY needs, or exit 1; never 'No COPY found', 0."""

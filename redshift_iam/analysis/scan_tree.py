@@ -93,7 +93,7 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     rendering[:0] = missing
     if options.template_vars:
         rendering += unused_vars(given, uses)
-    script = _read_each(sources, _ScanIncludes(paths), broken)
+    script = _read_each(sources, _ScanIncludes(paths, found.sql_files, includes), broken)
     analysis = _build_each(script, configured, resolver_for(options, resolver),
                            broken)._replace(settings=project.settings)
     errors = [d for d in (*rendering, *analysis.diagnostics)
@@ -195,26 +195,53 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
 
 
 class _ScanIncludes:
-    """The include loader of a scan: scan reads every .sql file under the paths on its own,
-    so a psql include (``\\i``, ``\\ir``) of a file under them reads as nothing (its
-    statements are reported at their own place, once); an include of a file outside them is
-    RI100, a place not read."""
+    """The include loader of a scan. A psql include (``\\i``, ``\\ir``) of a SQL file the
+    scan read whole reads as nothing (its statements are reported at their own place, once);
+    of another file under the paths (a name scan does not read, such as ``copies.inc``, or one
+    git ignores or ``--exclude`` leaves out), its text through the run's reader, located in
+    it; of a file that is missing, or outside the paths, RI100: a place not read."""
 
-    def __init__(self, paths: Sequence[str]) -> None:
+    def __init__(self, paths: Sequence[str], read_whole: frozenset[str],
+                 reader: FileReader) -> None:
         self.roots = [os.path.realpath(path) for path in paths]
+        self.read_whole = read_whole
+        self.reader = reader
 
     def __call__(self, name: str, relative: bool, chain: tuple[Source, ...]) -> Source:
-        host = chain[-1].name.rsplit(":", 2)[0] if chain else ""
+        files = [_file_of(source) for source in chain]
+        host = files[-1] if files else ""
         base = os.path.dirname(host) if relative else os.getcwd()
         target = os.path.realpath(os.path.join(base, name))
         if not os.path.isfile(target):
             where = "the including file" if relative else "the working directory, as psql does"
             raise IncludeError("RI100", f"cannot include {name}: no such file (relative to "
                                         f"{where})")
-        if any(target == root or target.startswith(root + os.sep) for root in self.roots):
+        if not any(target == root or target.startswith(root + os.sep) for root in self.roots):
+            raise IncludeError("RI100", f"cannot include {name}: scan follows no psql include "
+                                        "outside the paths scanned (add its folder as a PATH)")
+        if target in self.read_whole:
             return Source(name, "")
-        raise IncludeError("RI100", f"cannot include {name}: scan follows no psql include "
-                                    "outside the paths scanned (add its folder as a PATH)")
+        shown = os.path.join(os.path.dirname(host), name) if relative else name
+        if target in map(os.path.realpath, files):
+            raise IncludeError("RI106", f"include cycle: {' -> '.join([*files, shown])}")
+        return self._read(shown, target)
+
+    def _read(self, shown: str, target: str) -> Source:
+        from redshift_iam.core.localfiles import NotRead
+        from redshift_iam.inputs import decode
+
+        try:
+            return decode(shown, self.reader.read(target, follow=False))
+        except NotRead as exc:
+            raise IncludeError("RI100", f"cannot include {shown}: {exc.reason}") from None
+        except InputError as exc:
+            raise IncludeError("RI105", f"cannot include {shown}: "
+                                        f"{exc.diagnostic.message}") from None
+
+
+def _file_of(source: Source) -> str:
+    """The file a source is read from (a fragment's is its host file)."""
+    return source.location(0).file
 
 
 def _not_read(diagnostic: Diagnostic) -> Any:

@@ -56,6 +56,7 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
     reader = FileReader(limits)
     pending: list[Instantiable] = []
     modules: list[tuple[str, str, Tree | None]] = []
+    sql_files: set[str] = set()
     for item, tree in _walk(paths, reader, exclude):
         if isinstance(item, Skipped):
             skipped.append(item)
@@ -68,6 +69,8 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
         files_read += 1
         if kind == "python":
             modules.append((item.display, item.real, tree))
+        elif kind in ("sql", "jinja-sql"):
+            sql_files.add(os.path.realpath(item.real))
         try:
             found, problems = _scan_file(item, kind, reader, _Context(tree, pending))
         except Exception as exc:  # a bug: this file is a place not read, the rest goes on
@@ -77,7 +80,7 @@ def scan(paths: list[str], limits: ReadLimits = SCAN_READ_LIMITS,
         fragments.extend(found)
         skipped.extend(problems)
     fragments = instantiate(fragments, pending, modules, FileReader(limits))
-    return ScanResult(fragments, skipped, files_read)
+    return ScanResult(fragments, skipped, files_read, frozenset(sql_files))
 
 
 class _Context(NamedTuple):
@@ -143,7 +146,8 @@ def _scan_file(entry: Entry, kind: str, reader: FileReader,
     if problem:
         return [], [Skipped(entry.display, 0, 0, problem)]
     lowered = data.lower()
-    if not has_keyword(lowered):
+    whole = kind in ("sql", "jinja-sql")
+    if not (has_keyword(lowered) or (whole and PSQL_INCLUDE.search(lowered))):
         return [], []
     hints = [] if kind in ("sql", "jinja-sql") else hint_lines(data, lowered)
     if kind not in ("sql", "jinja-sql") and not hints:
@@ -186,13 +190,17 @@ def _whole(display: str, kind: str, host: HostText) -> list[Fragment]:
     (``{% macro name(args) %}``, ``{% endmacro %}``: a dbt macro file) become blanks of
     the same length, so the bodies are read in place (their arguments are variables) and
     every position stays the file's."""
-    if not mentions_statement(host.text):
+    if not (mentions_statement(host.text) or PSQL_INCLUDE.search(host.text.encode())):
         return []
     builder = TextBuilder()
     host.copy(builder, 0, len(host.text))
     text = _MACRO_TAG.sub(_blank, host.text) if "macro" in host.text else host.text
     return [Fragment(display, kind, text, "auto", tuple(builder.runs), {}, ())]
 
+
+# A psql include line (``\i``, ``\ir`` and their long names): a SQL file holding one is
+# read although no statement stands in it, so that the included file is.
+PSQL_INCLUDE = re.compile(rb"^[ \t]*\\(?:ir?|include(?:_relative)?)(?:[ \t]|$)", re.M)
 
 _MACRO_TAG = re.compile(r"\{%-?\s*(?:end)?macro\b.*?-?%\}", re.DOTALL)
 

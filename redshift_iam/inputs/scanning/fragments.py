@@ -87,11 +87,14 @@ class Skipped(NamedTuple):
 
 
 class ScanResult(NamedTuple):
-    """Everything ``scan`` found: fragments and skipped places in walk order, files read."""
+    """Everything ``scan`` found: fragments and skipped places in walk order, files read,
+    and the real paths of the SQL files read whole (a psql include of one of them reads as
+    nothing: its statements are reported at their own place)."""
 
     fragments: list[Fragment]
     skipped: list[Skipped]
     files_read: int
+    sql_files: frozenset[str] = frozenset()
 
 
 class TextBuilder:

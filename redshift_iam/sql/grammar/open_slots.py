@@ -9,10 +9,11 @@ asks this module what the value it reads becomes:
   :class:`Open` location (or a table/cluster whose name holds the sentinels);
 - in the role, an access key id, or a slot holding the whole authorization: an
   :class:`Authorization` of kind OPEN;
-- where options may stand (a bare sentinel in the option list, ``FORMAT AS {fmt}``, a
-  ``jinja-block``): an ``options`` :class:`Open` slot on the statement;
-- anywhere else (table and column names, the UNLOAD query, option arguments that need no
-  permission): it stays in the value and changes nothing.
+- the JSONPaths argument of JSON or AVRO, quoted or bare (``JSON {path}``): a location;
+- where options may stand (a bare sentinel in the option list, ``WITH {x}``, ``FORMAT AS
+  {fmt}``, a ``jinja-block``): an ``options`` :class:`Open` slot on the statement;
+- anywhere else (table and column names, glued or not, the UNLOAD query, option arguments
+  that need no permission): it stays in the value and changes nothing (``idents``).
 """
 
 from __future__ import annotations

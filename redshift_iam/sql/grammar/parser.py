@@ -36,6 +36,13 @@ from redshift_iam.core.statements import (
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import open_slots
+from redshift_iam.sql.grammar.idents import (
+    NAME_KINDS,
+    escaping_block,
+    glued,
+    name_text,
+    next_name,
+)
 from redshift_iam.sql.grammar.option_list import ReadOptions, read_options
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.tokens import Token
@@ -66,27 +73,45 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
 
 
 def _table_name(cursor: Cursor) -> str:
-    parts = [cursor.next("the table name")]
+    """``[schema.]table``; in a template each part may be text glued to placeholders."""
+    parts = [next_name(cursor, "the table name")]
     while (ahead := cursor.peek()) is not None and ahead.text == ".":
         cursor.next("")
-        parts.append(cursor.next("the table name"))
-    for part in parts:
-        if part.text == "<" and not cursor.templated:
-            raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
-        if part.kind not in ("word", "qident", "placeholder", "sentinel"):
-            raise cursor.error("RI110", "expected a table name", part)
-    return ".".join(p.value for p in parts)
+        parts.append(next_name(cursor, "the table name"))
+    for run in parts:
+        for part in run:
+            if part.text == "<" and not cursor.templated:
+                raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
+            if part.kind not in NAME_KINDS and not (part.kind == "number" and len(run) > 1):
+                raise cursor.error("RI110", "expected a table name", part)
+    return ".".join(name_text(run) for run in parts)
+
+
+def _column_list(cursor: Cursor) -> Open | None:
+    """COPY's optional ``(column, ...)``; in a template a placeholder right before FROM
+    stands for it (``COPY {t} {cols} FROM``). Column names need no permission; the open
+    option slot of a Jinja block in the list whose branch would close it is returned."""
+    ahead = cursor.peek()
+    if ahead is not None and ahead.text == "(":
+        block = escaping_block(cursor, cursor.skip_parens())
+        return None if block is None else open_slots.options_slot(cursor, block)
+    if (ahead is not None and ahead.kind == "sentinel" and cursor.templated
+            and (after := cursor.peek(glued(cursor.tokens, cursor.pos) - cursor.pos))
+            is not None and after.kind == "word" and after.upper == "FROM"):
+        next_name(cursor, "the column list")
+    return None
 
 
 def parse_copy(cursor: Cursor) -> Copy:
     keyword = cursor.expect_word("COPY")
     table = _table_name(cursor)
-    if (ahead := cursor.peek()) is not None and ahead.text == "(":
-        cursor.skip_parens()
+    columns = _column_list(cursor)
     cursor.expect_word("FROM")
     source_token = cursor.expect_string("the data source")
     source, mode = _copy_source(cursor, source_token)
     read = read_options(cursor, "COPY")
+    if columns is not None:
+        read.open_options.insert(0, columns)
     if "SSH" in read.seen and mode is CopyMode.PREFIX:  # else RI114 below
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
@@ -108,13 +133,23 @@ def parse_copy(cursor: Cursor) -> Copy:
 def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorization) -> None:
     """COPY's ENCRYPTED means client-side encryption and needs the master symmetric key."""
     client = _client_key(cursor, read, authz)
-    if "ENCRYPTED" in read.seen and not client:
+    if "ENCRYPTED" in read.seen and not client and not _key_may_be_open(read, authz):
         raise cursor.error("RI115", "COPY ENCRYPTED needs MASTER_SYMMETRIC_KEY (client-side "
                                     "encryption); SSE-KMS and SSE-S3 files load without "
                                     "ENCRYPTED", read.seen["ENCRYPTED"])
-    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen:
+    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen \
+            and not read.open_options:
         raise cursor.error("RI115", "MASTER_SYMMETRIC_KEY needs ENCRYPTED",
                            read.seen["MASTER_SYMMETRIC_KEY"])
+
+
+def _key_may_be_open(read: ReadOptions, authz: Authorization) -> bool:
+    """Whether an unresolved slot may hold the key ENCRYPTED needs: a slot for the whole
+    authorization (``CREDENTIALS '...;master_symmetric_key=...'``) or for options. That
+    slot is reported unresolved; the check waits for its value."""
+    whole = authz.kind is AuthKind.OPEN and authz.open is not None \
+        and authz.open.what == "authorization"
+    return whole or bool(read.open_options)
 
 
 def _copy_source(cursor: Cursor, token: Token
@@ -236,9 +271,9 @@ def parse_unload(cursor: Cursor) -> Unload:
     if auto and (kms or client):
         raise cursor.error("RI113", "ENCRYPTED AUTO can't be used with KMS_KEY_ID or "
                                     "MASTER_SYMMETRIC_KEY", read.seen["ENCRYPTED"])
-    if kms and not encrypted:
+    if kms and not encrypted and not read.open_options:
         raise cursor.error("RI115", "KMS_KEY_ID needs ENCRYPTED", read.seen["KMS_KEY_ID"])
-    if encrypted and not (auto or kms or client):
+    if encrypted and not (auto or kms or client or _key_may_be_open(read, authz)):
         raise cursor.error("RI115", "ENCRYPTED needs KMS_KEY_ID, MASTER_SYMMETRIC_KEY or AUTO: "
                                     "nothing says which key encrypts", read.seen["ENCRYPTED"])
     return Unload(

@@ -221,3 +221,51 @@ def test_unload_encrypted_with_a_known_role_and_no_key_stays_ri115() -> None:
     assert result.stderr.splitlines()[0] == (
         "<stdin>:1:82: error RI115: ENCRYPTED needs KMS_KEY_ID, MASTER_SYMMETRIC_KEY or AUTO: "
         "nothing says which key encrypts")
+
+
+# --- $NAME$ and a byte-order mark -------------------------------------------------------------
+
+def test_a_dollar_name_that_never_closes_is_a_placeholder() -> None:
+    assert policy(f"COPY $TABLE$ {FROM} CSV;") == policy(PLAIN_COPY)
+    sql = f"COPY $TABLE$ FROM 's3://bkt1/$KEY$' {A} CSV;"
+    result = invoke(sql)
+    assert (result.exit_code, result.stderr) == (0, snippet(
+        sql, 30, "RW221", "variable KEY ($KEY$) is unresolved in the S3 key s3://bkt1/$KEY$: "
+        "granted as bkt1/* (any text in its place)", "pass --var KEY=VALUE to grant one prefix",
+        severity="warning"))
+    docs = json.loads(result.stdout)
+    assert allowed([docs], "s3:GetObject", "arn:aws:s3:::bkt1/any/key")
+    assert not allowed([docs], "s3:GetObject", "arn:aws:s3:::bkt2/any/key")
+
+
+def test_a_dollar_tag_that_closes_is_a_body_and_style_none_reads_no_placeholder() -> None:
+    body = "CREATE FUNCTION f() RETURNS int AS $body$ select 1 $body$ LANGUAGE sql;\n"
+    assert policy(body + f"COPY $T$ {FROM} CSV;") == policy(PLAIN_COPY)
+    result = invoke(f"COPY $T$ {FROM} CSV;", "--template-style", "none")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1, "<stdin>:1:6: error RI104: unterminated dollar-quoted body")
+
+
+def test_the_same_dollar_name_twice_is_read_as_a_body_between_them() -> None:
+    """The known limit: `$T$ ... $T$` across statements is a dollar body, loudly wrong."""
+    result = invoke(f"COPY $T$ {FROM} CSV;\nCOPY $T$ {FROM} CSV;\n")
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1, "<stdin>:1:6: error RI110: expected a table name")
+
+
+@pytest.mark.parametrize("sql", [PLAIN_COPY, f"COPY {{t}} {FROM} CSV;"])
+def test_a_byte_order_mark_is_not_text(sql: str, tmp_path) -> None:
+    path = tmp_path / "bom.sql"
+    path.write_bytes(b"\xef\xbb\xbf" + sql.encode())
+    result = CliRunner().invoke(main, ["policy", str(path)])
+    assert (result.exit_code, result.stderr) == (0, "")
+    assert json.loads(result.stdout) == policy(PLAIN_COPY)
+
+
+def test_positions_after_a_byte_order_mark_count_from_the_text() -> None:
+    sql = f"COPY t FROM 's3://bkt1/{{k}}' {A} CSV;"
+    result = invoke("\ufeff" + sql)
+    assert (result.exit_code, result.stderr) == (0, snippet(
+        sql, 24, "RW221", "variable k ({k}) is unresolved in the S3 key s3://bkt1/{k}: granted "
+        "as bkt1/* (any text in its place)", "pass --var k=VALUE to grant one prefix",
+        severity="warning"))

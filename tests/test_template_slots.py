@@ -269,3 +269,26 @@ def test_positions_after_a_byte_order_mark_count_from_the_text() -> None:
         sql, 24, "RW221", "variable k ({k}) is unresolved in the S3 key s3://bkt1/{k}: granted "
         "as bkt1/* (any text in its place)", "pass --var k=VALUE to grant one prefix",
         severity="warning"))
+
+
+# --- spec: a name holding a Jinja block cannot be written -----------------------------------
+
+@pytest.mark.parametrize(("sql", "block"), [
+    (f"UNLOAD ('select 1') TO 's3://bkt1/k' {A} PARTITION BY ({PARTITIONS[0][1:-1]});",
+     "{% for c in cols %}"),
+    (f"COPY {{% if x %}}a{{% else %}}b{{% endif %}} {FROM};", "{% if x %}"),
+])
+def test_spec_refuses_a_jinja_block_in_a_name(sql: str, block: str) -> None:
+    result = CliRunner().invoke(main, ["spec"], input=sql)
+    assert (result.exit_code, result.stdout, result.stderr) == (
+        1, "", f"redshift-iam: <stdin>:1: the Jinja block {block} stands in a table or column "
+        "name, which a spec value cannot hold; give its values with --var\n")
+
+
+def test_spec_writes_a_glued_name_and_a_column_placeholder_as_written() -> None:
+    sql = f"UNLOAD ('select 1') TO 's3://bkt1/k' {A} PARTITION BY (p_{{{{ n }}}}, {{{{ q }}}});"
+    result = CliRunner().invoke(main, ["spec"], input=sql)
+    assert (result.exit_code, result.stdout) == (0, (
+        "role: arn:aws:iam::123456789012:role/R\noperations:\n  - unload:\n"
+        "      to: s3://bkt1/k\n      partition_by:\n        - \"p_{{ n }}\"\n"
+        "        - \"{{ q }}\"\n"))

@@ -19,6 +19,9 @@ FROM = f"FROM 's3://bkt1/k' {A}"
 PLAIN_COPY = f"COPY t {FROM} CSV;"
 PLAIN_UNLOAD = f"UNLOAD ('select 1') TO 's3://bkt1/k' {A} PARTITION BY (a, b);"
 FAILED = "redshift-iam: 1 problem(s); no document written\n"
+OPTIONS_OPEN = ("is unresolved in the options of this COPY: the option set is unknown: it may "
+                "add MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the "
+                "authorization")
 
 
 def invoke(sql: str, *args: str) -> Result:
@@ -52,6 +55,7 @@ NAMES = [
     f"COPY t ({{% for c in cols %}}{{{{c}}}}{{{{ \",\" if not loop.last }}}}{{% endfor %}}) "
     f"{FROM} CSV;",
     f"COPY t (a{{% if x %}}, b{{% endif %}}) {FROM} CSV;",
+    f"COPY t {{% if x %}}(a, b){{% endif %}} {FROM} CSV;",
 ]
 
 
@@ -108,11 +112,15 @@ def test_a_block_whose_branch_closes_the_column_list_leaves_the_options_open() -
         + FAILED)
 
 
-# --- WITH and the JSON/AVRO argument ----------------------------------------------------------
+def test_a_block_before_from_whose_branch_is_not_a_column_list_leaves_the_options_open(
+        ) -> None:
+    sql = f"COPY t {{% if x %}}FROM 's3://bkt2/k' {A} MANIFEST --{{% endif %}} {FROM};"
+    result = invoke(sql)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1, "<stdin>:1:8: unresolved RI148: variable x ({% if x %}) " + OPTIONS_OPEN)
 
-OPTIONS_OPEN = ("is unresolved in the options of this COPY: the option set is unknown: it may "
-                "add MANIFEST, SSH, SHAPEFILE, a JSON/AVRO JSONPaths file, REGION or the "
-                "authorization")
+
+# --- WITH and the JSON/AVRO argument ----------------------------------------------------------
 
 
 def test_a_placeholder_after_with_is_an_unknown_option_set() -> None:

@@ -59,18 +59,29 @@ def column_names(cursor: Cursor, inside: Sequence[Token]) -> tuple[str, ...]:
     return tuple(names)
 
 
-def escaping_block(cursor: Cursor, inside: Sequence[Token]) -> Token | None:
+def escaping_block(cursor: Cursor, inside: Sequence[Token], whole: bool = False
+                   ) -> Token | None:
     """A sentinel in a column list whose Jinja block has a branch that would close the list
-    (its parentheses do not balance), or None."""
+    (its parentheses do not balance), or None. With ``whole`` the sentinels stand for the
+    whole list (``COPY t {% if c %}(a, b){% endif %} FROM``): each branch must be empty or
+    one parenthesised list."""
     origin = cursor.source.origin
     branches = getattr(origin, "branches", None) or {}
     for token in inside:
         if token.kind != "sentinel":
             continue
         for index in indices(token.text):
-            if any(not _balanced(branch) for branch in branches.get(index, ())):
+            if any(not _fits(branch, whole) for branch in branches.get(index, ())):
                 return token
     return None
+
+
+def _fits(branch: str, whole: bool) -> bool:
+    text = branch.strip()
+    if whole and text and not (text[0] == "(" and text[-1] == ")"
+                               and _balanced(text[1:-1])):
+        return False
+    return _balanced(text)
 
 
 def _balanced(text: str) -> bool:

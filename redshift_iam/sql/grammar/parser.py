@@ -98,7 +98,8 @@ def _column_list(cursor: Cursor) -> Open | None:
     if (ahead is not None and ahead.kind == "sentinel" and cursor.templated
             and (after := cursor.peek(glued(cursor.tokens, cursor.pos) - cursor.pos))
             is not None and after.kind == "word" and after.upper == "FROM"):
-        next_name(cursor, "the column list")
+        block = escaping_block(cursor, next_name(cursor, "the column list"), whole=True)
+        return None if block is None else open_slots.options_slot(cursor, block)
     return None
 
 

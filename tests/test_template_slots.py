@@ -300,3 +300,17 @@ def test_spec_writes_a_glued_name_and_a_column_placeholder_as_written() -> None:
         "role: arn:aws:iam::123456789012:role/R\noperations:\n  - unload:\n"
         "      to: s3://bkt1/k\n      partition_by:\n        - \"p_{{ n }}\"\n"
         "        - \"{{ q }}\"\n"))
+
+
+def test_an_open_jsonpaths_file_is_named_beside_an_open_role() -> None:
+    """Every open slot is named at once, the JSONPaths file too (found in the udacity ETL)."""
+    sql = "copy t from {a}\ncredentials 'aws_iam_role={b}'\nformat as json {c};"
+    result = invoke(sql)
+    assert result.exit_code == 1
+    assert [line for line in result.stderr.splitlines() if ": unresolved " in line] == [
+        "<stdin>:2:27: unresolved RI146: variable b ({b}) is unresolved in the role (IAM_ROLE "
+        "or aws_iam_role=) of this COPY: who gets the permissions is never guessed",
+        "<stdin>:1:13: unresolved RI145: variable a ({a}) is unresolved in the S3 location of "
+        "this COPY: its grants are left out",
+        "<stdin>:3:16: unresolved RI145: variable c ({c}) is unresolved in the JSONPaths file "
+        "of this COPY: its grants are left out"]

@@ -159,6 +159,17 @@ def test_a_positional_json_argument_and_the_options_after_it() -> None:
         "<stdin>:1:13: unresolved RI142: the data files of manifest s3://bkt1/k are unknown"]
 
 
+def test_a_json_argument_block_is_read_once_per_branch() -> None:
+    """A block with plain-text branches stays an options slot, read per branch: equal grants
+    settle it, different ones are RI148 (as before JSON {path} was read as the file)."""
+    same = f"COPY t {FROM} JSON {{% if x %}}'auto'{{% else %}}'noshred'{{% endif %}};"
+    assert policy(same) == policy(PLAIN_COPY)
+    differ = f"COPY t {FROM} JSON {{% if x %}}'auto'{{% else %}}'s3://bkt1/p.json'{{% endif %}};"
+    result = invoke(differ)
+    assert (result.exit_code, result.stderr.splitlines()[0]) == (
+        1, "<stdin>:1:76: unresolved RI148: variable x ({% if x %}) " + OPTIONS_OPEN)
+
+
 @pytest.mark.parametrize(("value", "extra"), [
     ("auto", set()), ("noshred", set()),
     ("'s3://bkt1/paths.json'", {"arn:aws:s3:::bkt1/paths.json"}),

@@ -19,7 +19,7 @@ asks this module what the value it reads becomes:
 from __future__ import annotations
 
 from redshift_iam.core import slots as shared
-from redshift_iam.core.placeholders import has_sentinel
+from redshift_iam.core.placeholders import has_sentinel, indices
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -77,3 +77,10 @@ def credentials_slot(value: str) -> tuple[str, str]:
 def options_slot(cursor: Cursor, token: Token) -> Open:
     """A sentinel where options may stand: the option set is unknown."""
     return Open("options", token.value, cursor.location(token))
+
+
+def has_branches(cursor: Cursor, token: Token) -> bool:
+    """Whether a sentinel is a Jinja block whose branch texts are known: as an options slot
+    the statement is read once per branch (``sql/branches.py``)."""
+    branches = getattr(cursor.source.origin, "branches", None) or {}
+    return any(index in branches for index in indices(token.text))

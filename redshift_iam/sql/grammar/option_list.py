@@ -107,7 +107,8 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
     elif shape in ("string?", "jsonpaths"):
         ahead = cursor.peek()
         if ahead is not None and (ahead.kind == "string" or (
-                shape == "jsonpaths" and ahead.kind == "sentinel" and cursor.templated)):
+                shape == "jsonpaths" and ahead.kind == "sentinel" and cursor.templated
+                and not open_slots.has_branches(cursor, ahead))):
             read.strings[name] = cursor.next("")  # JSON {path}: as JSON '{path}'
     elif shape in ("number", "size"):
         _expect_number(cursor, name)

@@ -14,12 +14,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from redshift_iam.core.placeholders import indices
+from redshift_iam.core.statements import Open
 from redshift_iam.sql.cursor import Cursor
+from redshift_iam.sql.grammar import open_slots
 from redshift_iam.sql.tokens import Token
 
 # Token kinds a placeholder may be glued to in a name.
 _GLUE = frozenset({"word", "qident", "sentinel", "number"})
-NAME_KINDS = frozenset({"word", "qident", "sentinel", "placeholder"})
+_NAME_KINDS = frozenset({"word", "qident", "sentinel", "placeholder"})
 
 
 def glued(tokens: Sequence[Token], at: int) -> int:
@@ -43,7 +45,39 @@ def next_name(cursor: Cursor, what: str) -> list[Token]:
 
 
 def name_text(run: Sequence[Token]) -> str:
+    """A name part's text (a quoted identifier's value, without its quotes)."""
     return "".join(token.value for token in run)
+
+
+def table_name(cursor: Cursor) -> str:
+    """``[schema.]table``; in a template each part may be text glued to placeholders."""
+    parts = [next_name(cursor, "the table name")]
+    while (ahead := cursor.peek()) is not None and ahead.text == ".":
+        cursor.next("")
+        parts.append(next_name(cursor, "the table name"))
+    for run in parts:
+        for part in run:
+            if part.text == "<" and not cursor.templated:
+                raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
+            if part.kind not in _NAME_KINDS and not (part.kind == "number" and len(run) > 1):
+                raise cursor.error("RI110", "expected a table name", part)
+    return ".".join(name_text(run) for run in parts)
+
+
+def column_list(cursor: Cursor) -> Open | None:
+    """COPY's optional ``(column, ...)``; in a template a placeholder right before FROM
+    stands for it (``COPY {t} {cols} FROM``). Column names need no permission; the open
+    option slot of a Jinja block in the list whose branch would close it is returned."""
+    ahead = cursor.peek()
+    if ahead is not None and ahead.text == "(":
+        block = escaping_block(cursor, cursor.skip_parens())
+        return None if block is None else open_slots.options_slot(cursor, block)
+    if (ahead is not None and ahead.kind == "sentinel" and cursor.templated
+            and (after := cursor.peek(glued(cursor.tokens, cursor.pos) - cursor.pos))
+            is not None and after.kind == "word" and after.upper == "FROM"):
+        block = escaping_block(cursor, next_name(cursor, "the column list"), whole=True)
+        return None if block is None else open_slots.options_slot(cursor, block)
+    return None
 
 
 def column_names(cursor: Cursor, inside: Sequence[Token]) -> tuple[str, ...]:

@@ -36,13 +36,7 @@ from redshift_iam.core.statements import (
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import open_slots
-from redshift_iam.sql.grammar.idents import (
-    NAME_KINDS,
-    escaping_block,
-    glued,
-    name_text,
-    next_name,
-)
+from redshift_iam.sql.grammar.idents import column_list, table_name
 from redshift_iam.sql.grammar.option_list import ReadOptions, read_options
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.tokens import Token
@@ -72,47 +66,16 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
     return S3Path(bucket, key, cursor.location(token))
 
 
-def _table_name(cursor: Cursor) -> str:
-    """``[schema.]table``; in a template each part may be text glued to placeholders."""
-    parts = [next_name(cursor, "the table name")]
-    while (ahead := cursor.peek()) is not None and ahead.text == ".":
-        cursor.next("")
-        parts.append(next_name(cursor, "the table name"))
-    for run in parts:
-        for part in run:
-            if part.text == "<" and not cursor.templated:
-                raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
-            if part.kind not in NAME_KINDS and not (part.kind == "number" and len(run) > 1):
-                raise cursor.error("RI110", "expected a table name", part)
-    return ".".join(name_text(run) for run in parts)
-
-
-def _column_list(cursor: Cursor) -> Open | None:
-    """COPY's optional ``(column, ...)``; in a template a placeholder right before FROM
-    stands for it (``COPY {t} {cols} FROM``). Column names need no permission; the open
-    option slot of a Jinja block in the list whose branch would close it is returned."""
-    ahead = cursor.peek()
-    if ahead is not None and ahead.text == "(":
-        block = escaping_block(cursor, cursor.skip_parens())
-        return None if block is None else open_slots.options_slot(cursor, block)
-    if (ahead is not None and ahead.kind == "sentinel" and cursor.templated
-            and (after := cursor.peek(glued(cursor.tokens, cursor.pos) - cursor.pos))
-            is not None and after.kind == "word" and after.upper == "FROM"):
-        block = escaping_block(cursor, next_name(cursor, "the column list"), whole=True)
-        return None if block is None else open_slots.options_slot(cursor, block)
-    return None
-
-
 def parse_copy(cursor: Cursor) -> Copy:
     keyword = cursor.expect_word("COPY")
-    table = _table_name(cursor)
-    columns = _column_list(cursor)
+    table = table_name(cursor)
+    columns = column_list(cursor)
     cursor.expect_word("FROM")
     source_token = cursor.expect_string("the data source")
     source, mode = _copy_source(cursor, source_token)
     read = read_options(cursor, "COPY")
     if columns is not None:
-        read.open_options.insert(0, columns)
+        read.open_options.append(columns)
     if "SSH" in read.seen and mode is CopyMode.PREFIX:  # else RI114 below
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:

@@ -68,6 +68,14 @@ def test_a_placeholder_in_a_name_or_column_list_is_the_literal_policy(sql: str) 
     assert not allowed([docs], "s3:PutObject", "arn:aws:s3:::bkt1/k/part-0")
 
 
+def test_a_library_name_glued_to_a_placeholder_is_one_name() -> None:
+    lib = "LANGUAGE plpythonu FROM 's3://bkt1/lib.zip' " + A + ";"
+    docs = policy(f"CREATE LIBRARY lib_{{{{ v }}}} {lib}")
+    assert docs == policy(f"CREATE LIBRARY lib {lib}")
+    assert allowed([docs], "s3:GetObject", "arn:aws:s3:::bkt1/lib.zip")
+    assert not allowed([docs], "s3:GetObject", "arn:aws:s3:::bkt1/other.zip")
+
+
 PARTITIONS = [
     "({% for c in cols %}{{c}}{% if not loop.last %},{% endif %}{% endfor %})",
     "({p})",

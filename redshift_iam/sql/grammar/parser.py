@@ -36,7 +36,7 @@ from redshift_iam.core.statements import (
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import open_slots
-from redshift_iam.sql.grammar.idents import column_list, table_name
+from redshift_iam.sql.grammar.idents import column_list, name_text, next_name, table_name
 from redshift_iam.sql.grammar.option_list import ReadOptions, read_options
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.tokens import Token
@@ -254,7 +254,7 @@ def parse_library(cursor: Cursor) -> CreateLibrary:
     if cursor.accept_word("OR"):
         cursor.expect_word("REPLACE")
     cursor.expect_word("LIBRARY")
-    name = cursor.next("the library name").value
+    name = name_text(next_name(cursor, "the library name"))
     cursor.expect_word("LANGUAGE")
     cursor.next("the language")
     cursor.expect_word("FROM")

@@ -249,8 +249,9 @@ def test_non_utf8_file_fails_the_run_but_every_file_is_checked(write) -> None:
     ("unload ($$select 1) to 's3://bkt/u/' iam_role default;", "RI104",
      "unterminated dollar-quoted body", 9, "unload ($$select 1) to 's3://bkt/u/' iam_role "
                                            "default;"),
+    # $q$ that never closes is a $NAME$ placeholder: the $$ after it is the unterminated body
     ("unload ($q$select 1$$) to 's3://bkt/u/' iam_role default;", "RI104",
-     "unterminated dollar-quoted body", 9, "unload ($q$select 1$$) to 's3://bkt/u/' iam_role "
+     "unterminated dollar-quoted body", 20, "unload ($q$select 1$$) to 's3://bkt/u/' iam_role "
                                            "default;"),
 ], ids=["string", "string-escaped-quote", "quoted-identifier", "block-comment", "dollar",
         "dollar-tag"])

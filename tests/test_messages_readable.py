@@ -30,10 +30,11 @@ def test_every_form_of_a_diagnostic_is_readable():
 
 
 @pytest.mark.parametrize(("sql", "first"), [
-    ("COPY {t} {cols} FROM 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
+    # one placeholder before FROM is the column list; two are not
+    ("COPY {t} {cols} {more} FROM 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
      "<stdin>:1:10: error RI110: expected FROM, found placeholder '{cols}'"),
-    ("COPY stage_{{ batch }} FROM 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
-     "<stdin>:1:12: error RI110: expected FROM, found placeholder '{{ batch }}'"),
+    ("UNLOAD {{ query }} TO 's3://bkt/k' IAM_ROLE 'arn:aws:iam::123456789012:role/R';",
+     "<stdin>:1:8: error RI110: expected '(', found placeholder '{{ query }}'"),
 ])
 def test_a_token_that_is_a_placeholder_is_named_as_written(sql, first):
     from click.testing import CliRunner

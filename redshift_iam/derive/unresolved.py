@@ -94,6 +94,8 @@ def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
     where = statement.target if isinstance(statement, Unload) else statement.source
     if isinstance(where, Open):
         slots.append(where)
+    if isinstance(statement, Copy) and isinstance(statement.jsonpaths, Open):
+        slots.append(statement.jsonpaths._replace(what="jsonpaths"))
     slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
     found = []
     for slot in slots:

@@ -9,7 +9,8 @@ query, data-shaping options) is not written.
 Of templated input, every value is written with its unresolved placeholders as the template
 wrote them (``s3://acme/{{ ds }}/``), so the spec reads back, per value, with the same
 meaning. What a spec value cannot hold is refused: a slot where options or the whole
-authorization may stand, and psql variables (never expanded inside a value).
+authorization may stand, a Jinja block in a name (``PARTITION BY ({% for c in cols %}...)``),
+and psql variables (never expanded inside a value).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import json
 import re
 from collections.abc import Callable
 
-from redshift_iam.core.placeholders import shown
+from redshift_iam.core.placeholders import sentinel, shown
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -95,6 +96,13 @@ def _check_writable(op: Copy | Unload | CreateLibrary) -> None:
         raise UnwritableError(f"{op.loc.short}: the placeholder {show(slot.text)} stands where "
                               "options may stand, which a spec cannot say; give its value "
                               "with --var")
+    names = " ".join((getattr(op, "table", ""), *getattr(op, "partition_by", ())))
+    block = next((p for p in op.placeholders if p.form == "jinja-block" and not p.resolved
+                  and sentinel(p.serial) in names), None)
+    if block is not None:  # a for/if over names: its one tag would read back as a name
+        raise UnwritableError(f"{op.loc.short}: the Jinja block {block.text} stands in a "
+                              "table or column name, which a spec value cannot hold; give "
+                              "its values with --var")
     psql = next((p for p in op.placeholders if p.form.startswith("psql") and not p.resolved),
                 None)
     if psql is not None:

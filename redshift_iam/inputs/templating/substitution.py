@@ -55,9 +55,9 @@ from redshift_iam.inputs.templating.values import Values
 # alone: ``block`` then counts the nesting), dollar bodies, psql meta-commands, strings.
 _SQL = (f"(?P<comment>{LINE_COMMENT}|{FLAT_BLOCK})|(?P<block>/\\*)"
         rf"|(?P<dollar>\$(?P<dtag>(?:{DOLLAR_TAG})?)\$.*?\$(?P=dtag)\$"
-        # outside quotes, $tag$ that never closes is an unterminated SQL body (the reader
-        # reports it), not a $NAME$ placeholder
-        rf"|\$(?:{DOLLAR_TAG})?\$.*\Z)"
+        # outside quotes, $$ that never closes is an unterminated SQL body (the reader
+        # reports it); a $NAME$ that never closes is a placeholder (auto style)
+        r"|\$\$.*\Z)"
         r"|(?P<meta>\\(?:set|unset|if|elif|else|endif|prompt|getenv|gset|include_relative|"
         r"include|ir|i)\b[^\n]*)"
         # strings as the SQL lexer reads them: '' and a backslash escape stay inside

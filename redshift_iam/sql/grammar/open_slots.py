@@ -9,16 +9,17 @@ asks this module what the value it reads becomes:
   :class:`Open` location (or a table/cluster whose name holds the sentinels);
 - in the role, an access key id, or a slot holding the whole authorization: an
   :class:`Authorization` of kind OPEN;
-- where options may stand (a bare sentinel in the option list, ``FORMAT AS {fmt}``, a
-  ``jinja-block``): an ``options`` :class:`Open` slot on the statement;
-- anywhere else (table and column names, the UNLOAD query, option arguments that need no
-  permission): it stays in the value and changes nothing.
+- the JSONPaths argument of JSON or AVRO, quoted or bare (``JSON {path}``): a location;
+- where options may stand (a bare sentinel in the option list, ``WITH {x}``, ``FORMAT AS
+  {fmt}``, a ``jinja-block``): an ``options`` :class:`Open` slot on the statement;
+- anywhere else (table and column names, glued or not, the UNLOAD query, option arguments
+  that need no permission): it stays in the value and changes nothing (``idents``).
 """
 
 from __future__ import annotations
 
 from redshift_iam.core import slots as shared
-from redshift_iam.core.placeholders import has_sentinel
+from redshift_iam.core.placeholders import has_sentinel, indices
 from redshift_iam.core.statements import (
     AuthKind,
     Authorization,
@@ -76,3 +77,10 @@ def credentials_slot(value: str) -> tuple[str, str]:
 def options_slot(cursor: Cursor, token: Token) -> Open:
     """A sentinel where options may stand: the option set is unknown."""
     return Open("options", token.value, cursor.location(token))
+
+
+def has_branches(cursor: Cursor, token: Token) -> bool:
+    """Whether a sentinel is a Jinja block whose branch texts are known: as an options slot
+    the statement is read once per branch (``sql/branches.py``)."""
+    branches = getattr(cursor.source.origin, "branches", None) or {}
+    return any(index in branches for index in indices(token.text))

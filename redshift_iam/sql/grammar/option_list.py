@@ -13,6 +13,7 @@ from redshift_iam.core.statements import Authorization, Open
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import open_slots
+from redshift_iam.sql.grammar.idents import column_names, escaping_block
 from redshift_iam.sql.grammar.option_table import DATA_FORMATS, OPTIONS, SWITCH_VALUES
 from redshift_iam.sql.tokens import Token
 
@@ -37,12 +38,11 @@ def read_options(cursor: Cursor, command: str) -> ReadOptions:
     """Consume options to the end of the statement. Unknown words are errors (RI111)."""
     read = ReadOptions(command)
     while cursor.peek() is not None:
+        if _open_slot(cursor, read):  # {copy_options}: options unknown
+            continue
         token = cursor.next("an option")
         if token.text == ",":
             continue  # the reference's "[ parameter [ argument ] [, ... ] ]"
-        if token.kind == "sentinel" and cursor.templated:  # {copy_options}: options unknown
-            read.open_options.append(open_slots.options_slot(cursor, token))
-            continue
         _read_one(cursor, read, token)
     return read
 
@@ -76,6 +76,8 @@ def _did_you_mean(command: str, token: Token) -> str:
 def _read_one(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     name, shape = token.upper, _lookup(cursor, read.command, token)
     if shape == "with":  # WITH CREDENTIALS is CREDENTIALS
+        if _open_slot(cursor, read):  # WITH {opts}: what follows WITH is unknown
+            return
         token = cursor.expect_word("CREDENTIALS")
         name, shape = "CREDENTIALS", OPTIONS["CREDENTIALS"].shapes[read.command]
     if name in read.seen:
@@ -103,8 +105,11 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
         cursor.accept_word("AS")
         cursor.expect_string(f"the {name} value", secret=True)  # read past; never kept
     elif shape in ("string?", "jsonpaths"):
-        if (ahead := cursor.peek()) is not None and ahead.kind == "string":
-            read.strings[name] = cursor.next("")
+        ahead = cursor.peek()
+        if ahead is not None and (ahead.kind == "string" or (
+                shape == "jsonpaths" and ahead.kind == "sentinel" and cursor.templated
+                and not open_slots.has_branches(cursor, ahead))):
+            read.strings[name] = cursor.next("")  # JSON {path}: as JSON '{path}'
     elif shape in ("number", "size"):
         _expect_number(cursor, name)
         if shape == "size":
@@ -117,6 +122,15 @@ def _read_plain(cursor: Cursor, read: ReadOptions, name: str, shape: str) -> Non
         cursor.accept_word(*SWITCH_VALUES)
     if name in DATA_FORMATS:
         _set_format(cursor, read, name)
+
+
+def _open_slot(cursor: Cursor, read: ReadOptions) -> bool:
+    """Consume a sentinel that stands where options may (RI148); False if none is next."""
+    ahead = cursor.peek()
+    if ahead is None or ahead.kind != "sentinel" or not cursor.templated:
+        return False
+    read.open_options.append(open_slots.options_slot(cursor, cursor.next("")))
+    return True
 
 
 def _expect_number(cursor: Cursor, name: str) -> None:
@@ -172,7 +186,9 @@ def _shapefile(cursor: Cursor, read: ReadOptions, token: Token) -> None:
 def _partition(cursor: Cursor, read: ReadOptions, token: Token) -> None:
     cursor.expect_word("BY")
     inside = cursor.skip_parens()
-    read.partition_by = tuple(t.value for t in inside if t.kind in ("word", "qident"))
+    read.partition_by = column_names(cursor, inside)
+    if (block := escaping_block(cursor, inside)) is not None:  # its branches may add options
+        read.open_options.append(open_slots.options_slot(cursor, block))
     if not read.partition_by:
         raise cursor.error("RI110", "PARTITION BY needs at least one column", token)
     if cursor.accept_word("INCLUDE"):

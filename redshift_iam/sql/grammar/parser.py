@@ -36,6 +36,7 @@ from redshift_iam.core.statements import (
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import authorization as auth
 from redshift_iam.sql.grammar import open_slots
+from redshift_iam.sql.grammar.idents import column_list, name_text, next_name, table_name
 from redshift_iam.sql.grammar.option_list import ReadOptions, read_options
 from redshift_iam.sql.grammar.option_table import CONFLICTS, UNSUPPORTED_BY_SOURCE
 from redshift_iam.sql.tokens import Token
@@ -65,28 +66,16 @@ def _s3(cursor: Cursor, token: Token) -> S3Path | Open:
     return S3Path(bucket, key, cursor.location(token))
 
 
-def _table_name(cursor: Cursor) -> str:
-    parts = [cursor.next("the table name")]
-    while (ahead := cursor.peek()) is not None and ahead.text == ".":
-        cursor.next("")
-        parts.append(cursor.next("the table name"))
-    for part in parts:
-        if part.text == "<" and not cursor.templated:
-            raise cursor.error("RI121", "placeholder '<...>' instead of a table name", part)
-        if part.kind not in ("word", "qident", "placeholder", "sentinel"):
-            raise cursor.error("RI110", "expected a table name", part)
-    return ".".join(p.value for p in parts)
-
-
 def parse_copy(cursor: Cursor) -> Copy:
     keyword = cursor.expect_word("COPY")
-    table = _table_name(cursor)
-    if (ahead := cursor.peek()) is not None and ahead.text == "(":
-        cursor.skip_parens()
+    table = table_name(cursor)
+    columns = column_list(cursor)
     cursor.expect_word("FROM")
     source_token = cursor.expect_string("the data source")
     source, mode = _copy_source(cursor, source_token)
     read = read_options(cursor, "COPY")
+    if columns is not None:
+        read.open_options.append(columns)
     if "SSH" in read.seen and mode is CopyMode.PREFIX:  # else RI114 below
         mode = CopyMode.SSH
     elif "MANIFEST" in read.seen and mode is CopyMode.PREFIX:
@@ -108,13 +97,23 @@ def parse_copy(cursor: Cursor) -> Copy:
 def _check_copy_encryption(cursor: Cursor, read: ReadOptions, authz: Authorization) -> None:
     """COPY's ENCRYPTED means client-side encryption and needs the master symmetric key."""
     client = _client_key(cursor, read, authz)
-    if "ENCRYPTED" in read.seen and not client:
+    if "ENCRYPTED" in read.seen and not client and not _key_may_be_open(read, authz):
         raise cursor.error("RI115", "COPY ENCRYPTED needs MASTER_SYMMETRIC_KEY (client-side "
                                     "encryption); SSE-KMS and SSE-S3 files load without "
                                     "ENCRYPTED", read.seen["ENCRYPTED"])
-    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen:
+    if "MASTER_SYMMETRIC_KEY" in read.seen and "ENCRYPTED" not in read.seen \
+            and not read.open_options:
         raise cursor.error("RI115", "MASTER_SYMMETRIC_KEY needs ENCRYPTED",
                            read.seen["MASTER_SYMMETRIC_KEY"])
+
+
+def _key_may_be_open(read: ReadOptions, authz: Authorization) -> bool:
+    """Whether an unresolved slot may hold the key ENCRYPTED needs: a slot for the whole
+    authorization (``CREDENTIALS '...;master_symmetric_key=...'``) or for options. That
+    slot is reported unresolved; the check waits for its value."""
+    whole = authz.kind is AuthKind.OPEN and authz.open is not None \
+        and authz.open.what == "authorization"
+    return whole or bool(read.open_options)
 
 
 def _copy_source(cursor: Cursor, token: Token
@@ -236,9 +235,9 @@ def parse_unload(cursor: Cursor) -> Unload:
     if auto and (kms or client):
         raise cursor.error("RI113", "ENCRYPTED AUTO can't be used with KMS_KEY_ID or "
                                     "MASTER_SYMMETRIC_KEY", read.seen["ENCRYPTED"])
-    if kms and not encrypted:
+    if kms and not encrypted and not read.open_options:
         raise cursor.error("RI115", "KMS_KEY_ID needs ENCRYPTED", read.seen["KMS_KEY_ID"])
-    if encrypted and not (auto or kms or client):
+    if encrypted and not (auto or kms or client or _key_may_be_open(read, authz)):
         raise cursor.error("RI115", "ENCRYPTED needs KMS_KEY_ID, MASTER_SYMMETRIC_KEY or AUTO: "
                                     "nothing says which key encrypts", read.seen["ENCRYPTED"])
     return Unload(
@@ -255,7 +254,7 @@ def parse_library(cursor: Cursor) -> CreateLibrary:
     if cursor.accept_word("OR"):
         cursor.expect_word("REPLACE")
     cursor.expect_word("LIBRARY")
-    name = cursor.next("the library name").value
+    name = name_text(next_name(cursor, "the library name"))
     cursor.expect_word("LANGUAGE")
     cursor.next("the language")
     cursor.expect_word("FROM")

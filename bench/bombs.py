@@ -169,6 +169,10 @@ TEMPLATE_BOMBS = [
     ("Jinja: nested range(100000) loops", "100,000 iterations (RI173)",
      write("t.sql", "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}"
            "{% endfor %}"), ["policy", "t.sql"]),
+    ("Jinja: '{{a}}' x 40,000 (200 KB)", "10,000 tags per template, counted first (RI173)",
+     write("t.sql", "{{a}}" * 40_000), ["policy", "t.sql"]),
+    ("Jinja: '{{a}}' x 10,000 (the most read)", "read: ~15 KB per tag while compiling",
+     write("t.sql", "{{a}}" * 10_000), ["policy", "t.sql"]),
     ("Jinja: unclosed '{{ ' x 200,000", "one linear tag scan (RI170)",
      write("t.sql", "{{ " * 200_000), ["policy", "t.sql"]),
     ("Jinja: unclosed '{%macro ' x 80,000", "one linear tag scan (RI170)",

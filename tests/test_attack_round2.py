@@ -213,11 +213,10 @@ main()
 """
 
 
-@_attack("200 KB of '{{a}}' takes ~13 s and ~580 MB (every placeholder costs ~15 KB)")
 def test_many_jinja_placeholders_stay_under_500_mb(tmp_path):
-    """A 200 KB script of 40,000 ``{{a}}`` is read within the issue's 500 MB target: under an
-    address-space cap of 500 MB it ends with exit 1 naming the unresolved placeholder (RI131),
-    not with RI173 "it runs out of memory" after ~15 s of allocating."""
+    """A 200 KB script of 40,000 ``{{a}}`` is refused before jinja2 compiles it (each
+    expression costs ~15 KB there: 40,000 were ~580 MB): under an address-space cap of 500 MB
+    it ends with exit 1 and RI173 naming the limit, not "it runs out of memory"."""
     import subprocess
     import sys
 
@@ -227,19 +226,9 @@ def test_many_jinja_placeholders_stay_under_500_mb(tmp_path):
     done = subprocess.run([sys.executable, "-c", _CAPPED, cap, str(script)],
                           capture_output=True, text=True, cwd=tmp_path, check=False)
     assert done.returncode == 1, done.stderr[-2000:]
-    assert "runs out of memory" not in done.stderr
-    assert "unresolved RI131" in done.stderr.splitlines()[0], done.stderr[:500]
-
-
-# --- silent under-grants: a default taken as the only value ----------------------------------
-
-DEFAULTS = {
-    "shell ${B:-dev}": "COPY t FROM 's3://${B:-dev-bkt}/k/' " + R + " CSV;",
-    "shell ${B-dev}": "COPY t FROM 's3://${B-dev-bkt}/k/' " + R + " CSV;",
-    "dbt var('b', 'dev')": "COPY t FROM 's3://{{ var('b', 'dev-bkt') }}/k/' " + R + " CSV;",
-    "dbt env_var('B', 'dev')": "COPY t FROM 's3://{{ env_var('B', 'dev-bkt') }}/k/' " + R
-                               + " CSV;",
-}
+    assert done.stderr.splitlines()[0] == f"{script}:1:1: error RI173" + (
+        ": the template does too much work: it holds more than "
+        "10,000 Jinja expressions and tags ({{ }}, {% %}); no SQL script needs that many")
 
 
 # RULES: a default the template states is used when no value is given (shell `${x:-d}` "uses

@@ -263,7 +263,8 @@ CATALOGUE: dict[str, Entry] = build({
         "string, list or value as text over 1,000,000 characters or items (a filter, a `str` "
         "method, a `%`/`format` width, `~`, `+`, `*`), an integer over 100,000 bits, a value "
         "nested over 100 deep, over 100,000 loop iterations, over 20,000,000 characters, items "
-        "and steps in all, over 3 seconds, a 10 MB rendering, runaway macro recursion", JINJA),
+        "and steps in all, over 3 seconds, a 10 MB rendering, runaway macro recursion, over "
+        "10,000 expressions and tags in one template", JINJA),
     "RI174": Entry(ERROR, "write --var NAME=VALUE", "malformed --var",
                    "a `--var` is not `NAME=VALUE`"),
     "RI175": Entry(

@@ -22,7 +22,7 @@ from typing import Any, NamedTuple
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location
 from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.source import Source
-from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText
+from redshift_iam.inputs.templating.jinja_limits import LimitExceeded, NotText, check_tags
 from redshift_iam.inputs.templating.jinja_rewrite import (
     CLOSE,
     MARKERS,
@@ -82,12 +82,16 @@ def prepare(source: Source, values: Values, template_path: str | None,
         included = Source(name, text)
         refuse_reserved(included)
         _refuse_probe_names(env, included, Location(name, 1, 1))
-        return state.rewriter.rewrite(included)
+        rewritten = state.rewriter.rewrite(included)
+        check_tags(len(state.rewriter.regions))
+        return rewritten
 
     env = jinja_env.environment(state, template_path, rewrite, reader or FileReader())
     _refuse_probe_names(env, source, None)
+    rewritten = state.rewriter.rewrite(source)
+    check_tags(len(state.rewriter.regions))
     try:
-        template = env.from_string(state.rewriter.rewrite(source))
+        template = env.from_string(rewritten)
     except RecursionError:
         raise InputError(source.diagnostic(
             "RI170", "Jinja syntax error: the template nests too deeply to read (an unclosed "

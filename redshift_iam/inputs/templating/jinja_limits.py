@@ -27,10 +27,21 @@ MAX_EXPONENT = 10_000
 MAX_DEPTH = 100  # nesting of a value turned into text
 MAX_ITERATIONS = 100_000  # loop iterations per rendering, all loops together
 DEADLINE = 3.0  # seconds of one rendering
+# Jinja expressions and tags in one template: jinja2 compiles each to Python code (~15 KB of
+# memory apiece while compiling), so a count is checked before parsing.
+MAX_TAGS = 10_000
 
 
 class LimitExceeded(Exception):
     """The template does more work than any SQL script needs (RI173)."""
+
+
+def check_tags(count: int) -> None:
+    """LimitExceeded when a template holds more than :data:`MAX_TAGS` expressions and tags
+    (``count``: the regions the rewriter found, all templates of the rendering together)."""
+    if count > MAX_TAGS:
+        raise LimitExceeded(f"it holds more than {MAX_TAGS:,} Jinja expressions and tags "
+                            "({{ }}, {% %}); no SQL script needs that many")
 
 
 class NotText(Exception):

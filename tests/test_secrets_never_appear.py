@@ -274,3 +274,15 @@ def test_scan_masks_a_secret_in_the_host_line(tree: Path) -> None:
     assert lines[at + 1].startswith("    3 | ...")  # the host line, cut around its caret
     assert lines[at + 1].endswith(f"{KEY[-7:]};aws_secret_access_key=****;token=****' bogus\"")
     assert leaked(result.stderr) == []
+
+
+def test_scan_hides_a_secret_in_the_key_id_slot_of_a_host_line(tmp_path: Path) -> None:
+    short = "wJalrXUtnFEMI/K7MDENG"  # too short for a secret's shape: hidden by its slot
+    (tmp_path / "a.py").write_text(f"Q = \"COPY t FROM 's3://bkt/k' ACCESS_KEY_ID '{short}' "
+                                   "SECRET_ACCESS_KEY 'abc'\"\n")
+    result = invoke("scan", str(tmp_path / "a.py"), "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [
+        "    1 | Q = \"COPY t FROM 's3://bkt/k' ACCESS_KEY_ID '****",
+        "      |" + " " * 46 + "^"]
+    assert short[:8] not in result.stderr

@@ -1,7 +1,8 @@
 """Snippets of ``scan``'s diagnostics as the host file shows them: the line of the file the
 location names (a Python, Scala, shell... line, not the SQL text the literal holds) with the
 caret under the location's column, every secret span of the file masked
-(``Source.snippet``). The scanner keeps no copy of a host file, so the files that have
+(``Source.snippet``), and the rest of the line from the caret when the reader hid the rest
+of its own snippet. The scanner keeps no copy of a host file, so the files that have
 located diagnostics are read again, once each, under the scan's read limits."""
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.localfiles import FileReader, NotRead
 from redshift_iam.core.reports import Analysis
+from redshift_iam.core.secrets import REDACTED
 from redshift_iam.core.source import Source
 
 WHOLE_FILE_HOSTS = frozenset({"sql", "jinja-sql"})  # the fragment is the file's own text
@@ -60,13 +62,23 @@ def _with_snippet(diagnostic: Diagnostic, texts: Mapping[str, Source | None]) ->
     begin = starts[where.line - 1]
     end = source.text.find("\n", begin)
     end = len(source.text) if end < 0 else end
-    return diagnostic._replace(snippet=source.snippet(min(begin + where.col - 1, end)))
+    at = min(begin + where.col - 1, end)
+    return diagnostic._replace(snippet=source.snippet(at, at if _hid_rest(diagnostic) else None))
+
+
+def _hid_rest(diagnostic: Diagnostic) -> bool:
+    """Whether the reader's own snippet hid the rest of its line (a secret in the wrong slot,
+    a quoted secret that never closes): the host line then hides the rest from the caret."""
+    first = diagnostic.snippet.split("\n", 1)[0]
+    return first.endswith(REDACTED)
 
 
 def _text(path: str, reader: FileReader) -> Source | None:
-    """The host file's text as the scanner read it (UTF-8, a BOM dropped, CRLF as LF)."""
+    """The host file's text as the scanner read it (UTF-8, a BOM dropped, CRLF as LF). A
+    link is not followed: the file may have changed since the scan read it, and a snippet
+    never shows a line of a file outside the tree (a link's file keeps its own snippet)."""
     try:
-        text = reader.read(path).decode("utf-8-sig")
+        text = reader.read(path, follow=False).decode("utf-8-sig")
     except (NotRead, OSError, UnicodeDecodeError):
         return None
     return Source(path, text.replace("\r\n", "\n"))

@@ -291,7 +291,8 @@ def test_derive_snippet_is_redacted_like_the_reader(script) -> None:
     lines = invoke("policy", script(sql)).stderr.splitlines()
     snippets = [line for line in lines if line.startswith("    1 | ")]
     assert snippets and all(line == "    1 | copy t from 'dynamodb://Tab' access_key_id "
-                                     "'AKIAIOSFODNN7EXAMPLE' ****" for line in snippets)
+                                     "'AKIAIOSFODNN7EXAMPLE' secret_access_key '****' "
+                                     "readratio 50;" for line in snippets)
     assert "wJalr" not in "\n".join(lines)
 
 

@@ -20,7 +20,8 @@ KEYS = (f"COPY t FROM 's3://acme-data/k' ACCESS_KEY_ID '{DOC_ID}' "
 DEFAULT = "UNLOAD ('select 1') TO 's3://acme-data/out/' IAM_ROLE default;\n"
 RW203 = [f"keys.sql:1:32: warning RW203: key-based authorization: the policy is for the IAM "
          f"user that owns access key {DOC_ID}",
-         f"    1 | COPY t FROM 's3://acme-data/k' ACCESS_KEY_ID '{DOC_ID}' ****",
+         f"    1 | COPY t FROM 's3://acme-data/k' ACCESS_KEY_ID '{DOC_ID}' "
+         "SECRET_ACCESS_KEY '****';",
          "      |                                ^",
          "    hint: the AWS docs strongly recommend IAM_ROLE over access keys"]
 RW233 = ["roles.sql:1:46: info RW233: IAM_ROLE default: the SQL does not say which role this "

@@ -129,8 +129,8 @@ def test_an_unterminated_nested_comment_hides_a_secret_in_its_snippet() -> None:
     with pytest.raises(InputError) as caught:
         list(split(Source("t.sql", text)))
     assert caught.value.diagnostic.snippet == (
-        "    1 | copy t from 's3://b/k' ****\n"
-        "      |                        ^")
+        "    1 | copy t from 's3://b/k' secret_access_key '****' /* a /* b */\n"
+        "      |                                                 ^")
 
 
 def test_a_string_left_open_after_a_nested_comment_is_ri101() -> None:

@@ -786,8 +786,9 @@ def test_malformed_access_key_id_in_credentials(key_id: str, at: int, message: s
     assert result.stderr == (
         f"<stdin>:2:{len('credentials ') + len(chr(39) + 'aws_access_key_id=') + at}: error "
         f"RI127: {message}\n"
-        "    2 | ****\n"
-        "      | ^\n" + HINT + "redshift-iam: 1 problem(s); no document written\n")
+        "    2 | credentials 'aws_access_key_id=****\n"  # hidden from the key id on
+        f"      | {' ' * len('credentials ' + chr(39) + 'aws_access_key_id=')}^\n" + HINT +
+        "redshift-iam: 1 problem(s); no document written\n")
 
 
 @pytest.mark.parametrize("key_id", [KEY, "ASIAIOSFODNN7EXAMPLE", "AKIA234567ABCDEF",

@@ -209,7 +209,7 @@ def test_an_error_is_a_place_not_read_and_the_rest_is_reported(tmp_path):
                   "permission; check its spelling against the Redshift reference"}]
     assert result.stderr == (
         "src/bad.py:3:79: error RI111: unknown COPY option 'NOSUCH'\n"
-        f"    3 |   COPY t FROM 's3://acme-raw/k' IAM_ROLE '{ROLE}' NOSUCH;\n"
+        f"    3 |   COPY t FROM 's3://acme-raw/k' IAM_ROLE '{ROLE}' NOSUCH;\"\"\"\n"
         "      |" + " " * 79 + "^\n"
         "    hint: an option the tool does not know may need a permission; check its spelling "
         "against the Redshift reference\n"
@@ -395,13 +395,19 @@ def test_skipped_places_on_stderr_as_json_lines(tree):
     result = invoke(tree, "repo/plugins", "--format", "bundle", "--allow-unresolved",
                     "--error-format", "json")
     lines = [json.loads(line) for line in result.stderr.splitlines()]
-    assert lines[-2:] == [
-        {"code": None, "severity": "warning", "location": "repo/plugins/operators.py:19:12",
-         "message": "skipped: SQL built by concatenation with parts that are not literals "
-                    "('...' + table + '...'); write it as one template (f-string or .format) "
-                    "so it can be read whole", "hint": None},
-        {"code": None, "severity": "error", "message": "1 place(s) skipped", "location": None,
-         "hint": None}]
+    skipped = {"code": None, "severity": "warning", "location": "repo/plugins/operators.py:19:12",
+               "message": "skipped: SQL built by concatenation with parts that are not literals "
+                          "('...' + table + '...'); write it as one template (f-string or "
+                          ".format) so it can be read whole", "hint": None}
+    assert lines[-1] == {"code": None, "severity": "error", "message": "1 place(s) skipped",
+                         "location": None, "hint": None}
+    assert lines[:-1].count(skipped) == 1  # among the diagnostics, at its place in the file
+
+    def place(line: dict) -> tuple[str, int, int]:
+        path, row, col = line["location"].rsplit(":", 2)
+        return path, int(row), int(col)
+
+    assert [place(line) for line in lines[:-1]] == sorted(place(line) for line in lines[:-1])
     assert result.exit_code == 1
 
 

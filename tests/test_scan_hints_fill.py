@@ -18,7 +18,7 @@ from redshift_iam.cli.main import main
 
 FIXTURES = Path(__file__).parent / "fixtures"
 _HINTED = re.compile(r"^(?P<where>\S+:\d+:\d+): \w+ (?P<code>R[IW]\d+): .*\n"
-                     r"(?:    .*\n)*?    hint: pass (?P<command>--var .*?)"
+                     r"(?: *\d* \|.*\n)*?    hint: pass (?P<command>--var .*?)"
                      r"(?: to grant one prefix| to grant the value it runs with"
                      r"| \(the values the block tests\))?$", re.M)
 # a value for each kind of slot: the first that makes the statement read fills it
@@ -70,24 +70,24 @@ def fills(repo: str, where: str, names: list[str], baseline: int) -> bool:
     return False
 
 
-EXPECTED = {
+EXPECTED = {  # in the order scan prints them: by file, line, column and code
     "scan_hints": [
-        ("scan_hints/docs/load.sql:2:24", "RI149", "--var aws-account-id-1=VALUE"),
         ("scan_hints/docs/load.sql:1:23", "RI149", "--var bucket-name=VALUE"),
+        ("scan_hints/docs/load.sql:2:24", "RI149", "--var aws-account-id-1=VALUE"),
         ("scan_hints/etl/names.py:1:34", "RI145", "--var s3-internal=VALUE"),
         ("scan_hints/etl/names.py:3:53", "RW221",
          """--var 'sql.replace("'"'"'", "'"'"''"'"'")=VALUE'"""),
         ("scan_hints/etl/names.py:6:48", "RI146", "--var credentials.aws_access_key_id=VALUE"),
         ("scan_hints/etl/names.py:11:73", "RI146", "--var roles.etl=VALUE"),
-        ("scan_hints/etl/positional.py:1:61", "RI146",
-         "--var '%s#2@scan_hints/etl/positional.py:1=VALUE'"),
         ("scan_hints/etl/positional.py:1:49", "RI145",
          "--var '%s#1@scan_hints/etl/positional.py:1=VALUE'"),
-        ("scan_hints/etl/udacity.py:8:31", "RI146", "--var config.IAM_ROLE.ARN=VALUE"),
+        ("scan_hints/etl/positional.py:1:61", "RI146",
+         "--var '%s#2@scan_hints/etl/positional.py:1=VALUE'"),
         ("scan_hints/etl/udacity.py:7:30", "RI145", "--var config.S3.LOG_DATA=VALUE"),
+        ("scan_hints/etl/udacity.py:8:31", "RI146", "--var config.IAM_ROLE.ARN=VALUE"),
         ("scan_hints/etl/udacity.py:9:20", "RI145", "--var config.S3.LOG_JSONPATH=VALUE"),
-        ("scan_hints/ruby/loader.rb:1:74", "RI146", "--var role=VALUE"),
         ("scan_hints/ruby/loader.rb:1:31", "RI145", "--var ENV.CLICKS_BUCKET=VALUE"),
+        ("scan_hints/ruby/loader.rb:1:74", "RI146", "--var role=VALUE"),
         ("scan_hints/shell/nightly.sh:2:61", "RI146", "--var LOAD_ROLE=VALUE"),
     ],
 }

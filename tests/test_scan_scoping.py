@@ -125,12 +125,13 @@ def test_a_rebound_name_in_a_key_grants_every_value(tmp_path, case):
         assert reads(policies, "acme", f"{value}/k/"), value
     assert not reads(policies, "acme", "dev/other/")
     assert not reads(policies, "other", "dev/k/")
-    line = REBOUND_KEY[case].splitlines().index(next(
-        line for line in REBOUND_KEY[case].splitlines() if "COPY" in line)) + 1
-    col = next(line for line in REBOUND_KEY[case].splitlines() if "COPY" in line).index("{P}") + 1
+    lines = REBOUND_KEY[case].splitlines()
+    text = next(line for line in lines if "COPY" in line)
+    line, col = lines.index(text) + 1, text.index("{P}") + 1
     assert run.stderr == (
         f"src/load.py:{line}:{col}: warning RW221: variable P ({{P}}) is unresolved in the S3 "
         "key s3://acme/{P}/k/: granted as acme/*/k/ (any text in its place)\n"
+        f"{line:>5} | {text}\n      | {' ' * (col - 1)}^\n"  # the host file's line
         "    hint: pass --var P=VALUE to grant one prefix\n")
 
 
@@ -149,6 +150,9 @@ def test_a_rebound_bucket_is_unresolved(tmp_path):
     assert run.stderr == (
         "src/load.py:4:27: unresolved RI145: variable BUCKET ({BUCKET}) is unresolved in the S3 "
         "location of this COPY (s3://{BUCKET}/k/): its grants are left out\n"
+        "    4 | SQL = f\"COPY t FROM 's3://{BUCKET}/k/' IAM_ROLE "
+        "'arn:aws:iam::123456789012:role/etl';\"\n"
+        f"      | {' ' * 26}^\n"
         "    hint: pass --var BUCKET=VALUE\n"
         "redshift-iam: 1 problem(s); no document written (--allow-unresolved writes what is "
         "known)\n")

@@ -42,7 +42,10 @@ SCRIPT = ONE_LINE + (
     f"UNLOAD ('select 1') TO 's3://acme-out/u' IAM_ROLE '{ROLE}' MASTER_SYMMETRIC_KEY "
     f"'{MASTER}' ENCRYPTED; COPY j FROM 's3://Bad_Bucket/k' IAM_ROLE '{ROLE}';\n"
     f"COPY k FROM 's3://acme-in/{{{{ where }}}}' IAM_ROLE '{ROLE}' SECRET_ACCESS_KEY "
-    f"'{{{{ aws_secret }}}}';\n")
+    f"'{{{{ aws_secret }}}}';\n"
+    f"UNLOAD ('select 1') TO 's3://acme-out/{{{{ where }}}}' CREDENTIALS 'aws_iam_role={ROLE};"
+    f"master_symmetric_key={MASTER}' ENCRYPTED nope; COPY n FROM 's3://acme-in/k' CREDENTIALS "
+    f"'aws_access_key_id={KEY};aws_secret_access_key={SECRET};token={TOKEN}' bogus;\n")
 UNTERMINATED = (f"COPY l FROM 's3://acme-in/k' IAM_ROLE default; COPY m FROM 's3://acme-in/{SECRET}"
                 f"\n ACCESS_KEY_ID '{KEY}' SECRET_ACCESS_KEY '{SECRET2}';\n")
 ENV = (f"where=in/{ENV_SECRET}\naws_secret={ENV_SECRET}\n"
@@ -50,7 +53,9 @@ ENV = (f"where=in/{ENV_SECRET}\naws_secret={ENV_SECRET}\n"
 YAML = f"where: {YAML_SECRET}\nnested:\n  secret_access_key: {YAML_SECRET}\n"
 PYTHON = (f'SQL = "COPY t FROM \'s3://acme-in/p\' SECRET_ACCESS_KEY \'{SECRET}\' ; COPY u FROM '
           f'\'s3://acme-in/p\' IAM_ROLE default junk"\n'
-          f'Q = "COPY v FROM \'{SECRET2}\' IAM_ROLE default"\n')
+          f'Q = "COPY v FROM \'{SECRET2}\' IAM_ROLE default"\n'
+          f'C = "COPY w FROM \'s3://acme-in/p\' CREDENTIALS \'aws_access_key_id={KEY};'
+          f'aws_secret_access_key={SECRET};token={TOKEN}\' bogus"\n')
 SPEC = (f"operations:\n  - copy: {{from: 's3://acme-in/k', access_key_id: {KEY}, "
         f"secret_access_key: '{SECRET}'}}\n"
         f"  - copy: {{from: 's3://acme-in/k', role: '{SECRET2}'}}\n")
@@ -88,22 +93,23 @@ def test_another_statements_secret_on_the_line_is_masked(tree: Path) -> None:
     lines = result.stderr.splitlines()
     at = lines.index(f"{tree / 'etl.sql'}:2:30: error RI111: unknown COPY option 'bad2'")
     assert lines[at + 1:at + 3] == [
-        "    2 | COPY c FROM 's3://acme-in/k' bad2 ; COPY d FROM 's3://acme-in/k' ****;",
+        "    2 | COPY c FROM 's3://acme-in/k' bad2 ; COPY d FROM 's3://acme-in/k' CREDENTIALS "
+        f"'aws_access_key_id={KEY};aws_secret_access_key=****;token=****';",
         "      |                              ^"]
     short = invoke("policy", stdin=f"COPY a FROM 's3://acme-in/k' SECRET_ACCESS_KEY '{SECRET}';"
                                     " COPY b FROM 's3://acme-in/k' IAM_ROLE default bad;")
     assert short.stderr.splitlines()[4:7] == [
         "<stdin>:1:138: error RI111: unknown COPY option 'bad'",
-        "    1 | COPY a FROM 's3://acme-in/k' ****; COPY b FROM 's3://acme-in/k' IAM_ROLE "
-        "default bad;",
-        "      |" + " " * 82 + "^"]
+        # the caret stands past column 100: the line shows from 50 characters before it
+        "    1 | ...*'; COPY b FROM 's3://acme-in/k' IAM_ROLE default bad;",
+        "      |" + " " * 54 + "^"]
     after = invoke("policy", stdin=f"COPY b FROM 's3://acme-in/k' IAM_ROLE default bad; COPY a "
                                     f"FROM 's3://acme-in/k' CREDENTIALS 'aws_access_key_id={KEY}"
                                     f";aws_secret_access_key={SECRET}';")
     assert after.stderr.splitlines()[:3] == [
         "<stdin>:1:47: error RI111: unknown COPY option 'bad'",
         "    1 | COPY b FROM 's3://acme-in/k' IAM_ROLE default bad; COPY a FROM "
-        "'s3://acme-in/k' ****;",
+        f"'s3://acme-in/k' CREDENTIALS 'aws_access_key_id={KEY};aws_secret_access_key=****';",
         "      |                                               ^"]
 
 
@@ -129,15 +135,17 @@ def test_another_statements_secret_on_the_line_is_masked(tree: Path) -> None:
     (f"COPY e FROM 's3://acme-in/k' ACCESS_KEY_ID '{KEY}' SECRET_ACCESS_KEY '{SECRET}' "
      f"SECRET_ACCESS_KEY '{SECRET2}';",
      ["<stdin>:1:128: error RI112: SECRET_ACCESS_KEY is given twice",
-      f"    1 | COPY e FROM 's3://acme-in/k' ACCESS_KEY_ID '{KEY}' ****"]),
+      f"    1 | COPY e FROM 's3://acme-in/k' ACCESS_KEY_ID '{KEY}' SECRET_ACCESS_KEY '****' "
+      "SECRET_ACCESS_KEY '****';"]),
     # RI113: IAM_ROLE and keys; RI115: a key without its pair, the secret in the wrong slot
     (f"COPY i FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' ACCESS_KEY_ID '{KEY}' "
      f"SECRET_ACCESS_KEY '{SECRET}';",
      ["<stdin>:1:76: error RI113: IAM_ROLE can't be used with ACCESS_KEY_ID",
-      f"    1 | COPY i FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' ACCESS_KEY_ID '{KEY}' ****"]),
+      f"    1 | COPY i FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' ACCESS_KEY_ID '{KEY}' "
+      "SECRET_ACCESS_KEY '****';"]),
     (f"COPY h FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' MASTER_SYMMETRIC_KEY '{MASTER}';",
      ["<stdin>:1:76: error RI115: MASTER_SYMMETRIC_KEY needs ENCRYPTED",
-      f"    1 | COPY h FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' ****"]),
+      f"    1 | COPY h FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' MASTER_SYMMETRIC_KEY '****';"]),
 ])
 def test_messages_say_where_not_what(sql: str, expected: list[str]) -> None:
     result = invoke("policy", stdin=sql)
@@ -217,3 +225,64 @@ def test_scan_prints_no_secret(tree: Path, form: str, errors: str) -> None:
     assert result.exit_code == 1
     assert "job.py" in result.stdout and "load.sql" in result.stdout
     assert leaked(result.stdout + result.stderr) == []
+
+
+def test_a_credentials_string_masks_only_its_secret_values() -> None:
+    sql = (f"COPY t FROM 's3://acme-in/k' CREDENTIALS 'aws_access_key_id={KEY};"
+           f"aws_secret_access_key={SECRET};token={TOKEN}' bad;")
+    result = invoke("policy", stdin=sql)
+    assert result.exit_code == 1
+    shown = (f"COPY t FROM 's3://acme-in/k' CREDENTIALS 'aws_access_key_id={KEY};"
+             "aws_secret_access_key=****;token=****' bad;")
+    caret = shown.index("bad")  # past column 100: the line shows from 50 before the caret
+    assert result.stderr.splitlines()[:3] == [
+        f"<stdin>:1:{sql.index('bad') + 1}: error RI111: unknown COPY option 'bad'",
+        "    1 | ..." + shown[caret - 50:],
+        "      |" + " " * 54 + "^"]
+    assert leaked(result.stderr) == []
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    # the issue's example: a placeholder where the token goes; the rest of the line shows
+    ("COPY t FROM 's3://bkt1/{p}' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:role/R; "
+     "token={x}';",
+     ["<stdin>:1:41: error RI110: the CREDENTIALS string must not contain spaces",
+      "    1 | COPY t FROM 's3://bkt1/{p}' CREDENTIALS 'aws_iam_role=arn:aws:iam::123456789012:"
+      "role/R; token=****';",
+      "      |" + " " * 41 + "^"]),
+    # a role-only CREDENTIALS string holds no secret: shown whole
+    (f"COPY t FROM 's3://acme-in/{{p}}' CREDENTIALS 'aws_iam_role={ROLE}' nope;",
+     ["<stdin>:1:94: error RI111: unknown COPY option 'nope'",
+      f"    1 | COPY t FROM 's3://acme-in/{{p}}' CREDENTIALS 'aws_iam_role={ROLE}' nope;",
+      "      |" + " " * 94 + "^"]),
+    # an option line and a commented-out secret clause hold no secret value: shown whole
+    (f"COPY t FROM 's3://acme-in/k' IAM_ROLE '{ROLE}' -- CREDENTIALS 'x'\n  GZIP nope;",
+     ["<stdin>:2:8: error RI111: unknown COPY option 'nope'",
+      "    2 |   GZIP nope;",
+      "      |        ^"]),
+])
+def test_a_snippet_masks_secret_characters_only(sql: str, expected: list[str]) -> None:
+    result = invoke("policy", stdin=sql)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[:3] == expected
+
+
+def test_scan_masks_a_secret_in_the_host_line(tree: Path) -> None:
+    result = invoke("scan", str(tree / "repo" / "job.py"), "--format", "json")
+    lines = result.stderr.splitlines()
+    at = next(i for i, line in enumerate(lines) if ":3:" in line and "RI111" in line)
+    assert lines[at + 1].startswith("    3 | ...")  # the host line, cut around its caret
+    assert lines[at + 1].endswith(f"{KEY[-7:]};aws_secret_access_key=****;token=****' bogus\"")
+    assert leaked(result.stderr) == []
+
+
+def test_scan_hides_a_secret_in_the_key_id_slot_of_a_host_line(tmp_path: Path) -> None:
+    short = "wJalrXUtnFEMI/K7MDENG"  # too short for a secret's shape: hidden by its slot
+    (tmp_path / "a.py").write_text(f"Q = \"COPY t FROM 's3://bkt/k' ACCESS_KEY_ID '{short}' "
+                                   "SECRET_ACCESS_KEY 'abc'\"\n")
+    result = invoke("scan", str(tmp_path / "a.py"), "--format", "json")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[1:3] == [
+        "    1 | Q = \"COPY t FROM 's3://bkt/k' ACCESS_KEY_ID '****",
+        "      |" + " " * 46 + "^"]
+    assert short[:8] not in result.stderr

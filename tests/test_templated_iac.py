@@ -270,7 +270,7 @@ def test_a_role_variable_is_refused_by_cloudformation_and_the_json_formats() -> 
         "--format terraform\n")
     refused = generate(ROLE_SQL, "json")
     assert (refused.exit_code, refused.stdout) == (1, "")
-    assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI146", "RI145", "RI146"]
+    assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI145", "RI146", "RI146"]
 
 
 def test_inline_needs_a_role_in_the_file() -> None:

@@ -35,7 +35,7 @@ REFUSED = {
     "airflow_jinja": ["5:12 unresolved RI145", "10:10 unresolved RI145"],
     "dbt_macro": ["6:10 unresolved RI145", "8:13 unresolved RI147"],
     "psql_vars": ["7:6 unresolved RI145"],
-    "python_format": ["7:22 unresolved RI145", "5:12 unresolved RI145",
+    "python_format": ["5:12 unresolved RI145", "7:22 unresolved RI145",
                       "10:18 unresolved RI147"],
 }
 CFN_REFUSED = {"psql_vars": (

@@ -397,7 +397,9 @@ def test_a_secret_from_a_value_is_never_shown() -> None:
     [diagnostic] = analysis.diagnostics
     assert (diagnostic.code, str(diagnostic.location)) == ("RI111", "t.sql:1:28")
     assert secret not in diagnostic.render()
-    assert diagnostic.snippet == "    1 | COPY t FROM 's3://acme/d/' ****\n      |" + " " * 28 + "^"
+    # the template's line shows: the placeholder, never the value it was given
+    assert diagnostic.snippet == ("    1 | COPY t FROM 's3://acme/d/' {{ creds }}\n      |"
+                                  + " " * 28 + "^")
 
 
 def test_a_missing_include_where_options_stand_is_unresolved() -> None:

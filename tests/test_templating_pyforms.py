@@ -60,10 +60,11 @@ def test_fstring_fields_by_scan_policy_allows_every_rendering(tmp_path):
         assert reads(policies, "acme", key), key
     assert not reads(policies, "acme", "2026-01-02/")  # three path segments, always
     assert run_.stderr.count("warning RW221") == 3
-    assert run_.stderr.splitlines()[:2] == [
+    assert run_.stderr.splitlines()[:4] == [
         "src/load.py:3:32: warning RW221: {date.today().isoformat()} is unresolved in the S3 "
         "key s3://acme/{date.today().isoformat()}/{a + b}/{x[1:]}/: granted as acme/*/*/*/ "
         "(any text in its place)",
+        "    3 | " + source.splitlines()[2], "      | " + " " * 31 + "^",
         "    hint: pass --var 'date.today().isoformat()=VALUE' to grant one prefix"]
 
 

@@ -140,6 +140,8 @@ def test_terraform_directive_among_options_by_scan(tmp_path):
         "src/main.tf:3:74: unresolved RI148: %{ if enc } is unresolved in the options of this "
         "COPY: the option set is unknown: it may add MANIFEST, SSH, SHAPEFILE, a JSON/AVRO "
         "JSONPaths file, REGION or the authorization\n"
+        f"    3 | COPY t FROM 's3://acme/k/' {R} %{{ if enc }}MANIFEST%{{ endif }};\n"
+        f"      | {' ' * 73}^\n"
         "    hint: write the text it stands for into the SQL: %{ if enc } is a directive, "
         "which no --var can fill\n"
         "redshift-iam: 1 problem(s); no document written (--allow-unresolved writes what is "

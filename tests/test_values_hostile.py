@@ -82,7 +82,9 @@ def test_a_surrogate_in_a_scanned_literal_skips_that_place_only(tmp_path: Path) 
                   "the \\uD8XX escape (give the whole character) or the bytes that are not "
                   "UTF-8"}]
     assert "\ud800" not in result.stderr
-    assert f"    1 | COPY t FROM 's3://acme-in/k\ufffd' IAM_ROLE '{ROLE}'" in result.stderr
+    # the snippet is the host file's line, its caret under the escape
+    assert (f"    1 | Q = \"COPY t FROM 's3://acme-in/k\\ud800' IAM_ROLE '{ROLE}'\"\n"
+            f"      | {' ' * 32}^\n") in result.stderr
 
 
 def test_a_surrogate_from_a_template_literal_is_ri128_at_the_template() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from redshift_iam.analysis.configure import Configured
 from redshift_iam.analysis.gather import code_values, load_values, note_uses
+from redshift_iam.analysis.host_snippets import analysis_snippets, fragment_hosts, host_snippets
 from redshift_iam.analysis.pipeline import build, read_sources, resolver_for
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic, InputError, Location, Severity
@@ -96,6 +97,10 @@ def scan(paths: Sequence[str], options: Options = DEFAULTS,
     script = _read_each(sources, _ScanIncludes(paths, found.sql_files, includes), broken)
     analysis = _build_each(script, configured, resolver_for(options, resolver),
                            broken)._replace(settings=project.settings)
+    hosts = fragment_hosts(found.fragments)
+    again = FileReader(options.read_limits(SCAN_READ_LIMITS))  # the host lines of snippets
+    rendering = list(host_snippets(rendering, hosts, again))
+    analysis = analysis_snippets(analysis, hosts, again)
     errors = [d for d in (*rendering, *analysis.diagnostics)
               if d.severity is Severity.ERROR and d.location is not None]
     skipped = [*found.skipped, *broken, *map(_not_read, errors)]

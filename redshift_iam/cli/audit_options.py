@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from redshift_iam.cli.click_options import apply_options, size_value, template_options
+from redshift_iam.cli.click_options import apply_options, shown_paths, size_value, template_options
 from redshift_iam.core.options import INPUT_FORMATS
 
 REPORT_FORMATS = ("text", "json", "sarif")
@@ -15,7 +15,7 @@ def audit_inputs(func):
     """INPUT... (files, directories, '-'; with --scan, source trees), how to read them, and
     the template values (the same options as policy and scan)."""
     options = [
-        click.argument("inputs", nargs=-1, metavar="[INPUT]..."),
+        click.argument("inputs", nargs=-1, metavar="[INPUT]...", callback=shown_paths),
         click.option("--scan", "scan_inputs", is_flag=True,
                      help="Read each INPUT as scan does: every COPY, UNLOAD and CREATE "
                           "LIBRARY in the source tree (SQL, Python, ... string literals); a "

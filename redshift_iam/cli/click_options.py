@@ -101,7 +101,7 @@ def template_options(func):
                           "hint prints it; cfg['bucket'] is cfg.bucket), VALUE the text after "
                           "it, exactly as typed (never retyped or unquoted). Wins over --vars. "
                           "Repeatable."),
-        click.option("--vars", "vars_files", multiple=True, metavar="FILE",
+        click.option("--vars", "vars_files", multiple=True, metavar="FILE", callback=shown_paths,
                      help="Template values from a .json, .yaml/.yml, .env or .ini/.cfg file "
                           "(nested keys and [SECTION] KEY give dotted names); a later file "
                           "wins. Repeatable."),
@@ -109,10 +109,10 @@ def template_options(func):
                      show_default=True,
                      help="The placeholder forms recognised in SQL scripts: auto (all), one "
                           "style, or none (every character literal)."),
-        click.option("--template-path", metavar="DIR", default=None,
+        click.option("--template-path", metavar="DIR", default=None, callback=_shown,
                      help="Where Jinja {% include %} and {% import %} may read files "
                           "(nothing is read without it)."),
-        click.option("--config", metavar="FILE", default=None,
+        click.option("--config", metavar="FILE", default=None, callback=_shown,
                      help="The project config to read (a .redshift-iam.toml, or a "
                           "pyproject.toml with [tool.redshift-iam]) instead of the one found "
                           "upward from the first input (up to the repository root). A flag "
@@ -131,7 +131,7 @@ def input_options(func):
         show_default=True,
         help="auto: files ending .yaml, .yml or .json are operation specs, the rest SQL; "
              "sql or spec: read every input so.")(func)
-    return click.argument("scripts", nargs=-1, metavar="[SCRIPT]...")(func)
+    return click.argument("scripts", nargs=-1, metavar="[SCRIPT]...", callback=shown_paths)(func)
 
 
 def shared_options(func):
@@ -217,7 +217,33 @@ def role_option(func):
 
 
 def _path(ctx, param, value):
-    return None if value is None else Path(value)
+    return None if value is None else Path(shown_path(value))
+
+
+def shown_path(path: str) -> str:
+    """``path`` as the tool prints it: relative to the working directory when it names a
+    place under it (``/home/me/repo/a.py`` run in ``/home/me`` is ``repo/a.py``), else as
+    given (a relative path, ``-``, a place elsewhere). Only the text changes: the same
+    file is read."""
+    import os
+
+    if not os.path.isabs(path):
+        return path
+    cwd = os.getcwd()
+    absolute = os.path.normpath(path)
+    if absolute != cwd and not absolute.startswith(cwd.rstrip(os.sep) + os.sep):
+        return path
+    return os.path.relpath(absolute, cwd)  # the working directory itself is "."
+
+
+def shown_paths(ctx, param, value):
+    """A click callback: each path of a repeatable option or argument as :func:`shown_path`
+    makes it (every location, hint and summary line then names it so)."""
+    return tuple(shown_path(item) for item in value) if value else value
+
+
+def _shown(ctx, param, value):
+    return value if value is None else shown_path(value)
 
 
 def out_dir_options(what: str, out_dir_help: str):
@@ -241,7 +267,7 @@ def check_options(func):
     """What ``check`` checks: the role's policies (files and/or IAM), which role of a file,
     the request context, and whether excess fails (Options.policies ... Options.strict)."""
     options = [
-        click.option("--policy", "policies", multiple=True, metavar="FILE",
+        click.option("--policy", "policies", multiple=True, metavar="FILE", callback=shown_paths,
                      help="The role's policies: a policy document, an aws iam get-role-policy, "
                           "get-policy-version or get-account-authorization-details response, "
                           "a terraform show -json plan or state, or a CloudFormation template "

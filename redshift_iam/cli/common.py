@@ -27,11 +27,12 @@ Exit codes:
   2  usage error: unknown command or option, bad flag value (stdout empty)"""
 GENERATE_EXIT_CODES = """\b
 Exit codes:
-  0  success: the documents are on stdout or in --out-dir (--check: the folder is up to date,
-     stdout empty)
-  1  bad input, unresolved needs, several principals without --role, nothing to grant, a
-     folder that cannot be written (stdout empty); --check: the folder is stale (the unified
-     diff on stdout, nothing written)
+  0  success: the documents are on stdout or in --out-dir (an input with nothing to grant
+     gives an empty bundle; --check: the folder is up to date, stdout empty)
+  1  bad input, unresolved needs, a Terraform/CloudFormation file with nothing to grant or
+     with principals in several accounts (give --account-id), a folder that cannot be
+     written (stdout empty); --check: the folder is stale (the unified diff on stdout,
+     nothing written)
   2  usage error: unknown option, bad flag value, --check without --out-dir (stdout empty)"""
 SCAN_EXIT_CODES = """\b
 Exit codes:
@@ -39,8 +40,9 @@ Exit codes:
      (--check: the folder is up to date, stdout empty)
   1  something unresolved (unless --allow-unresolved), skipped or in error, or a PATH that
      does not exist: the report formats still print the report; the document formats print
-     the documents of what was read, or nothing while a need is unresolved; --check prints
-     the unified diff when the folder is stale
+     the documents of what was read, or nothing while a need is unresolved, or when a
+     Terraform/CloudFormation file has nothing to grant or principals in several accounts;
+     --check prints the unified diff when the folder is stale
   2  usage error: no PATH, unknown option, bad flag value, --check without --out-dir or with
      --format text/json (stdout empty)"""
 

@@ -16,11 +16,12 @@ import contextvars
 import json
 import sys
 from collections.abc import Iterable, Sequence
+from typing import NamedTuple
 
 import click
 
 from redshift_iam.core import encodable
-from redshift_iam.core.diagnostics import Diagnostic
+from redshift_iam.core.diagnostics import Diagnostic, source_order
 
 _JSON = contextvars.ContextVar("redshift_iam_error_json", default=False)
 
@@ -45,14 +46,42 @@ def _line(code: str | None, severity: str, message: str, location: str | None = 
                        "location": location, "hint": hint}, ensure_ascii=False)
 
 
-def diagnostics(found: Iterable[Diagnostic]) -> None:
-    """Print diagnostics on stderr in one write (a big script can have thousands)."""
-    if _JSON.get():
-        text = "\n".join(json.dumps(d.as_json(), ensure_ascii=False) for d in found)
-    else:
-        text = "\n".join(d.render() for d in found)
+class Place(NamedTuple):
+    """A place ``scan`` did not read (``path``, 1-based ``line``/``col``, 0/0 for a whole
+    file), printed among the diagnostics as a ``skipped:`` warning line."""
+
+    path: str
+    line: int
+    col: int
+    reason: str
+
+
+def _order(item: Diagnostic | Place) -> tuple[int, str, int, int, str]:
+    """Source order (``core.diagnostics.source_order``), a place skipped at its place."""
+    if isinstance(item, Place):
+        return (1, item.path, item.line, item.col, "")
+    return source_order(item)
+
+
+def diagnostics(found: Iterable[Diagnostic], skipped: Iterable[Place] = ()) -> None:
+    """Print a run's diagnostics and places skipped on stderr in one write (a big script can
+    have thousands), in source order (:func:`_order`, a stable sort: the same run prints
+    the same bytes). This is the one place diagnostics are printed."""
+    items: list[Diagnostic | Place] = [*found, *skipped]
+    items.sort(key=_order)
+    as_json = _JSON.get()
+    text = "\n".join(_skipped(item, as_json) if isinstance(item, Place)
+                     else json.dumps(item.as_json(), ensure_ascii=False) if as_json
+                     else item.render() for item in items)
     if text:
         click.echo(text, err=True)
+
+
+def _skipped(place: Place, as_json: bool) -> str:
+    where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
+    if as_json:
+        return _line(None, "warning", f"skipped: {place.reason}", where)
+    return f"redshift-iam: {where}: skipped: {place.reason}"
 
 
 def summary(message: str, severity: str = "error", location: str | None = None) -> None:

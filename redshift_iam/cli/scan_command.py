@@ -19,6 +19,7 @@ from redshift_iam.cli.click_options import (
     out_dir_options,
     read_limit_options,
     settings_options,
+    shown_paths,
     template_options,
     trust_options,
 )
@@ -30,7 +31,7 @@ REPORTS = ("text", "json")
 
 
 @click.command(epilog=SCAN_EXIT_CODES)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", callback=shown_paths)
 @template_options
 @settings_options
 @trust_options
@@ -76,11 +77,11 @@ def scan(paths, output_format, out_dir, force, check, allow_unresolved, values_t
     documents = output_format in DOCUMENTS or out_dir is not None
     options = build_options(flags, iac=output_format in DOCUMENTS[1:])
     report = scan_tree(paths, options)
-    cli_errors.diagnostics(report.diagnostics)
+    # the report formats list the places skipped; the document formats have no room for them
+    cli_errors.diagnostics(report.diagnostics,
+                           () if output_format in REPORTS else _skipped(report))
     if output_format in REPORTS:
         _print_report(report, output_format)
-    else:
-        _print_skipped(report)
     if documents:
         _documents(report, options, output_format, out_dir, force, check, allow_unresolved)
     if not report.clean(allow_unresolved):
@@ -97,8 +98,7 @@ def _values_template(report, paths, output_format, out_dir):
         raise click.UsageError("--values-template prints the values template alone: give no "
                                "--format and no --out-dir")
     cli_errors.diagnostics([d for d in report.diagnostics
-                            if d.severity is not Severity.UNRESOLVED])
-    _print_skipped(report)
+                            if d.severity is not Severity.UNRESOLVED], _skipped(report))
     click.echo(values_template(report, paths), nl=False)
     if not report.clean(allow_unresolved=True):
         raise Failure(_summary(report, True))
@@ -128,16 +128,13 @@ def _print_report(report, output_format):
                    nl=False)
 
 
-def _print_skipped(report):
-    """The places not read, on stderr (the document formats have no room for them); a place
-    skipped for an error printed above already is not printed again."""
+def _skipped(report):
+    """The places not read, for stderr; a place skipped for an error printed already (the
+    diagnostic, with its snippet) is not printed again."""
     printed = {(d.location.file, d.location.line, d.location.col) for d in report.diagnostics
                if d.severity.value == "error" and d.location is not None}
-    for place in report.skipped:
-        if (place.path, place.line, place.col) in printed:
-            continue
-        where = f"{place.path}:{place.line}:{place.col}" if place.line else place.path
-        cli_errors.summary(f"skipped: {place.reason}", "warning", where)
+    return [cli_errors.Place(*place) for place in report.skipped
+            if (place.path, place.line, place.col) not in printed]
 
 
 def _documents(report, options, output_format, out_dir, force, check, allow_unresolved):

@@ -663,6 +663,15 @@ class Diagnostic(NamedTuple):
         }
 
 
+def source_order(diagnostic: Diagnostic) -> tuple[int, str, int, int, str]:
+    """The order a run's diagnostics are shown in (a sort key; sorted stably, the same input
+    gives the same bytes): those about no place first, then by file, line, column and code."""
+    where = diagnostic.location
+    if where is None:
+        return (0, "", 0, 0, diagnostic.code)
+    return (1, where.file, where.line, where.col, diagnostic.code)
+
+
 class InputError(Exception):
     """Raised by a stage when the input cannot be read any further; carries its diagnostic
     (``diagnostic``), or several (``diagnostics``: the first is ``diagnostic``)."""

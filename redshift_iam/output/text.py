@@ -8,7 +8,7 @@ from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypedDict
 
-from redshift_iam.core.diagnostics import Diagnostic, Location, Severity
+from redshift_iam.core.diagnostics import Diagnostic, Location, Severity, source_order
 from redshift_iam.core.docs import DG, MG, S3UG
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.placeholders import shown
@@ -50,7 +50,7 @@ def bundle(analysis: Analysis) -> str:
     return dumps({
         "principals": [_principal(report) for report in analysis.reports],
         "skipped": analysis.script.skipped,
-        "warnings": [d.as_json() for d in analysis.diagnostics],
+        "warnings": [d.as_json() for d in sorted(analysis.diagnostics, key=source_order)],
     })
 
 
@@ -167,7 +167,7 @@ def explain_json(analysis: Analysis) -> str:
                    "replaced": list(f.replaced), "actions": list(f.actions)}
                   for report in analysis.reports for f in report.folds],
         "skipped": analysis.script.skipped,
-        "diagnostics": [d.as_json() for d in analysis.diagnostics],
+        "diagnostics": [d.as_json() for d in sorted(analysis.diagnostics, key=source_order)],
         **({"settings": settings_json(analysis.settings)} if analysis.settings else {}),
     })
 

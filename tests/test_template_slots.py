@@ -162,9 +162,9 @@ def test_a_positional_json_argument_and_the_options_after_it() -> None:
     result = invoke(sql)
     assert result.exit_code == 1
     assert [line for line in result.stderr.splitlines() if ": unresolved " in line] == [
+        "<stdin>:1:13: unresolved RI142: the data files of manifest s3://bkt1/k are unknown",
         "<stdin>:1:86: unresolved RI145: %s #1 of <stdin>:1 is unresolved in the JSONPaths "
-        "file of this COPY: its grants are left out",
-        "<stdin>:1:13: unresolved RI142: the data files of manifest s3://bkt1/k are unknown"]
+        "file of this COPY: its grants are left out"]
 
 
 def test_a_json_argument_block_is_read_once_per_branch() -> None:
@@ -327,9 +327,9 @@ def test_an_open_jsonpaths_file_is_named_beside_an_open_role() -> None:
     result = invoke(sql)
     assert result.exit_code == 1
     assert [line for line in result.stderr.splitlines() if ": unresolved " in line] == [
-        "<stdin>:2:27: unresolved RI146: variable b ({b}) is unresolved in the role (IAM_ROLE "
-        "or aws_iam_role=) of this COPY: who gets the permissions is never guessed",
         "<stdin>:1:13: unresolved RI145: variable a ({a}) is unresolved in the S3 location of "
         "this COPY: its grants are left out",
+        "<stdin>:2:27: unresolved RI146: variable b ({b}) is unresolved in the role (IAM_ROLE "
+        "or aws_iam_role=) of this COPY: who gets the permissions is never guessed",
         "<stdin>:3:16: unresolved RI145: variable c ({c}) is unresolved in the JSONPaths file "
         "of this COPY: its grants are left out"]

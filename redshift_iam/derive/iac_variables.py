@@ -69,7 +69,7 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
         if new is not None:
             changes[field] = new
             notes += _notes("jsonpaths" if field == "jsonpaths" else slot, text, places, kind,
-                            getattr(value, "text", text))
+                            getattr(value, "text", text), whole_location(value))
     role = _role(statement.auth, places)
     if role is not None:
         changes["auth"], text = role
@@ -90,7 +90,8 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
     for grant in grants:
         names |= marker_names(grant.resource) | marker_names(grant.principal.name)
         names |= marker_names(grant.condition.value) if grant.condition else set()
-    said = tuple(f"takes it as {_file_names(name)}" for name in names)
+    said = tuple(f"takes it as {_file_names(name, whole)}" for name in names
+                 for whole in (False, True))
     return [note for note in notes if note.message.endswith(said)]
 
 
@@ -170,15 +171,29 @@ def _marked(text: str, places: dict[int, Placeholder]) -> str | None:
     return SENTINEL.sub(lambda match: variable(places[int(match.group("index"))].name), text)
 
 
-def _file_names(name: str) -> str:
-    """How the Terraform and CloudFormation files name template variable ``name``."""
-    return f"var.{tf_variable(name)} (Terraform) / Parameter {cfn_logical(name)} (CloudFormation)"
+def whole_location(value: object) -> bool:
+    """Whether ``value`` is a location that is one placeholder (``'{src}'``, ``'s3://{src}'``):
+    two Parameters in CloudFormation."""
+    if not isinstance(value, Open) or value.what != "location":
+        return False
+    text = value.text.removeprefix("s3://")
+    return SENTINEL.fullmatch(text) is not None
+
+
+def _file_names(name: str, whole: bool = False) -> str:
+    """How the Terraform and CloudFormation files name template variable ``name`` (``whole``:
+    a whole S3 location, two CloudFormation Parameters, see ``output.cfn_vars``)."""
+    logical = cfn_logical(name)
+    cfn = (f"Parameters {logical}Bucket and {logical}Key" if whole
+           else f"Parameter {logical}")
+    return f"var.{tf_variable(name)} (Terraform) / {cfn} (CloudFormation)"
 
 
 def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
-           whole: str = "") -> list[Diagnostic]:
+           whole: str = "", parts: bool = False) -> list[Diagnostic]:
     """RW222 per placeholder of ``text``: it is a variable of the file (``whole``: the value
-    to show, when ``text`` is a part of it)."""
+    to show, when ``text`` is a part of it; ``parts``: a whole location's, two Parameters in
+    CloudFormation)."""
     where = SLOTS[slot].what.format(kind)
     written = shown(whole or text, places)
     found = []
@@ -187,7 +202,7 @@ def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
         place = where + (f" ({written})" if written != placeholder.text else "")
         found.append(Diagnostic(
             "RW222", f"{_named(placeholder)} is unresolved in {place}: the file takes it as "
-                     f"{_file_names(placeholder.name)}", placeholder.location,
+                     f"{_file_names(placeholder.name, parts)}", placeholder.location,
             fix=f"give it when the file is applied, or pass --var {placeholder.name}=VALUE "
                 "now"))
     return found

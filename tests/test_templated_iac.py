@@ -105,10 +105,12 @@ def test_a_region_no_grant_needs_is_no_variable() -> None:
 
 @pytest.mark.parametrize(("sql", "code"), [
     ("COPY t FROM 's3://acme/k/' IAM_ROLE '{a},{b}';", "RI146"),
-    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/{name}';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/R,"
+     "arn:aws:iam::{acct}:role/C';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{acct}:role/{r},"
+     "arn:aws:iam::123456789012:role/C';", "RI146"),
     ("COPY t FROM 's3://acme/k/' IAM_ROLE %s;", "RI146"),
     ("COPY t FROM 's3://acme/k/' ACCESS_KEY_ID '{key_id}' SECRET_ACCESS_KEY 'x';", "RI146"),
-    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{account}:role/Etl';", "RI146"),
     (f"COPY t FROM %s {R};", "RI145"),
     (f"COPY t FROM 's3://${{B%%-*}}/k/' {R};", "RI145"),
     (f"COPY t FROM 's3://acme/k' {R} {{copy_options}};", "RI148"),
@@ -401,6 +403,72 @@ def test_a_role_variable_is_attached_by_cloudformation_and_refused_by_the_json_f
     refused = generate(ROLE_SQL, "json")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI146", "RI145", "RI146"]
+
+
+PART_SQL = "COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{acct}:role/{name}';"
+PART_ARN = '"arn:aws:iam::${var.acct}:role/${var.name}"'
+
+
+def test_a_role_given_as_part_of_an_arn_is_attached_by_the_interpolated_name() -> None:
+    result = generate(PART_SQL)
+    assert result.exit_code == 0, result.stderr
+    parsed = hcl2.loads(result.stdout)
+    assert {(k.strip('"'), label.strip('"')) for block in parsed["resource"]
+            for k, labels in block.items() for label in labels} == {
+        ("aws_iam_policy", "name"), ("aws_iam_role_policy_attachment", "name")}
+    assert variables(result.stdout) == {"acct": "Value of {acct} in the SQL at <stdin>:1",
+                                        "name": "Value of {name} in the SQL at <stdin>:1"}
+    assert ('resource "aws_iam_role_policy_attachment" "name" {\n'
+            f'  role       = regex("[^/]+$", {PART_ARN})\n'
+            '  policy_arn = aws_iam_policy.name.arn\n}\n') in result.stdout
+    assert f'  name        = "redshift-iam-${{regex("[^/]+$", {PART_ARN})}}"\n' in result.stdout
+    assert re.findall(r"RW222: variable (\w+) \(\{\w+\}\) is unresolved in the role "
+                      r"\(IAM_ROLE or aws_iam_role=\) of this COPY \((\S+)\)",
+                      result.stderr) == [("acct", "arn:aws:iam::{acct}:role/{name}"),
+                                         ("name", "arn:aws:iam::{acct}:role/{name}")]
+
+
+@pytest.mark.parametrize(("written", "values", "name"), [
+    ("arn:aws:iam::{acct}:role/{name}", {"acct": "123456789012", "name": "Etl"}, "Etl"),
+    ("arn:aws:iam::123456789012:role/etl-{env}", {"env": "prod"}, "etl-prod"),
+    ("arn:aws:iam::123456789012:role/{team}/Loader", {"team": "data"}, "Loader"),
+    ("arn:aws:iam::123456789012:role/{p}", {"p": "service/team/Etl"}, "Etl"),
+])
+def test_terraform_takes_the_name_out_of_the_interpolated_arn(written, values, name) -> None:
+    result = generate(f"COPY t FROM 's3://acme/k/' IAM_ROLE '{written}';")
+    assert result.exit_code == 0, result.stderr
+    role = next(block['"aws_iam_role_policy_attachment"'] for block in
+                hcl2.loads(result.stdout)["resource"]
+                if '"aws_iam_role_policy_attachment"' in block)
+    expression = next(iter(role.values()))["role"]
+    arn = re.fullmatch(r'\$\{regex\("\[\^/\]\+\$", "(.*)"\)\}', expression).group(1)
+    filled = re.sub(r"\$\{var\.(\w+)\}", lambda m: values[m.group(1)], arn)
+    assert re.search("[^/]+$", filled).group() == name  # Terraform's regex() returns the match
+
+
+def test_cloudformation_refuses_a_role_given_as_part_of_an_arn() -> None:
+    result = generate(PART_SQL, "cloudformation")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: the role arn:aws:iam::{acct}:role/{name} holds template variables in "
+        "its ARN, and CloudFormation has no function to take the role's name out of it "
+        "(ManagedPolicy Roles takes names): pass --var acct=VALUE --var name=VALUE, or use "
+        "--format terraform\n")
+
+
+def test_a_chain_holding_a_placeholder_stays_ri146_at_the_placeholder() -> None:
+    sql = ("COPY t FROM 's3://acme/k/' IAM_ROLE "
+           "'arn:aws:iam::123456789012:role/R,arn:aws:iam::{acct}:role/C';")
+    result = generate(sql)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "<stdin>:1:84: unresolved RI146: variable acct ({acct}) is unresolved in the role "
+        "(IAM_ROLE or aws_iam_role=) of this COPY (arn:aws:iam::123456789012:role/R,"
+        "arn:aws:iam::{acct}:role/C): who gets the permissions is never guessed\n"
+        f"    1 | {sql}\n"
+        "      |" + " " * 84 + "^\n"
+        "    hint: pass --var acct=VALUE\n"
+        "redshift-iam: 1 problem(s); no document written\n")
 
 
 def test_inline_needs_a_role_in_the_file() -> None:

@@ -2,13 +2,14 @@
 ``generate --format terraform|cloudformation|cloudformation-json``).
 
 A named placeholder left without a value in the S3 location (bucket, scheme or the whole
-location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID, a REGION, or as the whole
-ARN of the one role (``IAM_ROLE '{role}'``) does not leave its grants out here:
+location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID, a REGION, or in the ARN of
+the one role (``IAM_ROLE '{role}'``, ``'arn:aws:iam::{acct}:role/{name}'``) does not leave
+its grants out here:
 :func:`substitute` writes a variable marker (``core.placeholders``) where it stands, the
 grants are derived as usual, and the renderers declare the variable and interpolate it at
 that place. What stays unresolved (RI14x) as before: a positional slot, a shell expression
-or a Jinja block (no name to give a value for); part of a role ARN, a role chain, an access
-key id or a whole authorization (who gets the permissions is never guessed); option slots
+or a Jinja block (no name to give a value for); a role chain holding one, an access key id or
+a whole authorization (who gets the permissions is never guessed); option slots
 (the option set is unknown); a KMS_KEY_ID that is neither one placeholder nor an ARN; the
 location of a COPY ... MANIFEST (its entries come from ``--manifest URI=FILE``, which needs
 the URI).
@@ -21,6 +22,7 @@ from typing import Any
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.iac_names import cfn_logical, tf_variable
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import (
     SENTINEL,
     SENTINEL_CLOSE,
@@ -51,6 +53,8 @@ from redshift_iam.core.statements import (
 from redshift_iam.derive.unresolved import SLOTS, _named
 
 Statement = Copy | Unload | CreateLibrary
+# one role ARN (no chain: no comma) with placeholders in its account or name
+_ROLE_ARN = LazyRegex(r"arn:[^:,\s]*:iam::[^:,\s]*:role/[^,\s]+\Z")
 _FIELDS = LOCATION_FIELDS
 
 
@@ -98,12 +102,13 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
 def _role(auth: Authorization | None, places: dict[int, Placeholder]
           ) -> tuple[Authorization, str] | None:
     """IAM_ROLE '{role}' (or aws_iam_role={role}): one role whose whole ARN is one named
-    placeholder, as a role named by its variable, and the text it was written as; None for
-    anything else (a chain, part of an ARN, keys, a whole authorization)."""
+    placeholder, or one role ARN holding named placeholders
+    (``arn:aws:iam::{acct}:role/{name}``), as a role named by its variables, and the text it
+    was written as; None for anything else (a chain, keys, a whole authorization)."""
     if auth is None or auth.open is None or auth.kind is not AuthKind.OPEN \
             or auth.open.what != "role":
         return None
-    if SENTINEL.fullmatch(auth.open.text) is None:
+    if SENTINEL.fullmatch(auth.open.text) is None and _ROLE_ARN.match(auth.open.text) is None:
         return None
     marked = _marked(auth.open.text, places)
     if marked is None:

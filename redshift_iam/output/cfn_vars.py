@@ -90,8 +90,9 @@ class CfnVars:
             whole = self.wholes.get(symbol.label)
             return whole.text() if whole else f"${{{self.found[symbol.label].cfn}}}"
         if symbol.kind == "role_in":
-            local = f"{self.found[symbol.label].cfn}NameInArn"
-            names[local] = self.role_name(symbol.label)
+            variable = role_variable(symbol)
+            local = f"{self.found[variable].cfn}NameInArn"
+            names[local] = self.role_name(variable)
             return f"${{{local}}}"
         whole = self.wholes[_whole_variable(symbol)]
         return {"bucket": f"${{{whole.bucket}}}", "key": f"${{{whole.key}}}",
@@ -102,12 +103,28 @@ class CfnVars:
         if symbol.kind == "var" and symbol.label not in self.wholes:
             return {"Ref": self.found[symbol.label].cfn}
         if symbol.kind == "role_in":
-            return self.role_name(symbol.label)
+            return self.role_name(role_variable(symbol))
         return {"Fn::Sub": self.sub(symbol, {})}
 
     def role_name(self, variable: str) -> dict:
         """The name in a role ARN without a path (``ROLE_PATTERN``): what follows its ``/``."""
         return {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": self.found[variable].cfn}]}]}
+
+
+def role_variable(symbol: Sym) -> str:
+    """The variable whose value is the whole ARN of a ``role_in`` symbol's role; a PlanError
+    for a role ARN holding variables among literal text (Terraform's ``regex`` takes its name,
+    CloudFormation's functions cannot: the name after a path is no fixed ``/`` part)."""
+    parts = location_parts(symbol.label)
+    if len(parts) == 1 and isinstance(parts[0], Sym):
+        return parts[0].label
+    names = sorted({p.label for p in parts if isinstance(p, Sym)})
+    written = "".join("{" + p.label + "}" if isinstance(p, Sym) else str(p) for p in parts)
+    fills = " ".join(f"--var {name}=VALUE" for name in names)
+    raise PlanError(f"the role {written} holds template variables in its ARN, and "
+                    "CloudFormation has no function to take the role's name out of it "
+                    f"(ManagedPolicy Roles takes names): pass {fills}, or use --format "
+                    "terraform")
 
 
 def _form(whole: Whole) -> str:

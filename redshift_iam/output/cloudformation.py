@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 
-from redshift_iam.output.cfn_vars import CfnVars
+from redshift_iam.output.cfn_vars import CfnVars, role_variable
 from redshift_iam.output.iac_common import (
     DESCRIPTION,
     IacContext,
@@ -20,6 +20,7 @@ from redshift_iam.output.iac_common import (
     description_of,
     environment,
     install_hint,
+    name_of,
     policies_of,
     role_trust,
     trust_of,
@@ -106,7 +107,7 @@ def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict
         if unit.role_name:
             properties["Roles"] = [{"Ref": f"{name}Role"}]
         elif unit.role_variable:  # the role exists: attached by the name in its ARN
-            properties["Roles"] = [(Sym("role_in", unit.role_variable),)]
+            properties["Roles"] = [name_of(unit)]
         else:
             outputs[f"{logical}Arn"] = {
                 "Description": f"ARN of the policy for {unit.report.principal.name}",
@@ -122,8 +123,8 @@ def _variables(sections: tuple[dict, dict, dict], plan: Plan, context: IacContex
     """The template variables the resources use (clashing with no parameter or resource)."""
     taken = [*sections[0], *sections[1], *sections[2]]
     found = variables(variable_names(sections[1]), context.placeholders, taken)
-    return CfnVars(found, sections[1], [u.role_variable for u in plan.units if u.role_variable],
-                   taken)
+    roles = [role_variable(name_of(u)[0]) for u in plan.units if u.role_variable]
+    return CfnVars(found, sections[1], roles, taken)
 
 
 def render_cloudformation_plan(plan: Plan, context: IacContext, yaml: bool) -> str:

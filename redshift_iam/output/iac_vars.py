@@ -64,11 +64,11 @@ def tf_expression(symbol: Sym, found: dict[str, Variable]) -> hcl.Ref | hcl.Expr
     """A variable or a part of a location, in Terraform."""
     if symbol.kind == "var":
         return hcl.Ref(f"var.{found[symbol.label].tf}")
-    if symbol.kind == "role_in":  # a role's name is the last part of its ARN
-        return hcl.call("regex", "[^/]+$", hcl.Ref(f"var.{found[symbol.label].tf}"))
     parts = tuple(hcl.Ref(f"var.{found[p.label].tf}") if isinstance(p, Sym) else p
                   for p in location_parts(symbol.label))
     where = parts[0] if len(parts) == 1 and isinstance(parts[0], hcl.Ref) else parts
+    if symbol.kind == "role_in":  # a role's name is the last part of its ARN
+        return hcl.call("regex", "[^/]+$", where)
     if symbol.kind == "key":
         return hcl.call("replace", where, _KEY_PATTERN, "")
     path = hcl.call("trimprefix", where, "s3://")

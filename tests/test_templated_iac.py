@@ -105,10 +105,12 @@ def test_a_region_no_grant_needs_is_no_variable() -> None:
 
 @pytest.mark.parametrize(("sql", "code"), [
     ("COPY t FROM 's3://acme/k/' IAM_ROLE '{a},{b}';", "RI146"),
-    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/{name}';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::123456789012:role/R,"
+     "arn:aws:iam::{acct}:role/C';", "RI146"),
+    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{acct}:role/{r},"
+     "arn:aws:iam::123456789012:role/C';", "RI146"),
     ("COPY t FROM 's3://acme/k/' IAM_ROLE %s;", "RI146"),
     ("COPY t FROM 's3://acme/k/' ACCESS_KEY_ID '{key_id}' SECRET_ACCESS_KEY 'x';", "RI146"),
-    ("COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{account}:role/Etl';", "RI146"),
     (f"COPY t FROM %s {R};", "RI145"),
     (f"COPY t FROM 's3://${{B%%-*}}/k/' {R};", "RI145"),
     (f"COPY t FROM 's3://acme/k' {R} {{copy_options}};", "RI148"),
@@ -204,13 +206,142 @@ def test_a_lone_variable_is_a_ref_in_cloudformation() -> None:
     assert statements[0]["Resource"] == {"Ref": "Key"}
 
 
-def test_cloudformation_cannot_take_a_whole_location_apart() -> None:
-    result = generate(f"COPY t FROM '{{src}}' {R};", "cloudformation")
+def _cfn_lint(text: str) -> list[str]:
+    from cfnlint.api import ManualArgs, lint
+    return [str(m) for m in lint(text, config=ManualArgs(regions=["us-east-1"]))]
+
+
+def _evaluate(node: object, parameters: dict[str, str]) -> object:
+    """A template value as CloudFormation evaluates it with ``parameters``: Ref, Fn::Sub
+    (with or without a map), Fn::Split, Fn::Select; ``${AWS::Partition}`` is aws."""
+    if isinstance(node, list):
+        return [_evaluate(item, parameters) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"}:
+        return parameters[node["Ref"]]
+    if set(node) == {"Fn::Split"}:
+        delimiter, source = node["Fn::Split"]
+        return _evaluate(source, parameters).split(delimiter)
+    if set(node) == {"Fn::Select"}:
+        index, items = node["Fn::Select"]
+        return _evaluate(items, parameters)[int(index)]
+    if set(node) == {"Fn::Sub"}:
+        text, names = (node["Fn::Sub"], {}) if isinstance(node["Fn::Sub"], str) \
+            else node["Fn::Sub"]
+        known = {**parameters, "AWS::Partition": "aws",
+                 **{k: _evaluate(v, parameters) for k, v in names.items()}}
+        return re.sub(r"\$\{([^}!]+)\}", lambda m: known[m.group(1)], text)
+    return {key: _evaluate(value, parameters) for key, value in node.items()}
+
+
+WHOLE = "COPY t FROM '{src}' IAM_ROLE '{role}' CSV;"
+
+
+def test_cloudformation_takes_a_whole_location_and_a_role_as_parameters() -> None:
+    result = generate(WHOLE, "cloudformation")
+    assert result.exit_code == 0, result.stderr
+    assert _cfn_lint(result.stdout) == []
+    template = yaml.safe_load(result.stdout)
+    assert template["Parameters"] == {
+        "Role": {"Type": "String", "Description": "Value of {role} in the SQL at <stdin>:1",
+                 "AllowedPattern": r"^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.@-]{1,64}$",
+                 "ConstraintDescription": "the ARN of an IAM role without a path "
+                                          "(arn:aws:iam::ACCOUNT:role/NAME)"},
+        "SrcBucket": {"Type": "String", "AllowedPattern": "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+                      "ConstraintDescription": "an S3 bucket name",
+                      "Description": "Bucket of the S3 location {src} in the SQL at <stdin>:1 "
+                                     "(the SQL's value is s3://BUCKET/KEY)"},
+        "SrcKey": {"Type": "String",
+                   "Description": "Key (after the bucket and its /; empty for the whole "
+                                  "bucket) of the S3 location {src} in the SQL at <stdin>:1 "
+                                  "(the SQL's value is s3://BUCKET/KEY)"}}
+    assert list(template["Resources"]) == ["RolePolicy"] and "Outputs" not in template
+    name = {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": "Role"}]}]}
+    properties = template["Resources"]["RolePolicy"]["Properties"]
+    assert properties["Roles"] == [name]
+    assert properties["ManagedPolicyName"] == {
+        "Fn::Sub": ["redshift-iam-${RoleNameInArn}", {"RoleNameInArn": name}]}
+    assert [(s["Resource"], s.get("Condition")) for s in properties["PolicyDocument"][
+        "Statement"]] == [
+        ({"Fn::Sub": "arn:${AWS::Partition}:s3:::${SrcBucket}/${SrcKey}*"}, None),
+        ({"Fn::Sub": "arn:${AWS::Partition}:s3:::${SrcBucket}"},
+         {"StringLike": {"s3:prefix": {"Fn::Sub": "${SrcKey}*"}}})]
+    assert result.stderr.count("/ Parameters SrcBucket and SrcKey (CloudFormation)\n") == 1
+
+
+def test_the_parameters_give_the_documents_the_json_bundle_gives_for_those_values() -> None:
+    role, src = "arn:aws:iam::123456789012:role/Loader", "s3://acme-raw/in/2024/"
+    template = yaml.safe_load(generate(WHOLE, "cloudformation").stdout)
+    applied = _evaluate(template["Resources"]["RolePolicy"]["Properties"], {
+        "Role": role, "SrcBucket": "acme-raw", "SrcKey": "in/2024/"})
+    assert (applied["Roles"], applied["ManagedPolicyName"]) == (["Loader"],
+                                                                 "redshift-iam-Loader")
+    bundle = generate(WHOLE, "json", "--var", f"role={role}", "--var", f"src={src}",
+                      "--region", "us-east-1", "--account-id", "123456789012")
+    expected = json.loads(bundle.stdout)["principals"][0]["policies"][0]["Statement"]
+    assert [(s["Action"], s["Resource"], s.get("Condition"))
+            for s in applied["PolicyDocument"]["Statement"]] == [
+        (s["Action"], s["Resource"], s.get("Condition")) for s in expected] == [
+        ("s3:GetObject", "arn:aws:s3:::acme-raw/in/2024/*", None),
+        ("s3:ListBucket", "arn:aws:s3:::acme-raw",
+         {"StringLike": {"s3:prefix": "in/2024/*"}})]
+
+
+@pytest.mark.parametrize(("arn", "accepted"), [
+    ("arn:aws:iam::123456789012:role/Loader", True),
+    ("arn:aws-us-gov:iam::123456789012:role/etl_loader+x=y,z.w@q-1", True),
+    ("arn:aws:iam::123456789012:role/service/Loader", False),  # a path: Select 1 is "service"
+    ("arn:aws:iam::123456789012:user/Loader", False),
+    ("Loader", False),
+])
+def test_the_role_parameter_refuses_an_arn_whose_name_select_would_miss(arn, accepted) -> None:
+    template = yaml.safe_load(generate(WHOLE, "cloudformation").stdout)
+    pattern = template["Parameters"]["Role"]["AllowedPattern"]
+    assert (re.fullmatch(pattern, arn) is not None) is accepted
+    if accepted:
+        assert arn.split("/")[1] == arn.rsplit("/", 1)[-1]
+
+
+def test_a_location_after_a_literal_scheme_is_bucket_slash_key() -> None:
+    result = generate(f"UNLOAD ('x') TO 's3://{{dest}}' {R};", "cloudformation-json")
+    assert result.exit_code == 0, result.stderr
+    template = json.loads(result.stdout)
+    assert _cfn_lint(result.stdout) == []
+    assert template["Parameters"]["DestKey"]["Description"] == (
+        "Key (after the bucket and its /; empty for the whole bucket) of the S3 location "
+        "{dest} in the SQL at <stdin>:1 (the SQL's value is BUCKET/KEY, after s3://)")
+    statements = template["Resources"]["EtlPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert [s["Resource"] for s in statements] == [
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${DestBucket}/${DestKey}*"},
+        {"Fn::Sub": "arn:${AWS::Partition}:s3:::${DestBucket}"}]
+
+
+@pytest.mark.parametrize(("location", "written", "held", "fills"), [
+    ("{base}/k/", "{base}/k/", "template variable base", "--var base=VALUE"),
+    ("{src}manifest", "{src}manifest", "template variable src", "--var src=VALUE"),
+    ("s3://{a}{b}/in/", "s3://{a}{b}/in/", "template variables a, b",
+     "--var a=VALUE --var b=VALUE"),
+])
+def test_a_location_whose_bucket_end_only_the_values_show_stays_refused(
+        location, written, held, fills) -> None:
+    result = generate(f"COPY t FROM '{location}' {R};", "cloudformation")
     assert (result.exit_code, result.stdout) == (1, "")
     assert result.stderr.endswith(
-        "redshift-iam: template variable src holds a whole S3 location, and CloudFormation "
-        "has no function to take its bucket and key apart (the ListBucket s3:prefix condition "
-        "needs the key): pass --var src=s3://BUCKET/KEY, or use --format terraform\n")
+        f"redshift-iam: the S3 location {written} holds {held} where only the values show "
+        "where the bucket ends, and CloudFormation has no function to take a bucket and key "
+        "apart (the ListBucket s3:prefix condition needs the key); a whole location ('{src}' "
+        f"or 's3://{{src}}') is two Parameters, but this one is not: pass {fills}, or use "
+        "--format terraform\n")
+
+
+def test_one_variable_with_and_without_the_scheme_is_refused() -> None:
+    sql = f"COPY t FROM '{{src}}' {R};\nCOPY u FROM 's3://{{src}}' {R};"
+    result = generate(sql, "cloudformation")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: template variable src is a whole S3 location in one place and follows "
+        "s3:// in another: pass --var src=VALUE, or use --format terraform\n")
 
 
 def test_values_given_leave_no_variable() -> None:
@@ -260,17 +391,84 @@ def test_terraform_regex_takes_the_role_name_out_of_its_arn() -> None:
         assert re.search("[^/]+$", arn).group() == name
 
 
-def test_a_role_variable_is_refused_by_cloudformation_and_the_json_formats() -> None:
+def test_a_role_variable_is_attached_by_cloudformation_and_refused_by_the_json_formats(
+        ) -> None:
     result = generate(ROLE_SQL, "cloudformation")
-    assert (result.exit_code, result.stdout) == (1, "")
-    assert result.stderr.endswith(
-        "redshift-iam: template variable params.role_arn holds the ARN of the role that needs "
-        "the permissions, and CloudFormation has no function to take the role's name out of an "
-        "ARN (ManagedPolicy Roles takes names): pass --var params.role_arn=ARN, or use "
-        "--format terraform\n")
+    assert result.exit_code == 0, result.stderr
+    assert _cfn_lint(result.stdout) == []
+    template = yaml.safe_load(result.stdout)
+    assert sorted(template["Resources"]) == ["EtlPolicy", "EtlRole", "ParamsRoleArnPolicy"]
+    assert template["Resources"]["ParamsRoleArnPolicy"]["Properties"]["Roles"] == [
+        {"Fn::Select": [1, {"Fn::Split": ["/", {"Ref": "ParamsRoleArn"}]}]}]
     refused = generate(ROLE_SQL, "json")
     assert (refused.exit_code, refused.stdout) == (1, "")
     assert re.findall(r": unresolved (RI14\d):", refused.stderr) == ["RI145", "RI146", "RI146"]
+
+
+PART_SQL = "COPY t FROM 's3://acme/k/' IAM_ROLE 'arn:aws:iam::{acct}:role/{name}';"
+PART_ARN = '"arn:aws:iam::${var.acct}:role/${var.name}"'
+
+
+def test_a_role_given_as_part_of_an_arn_is_attached_by_the_interpolated_name() -> None:
+    result = generate(PART_SQL)
+    assert result.exit_code == 0, result.stderr
+    parsed = hcl2.loads(result.stdout)
+    assert {(k.strip('"'), label.strip('"')) for block in parsed["resource"]
+            for k, labels in block.items() for label in labels} == {
+        ("aws_iam_policy", "name"), ("aws_iam_role_policy_attachment", "name")}
+    assert variables(result.stdout) == {"acct": "Value of {acct} in the SQL at <stdin>:1",
+                                        "name": "Value of {name} in the SQL at <stdin>:1"}
+    assert ('resource "aws_iam_role_policy_attachment" "name" {\n'
+            f'  role       = regex("[^/]+$", {PART_ARN})\n'
+            '  policy_arn = aws_iam_policy.name.arn\n}\n') in result.stdout
+    assert f'  name        = "redshift-iam-${{regex("[^/]+$", {PART_ARN})}}"\n' in result.stdout
+    assert re.findall(r"RW222: variable (\w+) \(\{\w+\}\) is unresolved in the role "
+                      r"\(IAM_ROLE or aws_iam_role=\) of this COPY \((\S+)\)",
+                      result.stderr) == [("acct", "arn:aws:iam::{acct}:role/{name}"),
+                                         ("name", "arn:aws:iam::{acct}:role/{name}")]
+
+
+@pytest.mark.parametrize(("written", "values", "name"), [
+    ("arn:aws:iam::{acct}:role/{name}", {"acct": "123456789012", "name": "Etl"}, "Etl"),
+    ("arn:aws:iam::123456789012:role/etl-{env}", {"env": "prod"}, "etl-prod"),
+    ("arn:aws:iam::123456789012:role/{team}/Loader", {"team": "data"}, "Loader"),
+    ("arn:aws:iam::123456789012:role/{p}", {"p": "service/team/Etl"}, "Etl"),
+])
+def test_terraform_takes_the_name_out_of_the_interpolated_arn(written, values, name) -> None:
+    result = generate(f"COPY t FROM 's3://acme/k/' IAM_ROLE '{written}';")
+    assert result.exit_code == 0, result.stderr
+    role = next(block['"aws_iam_role_policy_attachment"'] for block in
+                hcl2.loads(result.stdout)["resource"]
+                if '"aws_iam_role_policy_attachment"' in block)
+    expression = next(iter(role.values()))["role"]
+    arn = re.fullmatch(r'\$\{regex\("\[\^/\]\+\$", "(.*)"\)\}', expression).group(1)
+    filled = re.sub(r"\$\{var\.(\w+)\}", lambda m: values[m.group(1)], arn)
+    assert re.search("[^/]+$", filled).group() == name  # Terraform's regex() returns the match
+
+
+def test_cloudformation_refuses_a_role_given_as_part_of_an_arn() -> None:
+    result = generate(PART_SQL, "cloudformation")
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr.endswith(
+        "redshift-iam: the role arn:aws:iam::{acct}:role/{name} holds template variables in "
+        "its ARN, and CloudFormation has no function to take the role's name out of it "
+        "(ManagedPolicy Roles takes names): pass --var acct=VALUE --var name=VALUE, or use "
+        "--format terraform\n")
+
+
+def test_a_chain_holding_a_placeholder_stays_ri146_at_the_placeholder() -> None:
+    sql = ("COPY t FROM 's3://acme/k/' IAM_ROLE "
+           "'arn:aws:iam::123456789012:role/R,arn:aws:iam::{acct}:role/C';")
+    result = generate(sql)
+    assert (result.exit_code, result.stdout) == (1, "")
+    assert result.stderr == (
+        "<stdin>:1:84: unresolved RI146: variable acct ({acct}) is unresolved in the role "
+        "(IAM_ROLE or aws_iam_role=) of this COPY (arn:aws:iam::123456789012:role/R,"
+        "arn:aws:iam::{acct}:role/C): who gets the permissions is never guessed\n"
+        f"    1 | {sql}\n"
+        "      |" + " " * 84 + "^\n"
+        "    hint: pass --var acct=VALUE\n"
+        "redshift-iam: 1 problem(s); no document written\n")
 
 
 def test_inline_needs_a_role_in_the_file() -> None:

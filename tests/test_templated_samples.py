@@ -38,11 +38,11 @@ REFUSED = {
     "python_format": ["5:12 unresolved RI145", "7:22 unresolved RI145",
                       "10:18 unresolved RI147"],
 }
-CFN_REFUSED = {"psql_vars": (
-    "redshift-iam: template variable sales_path holds a whole S3 location, and "
-    "CloudFormation has no function to take its bucket and key apart (the ListBucket "
-    "s3:prefix condition needs the key): pass --var sales_path=s3://BUCKET/KEY, or use "
-    "--format terraform\n")}
+# Samples whose CloudFormation is refused (exit 1), with the message's end: none since a
+# whole-location variable is two Parameters.
+CFN_REFUSED: dict[str, str] = {}
+# The whole-location variables: two CloudFormation Parameters each, <Name>Bucket and <Name>Key.
+WHOLE_LOCATIONS = {"psql_vars": {"sales_path"}}
 EXTENSIONS = {"terraform": "tf", "cloudformation": "cfn.yaml", "cloudformation-json": "cfn.json"}
 
 
@@ -155,8 +155,10 @@ def test_cloudformation_declares_exactly_the_parameters_it_uses(name: str) -> No
     assert used - set(template["Resources"]) == declared
     sample = name.split(".")[0]
     no_default = {p for p, spec in template["Parameters"].items() if "Default" not in spec}
-    assert {p.lower() for p in no_default} == {v.replace("_", "").lower()
-                                              for v in VARIABLES[sample]}
+    whole = WHOLE_LOCATIONS.get(sample, set())
+    names = {v.replace("_", "").lower() for v in VARIABLES[sample] - whole}
+    names |= {v.replace("_", "").lower() + part for v in whole for part in ("bucket", "key")}
+    assert {p.lower() for p in no_default} == names
 
 
 # The values given at apply; the JSON bundle gets the same ones with --var (and nothing for
@@ -228,8 +230,13 @@ def _cloudformation_applied(name: str) -> dict:
     from tests.test_iac_formats import _cloudformation_documents
     text = (IAC / name).read_text()
     template = yaml.safe_load(text) if name.endswith("yaml") else json.loads(text)
+    sample = name.split(".")[0]
     values = {template_name.replace(".", "").replace("_", "").lower(): value
-              for template_name, value in APPLY[name.split(".")[0]].items()}
+              for template_name, value in APPLY[sample].items()}
+    for whole in WHOLE_LOCATIONS.get(sample, ()):  # s3://BUCKET/KEY as its two Parameters
+        bucket, _, key = APPLY[sample][whole].removeprefix("s3://").partition("/")
+        base = whole.replace("_", "").lower()
+        values |= {base + "bucket": bucket, base + "key": key}
     given = {p: values[p.lower()] for p in template["Parameters"] if p.lower() in values}
 
     def refs(node: object) -> object:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Union
 
+from redshift_iam.analysis.included import Templating
 from redshift_iam.core.diagnostics import Diagnostic, InputError
 from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.options import Options, OptionsError
@@ -21,12 +22,14 @@ ConfigValues = Callable[[str | None], Mapping[str, Any]]  # a file's values from
 
 class Gathered(NamedTuple):
     """What the inputs hold, ready for the readers: the Sources (SQL rendered), the
-    problems found reading and rendering them and the templating warnings, and the renderer
-    of spec values."""
+    problems found reading and rendering them and the templating warnings, the renderer
+    of spec values, and the run's templating for the files psql includes (whose
+    ``notes()`` hold RW225 once they are read)."""
 
     sources: tuple[Source, ...]
     diagnostics: tuple[Diagnostic, ...]
     render: Render | None
+    templating: Templating
 
 
 def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
@@ -44,7 +47,7 @@ def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
             return given
         return {**config(None if name == "<stdin>" else name), **given}
 
-    rendered, notes = _render(sources, values, options, problems, reader)
+    rendered, notes, templating = _render(sources, values, options, problems, reader)
 
     def render(source: Source, spec: Source) -> Any:
         from redshift_iam.inputs import render_source
@@ -52,7 +55,7 @@ def gather(inputs: Sequence[Input], options: Options, stdin: bytes | None,
         return render_source(source, values(spec.name), options.template_style,
                              options.template_path, literal=True, within=spec, reader=reader)
 
-    return Gathered(tuple(rendered), tuple(problems + notes), render)
+    return Gathered(tuple(rendered), tuple(problems + notes), render, templating)
 
 
 def _read(inputs: Sequence[Input], stdin: bytes | None, reader: FileReader,
@@ -130,11 +133,12 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
 
 def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], options: Options,
             problems: list[Diagnostic], reader: FileReader
-            ) -> tuple[list[Source], list[Diagnostic]]:
+            ) -> tuple[list[Source], list[Diagnostic], Templating]:
     """Each SQL script rendered from its template (plain SQL passes untouched; specs are
     rendered value by value later; ``reader`` reads what ``{% include %}`` names); one that
-    cannot be rendered is a problem. A ``--var`` no script uses is RW225 (not judged when a
-    spec is read: its values render later)."""
+    cannot be rendered is a problem. A ``--var`` no script (nor a file it includes) uses is
+    RW225, judged by the Templating once the includes are read (not when a spec is read: its
+    values render later)."""
     from redshift_iam.inputs import render_source
     from redshift_iam.spec import is_spec
 
@@ -147,9 +151,8 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
             rendered.append(source)
             specs = True
             continue
-        own = _dbt_values(source)
         try:
-            source, warnings = render_source(source, {**own, **values(source.name)},
+            source, warnings = render_source(source, script_values(source, values),
                                              options.template_style, options.template_path,
                                              reader=reader)
         except InputError as exc:
@@ -161,11 +164,22 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
             note_uses(uses, source)
         rendered.append(source)
         notes += warnings
-    if uses is not None and not specs:
-        from redshift_iam.inputs import unused_vars
+    # RW225 judges the --var values only
+    templating = Templating(lambda s: script_values(s, values), options, reader, uses,
+                            not specs, lambda: values(""))
+    return rendered, notes, templating
 
-        notes += unused_vars(values(""), uses)  # judges the --var values only
-    return rendered, notes
+
+def script_values(source: Source, values: Callable[[str], dict[str, Any]]) -> dict[str, Any]:
+    """The values a script (``source`` as read, before rendering) is rendered with: the dbt
+    vars it reads, then ``values`` of its name (the config's and the user's)."""
+    return {**_dbt_values(source), **values(source.name)}
+
+
+def template_of(source: Source) -> Source:
+    """The template a rendered Source was rendered from (``source`` itself if it was not)."""
+    template = getattr(source.origin, "source", None)
+    return template if isinstance(template, Source) else source
 
 
 def _uses() -> Any:

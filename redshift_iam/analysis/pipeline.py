@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from redshift_iam.analysis.configure import Configured, trust_options
-from redshift_iam.analysis.gather import Input, gather
+from redshift_iam.analysis.gather import ConfigValues, Input, gather
 from redshift_iam.analysis.project import first_input, load_project
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.localfiles import DEFAULT_READ_LIMITS, FileReader
@@ -39,16 +39,10 @@ def analyze(inputs: Sequence[Input], options: Options = DEFAULTS, *,
     with the input are diagnostics of the result (see ``Analysis.failures``); a bad option
     or config raises ``OptionsError``; a manifest file that cannot be used raises
     ``InputError``."""
-    from redshift_iam.inputs import IncludeLoader
-
     project = load_project(options, first_input(inputs))
-    options = project.options
     configured = project.configure()
-    reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
-    gathered = gather(inputs, options, stdin, reader, project.values_for)
-    script = read_sources(gathered.sources, options.input_format,
-                          IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
-    analysis = build(script, configured, gathered.diagnostics, resolver_for(options, resolver))
+    script, diagnostics = _read(inputs, project.options, stdin, cwd, project.values_for)
+    analysis = build(script, configured, diagnostics, resolver_for(project.options, resolver))
     return analysis._replace(settings=project.settings)
 
 
@@ -101,15 +95,23 @@ def read_inputs(inputs: Sequence[Input], options: Options = DEFAULTS, *,
                 stdin: bytes | None = None, cwd: Path | None = None) -> Script:
     """The statements of ``inputs`` (as :func:`analyze` reads them), without deriving
     anything; the problems of reading them are the Script's diagnostics (first)."""
+    project = load_project(options, first_input(inputs))
+    script, diagnostics = _read(inputs, project.options, stdin, cwd, project.values_for)
+    return script._replace(diagnostics=diagnostics + script.diagnostics)
+
+
+def _read(inputs: Sequence[Input], options: Options, stdin: bytes | None, cwd: Path | None,
+          config: ConfigValues) -> tuple[Script, tuple[Diagnostic, ...]]:
+    """The Script of ``inputs`` (psql includes read relative to ``cwd`` and rendered as
+    their top script, ``analysis.included``) and the problems of gathering and rendering
+    them (RW225 last)."""
     from redshift_iam.inputs import IncludeLoader
 
-    project = load_project(options, first_input(inputs))
-    options = project.options
     reader = FileReader(options.read_limits(DEFAULT_READ_LIMITS))
-    gathered = gather(inputs, options, stdin, reader, project.values_for)
-    script = read_sources(gathered.sources, options.input_format,
-                          IncludeLoader(cwd or Path.cwd(), reader), gathered.render)
-    return script._replace(diagnostics=gathered.diagnostics + script.diagnostics)
+    gathered = gather(inputs, options, stdin, reader, config)
+    loader = gathered.templating.loader(IncludeLoader(cwd or Path.cwd(), reader))
+    script = read_sources(gathered.sources, options.input_format, loader, gathered.render)
+    return script, gathered.diagnostics + gathered.templating.notes()
 
 
 def read_sources(sources: Iterable[Source], input_format: str = "auto",

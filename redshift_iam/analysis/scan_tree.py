@@ -193,6 +193,7 @@ def _render_fragment(fragment: Any, values: Mapping[str, Any], style: str | None
     try:
         source, warnings = render_source(hosted, {**own, **values}, style or fragment.style,
                                          template_path, positional_names=fragment.positional,
+                                         keyword_names=dict(fragment.keyword_names),
                                          reader=reader)
     except InputError as exc:
         return None, [exc.diagnostic]

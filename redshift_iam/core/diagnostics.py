@@ -398,6 +398,14 @@ CATALOGUE: dict[str, Entry] = build({
         "a COPY or UNLOAD starts a line inside another statement with no `;` between; both "
         "parts are read as statements of their own, the second at its own line",
         DG + "r_COPY.html"),
+    "RW229": Entry(
+        WARNING, "give the values with --var now (the size is then exact), or raise "
+                 "--max-policies so the grants are spread over more policies",
+        "policy near IAM's quota once variables are filled",
+        "Terraform/CloudFormation only: a policy holding template variables is estimated, with "
+        "each variable counted as the longest value assumed for it (an S3 bucket 63, a DynamoDB "
+        "table 255, a whole location's key 256, any other value 128), at more than 90% of "
+        "IAM's quota; a longer value can make it exceed the quota at apply", QUOTAS),
     "RW230": Entry(
         ERROR, "deactivate and rotate the key now (IAM console or aws iam "
                "update-access-key), then use IAM_ROLE instead of keys",

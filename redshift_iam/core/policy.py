@@ -15,6 +15,8 @@ import re
 from collections.abc import Collection
 from typing import NamedTuple
 
+from redshift_iam.core.var_sizes import estimated, has_variables
+
 VERSION = "2012-10-17"
 
 
@@ -116,8 +118,13 @@ def iam_values(values: tuple[str, ...]) -> tuple[str, ...]:
 
 def text_size(text: str) -> int:
     """IAM's count for compact JSON text, with characters above U+00FF as 6-character escapes
-    (as they are printed)."""
-    return len(text) if text.isascii() else len(text) + 5 * len(_WIDE.findall(text))
+    (as they are printed), and a template variable's marker as the value it may take
+    (``core.var_sizes``)."""
+    if text.isascii():
+        return len(text)
+    if has_variables(text):
+        text = estimated(text)
+    return len(text) + 5 * len(_WIDE.findall(text))
 
 
 def item_size(item: str) -> int:

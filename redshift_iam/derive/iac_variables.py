@@ -2,13 +2,14 @@
 ``generate --format terraform|cloudformation|cloudformation-json``).
 
 A named placeholder left without a value in the S3 location (bucket, scheme or the whole
-location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID, a REGION, or as the whole
-ARN of the one role (``IAM_ROLE '{role}'``) does not leave its grants out here:
+location), in a DynamoDB table, an EMR cluster id, a KMS_KEY_ID, a REGION, or in the ARN of
+the one role (``IAM_ROLE '{role}'``, ``'arn:aws:iam::{acct}:role/{name}'``) does not leave
+its grants out here:
 :func:`substitute` writes a variable marker (``core.placeholders``) where it stands, the
 grants are derived as usual, and the renderers declare the variable and interpolate it at
 that place. What stays unresolved (RI14x) as before: a positional slot, a shell expression
-or a Jinja block (no name to give a value for); part of a role ARN, a role chain, an access
-key id or a whole authorization (who gets the permissions is never guessed); option slots
+or a Jinja block (no name to give a value for); a role chain holding one, an access key id or
+a whole authorization (who gets the permissions is never guessed); option slots
 (the option set is unknown); a KMS_KEY_ID that is neither one placeholder nor an ARN; the
 location of a COPY ... MANIFEST (its entries come from ``--manifest URI=FILE``, which needs
 the URI).
@@ -21,6 +22,7 @@ from typing import Any
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.grants import Grant
 from redshift_iam.core.iac_names import cfn_logical, tf_variable
+from redshift_iam.core.lazyre import LazyRegex
 from redshift_iam.core.placeholders import (
     SENTINEL,
     SENTINEL_CLOSE,
@@ -51,6 +53,8 @@ from redshift_iam.core.statements import (
 from redshift_iam.derive.unresolved import SLOTS, _named
 
 Statement = Copy | Unload | CreateLibrary
+# one role ARN (no chain: no comma) with placeholders in its account or name
+_ROLE_ARN = LazyRegex(r"arn:[^:,\s]*:iam::[^:,\s]*:role/[^,\s]+\Z")
 _FIELDS = LOCATION_FIELDS
 
 
@@ -69,7 +73,7 @@ def substitute(statement: Statement, places: dict[int, Placeholder], kind: str
         if new is not None:
             changes[field] = new
             notes += _notes("jsonpaths" if field == "jsonpaths" else slot, text, places, kind,
-                            getattr(value, "text", text))
+                            getattr(value, "text", text), whole_location(value))
     role = _role(statement.auth, places)
     if role is not None:
         changes["auth"], text = role
@@ -90,19 +94,21 @@ def used(notes: list[Diagnostic], grants: list[Grant]) -> list[Diagnostic]:
     for grant in grants:
         names |= marker_names(grant.resource) | marker_names(grant.principal.name)
         names |= marker_names(grant.condition.value) if grant.condition else set()
-    said = tuple(f"takes it as {_file_names(name)}" for name in names)
+    said = tuple(f"takes it as {_file_names(name, whole)}" for name in names
+                 for whole in (False, True))
     return [note for note in notes if note.message.endswith(said)]
 
 
 def _role(auth: Authorization | None, places: dict[int, Placeholder]
           ) -> tuple[Authorization, str] | None:
     """IAM_ROLE '{role}' (or aws_iam_role={role}): one role whose whole ARN is one named
-    placeholder, as a role named by its variable, and the text it was written as; None for
-    anything else (a chain, part of an ARN, keys, a whole authorization)."""
+    placeholder, or one role ARN holding named placeholders
+    (``arn:aws:iam::{acct}:role/{name}``), as a role named by its variables, and the text it
+    was written as; None for anything else (a chain, keys, a whole authorization)."""
     if auth is None or auth.open is None or auth.kind is not AuthKind.OPEN \
             or auth.open.what != "role":
         return None
-    if SENTINEL.fullmatch(auth.open.text) is None:
+    if SENTINEL.fullmatch(auth.open.text) is None and _ROLE_ARN.match(auth.open.text) is None:
         return None
     marked = _marked(auth.open.text, places)
     if marked is None:
@@ -170,15 +176,29 @@ def _marked(text: str, places: dict[int, Placeholder]) -> str | None:
     return SENTINEL.sub(lambda match: variable(places[int(match.group("index"))].name), text)
 
 
-def _file_names(name: str) -> str:
-    """How the Terraform and CloudFormation files name template variable ``name``."""
-    return f"var.{tf_variable(name)} (Terraform) / Parameter {cfn_logical(name)} (CloudFormation)"
+def whole_location(value: object) -> bool:
+    """Whether ``value`` is a location that is one placeholder (``'{src}'``, ``'s3://{src}'``):
+    two Parameters in CloudFormation."""
+    if not isinstance(value, Open) or value.what != "location":
+        return False
+    text = value.text.removeprefix("s3://")
+    return SENTINEL.fullmatch(text) is not None
+
+
+def _file_names(name: str, whole: bool = False) -> str:
+    """How the Terraform and CloudFormation files name template variable ``name`` (``whole``:
+    a whole S3 location, two CloudFormation Parameters, see ``output.cfn_vars``)."""
+    logical = cfn_logical(name)
+    cfn = (f"Parameters {logical}Bucket and {logical}Key" if whole
+           else f"Parameter {logical}")
+    return f"var.{tf_variable(name)} (Terraform) / {cfn} (CloudFormation)"
 
 
 def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
-           whole: str = "") -> list[Diagnostic]:
+           whole: str = "", parts: bool = False) -> list[Diagnostic]:
     """RW222 per placeholder of ``text``: it is a variable of the file (``whole``: the value
-    to show, when ``text`` is a part of it)."""
+    to show, when ``text`` is a part of it; ``parts``: a whole location's, two Parameters in
+    CloudFormation)."""
     where = SLOTS[slot].what.format(kind)
     written = shown(whole or text, places)
     found = []
@@ -187,7 +207,7 @@ def _notes(slot: str, text: str, places: dict[int, Placeholder], kind: str,
         place = where + (f" ({written})" if written != placeholder.text else "")
         found.append(Diagnostic(
             "RW222", f"{_named(placeholder)} is unresolved in {place}: the file takes it as "
-                     f"{_file_names(placeholder.name)}", placeholder.location,
+                     f"{_file_names(placeholder.name, parts)}", placeholder.location,
             fix=f"give it when the file is applied, or pass --var {placeholder.name}=VALUE "
                 "now"))
     return found

@@ -106,12 +106,44 @@ def report(principal: Principal, derivation: Derivation, trust: TrustOptions,
     except TooLarge as exc:
         found.append(Diagnostic("RI160", f"{principal.name} {exc}", fix=too_large_hint(limits)))
     found += [Diagnostic("RW210", f.message()) for f in folds]
+    found += near_quota(principal, grants, docs, limits)
     trust_doc = build_trust(links, trust)
     if trust_doc and trust_doc.size > TRUST_LIMIT:
         found.append(Diagnostic("RI161", f"the trust policy of {principal.name} has "
                                          f"{trust_doc.size} characters; IAM allows {TRUST_LIMIT}"))
     statements = tuple(f"{file}:{line}" for file, line in sorted(where))
     return PrincipalReport(principal, docs, trust_doc, statements, tuple(folds)), found
+
+
+NEAR_QUOTA = 0.9  # an estimate above this share of the quota is RW229
+
+
+def near_quota(principal: Principal, grants: list[Grant], docs: tuple[PolicyDocument, ...],
+               limits: Limits) -> list[Diagnostic]:
+    """RW229 for each document holding a template variable counted at an assumed length
+    rather than at a bound (``core.var_sizes``) whose size is above :data:`NEAR_QUOTA` of
+    the quota: a longer value can make it exceed the quota when the file is applied."""
+    from redshift_iam.core.var_sizes import ASSUMPTIONS, has_variables, unbounded
+
+    if not any(has_variables(g.resource) or (g.condition and has_variables(
+            g.condition.value)) for g in grants):
+        return []
+    from redshift_iam.core.placeholders import readable
+
+    found = []
+    for number, doc in enumerate(docs, 1):
+        size = doc.size
+        if size <= NEAR_QUOTA * limits.size or not any(
+                unbounded(value) for s in doc.statements
+                for value in (*s.resources, *(v for _, _, vs in s.conditions for v in vs))):
+            continue
+        which = f"policy {number} of {len(docs)}" if len(docs) > 1 else "the policy"
+        found.append(Diagnostic("RW229", (
+            f"{which} for {readable(principal.name)} is estimated at {size:,} of "
+            f"{limits.size:,} characters, counting each template variable as the longest value "
+            f"assumed for it ({ASSUMPTIONS}): a longer value can make it exceed IAM's quota "
+            "when the file is applied")))
+    return found
 
 
 def too_large_hint(limits: Limits) -> str:

@@ -1,16 +1,18 @@
 """CloudFormation (YAML or JSON) from a :class:`~redshift_iam.output.iac_plan.Plan`: per role an
 ``AWS::IAM::Role`` (name from a Parameter that defaults to the SQL's name) with its trust, an
 ``AWS::IAM::ManagedPolicy`` per document (or the role's ``Policies`` with ``--inline``), and
-``Outputs``. Symbols become ``Fn::Sub`` with ``${AWS::Partition}``, ``${AWS::AccountId}``,
-``${AWS::Region}``, or ``Fn::GetAtt``/``Ref``; ``file:line`` provenance goes in ``Metadata``
-only, never in a value IAM stores.
+``Outputs``; the policies of a role given by a template variable (``IAM_ROLE '{role}'``) are
+attached to it by name. Symbols become ``Fn::Sub`` with ``${AWS::Partition}``,
+``${AWS::AccountId}``, ``${AWS::Region}``, or ``Fn::GetAtt``/``Ref``; template variables are
+Parameters (``cfn_vars``); ``file:line`` provenance goes in ``Metadata`` only, never in a
+value IAM stores.
 """
 
 from __future__ import annotations
 
 import json
 
-from redshift_iam.core.placeholders import PARTS
+from redshift_iam.output.cfn_vars import CfnVars, role_variable
 from redshift_iam.output.iac_common import (
     DESCRIPTION,
     IacContext,
@@ -18,45 +20,50 @@ from redshift_iam.output.iac_common import (
     description_of,
     environment,
     install_hint,
+    name_of,
     policies_of,
     role_trust,
     trust_of,
 )
 from redshift_iam.output.iac_plan import Plan, Sym, Unit, variable_names
-from redshift_iam.output.iac_vars import Variable, cfn_expression, cfn_role, variables
+from redshift_iam.output.iac_vars import variables
 
 _PSEUDO = {"partition": "AWS::Partition", "account": "AWS::AccountId", "region": "AWS::Region"}
 
 
-def _value(node: object, logical: dict[str, str], found: dict[str, Variable] | None = None
-           ) -> object:
+def _value(node: object, logical: dict[str, str], cfn: CfnVars | None = None) -> object:
     """A document node with every text (tuple of parts) as a string, ``Fn::GetAtt``, ``Ref``
-    (a lone template variable) or ``Fn::Sub`` (literal ``${`` escaped as ``${!``)."""
-    found = found or {}
+    (a lone template variable), an expression of one (``CfnVars.lone``) or ``Fn::Sub``
+    (literal ``${`` escaped as ``${!``; with a map when a role's name is taken out of its
+    ARN)."""
+    cfn = cfn or CfnVars({}, {}, (), ())
     if isinstance(node, dict):
-        return {key: _value(value, logical, found) for key, value in node.items()}
+        return {key: _value(value, logical, cfn) for key, value in node.items()}
     if isinstance(node, list):
-        return [_value(value, logical, found) for value in node]
+        return [_value(value, logical, cfn) for value in node]
     if not isinstance(node, tuple):
         return node
     if all(isinstance(part, str) for part in node):
         return "".join(node)
     if len(node) == 1 and node[0].kind == "role_arn":
         return {"Fn::GetAtt": [f"{logical[node[0].label]}Role", "Arn"]}
-    if len(node) == 1 and node[0].kind == "var":
-        return cfn_expression(node[0], found)
-    return {"Fn::Sub": "".join(part.replace("${", "${!") if isinstance(part, str)
-                               else "${" + _symbol(part, logical, found) + "}" for part in node)}
+    if len(node) == 1 and node[0].kind not in ("role_name", *_PSEUDO):
+        return cfn.lone(node[0])
+    names: dict[str, object] = {}
+    text = "".join(part.replace("${", "${!") if isinstance(part, str)
+                   else _symbol(part, logical, cfn, names) for part in node)
+    return {"Fn::Sub": [text, names] if names else text}
 
 
-def _symbol(symbol: Sym, logical: dict[str, str], found: dict[str, Variable]) -> str:
-    if symbol.kind == "var" or symbol.kind in PARTS:
-        return cfn_expression(symbol, found)["Ref"]
+def _symbol(symbol: Sym, logical: dict[str, str], cfn: CfnVars, names: dict[str, object]
+            ) -> str:
     if symbol.kind == "role_arn":
-        return f"{logical[symbol.label]}Role.Arn"
+        return f"${{{logical[symbol.label]}Role.Arn}}"
     if symbol.kind == "role_name":
-        return f"{logical[symbol.label]}RoleName"
-    return _PSEUDO[symbol.kind]
+        return f"${{{logical[symbol.label]}RoleName}}"
+    if symbol.kind in _PSEUDO:
+        return f"${{{_PSEUDO[symbol.kind]}}}"
+    return cfn.sub(symbol, names)
 
 
 def _metadata(sids: list[str], sources: tuple[tuple[str, ...], ...]) -> dict:
@@ -81,8 +88,6 @@ def _role(unit: Unit, plan: Plan, context: IacContext, inline: list) -> dict:
 
 def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict]:
     """(parameters, resources, outputs) of one principal."""
-    if unit.role_variable:
-        raise cfn_role(unit.role_variable)
     name, parameters, resources, outputs = unit.logical, {}, {}, {}
     policies = policies_of(unit, plan, context)
     if unit.role_name:
@@ -101,6 +106,8 @@ def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict
                       "PolicyDocument": policy.body}
         if unit.role_name:
             properties["Roles"] = [{"Ref": f"{name}Role"}]
+        elif unit.role_variable:  # the role exists: attached by the name in its ARN
+            properties["Roles"] = [name_of(unit)]
         else:
             outputs[f"{logical}Arn"] = {
                 "Description": f"ARN of the policy for {unit.report.principal.name}",
@@ -112,10 +119,12 @@ def _unit(unit: Unit, plan: Plan, context: IacContext) -> tuple[dict, dict, dict
 
 
 def _variables(sections: tuple[dict, dict, dict], plan: Plan, context: IacContext
-               ) -> dict[str, Variable]:
+               ) -> CfnVars:
     """The template variables the resources use (clashing with no parameter or resource)."""
     taken = [*sections[0], *sections[1], *sections[2]]
-    return variables(variable_names(sections[1]), context.placeholders, taken)
+    found = variables(variable_names(sections[1]), context.placeholders, taken)
+    roles = [role_variable(name_of(u)[0]) for u in plan.units if u.role_variable]
+    return CfnVars(found, sections[1], roles, taken)
 
 
 def render_cloudformation_plan(plan: Plan, context: IacContext, yaml: bool) -> str:
@@ -125,10 +134,9 @@ def render_cloudformation_plan(plan: Plan, context: IacContext, yaml: bool) -> s
     for unit in plan.units:
         for section, part in zip(sections, _unit(unit, plan, context), strict=True):
             section.update(part)
-    found = _variables(sections, plan, context)
-    sections[0].update({v.cfn: {"Type": "String", "Description": v.description}
-                        for v in found.values()})
-    parameters, resources, outputs = (_value(s, logical, found) for s in sections)
+    cfn = _variables(sections, plan, context)
+    sections[0].update(cfn.parameters())
+    parameters, resources, outputs = (_value(s, logical, cfn) for s in sections)
     text = environment().get_template("cloudformation.json.j2").render(
         description=DESCRIPTION, parameters=parameters, resources=resources, outputs=outputs)
     try:

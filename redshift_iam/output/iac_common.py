@@ -70,7 +70,7 @@ def name_of(unit: Unit) -> tuple:
     if unit.role_name:
         return (Sym("role_name", unit.label),)
     if unit.role_variable:
-        return (Sym("role_in", unit.role_variable),)
+        return (Sym("role_in", unit.role_text.encode("utf-8").hex()),)
     return (unit.report.principal.slug,)
 
 

@@ -50,8 +50,9 @@ class Sym(NamedTuple):
     account's), ``role_arn`` or ``role_name`` of the role resource named ``label``; ``var``,
     the template variable named ``label``; ``bucket``, ``key`` or ``path`` (bucket/key) of
     the S3 location whose text is ``label`` (hex of literal text and variable markers, see
-    :func:`location_parts`); ``role_in``, the name of the role whose ARN template variable
-    ``label`` holds."""
+    :func:`location_parts`); ``role_in``, the name of the role whose ARN is ``label`` (hex
+    of its text: one variable's marker, or literal text and markers, see
+    :func:`location_parts`)."""
 
     kind: str
     label: str = ""
@@ -76,8 +77,9 @@ class PlanError(Exception):
 class Unit(NamedTuple):
     """One principal in the file: its Terraform label, CloudFormation logical id base, and
     (for a named role) its name and path as the SQL wrote them, or (for a role the template
-    names by a variable, ``IAM_ROLE '{role}'``) that variable: the role exists, and the file
-    attaches the policies to it."""
+    names by variables, ``IAM_ROLE '{role}'``, ``'arn:aws:iam::{acct}:role/{name}'``) its ARN
+    as written with the variables' names (``role_variable``) and with their markers
+    (``role_text``): the role exists, and the file attaches the policies to it."""
 
     report: PrincipalReport
     label: str
@@ -85,6 +87,7 @@ class Unit(NamedTuple):
     role_name: str = ""
     role_path: str = "/"
     role_variable: str = ""
+    role_text: str = ""
 
 
 class Plan(NamedTuple):
@@ -115,8 +118,9 @@ def tf_label(name: str) -> str:
 def _unit(report: PrincipalReport) -> Unit:
     if report.principal.kind is AuthKind.ROLE and has_marker(report.principal.name):
         variable = readable(report.principal.name)
-        return Unit(report, tf_label(variable.replace(".", "_")), cfn_logical(variable),
-                    role_variable=variable)
+        base = variable.rsplit("/", 1)[-1]  # a partial ARN: named by its role name's part
+        return Unit(report, tf_label(base.replace(".", "_")), cfn_logical(base),
+                    role_variable=variable, role_text=report.principal.name)
     name = _base_name(report.principal)
     unit = Unit(report, tf_label(name), cfn_logical(name))
     match = role_arn_parts(report.principal.name)
@@ -186,6 +190,8 @@ def plan(reports: tuple[PrincipalReport, ...], pinned: Pinned, partition: str,
 
 def _shown(unit: Unit) -> str:
     """The principal as messages name it."""
+    if unit.role_variable.startswith("arn:"):
+        return f"the role {unit.role_variable}"
     if unit.role_variable:
         return f"the role given by template variable {unit.role_variable}"
     return unit.report.principal.name
@@ -234,7 +240,9 @@ def variable_names(node: object) -> set[str]:
             return {node.label}
         if node.kind in PARTS:
             return {p.label for p in location_parts(node.label) if isinstance(p, Sym)}
-        return {node.label} if node.kind == "role_in" else set()
+        if node.kind == "role_in":
+            return {p.label for p in location_parts(node.label) if isinstance(p, Sym)}
+        return set()
     if isinstance(node, dict):
         node = list(node.values())
     if isinstance(node, (tuple, list)):

@@ -3,8 +3,8 @@ leaves without a value where a grant needs one (see ``derive.variables``) is a T
 ``variable`` / a CloudFormation ``Parameter``, used in the ARN exactly where it stands.
 
 An S3 location whose bucket/key boundary only the value shows (``'{s3_path}'``) is taken
-apart by Terraform's ``trimprefix``, ``split`` and ``replace``; CloudFormation has no
-function for it (see :func:`cfn_expression`): a :class:`PlanError` naming the variable.
+apart by Terraform's ``trimprefix``, ``split`` and ``replace``; CloudFormation's forms are
+``output.cfn_vars``.
 """
 
 from __future__ import annotations
@@ -64,35 +64,12 @@ def tf_expression(symbol: Sym, found: dict[str, Variable]) -> hcl.Ref | hcl.Expr
     """A variable or a part of a location, in Terraform."""
     if symbol.kind == "var":
         return hcl.Ref(f"var.{found[symbol.label].tf}")
-    if symbol.kind == "role_in":  # a role's name is the last part of its ARN
-        return hcl.call("regex", "[^/]+$", hcl.Ref(f"var.{found[symbol.label].tf}"))
     parts = tuple(hcl.Ref(f"var.{found[p.label].tf}") if isinstance(p, Sym) else p
                   for p in location_parts(symbol.label))
     where = parts[0] if len(parts) == 1 and isinstance(parts[0], hcl.Ref) else parts
+    if symbol.kind == "role_in":  # a role's name is the last part of its ARN
+        return hcl.call("regex", "[^/]+$", where)
     if symbol.kind == "key":
         return hcl.call("replace", where, _KEY_PATTERN, "")
     path = hcl.call("trimprefix", where, "s3://")
     return path if symbol.kind == "path" else hcl.index(hcl.call("split", "/", path), 0)
-
-
-def cfn_role(variable: str) -> PlanError:
-    """A role given by its ARN cannot be attached to in CloudFormation."""
-    return PlanError(f"template variable {variable} holds the ARN of the role that needs the "
-                     "permissions, and CloudFormation has no function to take the role's name "
-                     "out of an ARN (ManagedPolicy Roles takes names): pass --var "
-                     f"{variable}=ARN, or use --format terraform")
-
-
-def cfn_expression(symbol: Sym, found: dict[str, Variable]) -> dict:
-    """A variable in CloudFormation (``Ref``). A part of a location is a PlanError: every S3
-    grant has a ListBucket whose ``s3:prefix`` condition needs the key, and CloudFormation
-    has no function that takes the key out of a location (``Fn::Split`` splits at every
-    ``/``, and nothing joins the rest again)."""
-    if symbol.kind == "var":
-        return {"Ref": found[symbol.label].cfn}
-    names = sorted({p.label for p in location_parts(symbol.label) if isinstance(p, Sym)})
-    fills = " ".join(f"--var {name}=s3://BUCKET/KEY" for name in names)
-    raise PlanError(f"template variable {', '.join(names)} holds a whole S3 location, and "
-                    "CloudFormation has no function to take its bucket and key apart (the "
-                    f"ListBucket s3:prefix condition needs the key): pass {fills}, or use "
-                    "--format terraform")

@@ -47,7 +47,9 @@ class Fragment(NamedTuple):
     (Scala/Groovy/Kotlin/JavaScript: ``${expr}``, ``$x``), ``terraform`` (``${expr}``,
     ``%{ }`` directives) or ``none`` (quoted heredocs: every character literal).
     ``positional`` names the positional slots (``{}``, ``%s``) by the source text of the
-    arguments passed for them; ``bindings`` are the values the code gives names where the
+    arguments passed for them, and ``keyword_names`` (field, source text) the keyword fields
+    passed an expression that is neither a literal nor a name (``.format(b=cfg.bucket)``
+    names ``{b}`` ``cfg.bucket``); ``bindings`` are the values the code gives names where the
     text is formatted (``pyscan``). ``site`` names the call site (``dags/load.py:40``) when
     the fragment is one instantiation of a template whose values that call passes: its
     locations then carry it (``Location.via``).
@@ -61,6 +63,7 @@ class Fragment(NamedTuple):
     bindings: dict[str, Binding]
     positional: tuple[str, ...]
     site: str = ""
+    keyword_names: tuple[tuple[str, str], ...] = ()
 
     def location(self, text_offset: int) -> Location:
         """The host file position of the character at ``text_offset`` (clamped to the text)."""

@@ -27,8 +27,10 @@ from redshift_iam.inputs.scanning.pytemplate import (
     Found,
     Nodes,
     Template,
+    keyword_names,
     positional,
     quick_check,
+    renamed,
     source_text,
 )
 from redshift_iam.inputs.scanning.pyvalues import ModuleValues, Site
@@ -162,10 +164,17 @@ def linked(tree: ast.Module, host: HostText, path: str, files: Tree | None,
     if not literals:
         return None, {}
     values, _ = module_values(tree, host, path, files)
-    return values, {key: [Template(use.style, positional(host, use.args), names=frozenset(
-        positional(host, use.args)), nodes=named([*zip(positional(host, use.args), use.args,
-                                                        strict=True), *use.keywords]),
-        place=use.place) for use in found] for key, found in uses(values, literals).items()}
+    return values, {key: [_use_template(host, use) for use in found]
+                    for key, found in uses(values, literals).items()}
+
+
+def _use_template(host: HostText, use: Use) -> Template:
+    """The template of one use: positional slots and keyword fields that are not literals or
+    names are named by the argument's source text (``pytemplate.keyword_names``)."""
+    slots, renames = positional(host, use.args), keyword_names(host, use.keywords)
+    return Template(use.style, slots, names=frozenset(slots), nodes=named(
+        [*zip(slots, use.args, strict=True), *renamed(use.keywords, renames)]),
+        place=use.place, renames=renames)
 
 
 def bind_found(tree: ast.Module, host: HostText, path: str, found: list[Found],

@@ -6,8 +6,10 @@ except docstrings (bare string statements, never executed). One fragment covers 
 concatenated literal, and a ``+`` chain of plain literals. Styles: ``auto`` for plain literals
 (Jinja in Airflow ``sql=`` strings), ``fstring`` for f-strings (fields are expressions),
 ``format`` for the receiver of ``.format(...)`` (positional names: the arguments' source text;
-literal keyword arguments are bindings), ``percent`` for the left side of ``%`` (positional
-names: the tuple's items, or the single right operand; a dict literal's entries are bindings);
+literal keyword arguments are bindings; other keyword fields but plain names are named by
+the argument's source text, ``pytemplate.keyword_names``), ``percent`` for the left side
+of ``%`` (positional names: the tuple's items, or the single right operand; a dict literal's
+entries are bindings, or named as keyword fields are);
 after a ``*args`` the positional slots have no name. A statement literal bound to a name and
 formatted through it (``self.copy_sql.format(...)``) is that template once per use. The values
 the module states (``pybind``, ``pyvalues``) are bindings where Python reads them: every field
@@ -38,8 +40,10 @@ from redshift_iam.inputs.scanning.pytemplate import (
     Found,
     Template,
     is_str,
+    keyword_names,
     positional,
     quick_check,
+    renamed,
     source_text,
 )
 from redshift_iam.inputs.scanning.sqlstart import builds_statement, starts_statement
@@ -132,9 +136,11 @@ def _mark(node: ast.AST, host: HostText, path: str, templates: dict[int, Templat
         if isinstance(right, ast.Dict):
             keys = [key.value if isinstance(key, ast.Constant) and isinstance(key.value, str)
                     else None for key in right.keys]
-            keywords, aliases = _entries(path, zip(keys, right.values, strict=True))
+            pairs = list(zip(keys, right.values, strict=True))
+            keywords, aliases = _entries(path, pairs)
+            renames = keyword_names(host, pairs)
             templates[id(node.left)] = Template("percent", (), keywords, aliases, nodes=named(
-                zip(keys, right.values, strict=True)), place=node)
+                renamed(pairs, renames)), place=node, renames=renames)
         else:
             items = right.elts if isinstance(right, ast.Tuple) else [right]
             templates[id(node.left)] = Template("percent", positional(host, items), nodes=named(
@@ -168,11 +174,12 @@ def _call(node: ast.Call, host: HostText, path: str, templates: dict[int, Templa
     func = node.func
     if isinstance(func, ast.Attribute) and is_str(func.value):
         if func.attr == "format":
-            keywords, aliases = _entries(path, ((kw.arg, kw.value) for kw in node.keywords))
-            slots = positional(host, node.args)
+            pairs = [(kw.arg, kw.value) for kw in node.keywords]
+            keywords, aliases = _entries(path, pairs)
+            slots, renames = positional(host, node.args), keyword_names(host, pairs)
             templates[id(func.value)] = Template("format", slots, keywords, aliases, nodes=(
-                named([*zip(slots, node.args, strict=True),
-                       *((kw.arg, kw.value) for kw in node.keywords)])), place=node)
+                named([*zip(slots, node.args, strict=True), *renamed(pairs, renames)])),
+                place=node, renames=renames)
         elif func.attr not in _HARMLESS_METHODS and quick_check(func.value):
             done.add(id(func.value))
             found.append(Found((func.value.lineno, func.value.col_offset), _skip(
@@ -279,7 +286,8 @@ def _fragment(path: str, host: HostText, first: ast.AST, last: ast.AST,
         return None
     text = builder.text()
     return Fragment(path, "python", text, template.style, tuple(builder.runs),
-                    dict(sorted(template.keywords.items())), template.positional)
+                    dict(sorted(template.keywords.items())), template.positional,
+                    keyword_names=tuple(sorted(template.renames.items())))
 
 
 def _spans(hints: list[int], first: int, last: int) -> bool:

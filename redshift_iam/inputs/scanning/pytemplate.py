@@ -5,6 +5,7 @@ place, and the small readings of literals both ``pyscan`` and ``pybind`` use."""
 from __future__ import annotations
 
 import ast
+from collections.abc import Iterable
 from typing import NamedTuple
 
 from redshift_iam.inputs.scanning.fragments import Binding, Fragment, Skipped
@@ -16,24 +17,27 @@ Nodes = tuple[tuple[str, ast.expr], ...]  # placeholder name -> the expression i
 
 class Template:
     """How one literal node is read: its style, positional names, the bindings its call
-    gives (``keywords``; ``aliases``: field name -> the module constant passed for it) and
-    which module constants it reads (``names``; None: every one)."""
+    gives (``keywords``; ``aliases``: field name -> the module constant passed for it;
+    ``renames``: field name -> the source text of the expression passed for it, see
+    :func:`keyword_names`) and which module constants it reads (``names``; None: every
+    one)."""
 
     def __init__(self, style: str, positional: tuple[str, ...] = (),
                  keywords: dict[str, Binding] | None = None,
                  aliases: dict[str, str] | None = None,
                  names: frozenset[str] | None = frozenset(), nodes: Nodes = (),
-                 place: ast.AST | None = None) -> None:
+                 place: ast.AST | None = None, renames: dict[str, str] | None = None) -> None:
         self.style, self.positional, self.keywords = style, positional, keywords or {}
-        self.aliases, self.names = aliases or {}, names
+        self.aliases, self.names, self.renames = aliases or {}, names, renames or {}
         self.nodes, self.place = nodes, place  # expressions named; where it is formatted
 
     def reads(self) -> frozenset[str] | None:
-        """The module constants its placeholders may name (positional slots are named by the
-        argument's source text); ``aliases`` are looked up apart."""
+        """The module constants its placeholders may name (positional slots and renamed
+        keyword fields are named by the argument's source text); ``aliases`` are looked up
+        apart."""
         if self.names is None:
             return None
-        return self.names | frozenset(self.positional)
+        return self.names | frozenset(self.positional) | frozenset(self.renames.values())
 
 
 class Found(NamedTuple):
@@ -54,6 +58,28 @@ def positional(host: HostText, items: list[ast.expr]) -> tuple[str, ...]:
         else:
             names.append(source_text(host, item))
     return tuple(names)
+
+
+def keyword_names(host: HostText, pairs: Iterable[tuple[str | None, ast.expr]]
+                  ) -> dict[str, str]:
+    """Field name -> the source text of the expression passed for it, for each keyword
+    argument (or ``%`` dict entry) that is neither a literal (a binding) nor a plain name (an
+    alias: the field keeps its name): ``.format(bucket=cfg.bucket)`` names ``{bucket}``
+    ``cfg.bucket``, as a positional slot is named. A ``None`` key (an unpacking) may override
+    every entry before it, so those are dropped."""
+    names: dict[str, str] = {}
+    for key, value in pairs:
+        if key is None:
+            names = {}
+        elif not isinstance(value, (ast.Constant, ast.Name)):
+            names[key] = source_text(host, value)
+    return names
+
+
+def renamed(pairs: Iterable[tuple[str | None, ast.expr]], names: dict[str, str]
+            ) -> list[tuple[str | None, ast.expr]]:
+    """``pairs`` with each field that ``names`` renames under its new name."""
+    return [(names.get(key, key) if key else key, value) for key, value in pairs]
 
 
 def is_str(node: ast.AST) -> bool:

@@ -37,14 +37,15 @@ _DOTTED = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*")
 
 
 class Context(Protocol):
-    """What the readers need of the scan: the values, psql's state, the positional names
-    and the count of positional slots read so far."""
+    """What the readers need of the scan: the values, psql's state, the positional names,
+    the names of renamed keyword fields and the count of positional slots read so far."""
 
     source: Source
     style: str
     values: Mapping[str, Value]
     psql: PsqlVars
     positional_names: Sequence[str]
+    keyword_names: Mapping[str, str]
     ordinal: int
 
 
@@ -114,7 +115,7 @@ def _slot(context: Context, text: str) -> tuple[str, int]:
         return expression_name(text), 0
     positional = _POSITIONAL.fullmatch(text)
     if positional is None:
-        return normalise(text), 0
+        return _keyword(context, normalise(text)), 0
     context.ordinal += 1
     index, path = positional.groups()
     ordinal = int(index) + 1 if index else context.ordinal
@@ -123,6 +124,20 @@ def _slot(context: Context, text: str) -> tuple[str, int]:
     if path:  # {0.bucket}: an attribute of the argument
         base = normalise(base + path) if _DOTTED.fullmatch(base) else ""
     return base, ordinal
+
+
+def _keyword(context: Context, name: str) -> str:
+    """A named slot under the name its keyword argument gives it (``{b}`` of
+    ``.format(b=cfg.bucket)`` is ``cfg.bucket``; ``{b.x}`` is ``cfg.bucket.x``), else
+    ``name`` itself (also when the argument's text cannot take an attribute path)."""
+    head, dot, path = name.partition(".")
+    given = context.keyword_names.get(head)
+    if given is None:
+        return name
+    base = expression_name(given)
+    if not dot:
+        return base
+    return normalise(f"{base}.{path}") if _DOTTED.fullmatch(base) else name
 
 
 def _spec(context: Context, spec: str) -> str | None:
@@ -156,7 +171,7 @@ def _percent(context: Context, row: Form, match: re.Match[str], text: str) -> Fo
     groups = _groups(row, match)
     spec = groups["spec"] + groups["conv"].replace("v", "s")  # Go's %v: the value as text
     if "name" in groups:
-        name, ordinal = normalise(groups["name"]), 0
+        name, ordinal = _keyword(context, normalise(groups["name"])), 0
     else:
         context.ordinal += 1 + spec.count("*")
         ordinal = context.ordinal

@@ -11,13 +11,16 @@ The engine (and what it imports) is loaded only for a script that may hold a pla
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from redshift_iam.core.diagnostics import Diagnostic
 from redshift_iam.core.localfiles import FileReader
 from redshift_iam.core.source import Source, Verbatim
 from redshift_iam.inputs.templating.triggers import TRIGGERS, may_hold
+
+NONE: Mapping[str, str] = MappingProxyType({})
 
 if TYPE_CHECKING:
     from redshift_iam.inputs.templating.values import Values
@@ -26,14 +29,16 @@ if TYPE_CHECKING:
 def render_source(source: Source, values: Values | None = None, style: str = "auto",
                   template_path: str | None = None, literal: bool = False,
                   within: Source | None = None, positional_names: Sequence[str] = (),
-                  reader: FileReader | None = None) -> tuple[Source, tuple[Diagnostic, ...]]:
+                  reader: FileReader | None = None, keyword_names: Mapping[str, str] = NONE
+                  ) -> tuple[Source, tuple[Diagnostic, ...]]:
     """(the Source to read, the templating warnings). Raises InputError (RI17x) for a
     template that cannot be rendered safely. ``literal``: the text is one value, read as
     the inside of a SQL string literal (a spec value; see ``engine.template``); ``within``:
     the document the value stands in, whose forms decide, as a script's do: in ``auto``
     style a document that holds Jinja is Jinja throughout (``{x}`` elsewhere is literal).
     ``positional_names`` name the positional slots (``{}``, ``%s``) in order, as
-    :func:`~redshift_iam.inputs.templating.template` does. A ``source`` with an origin
+    :func:`~redshift_iam.inputs.templating.template` does, and ``keyword_names`` rename
+    named ones (field -> the name it is known by). A ``source`` with an origin
     (``core.source.Hosted``: SQL found inside a host file) keeps it under the rendering:
     positions are the host's. ``reader`` reads the files a Jinja ``{% include %}`` names
     (under its limits: --max-file-size, --max-total-size)."""
@@ -50,7 +55,7 @@ def render_source(source: Source, values: Values | None = None, style: str = "au
     from redshift_iam.inputs.templating.substitution import template
 
     templated = template(source, values, style, template_path, positional_names,
-                         literal=literal, reader=reader)
+                         literal=literal, reader=reader, keyword_names=keyword_names)
     if templated is None:
         return source, ()
     return Source(source.name, templated.text, templated), templated.warnings

@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 from typing import NamedTuple
 
 from redshift_iam.core.diagnostics import Diagnostic, InputError
@@ -51,6 +52,8 @@ from redshift_iam.inputs.templating.reserved import refuse_reserved
 from redshift_iam.inputs.templating.triggers import may_hold
 from redshift_iam.inputs.templating.values import Values
 
+NONE: Mapping[str, str] = MappingProxyType({})
+
 # SQL structure, from core.sqllex: comments (a ``/*`` whose comment is not flat is matched
 # alone: ``block`` then counts the nesting), dollar bodies, psql meta-commands, strings.
 _SQL = (f"(?P<comment>{LINE_COMMENT}|{FLAT_BLOCK})|(?P<block>/\\*)"
@@ -85,11 +88,14 @@ def _scanner(style: str) -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 def template(source: Source, values: Values | None = None, style: str = "auto",
              template_path: str | None = None, positional_names: Sequence[str] = (),
-             literal: bool = False, reader: FileReader | None = None) -> Templated | None:
+             literal: bool = False, reader: FileReader | None = None,
+             keyword_names: Mapping[str, str] = NONE) -> Templated | None:
     """Render ``source`` with ``values``; None when it holds no placeholder of ``style``.
     With ``literal`` the text is the inside of a string literal (a spec value): only the
     forms read inside SQL literals are recognised (never psql variables), and nothing in it
-    is SQL structure.
+    is SQL structure. ``positional_names`` name the positional slots (``{}``, ``%s``) in
+    order; ``keyword_names`` rename named ``{field}``/``%(field)s`` slots (field -> name:
+    scanned code's ``.format(field=expr)`` names the field by the expression's text).
 
     Raises InputError (RI17x) for a template that cannot be rendered safely.
     """
@@ -103,7 +109,7 @@ def template(source: Source, values: Values | None = None, style: str = "auto",
         from redshift_iam.inputs.templating.jinja import render_jinja
 
         return render_jinja(source, values, template_path, reader)
-    scan = _Scan(source, values, style, positional_names)
+    scan = _Scan(source, values, style, positional_names, keyword_names)
     try:
         return scan.run(literal)
     except TooMuchScanning as exc:
@@ -121,9 +127,10 @@ class _Scan:
     """The non-Jinja substitution of one script."""
 
     def __init__(self, source: Source, values: Values, style: str,
-                 positional_names: Sequence[str]) -> None:
+                 positional_names: Sequence[str], keyword_names: Mapping[str, str] = NONE
+                 ) -> None:
         self.source, self.values, self.style = source, values, style
-        self.positional_names = positional_names
+        self.positional_names, self.keyword_names = positional_names, keyword_names
         self.out = Builder()
         self.placeholders: list[Placeholder] = []
         self.psql = PsqlVars(values)

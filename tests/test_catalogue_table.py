@@ -58,3 +58,19 @@ def test_rendering_orders_families_and_escapes_cells() -> None:
 def test_severity_ranks_for_a_minimum_filter() -> None:
     assert [s.rank for s in (Severity.INFO, Severity.WARNING, Severity.UNRESOLVED,
                              Severity.ERROR)] == [0, 1, 2, 3]
+
+
+def test_no_code_is_written_twice_in_the_catalogue() -> None:
+    """A dict literal keeps the last of two equal keys silently: two rows given one code (two
+    branches each adding 'the next free' code) would lose one row. Read the source itself."""
+    import ast
+    import collections
+    from pathlib import Path
+
+    import redshift_iam.core.diagnostics as module
+
+    tree = ast.parse(Path(module.__file__).read_text())
+    keys = [key.value for node in ast.walk(tree) if isinstance(node, ast.Dict)
+            for key in node.keys if isinstance(key, ast.Constant) and isinstance(key.value, str)
+            and key.value[:2] in ("RI", "RW")]
+    assert [code for code, n in collections.Counter(keys).items() if n > 1] == []

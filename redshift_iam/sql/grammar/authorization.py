@@ -18,6 +18,7 @@ from redshift_iam.core.aws_names import (
     role_account_warning,
 )
 from redshift_iam.core.diagnostics import Location
+from redshift_iam.core.placeholders import SENTINEL_CLOSE, SENTINEL_OPEN, has_sentinel
 from redshift_iam.core.statements import AuthKind, Authorization, Text
 from redshift_iam.sql.cursor import Cursor
 from redshift_iam.sql.grammar import open_slots
@@ -60,8 +61,39 @@ def from_iam_role(cursor: Cursor, keyword: Token) -> Authorization:
         return Authorization(AuthKind.DEFAULT_ROLE, loc)
     token = cursor.expect_string("a role ARN or DEFAULT")
     if open_slots.is_open(cursor, token):
+        open_chain(cursor, token, token.value, 1)
         return open_slots.open_auth(cursor, keyword, token, "role")
     return Authorization(AuthKind.ROLE, loc, roles=role_chain(cursor, token, token.value, 1))
+
+
+# What a role ARN may hold outside its placeholders (no space, comma inside an element, `[`...)
+_ARN_CHARACTER = re.compile(r"[\w:/+=.@-]")
+_PIECES = re.compile(f"{SENTINEL_OPEN}[0-9]+{SENTINEL_CLOSE}|.", re.S)
+
+
+def open_chain(cursor: Cursor, token: Token, text: str, start: int) -> None:
+    """A role chain holding placeholders, wrong under every rendering, is an error now (RULES:
+    what no value can make valid is reported before any value): a space, an element with no
+    placeholder that is not a role ARN, a character no role ARN holds."""
+    space = _SPACE.search(text)
+    if space:
+        raise cursor.error("RI123", "a role chain must not contain spaces", token,
+                           start + space.start())
+    offset = start
+    for arn in text.split(","):
+        if not has_sentinel(arn):
+            problem = check_role_arn(arn, not cursor.templated)
+            if problem:
+                raise cursor.error(problem[0], problem[1], token, offset + problem[2])
+        else:
+            for piece in _PIECES.finditer(arn):
+                if not piece.group().startswith(SENTINEL_OPEN) \
+                        and not _ARN_CHARACTER.match(piece.group()):
+                    raise cursor.error("RI123", f"{piece.group()!r} is in no IAM role ARN, "
+                                                "whatever the placeholders hold", token,
+                                       offset + piece.start())
+        offset += len(arn) + 1
+
 
 
 def _credential_pairs(cursor: Cursor, token: Token) -> dict[str, tuple[str, int]]:

@@ -60,3 +60,22 @@ def test_a_literal_used_as_it_is_stays_a_statement(tmp_path, source):
     assert (run.code, report["skipped"]) == (0, []), run.stderr
     assert [(entry["location"], entry["subject"]) for entry in report["statements"]] == [
         ("src/m.py:1:9", "t <- s3://acme/m")]
+
+
+LAYERED = {
+    "f-string": "B = 'acme'\ndef f(cur):\n    cur.execute(f\"COPY t FROM 's3://{B}/x/{{{{ ds }}}}/' "
+                + R + " CSV;\")\n",
+    ".format": "def f(cur):\n    cur.execute(\"COPY t FROM 's3://{b}/x/{{{{ ds }}}}/' " + R
+               + " CSV;\".format(b='acme'))\n",
+}
+
+
+@pytest.mark.parametrize("source", LAYERED.values(), ids=LAYERED.keys())
+def test_jinja_left_by_python_formatting_is_never_a_literal_key(tmp_path, source):
+    """``{{{{ ds }}}}`` in a Python template is ``{{ ds }}`` for Airflow's Jinja to fill at run
+    time: never granted as the literal key ``x/{{ ds }}/`` (a denied role, exit 0)."""
+    run = scan_cli(tmp_path, {"m.py": source}, "--format", "json")
+    report = json.loads(run.stdout)
+    assert (run.code, report["statements"]) == (1, [])
+    assert [entry["reason"].split(" (")[0] for entry in report["skipped"]] == [
+        "RI121 placeholder '{{ ds }}' is left after the template is rendered"]

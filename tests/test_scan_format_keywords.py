@@ -62,13 +62,16 @@ def test_keyword_attribute_and_call_are_named_by_their_text(repo) -> None:
     assert result.exit_code == 1
     assert names(result) == [("cfg.bucket", "etl.py:3:26", "unresolved"),
                              ("get_role()", "etl.py:3:49", "unresolved")]
+    line = "    3 | sql = \"COPY t FROM 's3://{bucket}/k/' IAM_ROLE '{role}' CSV;\"\n"
     assert result.stderr == (
-        "etl.py:3:49: unresolved RI146: {role} is unresolved in the role (IAM_ROLE or "
-        "aws_iam_role=) of this COPY: who gets the permissions is never guessed\n"
-        "    hint: pass --var 'get_role()=VALUE'\n"
         "etl.py:3:26: unresolved RI145: variable cfg.bucket ({bucket}) is unresolved in the "
         "S3 location of this COPY (s3://{bucket}/k/): its grants are left out\n"
+        + line + "      |" + " " * 26 + "^\n"
         "    hint: pass --var cfg.bucket=VALUE\n"
+        "etl.py:3:49: unresolved RI146: {role} is unresolved in the role (IAM_ROLE or "
+        "aws_iam_role=) of this COPY: who gets the permissions is never guessed\n"
+        + line + "      |" + " " * 49 + "^\n"
+        "    hint: pass --var 'get_role()=VALUE'\n"
         "redshift-iam: 2 unresolved need(s)\n")
 
 

@@ -48,8 +48,10 @@ JSONPATHS_WORDS = ("auto", "auto ignorecase", "noshred")  # JSON/AVRO arguments 
 # Template and documentation placeholders: <name>, {{ x }}, ${X}, {x}, %s, [,...]
 _PLACEHOLDER_IN_VALUE = LazyRegex(rf"<[^<>]*>|\[,\s*\.\.\.\]|{TEMPLATE}")
 # In a rendered template the templating stage has read every placeholder: what is left is
-# literal text, except the doc grammar no value can mean.
-_DOC_GRAMMAR = LazyRegex(r"\[,\s*\.\.\.\]")
+# literal text, except the doc grammar no value can mean and Jinja that the rendering left
+# (`{{{{ ds }}}}` in an f-string is `{{ ds }}` once formatted: a later layer such as Airflow's
+# Jinja fills it where the statement runs, with a value the tool cannot know).
+_DOC_GRAMMAR = LazyRegex(r"\[,\s*\.\.\.\]|\{\{[^\n]*?\}\}|\{%[^\n]*?%\}")
 
 Problem = tuple[str, str, int]
 
@@ -58,10 +60,15 @@ def placeholder(value: str, templates: bool = True) -> Problem | None:
     """A template or doc placeholder left in a value (RI121). With ``templates`` False (a
     rendered template, or --template-style none) only doc grammar such as ``[,...]``."""
     match = (_PLACEHOLDER_IN_VALUE if templates else _DOC_GRAMMAR).search(value)
-    if match:
-        return ("RI121", f"placeholder {shown(match.group())} instead of a real value",
-                match.start())
-    return None
+    if match is None:
+        return None
+    if not templates and match.group().startswith("{"):
+        return ("RI121", f"placeholder {shown(match.group())} is left after the template is "
+                "rendered (escaped in an f-string, .format or % template): a later Jinja layer "
+                "fills it where the statement runs, with a value the tool cannot know; write "
+                "the value in its place", match.start())
+    return ("RI121", f"placeholder {shown(match.group())} instead of a real value",
+            match.start())
 
 
 def partition_of_region(region: str) -> str:

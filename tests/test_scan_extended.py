@@ -63,8 +63,8 @@ def test_a_literal_used_as_it_is_stays_a_statement(tmp_path, source):
 
 
 LAYERED = {
-    "f-string": "B = 'acme'\ndef f(cur):\n    cur.execute(f\"COPY t FROM 's3://{B}/x/{{{{ ds }}}}/' "
-                + R + " CSV;\")\n",
+    "f-string": ("B = 'acme'\ndef f(cur):\n"
+                 "    cur.execute(f\"COPY t FROM 's3://{B}/x/{{{{ ds }}}}/' " + R + " CSV;\")\n"),
     ".format": "def f(cur):\n    cur.execute(\"COPY t FROM 's3://{b}/x/{{{{ ds }}}}/' " + R
                + " CSV;\".format(b='acme'))\n",
 }

@@ -80,7 +80,14 @@ def var_name(placeholder: Placeholder) -> str:
 def fill_command(name: str, value: str = "VALUE") -> str:
     """``--var NAME=VALUE`` quoted for a POSIX shell: it works pasted as it is printed
     (``--var 'sql.replace("'"'"'", ...)=VALUE'``); a plain name is left unquoted."""
-    return "--var " + shlex.quote(f"{name}={value}")
+    text = f"{name}={value}"
+    if "'" in text and not _DOUBLE_QUOTE_SPECIAL.search(text):
+        return f'--var "{text}"'  # "jp='s3://b/p.json'" reads better than '"'"' runs
+    return "--var " + shlex.quote(text)
+
+
+# What a POSIX shell still reads inside double quotes (or ends them).
+_DOUBLE_QUOTE_SPECIAL = LazyRegex(r'["$`\\!]')
 
 
 def provenance(found: Placeholder | None) -> str:

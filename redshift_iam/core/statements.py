@@ -68,6 +68,16 @@ class Open(NamedTuple):
         return self.text
 
 
+# An open JSON/AVRO argument written bare (``JSON {p}``): its value is SQL text, so a file
+# comes with its quotes (the hint shows that form); ``JSON '{p}'`` is the "jsonpaths" slot.
+BARE_JSONPATHS = "bare jsonpaths"
+
+
+def jsonpaths_slot(found: Open) -> str:
+    """The slot an open JSON/AVRO argument names: bare (``JSON {p}``) or quoted."""
+    return BARE_JSONPATHS if found.what == BARE_JSONPATHS else "jsonpaths"
+
+
 class AuthKind(str, Enum):
     ROLE = "role"  # IAM_ROLE 'arn[,arn...]' or CREDENTIALS 'aws_iam_role=...'
     DEFAULT_ROLE = "default-role"  # IAM_ROLE default

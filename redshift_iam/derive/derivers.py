@@ -19,6 +19,7 @@ from redshift_iam.core.statements import (
     S3Path,
     Unload,
     Unmapped,
+    jsonpaths_slot,
 )
 from redshift_iam.derive.arns import Unresolved, account_of, kms_arn, region_of
 from redshift_iam.derive.collector import Collector, unresolved_module
@@ -32,7 +33,7 @@ def _open(out: Collector, slot: Open) -> list[Diagnostic]:
 def _copy(out: Collector, copy: Copy) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     if isinstance(copy.jsonpaths, Open):
-        found += _open(out, copy.jsonpaths._replace(what="jsonpaths"))
+        found += _open(out, copy.jsonpaths._replace(what=jsonpaths_slot(copy.jsonpaths)))
     elif copy.jsonpaths:
         out.s3("copy-jsonpaths", copy.jsonpaths)
     return found + _copy_source(out, copy)

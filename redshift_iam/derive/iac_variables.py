@@ -37,6 +37,7 @@ from redshift_iam.core.placeholders import (
     variable,
 )
 from redshift_iam.core.statements import (
+    BARE_JSONPATHS,
     LOCATION_FIELDS,
     AuthKind,
     Authorization,
@@ -118,7 +119,7 @@ def _role(auth: Authorization | None, places: dict[int, Placeholder]
 
 def _value(value: object, places: dict[int, Placeholder]) -> tuple[object, str, str]:
     """(the value with markers or None, its slot name, its rendered text)."""
-    if isinstance(value, Open) and value.what in ("location", "jsonpaths"):
+    if isinstance(value, Open) and value.what in ("location", "jsonpaths", BARE_JSONPATHS):
         return location(value, places), "location", _blocking_text(value.text)
     if isinstance(value, DynamoTable) and has_sentinel(value.name):
         marked = _marked(value.name, places)

@@ -28,7 +28,14 @@ from redshift_iam.core.placeholders import (
     var_name,
     wildcard,
 )
-from redshift_iam.core.statements import Copy, CreateLibrary, Open, Unload
+from redshift_iam.core.statements import (
+    BARE_JSONPATHS,
+    Copy,
+    CreateLibrary,
+    Open,
+    Unload,
+    jsonpaths_slot,
+)
 
 
 class Slot(NamedTuple):
@@ -42,6 +49,7 @@ class Slot(NamedTuple):
 SLOTS: dict[str, Slot] = {
     "location": Slot("RI145", "the S3 location of this {}", "its grants are left out"),
     "jsonpaths": Slot("RI145", "the JSONPaths file of this {}", "its grants are left out"),
+    BARE_JSONPATHS: Slot("RI145", "the JSONPaths file of this {}", "its grants are left out"),
     "role": Slot("RI146", "the role (IAM_ROLE or aws_iam_role=) of this {}",
                  "who gets the permissions is never guessed"),
     "access key id": Slot("RI146", "the access key id of this {}",
@@ -95,7 +103,7 @@ def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
     if isinstance(where, Open):
         slots.append(where)
     if isinstance(statement, Copy) and isinstance(statement.jsonpaths, Open):
-        slots.append(statement.jsonpaths._replace(what="jsonpaths"))
+        slots.append(statement.jsonpaths._replace(what=jsonpaths_slot(statement.jsonpaths)))
     slots += [slot for slot in statement.open_options if slot.text != slots[0].text]
     found = []
     for slot in slots:
@@ -106,7 +114,7 @@ def open_slots(statement: Copy | Unload | CreateLibrary, places: dict, kind: str
 def _blocking(slot: str, text: str) -> tuple[int, ...]:
     """The placeholders that leave the slot open: for a location, those in its scheme and
     bucket (one in the key would only be a wildcard once the bucket is known)."""
-    if slot in ("location", "jsonpaths"):
+    if slot in ("location", "jsonpaths", BARE_JSONPATHS):
         head = _LOCATION_HEAD.match(text)
         found = indices(head.group()) if head else ()
         if found:
@@ -125,7 +133,7 @@ def _diagnostic(row: Slot, slot: str, text: str, placeholder: Placeholder,
         effect += f": it may add {OPTION_EFFECTS.get(kind, 'options')}"
     code = DOC_STYLE if placeholder.form == "angle" else row.code
     return Diagnostic(code, f"{_named(placeholder)} is unresolved in {where}: {effect}",
-                      placeholder.location, fix=fill(placeholder))
+                      placeholder.location, fix=fill(placeholder, VALUE_FORM_OF_SLOT.get(slot)))
 
 
 # a name that reads as a variable's (dotted keys, hyphens allowed: s3-internal, aws-account-1)
@@ -142,7 +150,12 @@ def _named(placeholder: Placeholder) -> str:
     return placeholder.label if _KEY_NAME.match(placeholder.name or "_") else placeholder.text
 
 
-def fill(placeholder: Placeholder) -> str:
+# The form a value takes in a slot, shown in the hint instead of VALUE: a bare JSON argument is
+# SQL text, so a file is written with its quotes.
+VALUE_FORM_OF_SLOT = {BARE_JSONPATHS: "'s3://BUCKET/jsonpaths.json'"}
+
+
+def fill(placeholder: Placeholder, form: str | None = None) -> str:
     """The hint: the ``--var`` that fills the placeholder, quoted for a POSIX shell. Every
     placeholder has a name ``--var`` takes verbatim: its name (a path, an expression's text,
     a shell expression), or the address of a positional slot (``%s#2@etl.py:14``)."""
@@ -157,7 +170,8 @@ def fill(placeholder: Placeholder) -> str:
         return (f"write the text it stands for into the SQL: {placeholder.text} is a "
                 "directive, which no --var can fill")
     name = var_name(placeholder)
-    form = next((form for prefix, form in VALUE_FORMS if name.startswith(prefix)), "VALUE")
+    form = form or next((form for prefix, form in VALUE_FORMS if name.startswith(prefix)),
+                        "VALUE")
     return "pass " + fill_command(name, form)
 
 

@@ -21,6 +21,7 @@ from redshift_iam.core.aws_names import (
     split_s3,
 )
 from redshift_iam.core.statements import (
+    BARE_JSONPATHS,
     AuthKind,
     Authorization,
     Copy,
@@ -148,7 +149,10 @@ def _jsonpaths(cursor: Cursor, token: Token) -> S3Path | Open | None:
     if token.value.lower() in JSONPATHS_WORDS:
         return None
     if open_slots.is_open(cursor, token):
-        return _s3(cursor, token)
+        found = _s3(cursor, token)
+        # JSON {path}: the value is SQL text, so a file must come with its quotes
+        return found._replace(what=BARE_JSONPATHS) if isinstance(found, Open) and \
+            token.kind == "sentinel" else found
     problem = check_jsonpaths(token.value)
     if problem:
         raise cursor.problem(problem, token)

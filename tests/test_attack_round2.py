@@ -356,3 +356,11 @@ def test_scan_code_default_is_said_aloud(tmp_path):
     assert run.code == 0, run.stderr
     assert run.stderr.splitlines()[0] == _default_warning(
         "B", "{B}", "src/m.py:3:25", "src/m.py:2 default of os.environ.get('B')")
+
+
+def test_a_default_used_twice_in_a_statement_is_said_once(tmp_path):
+    sql = "COPY t FROM 's3://${B:-dev-bkt}/${B:-dev-bkt}/' " + R + " CSV;"
+    run = policy_cli(tmp_path, "t.sql", sql, *ARGS)
+    assert run.code == 0, run.stderr
+    assert [line for line in run.stderr.splitlines() if "RW228" in line] == [
+        _default_warning("B", "${B:-dev-bkt}", "t.sql:1:19", "default in template")]

@@ -200,13 +200,17 @@ def key_warnings(bucket: str, key: str, places: dict[int, Placeholder]) -> list[
 def default_warnings(placeholders: tuple[Placeholder, ...]) -> list[Diagnostic]:
     """RW228 for each placeholder filled by a default the template or code states: granted
     for that default (RULES), said aloud since the value set where the script runs wins. The
-    value is not printed (it may be a secret); its origin is."""
+    value is not printed (it may be a secret); its origin is. One per name: the first
+    place it stands."""
+    first = {placeholder.name or placeholder.text: placeholder
+             for placeholder in reversed(placeholders) if from_default(placeholder)}
     return [Diagnostic(
         "RW228", f"{_named(placeholder)} takes its default ({placeholder.origin}): the "
                  "grants are for that default, not for a value set where the script runs",
         placeholder.location,
         fix="pass " + fill_command(var_name(placeholder)) + " to grant the value it runs with")
-        for placeholder in placeholders if from_default(placeholder)]
+        for placeholder in placeholders if first.get(placeholder.name or placeholder.text)
+        is placeholder]
 
 
 def _narrow(hint: str) -> str:

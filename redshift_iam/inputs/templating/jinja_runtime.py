@@ -265,6 +265,15 @@ def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
         found = state.unknown_in((source_name, table))
         return found if found is not None else f"{source_name}.{table}"
 
+    def config(*_: Any, **settings: Any) -> Any:
+        """dbt's config(): outputs nothing but its pre_hook/post_hook SQL, which dbt runs
+        around the model (an UNLOAD there needs the cluster's role), each ended by ';'."""
+        hooks = [hook for key in ("pre_hook", "post_hook") for hook in (
+            settings.get(key) if isinstance(settings.get(key), (list, tuple))
+            else [settings.get(key)]) if hook is not None]
+        found = state.unknown_in(tuple(hooks))
+        return found if found is not None else "".join(f"\n{hook};\n" for hook in hooks)
+
     # Airflow's var.value.NAME / var.json.NAME: the values given under var (--var
     # var.value.NAME=...), else unknown and named by the whole path, so the hint fills it
     given = context.get("var")
@@ -278,7 +287,7 @@ def dbt_functions(state: State, context: dict[str, Any]) -> dict[str, Any]:
         "ref": ref,
         "source": source,
         "this": "this",
-        "config": lambda *_, **__: "",
+        "config": config,
         "target": unknown(name="target"),
         "is_incremental": is_incremental,
     }

@@ -6,6 +6,7 @@ from its template. Spec values are rendered one by one by the spec reader, throu
 from __future__ import annotations
 
 import os
+import shlex
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, NamedTuple, Union
@@ -131,6 +132,12 @@ def load_values(options: Options, problems: list[Diagnostic]) -> dict[str, Any]:
     return dict(merge(*loaded, given))
 
 
+# The source files scan reads for SQL in their string literals (inputs.scanning: Python and
+# the generic LANGUAGES; a test holds the two equal): named as a script, each is pointed to scan.
+SOURCE_CODE = (".py", ".scala", ".sc", ".java", ".kt", ".kts", ".groovy", ".rb", ".go", ".sh",
+               ".bash", ".zsh", ".ksh", ".tf", ".hcl", ".js", ".ts")
+
+
 def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], options: Options,
             problems: list[Diagnostic], reader: FileReader
             ) -> tuple[list[Source], list[Diagnostic], Templating]:
@@ -150,6 +157,12 @@ def _render(sources: list[Source], values: Callable[[str], dict[str, Any]], opti
         if is_spec(source.name, options.input_format):
             rendered.append(source)
             specs = True
+            continue
+        if options.input_format == "auto" and source.name.lower().endswith(SOURCE_CODE):
+            problems.append(Diagnostic(
+                "RI100", f"{source.name} is source code, not a SQL script: scan finds the SQL "
+                "in its string literals", fix=f"run redshift-iam scan {shlex.quote(source.name)}"
+                " (or pass --input-format sql to read the file as SQL all the same)"))
             continue
         try:
             source, warnings = render_source(source, script_values(source, values),

@@ -5,9 +5,13 @@ the finding is fixed (then the marker must go). Tests without the marker are att
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 import pytest
+from click.testing import CliRunner
+
+from redshift_iam.cli.main import main
 
 from tests.rendering import R, reads
 from tests.rendering import policy as policy_cli
@@ -119,3 +123,30 @@ def test_sql_appended_in_a_nested_function(tmp_path):
               "    g()\n    cur.execute(sql)\n")
     run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "json")
     assert run.code == 1, run.stdout
+
+
+# --- leaks: a secret holding an escaped quote is masked only up to the quote -----------------
+
+SECRET = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+QUOTED = (f"COPY t FROM 's3://acme/k/' CREDENTIALS 'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;"
+          f"aws_secret_access_key={SECRET[:10]}''{SECRET[10:]}';\n")
+
+
+@_attack("the mask stops at the doubled quote '' inside the CREDENTIALS string: the rest of "
+         "the secret access key is printed in the RW203 snippet (stderr; stdout for lint)")
+@pytest.mark.parametrize("command", ["policy", "explain", "lint"])
+def test_secret_with_a_doubled_quote_is_masked_whole(tmp_path, command):
+    (tmp_path / "k.sql").write_text(QUOTED)
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(main, [command, "k.sql"])
+    assert "RW203" in result.stdout + result.stderr
+    assert SECRET[10:] not in result.stdout + result.stderr
+
+
+@_attack("scan: the host-line snippet of a Python string whose secret holds '' prints the "
+         "secret's tail after ****")
+def test_scan_snippet_masks_a_secret_with_a_doubled_quote(tmp_path):
+    source = f"def f(cur):\n    cur.execute(\"{QUOTED.strip()}\")\n"
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "text")
+    assert "RW203" in run.stderr
+    assert SECRET[10:] not in run.stdout + run.stderr

@@ -12,7 +12,6 @@ import pytest
 from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
-
 from tests.rendering import R, reads
 from tests.rendering import policy as policy_cli
 from tests.rendering import scan as scan_cli

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
+from tests.iam_eval import allowed
 from tests.rendering import R, reads
 from tests.rendering import policy as policy_cli
 from tests.rendering import scan as scan_cli
@@ -149,3 +150,18 @@ def test_scan_snippet_masks_a_secret_with_a_doubled_quote(tmp_path):
     run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "text")
     assert "RW203" in run.stderr
     assert SECRET[10:] not in run.stdout + run.stderr
+
+
+KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+
+
+@_attack("PARTITION BY's Jinja for: a ( in a comment balances the ) that closes the list, so "
+         "KMS_KEY_ID after it is never read: exit 0 without kms:GenerateDataKey")
+def test_partition_by_block_closing_the_list_is_not_any_columns(tmp_path):
+    text = ("UNLOAD ('select 1') TO 's3://acme/u/' " + R + " PARTITION BY ("
+            "{% for c in cols %}{{ c }} /*(*/) KMS_KEY_ID '" + KEY + "' ENCRYPTED --"
+            "{% endfor %});\n")
+    run = policy_cli(tmp_path, "u.sql", text, *ARGS)
+    if run.code != 1:
+        assert run.code == 0, run.stderr
+        assert allowed([json.loads(run.stdout)], "kms:GenerateDataKey", KEY), run.stdout

@@ -165,3 +165,16 @@ def test_partition_by_block_closing_the_list_is_not_any_columns(tmp_path):
     if run.code != 1:
         assert run.code == 0, run.stderr
         assert allowed([json.loads(run.stdout)], "kms:GenerateDataKey", KEY), run.stdout
+
+
+@_attack("scan: a secret split by a backslash-newline inside a Python string (the value is "
+         "the whole key) is masked on its first host line only; the next line's snippet "
+         "prints the rest of the key")
+def test_scan_snippet_masks_a_secret_continued_on_the_next_host_line(tmp_path):
+    source = ("def f(cur):\n    cur.execute(\"COPY t FROM 's3://acme/k/' CREDENTIALS "
+              "'aws_access_key_id=AKIAIOSFODNN7EXAMPLE;aws_secret_access_key="
+              f"{SECRET[:10]}\\\n{SECRET[10:]}' BAD;\")\n")
+    for form in ("text", "json"):
+        run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", form)
+        assert "RI111" in run.stderr + run.stdout
+        assert SECRET[10:] not in run.stdout + run.stderr

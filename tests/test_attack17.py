@@ -101,6 +101,9 @@ EXTENDED = {
                         "    cur.execute(string.Template('$b MANIFEST').substitute(b=BASE))\n"),
     "BASE.replace": "    cur.execute(BASE.replace('CSV', 'CSV MANIFEST'))\n",
     "BASE.rstrip() + text": "    cur.execute(BASE.rstrip() + ' MANIFEST')\n",
+    "alias then +=": "    sql = BASE\n    sql += ' MANIFEST'\n    cur.execute(sql)\n",
+    "join over filter(None, [...])": "    cur.execute(' '.join(filter(None, [BASE, ' MANIFEST'])))\n",
+    "join over [BASE] + list": "    cur.execute(' '.join([BASE] + ['MANIFEST']))\n",
 }
 
 
@@ -178,3 +181,12 @@ def test_scan_snippet_masks_a_secret_continued_on_the_next_host_line(tmp_path):
         run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", form)
         assert "RI111" in run.stderr + run.stdout
         assert SECRET[10:] not in run.stdout + run.stderr
+
+
+@_attack("a class attribute read into a longer text (Q.BASE + ' MANIFEST') is found as the bare "
+         "literal: exit 0")
+def test_class_attribute_read_into_a_longer_text(tmp_path):
+    source = (f"class Q:\n    BASE = \"COPY t FROM 's3://acme/m' {R} CSV\"\n"
+              "def f(cur):\n    cur.execute(Q.BASE + ' MANIFEST')\n")
+    run = scan_cli(tmp_path, {"m.py": source}, *ARGS, "--format", "json")
+    assert run.code == 1, run.stdout

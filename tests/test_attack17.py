@@ -102,7 +102,8 @@ EXTENDED = {
     "BASE.replace": "    cur.execute(BASE.replace('CSV', 'CSV MANIFEST'))\n",
     "BASE.rstrip() + text": "    cur.execute(BASE.rstrip() + ' MANIFEST')\n",
     "alias then +=": "    sql = BASE\n    sql += ' MANIFEST'\n    cur.execute(sql)\n",
-    "join over filter(None, [...])": "    cur.execute(' '.join(filter(None, [BASE, ' MANIFEST'])))\n",
+    "join over filter(None, [...])": ("    cur.execute(' '.join(filter(None, "
+                                      "[BASE, ' MANIFEST'])))\n"),
     "join over [BASE] + list": "    cur.execute(' '.join([BASE] + ['MANIFEST']))\n",
 }
 

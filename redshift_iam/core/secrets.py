@@ -41,7 +41,9 @@ _ROLE_ONLY = LazyRegex(r"\s*(?:as\s+)?'aws_iam_role=arn:[A-Za-z0-9:/+=,.@_-]*'",
 
 # A secret-bearing word (also as the end of a longer name: aws_secret_access_key) and the
 # value after it: separators (SQL's AS, YAML's or JSON's key end and colon, =), then a quoted
-# value to its closing quote or the end of the text, or else the next unquoted run. Only the
+# value to its closing quote or the end of the text, or else the next unquoted run (SQL's
+# doubled quote and a backslash escape or line continuation, as host code writes one, are
+# inside it: a secret split by them is masked whole). Only the
 # value (inside its quotes) is secret: the word, the quotes and the rest of the line show.
 # CREDENTIALS is a word of its own: its quoted string is secret only where a secret key's
 # value stands in it (those values match here as words of their own), or to the end of the
@@ -51,7 +53,7 @@ _SECRET_SPAN = LazyRegex(r"""
                             |credentials)\b
     \s*(?:["']?\s*[:=])?\s*(?:as\b\s*)?
     (?: '(?P<sq>(?:[^']|'')*)(?P<sq_end>'|\Z) | "(?P<dq>(?:[^"]|"")*)(?P<dq_end>"|\Z)
-      | (?P<bare>[^\s;,)'"]*))
+      | (?P<bare>(?:[^\s;,)'"\\]|''|\\[\s\S])*))
 """, re.I | re.X)
 
 

@@ -47,10 +47,11 @@ COLUMN_BLOCKS = {
 }
 
 
-@_attack("the column-list block's parentheses are counted on raw text, so a ( inside a "
-         "comment or a quoted identifier hides a ) that closes the list: exit 0, the other "
-         "source's bucket never granted")
-@pytest.mark.parametrize("text", COLUMN_BLOCKS.values(), ids=COLUMN_BLOCKS.keys())
+@pytest.mark.parametrize("text", [
+    pytest.param(text, id=key, marks=[_attack(
+        "a for block has no recorded branches: its body's comment hides the ) that closes "
+        "the list (exit 0, the other source's bucket never granted)")] if key.startswith("for")
+        else []) for key, text in COLUMN_BLOCKS.items()])
 def test_column_list_block_closing_the_list_is_not_any_columns(tmp_path, text):
     run = policy_cli(tmp_path, "c.sql", text, *ARGS)
     _every_rendering_or_exit_1(run, "other-bkt", "k/")

@@ -11,6 +11,7 @@ options, and the caller leaves the option set open instead.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from redshift_iam.core.placeholders import indices
@@ -118,7 +119,15 @@ def _fits(branch: str, whole: bool) -> bool:
     return _balanced(text)
 
 
+# A quoted identifier that closes; what else could hide a parenthesis from the count (a
+# comment, a string, a dollar body) makes a branch unfit whatever its parentheses.
+_QUOTED_NAME = re.compile(r'"(?:[^"]|"")*"')
+_HIDES = re.compile(r"--|/\*|\*/|['\"$]")
+
+
 def _balanced(text: str) -> bool:
+    if _HIDES.search(_QUOTED_NAME.sub("x", text)):
+        return False
     depth = 0
     for char in text:
         depth += (char == "(") - (char == ")")

@@ -109,10 +109,14 @@ EXTENDED = {
 }
 
 
-@_attack("a module constant read into a longer text by %, .format, __add__, operator.add, "
-         "extend+join, Template, replace or a method call then + is found as the bare "
-         "literal: exit 0, MANIFEST (RI142) never seen")
-@pytest.mark.parametrize("use", EXTENDED.values(), ids=EXTENDED.keys())
+_STILL_OPEN = {"list extend then join", "alias then +="}
+
+
+@pytest.mark.parametrize("use", [
+    pytest.param(use, id=key, marks=[_attack(
+        "a constant copied into a list or another name, then extended, is found as the bare "
+        "literal: exit 0, MANIFEST (RI142) never seen")] if key in _STILL_OPEN else [])
+    for key, use in EXTENDED.items()])
 def test_constant_read_into_a_longer_text_is_not_the_statement(tmp_path, use):
     run = scan_cli(tmp_path, {"m.py": BASE + "def f(cur):\n" + use}, *ARGS, "--format", "json")
     assert run.code == 1, run.stdout

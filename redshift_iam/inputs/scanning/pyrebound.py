@@ -131,16 +131,54 @@ def _parameters(scope: ast.AST) -> set[str]:
     return {argument.arg for argument in every}
 
 
-def _extends(load: ast.Name, parents: dict[int, ast.AST]) -> bool:
+# Calls that build a longer text from the arguments they are passed (str.__add__(BASE, x),
+# operator.add, "{} MANIFEST".format(BASE), Template(...).substitute(b=BASE)...).
+_BUILDERS = frozenset({"format", "format_map", "__add__", "__radd__", "__mod__", "add",
+                       "concat", "iconcat", "join", "substitute", "safe_substitute"})
+# Methods whose result is the same statement (their result is judged like the name itself).
+_SAME = frozenset({"strip", "lstrip", "rstrip", "encode"})
+
+
+def _extends(load: ast.AST, parents: dict[int, ast.AST]) -> bool:
     parent = parents.get(id(load))
-    if isinstance(parent, ast.BinOp) and isinstance(parent.op, ast.Add):
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)):
         return True
     if isinstance(parent, ast.FormattedValue):
         return True
-    if isinstance(parent, (ast.List, ast.Tuple)):
+    if isinstance(parent, (ast.List, ast.Tuple, ast.Dict)):
+        return _container_extends(parent, parents)
+    if isinstance(parent, ast.keyword):
+        parent = parents.get(id(parent))
+        return isinstance(parent, ast.Call) and _callee(parent) in _BUILDERS
+    if isinstance(parent, ast.Call):
+        return load in parent.args and _callee(parent) in _BUILDERS
+    if isinstance(parent, ast.Attribute) and parent.value is load:
         call = parents.get(id(parent))
-        return isinstance(call, ast.Call) and is_join(call)
-    return isinstance(parent, ast.Call) and is_join(parent) and load in parent.args
+        if parent.attr == "format" or not isinstance(call, ast.Call):
+            return False
+        return _extends(call, parents) if parent.attr in _SAME else True
+    return False
+
+
+def _container_extends(container: ast.AST, parents: dict[int, ast.AST]) -> bool:
+    """A list, tuple or dict holding the name: joined, %-formatted, concatenated, or passed
+    through filter/list/tuple/sorted on the way to one of those."""
+    parent = parents.get(id(container))
+    if isinstance(parent, ast.BinOp) and isinstance(parent.op, (ast.Add, ast.Mod)):
+        return True
+    if isinstance(parent, ast.Call) and is_join(parent):
+        return True
+    return isinstance(parent, ast.Call) and _callee(parent) in _PASSING \
+        and _container_extends(parent, parents)
+
+
+_PASSING = frozenset({"filter", "list", "tuple", "sorted", "reversed"})
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    return func.attr if isinstance(func, ast.Attribute) else func.id \
+        if isinstance(func, ast.Name) else ""
 
 
 def is_join(call: ast.Call) -> bool:

@@ -107,8 +107,9 @@ def instrument(tree: nodes.Template, probes: frozenset[str], silent: set[int]
     settable = frozenset(name.name for assign in tree.find_all(nodes.Assign)
                          for name in [assign.target, *assign.target.find_all(nodes.Name)]
                          if isinstance(name, nodes.Name))
+    groups = alias_groups(tree)
     tree = _Instrument(probes).visit(tree)
-    _Blocks(silent, settable).visit(tree)
+    _Blocks(silent, settable, groups).visit(tree)
     return tree
 
 
@@ -131,9 +132,11 @@ class _Blocks:
     sets; and which blocks are silent (a block of ``{% set %}`` lines renders no text that
     could change, so an unknown test leaves no sentinel behind)."""
 
-    def __init__(self, silent: set[int], settable: frozenset[str]) -> None:
+    def __init__(self, silent: set[int], settable: frozenset[str],
+                 groups: dict[str, frozenset[str]]) -> None:
         self.silent = silent
         self.settable = settable
+        self.groups = groups
 
     def visit(self, node: nodes.Node) -> None:
         for field in node.fields:
@@ -157,7 +160,7 @@ class _Blocks:
             names = isinstance(statement, nodes.If)
             targets = _targets(statement, names, top=True)
             known = {_key(target) for target in targets}
-            targets += [name for name in _mutated(statement, self.settable)
+            targets += [name for name in _mutated(statement, self.settable, self.groups)
                         if _key(name) not in known]
             out += [_reassign(target, number, statement.lineno) for target in targets]
         return out
@@ -210,17 +213,51 @@ MUTATORS = frozenset({
     "reset"})
 
 
-def _mutated(node: nodes.Node, settable: frozenset[str]) -> list[nodes.Node]:
-    """The variables changed in place anywhere inside ``node`` (see the module docstring)."""
+def _mutated(node: nodes.Node, settable: frozenset[str],
+             groups: dict[str, frozenset[str]]) -> list[nodes.Node]:
+    """The variables changed in place anywhere inside ``node`` (see the module docstring),
+    with every name that may hold the same object (``groups``: ``{% set m = l %}``,
+    ``{% set f = l.append %}``, ``{% set l = d.l %}``)."""
     found: dict[str, nodes.Node] = {}
     for call in node.find_all(nodes.Call):
-        callee = call.node
-        if isinstance(callee, nodes.Getattr) and isinstance(callee.node, nodes.Name) \
-                and callee.attr in MUTATORS:
-            found.setdefault(callee.node.name, nodes.Name(callee.node.name, "load"))
-        elif isinstance(callee, nodes.Name) and callee.name in settable:
-            found.setdefault(callee.name, nodes.Name(callee.name, "load"))
+        name = _changed(call.node, settable)
+        for member in sorted(groups.get(name, frozenset({name}))) if name else ():
+            found.setdefault(member, nodes.Name(member, "load"))
     return list(found.values())
+
+
+def _changed(callee: nodes.Node, settable: frozenset[str]) -> str | None:
+    """The variable a call with ``callee`` changes in place, if any."""
+    if isinstance(callee, nodes.Getattr) and callee.attr in MUTATORS:
+        return _root(callee.node)
+    if isinstance(callee, nodes.Filter) and callee.name == "attr" and callee.args \
+            and isinstance(callee.args[0], nodes.Const) and callee.args[0].value in MUTATORS:
+        return _root(callee.node)
+    if isinstance(callee, nodes.Name) and callee.name in settable:
+        return callee.name
+    return None
+
+
+def _root(expr: nodes.Node | None) -> str | None:
+    """The variable an attribute/item/|attr chain starts from (``d.l[0]`` -> ``d``)."""
+    while isinstance(expr, (nodes.Getattr, nodes.Getitem)) or (
+            isinstance(expr, nodes.Filter) and expr.name == "attr"):
+        expr = expr.node
+    return expr.name if isinstance(expr, nodes.Name) else None
+
+
+def alias_groups(tree: nodes.Template) -> dict[str, frozenset[str]]:
+    """Names that may hold one object: a ``{% set %}`` of a variable, its attribute, item or
+    bound method joins the target to that variable's group (transitively)."""
+    groups: dict[str, set[str]] = {}
+    for assign in tree.find_all(nodes.Assign):
+        source = _root(assign.node)
+        if isinstance(assign.target, nodes.Name) and source is not None:
+            merged = groups.get(assign.target.name, {assign.target.name}) | groups.get(
+                source, {source})
+            for name in merged:
+                groups[name] = merged
+    return {name: frozenset(group) for name, group in groups.items()}
 
 
 def _key(target: nodes.Node) -> tuple[str, ...]:

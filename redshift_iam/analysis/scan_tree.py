@@ -233,13 +233,10 @@ class _ScanIncludes:
         return self._read(shown, target)
 
     def _read(self, shown: str, target: str) -> Source:
-        from redshift_iam.core.localfiles import NotRead
-        from redshift_iam.inputs import decode
+        from redshift_iam.inputs import included_text
 
         try:
-            return decode(shown, self.reader.read(target, follow=False))
-        except NotRead as exc:
-            raise IncludeError("RI100", f"cannot include {shown}: {exc.reason}") from None
+            return included_text(self.reader, shown, target)
         except InputError as exc:
             raise IncludeError("RI105", f"cannot include {shown}: "
                                         f"{exc.diagnostic.message}") from None

@@ -10,6 +10,7 @@ from redshift_iam.core.lazy import lazy_exports
 
 _EXPORTS = {
     "read_source": "files", "read_input": "files", "decode": "files", "IncludeLoader": "files",
+    "included_text": "files",
     "build_settings": "flags", "FlagError": "flags", "check_account": "flags",
     "check_region_code": "flags", "build_trust_options": "flags",
     "render_source": "templating.sources", "load_vars": "templating.values",
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the door's names for type checkers (they load lazily at run
     from redshift_iam.inputs.config_keys import configurable as configurable
     from redshift_iam.inputs.files import IncludeLoader as IncludeLoader
     from redshift_iam.inputs.files import decode as decode
+    from redshift_iam.inputs.files import included_text as included_text
     from redshift_iam.inputs.files import read_input as read_input
     from redshift_iam.inputs.files import read_source as read_source
     from redshift_iam.inputs.flags import FlagError as FlagError

@@ -58,6 +58,22 @@ def read_input(path: str, reader: FileReader | None = None, follow: bool = True)
         raise InputError(Diagnostic("RI100", f"{path}: {exc.strerror or exc}")) from None
 
 
+def included_text(reader: FileReader, shown: str, target: str) -> Source:
+    """The included file ``target`` (resolved: no link is followed any more), read by
+    ``reader`` and decoded, named ``shown``; IncludeError RI100 when it cannot be read,
+    InputError RI105 (from :func:`decode`) when it is not text."""
+    try:
+        data = reader.read(target, follow=False)
+    except NotRead as exc:
+        raise IncludeError("RI100", f"cannot include {shown}: {exc.reason}") from None
+    except FileNotFoundError:
+        raise IncludeError("RI100", f"cannot include {shown}: no such file") from None
+    except PermissionError:
+        raise IncludeError("RI100", f"cannot include {shown}: permission denied") from None
+    except OSError as exc:
+        raise IncludeError("RI100", f"cannot include {shown}: {exc.strerror or exc}") from None
+    return decode(shown, data)
+
 class IncludeLoader:
     """Reads the files psql includes name, for :func:`~redshift_iam.sql.reader.read_script`.
 
@@ -92,7 +108,7 @@ class IncludeLoader:
         names = [s.name for s in chain]
         if target in [self._resolved(s) for s in chain]:
             raise IncludeError("RI106", f"include cycle: {' -> '.join([*names, shown])}")
-        return decode(shown, self._read(shown, str(target)))
+        return included_text(self.reader, shown, str(target))
 
     def _top_folder(self, top: Source) -> list[Path]:
         return [] if top.name == STDIN else [(self.cwd / top.name).parent.resolve()]
@@ -100,16 +116,3 @@ class IncludeLoader:
     def _resolved(self, source: Source) -> Path | None:
         return None if source.name == STDIN else (self.cwd / source.name).resolve()
 
-    def _read(self, shown: str, target: str) -> bytes:
-        """The resolved ``target``'s bytes (no link is followed any more)."""
-        try:
-            return self.reader.read(target, follow=False)
-        except NotRead as exc:
-            raise IncludeError("RI100", f"cannot include {shown}: {exc.reason}") from None
-        except FileNotFoundError:
-            raise IncludeError("RI100", f"cannot include {shown}: no such file") from None
-        except PermissionError:
-            raise IncludeError("RI100", f"cannot include {shown}: permission denied") from None
-        except OSError as exc:
-            raise IncludeError("RI100", f"cannot include {shown}: {exc.strerror or exc}"
-                               ) from None

@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 from typing import NamedTuple
 
+import pytest
 from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
@@ -59,3 +60,12 @@ def reads(policies: list[dict], bucket: str, prefix: str) -> bool:
 def writes(policies: list[dict], bucket: str, prefix: str) -> bool:
     """May the role write an UNLOAD's files under ``s3://bucket/prefix``?"""
     return allowed(policies, "s3:PutObject", f"arn:aws:s3:::{bucket}/{prefix}0000_part_00")
+
+
+# The attack tests' flags (no region or account guessed) and their marker: a finding written as
+# the behaviour promised, xfail(strict=True) until it is fixed (then the marker must go).
+ATTACK_ARGS = ("--account-id", "123456789012", "--region", "us-east-1")
+
+
+def attack(reason: str) -> pytest.MarkDecorator:
+    return pytest.mark.xfail(strict=True, reason=f"attack: {reason}")

@@ -13,15 +13,11 @@ from click.testing import CliRunner
 
 from redshift_iam.cli.main import main
 from tests.iam_eval import allowed
+from tests.rendering import ATTACK_ARGS as ARGS
 from tests.rendering import R, reads
+from tests.rendering import attack as _attack
 from tests.rendering import policy as policy_cli
 from tests.rendering import scan as scan_cli
-
-ARGS = ("--account-id", "123456789012", "--region", "us-east-1")
-
-
-def _attack(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"attack: {reason}")
 
 
 def _every_rendering_or_exit_1(run, bucket: str, prefix: str) -> None:

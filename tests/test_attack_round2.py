@@ -8,16 +8,13 @@ import json
 
 import pytest
 
+from tests.rendering import ATTACK_ARGS as ARGS
 from tests.rendering import R, reads
 from tests.rendering import policy as policy_cli
 from tests.rendering import scan as scan_cli
 
 KEY = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
-ARGS = ("--account-id", "123456789012", "--region", "us-east-1")
 
-
-def _attack(reason: str) -> pytest.MarkDecorator:
-    return pytest.mark.xfail(strict=True, reason=f"attack: {reason}")
 
 
 def _every_rendering_or_exit_1(run, bucket: str, prefix: str) -> None:
